@@ -1,0 +1,29 @@
+package io.gmp4j;
+
+/**
+ * A Go panic: thrown by gmp4j where Go's runtime panics ({@code send on closed channel},
+ * {@code sync: negative WaitGroup counter}, ...), and by user code through {@link #GoPanic(Object)}
+ * as Go's {@code panic(v)}. An uncaught one ends the program as Go does: {@code panic: <message>}
+ * plus the goroutine's traceback on stderr, exit status 2 (see {@link Go#setPanicHandler}).
+ */
+public class GoPanic extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Object value;
+
+    /** Go's {@code panic(v)}. */
+    public GoPanic(Object value) {
+        super(String.valueOf(value));
+        this.value = value;
+    }
+
+    public GoPanic(String message, Throwable cause) {
+        super(message, cause);
+        this.value = message;
+    }
+
+    /** The value passed to panic (Go's {@code recover()} result). */
+    public Object value() {
+        return value;
+    }
+}

@@ -1,0 +1,129 @@
+package io.gmp4j.runtime;
+
+import java.util.concurrent.Executor;
+
+/**
+ * A goroutine (runtime2.go: type g).
+ *
+ * <p>A G is a JDK virtual thread whose scheduler is the G itself: the JDK calls
+ * {@link #execute} with the same continuation {@code Runnable} whenever the thread becomes
+ * runnable (started, unparked, yielded), which is Go's {@code ready}. The G is also the
+ * thread's task ({@link #run}), which gives Go's goroutine exit path: panics, Goexit,
+ * {@code allgs} removal.
+ *
+ * <pre>
+ * Status (Go's _G* names; written by the G itself or by the M that runs it):
+ *   _Grunnable -> _Grunning   an M took it from a run queue (M, before cont.run())
+ *   _Grunning  -> _Gwaiting   it parks through gmp4j or the JDK (the G, in beginWait)
+ *   _Gwaiting  -> _Grunnable  it was readied (execute; any thread)
+ *   _Grunning  -> _Grunnable  it yielded or was preempted (M, after cont.run() returned)
+ *   _Grunning  -> _Gdead      its task returned or threw (the G, at the end of run)
+ *   _Gdead     -> *           never: a virtual thread cannot be restarted, so there is no
+ *                             gfput/gfget free list (docs/DIVERGENCES.md)
+ * </pre>
+ *
+ * <p>Fields: {@code cont} is written once by the first {@code execute} (before the G is in
+ * any queue, so every later reader sees it through the queue's release). {@code schedlink}
+ * is only touched under {@code sched.lock} (global queue). {@code preempt} is set by sysmon
+ * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
+ * itself and read racily by dumps (benign: a dump is a snapshot).
+ */
+public final class G implements Runnable, Executor {
+    // runtime2.go: _Gidle.._Gdead
+    static final int _Gidle = 0, _Grunnable = 1, _Grunning = 2, _Gsyscall = 3, _Gwaiting = 4, _Gdead = 6;
+
+    /** runtime2.go: goid. 1 is the main goroutine. */
+    public final long goid;
+    final Runnable fn;
+    final Thread thread;
+    /** The JDK continuation runner for {@link #thread}; same object on every execute. */
+    Runnable cont;
+    /** Global run queue link (sched.lock). */
+    G schedlink;
+    volatile int status;
+    volatile WaitReason waitReason = WaitReason.ZERO;
+    volatile long waitSinceNanos;
+    /** runtime2.go: preempt. Set by sysmon (retake), cleared by the G at a preemption point. */
+    volatile boolean preempt;
+    /** Go.gosched asked that the next execute go to the global queue (set by the G itself). */
+    boolean toGlobal;
+    /** runtime2.go: lockedm. The M this G is wired to by lockOSThread, or null. */
+    volatile M lockedm;
+    /** The nesting count of lockOSThread (runtime2.go: m.lockedExt, kept on the G). */
+    int lockedExt;
+    /** Creator's goid and the place it was created, for tracebacks ("created by"). */
+    final long parentGoid;
+    final boolean isMain;
+    final long createdNanos;
+
+    G(long goid, Runnable fn, long parentGoid, boolean isMain) {
+        this.goid = goid;
+        this.fn = fn;
+        this.parentGoid = parentGoid;
+        this.isMain = isMain;
+        this.createdNanos = Sched.coarseNanos();
+        this.status = _Grunnable;
+        this.thread = JdkInternals.newVirtualThread(this, isMain ? "goroutine-1 (main)" : "goroutine-" + goid, this);
+    }
+
+    /** The goroutine running on the current thread, or null when it is not one of ours. */
+    public static G current() {
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            return null;
+        }
+        return JdkInternals.schedulerOf(t) instanceof G gp ? gp : null;
+    }
+
+    /** The virtual thread that is this goroutine. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** What the goroutine waits for (ZERO when it is not waiting on a gmp4j primitive). */
+    public WaitReason waitReason() {
+        return waitReason;
+    }
+
+    void beginWait(WaitReason reason) {
+        waitSinceNanos = Sched.coarseNanos();
+        waitReason = reason;
+    }
+
+    void endWait() {
+        waitReason = WaitReason.ZERO;
+    }
+
+    /**
+     * proc.go: ready. Called by the JDK whenever this G's virtual thread becomes runnable,
+     * on whatever thread made it so. Thread-safe; never throws (the caller may be a JDK
+     * timer or poller thread).
+     */
+    @Override
+    public void execute(Runnable continuation) {
+        if (cont == null) {
+            cont = continuation;
+        }
+        status = _Grunnable;
+        Proc.ready(this);
+    }
+
+    /** The goroutine body: Go's goexit0 path runs in the finally. */
+    @Override
+    public void run() {
+        try {
+            fn.run();
+        } catch (Goexit.Signal exit) {
+            // runtime.Goexit: finally blocks have run on the way here.
+        } catch (Throwable panic) {
+            Panics.crash(this, panic);
+        } finally {
+            Proc.goexit0(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid;
+    }
+}

@@ -1,0 +1,122 @@
+package io.gmp4j.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A processor: the right to run goroutines (runtime2.go: type p).
+ *
+ * <p>Holds the local run queue (a 256-slot ring, owner puts at the tail, anyone takes from the
+ * head; operations in {@link RunQueue}), {@code runnext}, the per-P timer heap and counters.
+ *
+ * <pre>
+ * Status (runtime2.go: _Pidle.._Pdead):
+ *   _Pidle    -> _Prunning  acquirep by an M (from the idle list, or handed to a new M)
+ *   _Prunning -> _Pidle     releasep: the M found nothing to run, or sysmon retook the P
+ *   _Prunning -> _Pgcstop   stop-the-world for gomaxprocs (procresize)
+ *   _Pgcstop  -> _Pidle     start-the-world; _Pgcstop -> _Pdead when the P is removed
+ * </pre>
+ *
+ * <p>Who writes what:
+ * <ul>
+ *   <li>{@code runqtail}: the owner M only (release; pairs with stealers' acquire).</li>
+ *   <li>{@code runqhead}: any thread, by CAS (the owner too, in runqget).</li>
+ *   <li>{@code runnext}: the owner by exchange/CAS, stealers by CAS.</li>
+ *   <li>{@code m}, {@code status}, {@code link}: the owning M, or under {@code sched.lock}.</li>
+ *   <li>{@code running}: the M whose G runs user code on this P right now, or null while the
+ *       M is in scheduler code. A G-side operation that touches the P (runqput from
+ *       {@code ready}) and the M returning from a G take it by CAS(m, null); sysmon retakes
+ *       the P with the same CAS. Only the winner may touch the run queue as owner. This is how
+ *       the JVM does Go's {@code _Psyscall} hand-off: we cannot stop the G, so the P is taken
+ *       away from under it and the G, when it next stops, finds it gone.</li>
+ *   <li>{@code schedtick}: the owner (plain, read racily by sysmon: benign).</li>
+ * </ul>
+ */
+final class P {
+    static final int _Pidle = 0, _Prunning = 1, _Psyscall = 2, _Pgcstop = 3, _Pdead = 4;
+    /** runtime2.go: the local run queue's size. */
+    static final int RUNQ_SIZE = 256;
+
+    final int id;
+    volatile int status = _Pidle;
+    /** The M holding this P (runtime2.go: p.m). */
+    volatile M m;
+    /** Idle P list link (sched.lock). */
+    P link;
+
+    // RunQueue fields (proc.go: runqput/runqget/runqgrab).
+    int runqhead; // accessed through RUNQHEAD: acquire loads, CAS
+    int runqtail; // accessed through RUNQTAIL: owner stores release, others load acquire
+    final G[] runq = new G[RUNQ_SIZE];
+    volatile G runnext;
+
+    /** The M running a G on this P, or null while in scheduler code (see class comment). */
+    volatile M running;
+    /** Incremented on every scheduler call (runtime2.go: schedtick). */
+    volatile int schedtick;
+    /** Incremented on every hand-off (runtime2.go: syscalltick). */
+    volatile int syscalltick;
+    /** Nanos when the current G started running on this P (sysmon's schedwhen). */
+    volatile long runningSinceNanos;
+
+    /** sysmon's view (runtime2.go: sysmontick), owned by sysmon. */
+    int sysmonSchedtick;
+    long sysmonSchedwhen;
+
+    /** Per-P timer heap (Go 1.14+). */
+    final Timers timers = new Timers(this);
+
+    /** Counters for tests and schedtrace: Gs this P stole and Gs stolen from it. */
+    volatile long steals;
+
+    P(int id) {
+        this.id = id;
+    }
+
+    boolean casRunning(M expect, M update) {
+        return RUNNING.compareAndSet(this, expect, update);
+    }
+
+    int laRunqhead() {
+        return (int) RUNQHEAD.getAcquire(this); // pairs with casRunqhead of consumers
+    }
+
+    boolean casRunqhead(int expect, int update) {
+        return RUNQHEAD.compareAndSet(this, expect, update); // pairs with laRunqhead in runqput
+    }
+
+    int laRunqtail() {
+        return (int) RUNQTAIL.getAcquire(this); // pairs with soRunqtail: the slots below it are written
+    }
+
+    void soRunqtail(int tail) {
+        RUNQTAIL.setRelease(this, tail); // pairs with laRunqtail of consumers
+    }
+
+    boolean casRunnext(G expect, G update) {
+        return RUNNEXT.compareAndSet(this, expect, update);
+    }
+
+    G xchgRunnext(G update) {
+        return (G) RUNNEXT.getAndSet(this, update);
+    }
+
+    @Override
+    public String toString() {
+        return "P" + id;
+    }
+
+    private static final VarHandle RUNNING, RUNQHEAD, RUNQTAIL, RUNNEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            RUNNING = l.findVarHandle(P.class, "running", M.class);
+            RUNQHEAD = l.findVarHandle(P.class, "runqhead", int.class);
+            RUNQTAIL = l.findVarHandle(P.class, "runqtail", int.class);
+            RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

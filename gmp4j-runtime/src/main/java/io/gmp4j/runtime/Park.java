@@ -1,0 +1,74 @@
+package io.gmp4j.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * gopark / goready for gmp4j's own primitives (channels, select, sync, time).
+ *
+ * <p>A goroutine is a JDK virtual thread on our scheduler, so parking is
+ * {@link LockSupport#park}: the G unmounts and its M runs the next G; {@link #ready} is
+ * {@link LockSupport#unpark}, which reaches {@code G.execute} and so Go's {@code ready}
+ * (the waker's {@code runnext} when the waker is a G on one of our Ms). What this class adds
+ * is Go's bookkeeping: the wait reason a goroutine dump shows, the time the wait began, and
+ * the cooperative preemption check.
+ *
+ * <p>Works from any thread: a platform thread that is not a goroutine parks as a thread.
+ * Like {@code LockSupport.park}, {@link #park} may return spuriously: callers re-check their
+ * condition in a loop.
+ */
+public final class Park {
+    private Park() {}
+
+    /** proc.go: gopark. Parks the caller until {@link #ready} or spuriously; records {@code reason}. */
+    public static void park(Object blocker, WaitReason reason) {
+        G gp = G.current();
+        if (gp == null) {
+            LockSupport.park(blocker);
+            return;
+        }
+        gp.beginWait(reason);
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            gp.endWait();
+        }
+    }
+
+    /** As {@link #park}, for at most {@code nanos}. */
+    public static void parkNanos(Object blocker, WaitReason reason, long nanos) {
+        G gp = G.current();
+        if (gp == null) {
+            LockSupport.parkNanos(blocker, nanos);
+            return;
+        }
+        gp.beginWait(reason);
+        try {
+            LockSupport.parkNanos(blocker, nanos);
+        } finally {
+            gp.endWait();
+        }
+    }
+
+    /** proc.go: goready. Makes {@code t} runnable; from a G on our M it runs next on that P. */
+    public static void ready(Thread t) {
+        LockSupport.unpark(t);
+    }
+
+    /**
+     * The cooperative preemption point (Go's stack-bound check at function entry): when sysmon
+     * asked the current goroutine to give up its P, yield now. Cheap when no request is pending;
+     * every gmp4j operation that may block calls it.
+     */
+    public static void checkPreempt() {
+        G gp = G.current();
+        if (gp != null && gp.preempt) {
+            Proc.preemptPark(gp);
+        }
+    }
+
+    /** The current goroutine's id, or 0 on a thread that is not a goroutine. */
+    public static long goid() {
+        G gp = G.current();
+        return gp == null ? 0 : gp.goid;
+    }
+}

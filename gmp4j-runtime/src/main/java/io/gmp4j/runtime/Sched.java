@@ -1,0 +1,245 @@
+package io.gmp4j.runtime;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The scheduler's global state (runtime2.go: type schedt, plus allp/allgs/allm).
+ *
+ * <p>Invariants (checked where cheap):
+ * <ul>
+ *   <li>The global run queue is a singly linked list of Gs through {@code G.schedlink};
+ *       {@code runqsize} counts it. Both are read and written only under {@link #lock}
+ *       ({@code runqsize} is also read racily as a hint, as Go does).</li>
+ *   <li>An idle P is on {@code pidle} and nowhere else; {@code npidle} counts it
+ *       (written under the lock, read racily).</li>
+ *   <li>An idle M is on {@code midle}, parked in notesleep, with no P.</li>
+ *   <li>{@code 0 <= nmspinning}; spinning Ms are at most half the busy Ps (findRunnable).</li>
+ * </ul>
+ *
+ * <p>Lock order: {@code sched.lock} before a P's timer lock; nothing is taken while holding
+ * a timer lock. Scheduler code never blocks while holding {@code sched.lock}.
+ */
+final class Sched {
+    private Sched() {}
+
+    /** runtime2.go: sched.lock. */
+    static final Object lock = new Object();
+
+    // Global run queue (sched.lock).
+    static G runqhead, runqtail;
+    static volatile int runqsize;
+
+    // Idle Ps (sched.lock).
+    static P pidle;
+    static volatile int npidle;
+
+    // Idle Ms (sched.lock).
+    static M midle;
+    static int nmidle;
+    /** Ms ever started, and alive now (including locked and P-less ones). */
+    static long mnext;
+    static final AtomicInteger mcount = new AtomicInteger();
+    /** debug.SetMaxThreads (proc.go: sched.maxmcount). */
+    static volatile int maxmcount = 10_000;
+
+    /** proc.go: sched.nmspinning. */
+    static final AtomicInteger nmspinning = new AtomicInteger();
+    /** proc.go: sched.needspinning: 1 when a wakep found no idle P. */
+    static volatile int needspinning;
+
+    /** All Ps; index = P id. Replaced as a whole by procresize (under sched.lock). */
+    static volatile P[] allp = new P[0];
+    static volatile int gomaxprocs;
+
+    /** All live goroutines (proc.go: allgs). */
+    static final ConcurrentHashMap<G, Boolean> allgs = new ConcurrentHashMap<>();
+    static final AtomicInteger ngoroutines = new AtomicInteger();
+    /** goid 1 is reserved for the first main goroutine. */
+    static final AtomicLong goidgen = new AtomicLong(1);
+
+    /** A clock updated by sysmon (and by Ms as they schedule), good to a sysmon tick. */
+    private static volatile long coarseNanos = System.nanoTime();
+
+    static long coarseNanos() {
+        return coarseNanos;
+    }
+
+    static long nanotime() {
+        long now = System.nanoTime();
+        coarseNanos = now;
+        return now;
+    }
+
+    static void assertLockHeld() {
+        assert Thread.holdsLock(lock) : "sched.lock not held";
+    }
+
+    /** proc.go: globrunqput. Lock held. */
+    static void globrunqput(G gp) {
+        assertLockHeld();
+        gp.schedlink = null;
+        if (runqtail != null) {
+            runqtail.schedlink = gp;
+        } else {
+            runqhead = gp;
+        }
+        runqtail = gp;
+        runqsize++;
+    }
+
+    /** proc.go: globrunqputhead. Lock held. */
+    static void globrunqputhead(G gp) {
+        assertLockHeld();
+        gp.schedlink = runqhead;
+        runqhead = gp;
+        if (runqtail == null) {
+            runqtail = gp;
+        }
+        runqsize++;
+    }
+
+    /** proc.go: globrunqputbatch. Takes the lock. */
+    static void globrunqputbatch(G[] batch, int n) {
+        synchronized (lock) {
+            for (int i = 0; i < n; i++) {
+                globrunqput(batch[i]);
+            }
+        }
+    }
+
+    /**
+     * proc.go: globrunqget. Lock held; pp owned by the caller. Takes up to {@code max}
+     * (0 = no limit) Gs: returns one and moves the rest (at most half a local queue) to pp.
+     */
+    static G globrunqget(P pp, int max) {
+        assertLockHeld();
+        int size = runqsize;
+        if (size == 0) {
+            return null;
+        }
+        int n = size / gomaxprocs + 1;
+        if (n > size) {
+            n = size;
+        }
+        if (max > 0 && n > max) {
+            n = max;
+        }
+        if (n > P.RUNQ_SIZE / 2) {
+            n = P.RUNQ_SIZE / 2;
+        }
+        runqsize = size - n;
+        G gp = runqpop();
+        for (n--; n > 0; n--) {
+            RunQueue.runqput(pp, runqpop(), false);
+        }
+        return gp;
+    }
+
+    private static G runqpop() {
+        G gp = runqhead;
+        runqhead = gp.schedlink;
+        if (runqhead == null) {
+            runqtail = null;
+        }
+        gp.schedlink = null;
+        return gp;
+    }
+
+    /** proc.go: pidleput. Lock held. pp's queue must be empty. */
+    static void pidleput(P pp) {
+        assertLockHeld();
+        pp.status = P._Pidle;
+        pp.m = null;
+        pp.link = pidle;
+        pidle = pp;
+        npidle++;
+    }
+
+    /** proc.go: pidleget. Lock held. */
+    static P pidleget() {
+        assertLockHeld();
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.link;
+            pp.link = null;
+            npidle--;
+        }
+        return pp;
+    }
+
+    /** proc.go: pidlegetSpinning. Lock held. Records needspinning when no P is idle. */
+    static P pidlegetSpinning() {
+        P pp = pidleget();
+        if (pp == null) {
+            needspinning = 1;
+            return null;
+        }
+        return pp;
+    }
+
+    /** Removes pp from the idle list if it is there (procresize). Lock held. */
+    static boolean pidleremove(P pp) {
+        assertLockHeld();
+        P prev = null;
+        for (P cur = pidle; cur != null; prev = cur, cur = cur.link) {
+            if (cur == pp) {
+                if (prev == null) {
+                    pidle = cur.link;
+                } else {
+                    prev.link = cur.link;
+                }
+                cur.link = null;
+                npidle--;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** proc.go: mput. Lock held. */
+    static void mput(M mp) {
+        assertLockHeld();
+        mp.schedlink = midle;
+        mp.idle = true;
+        midle = mp;
+        nmidle++;
+    }
+
+    /** proc.go: mget. Lock held. */
+    static M mget() {
+        assertLockHeld();
+        M mp = midle;
+        if (mp != null) {
+            midle = mp.schedlink;
+            mp.schedlink = null;
+            mp.idle = false;
+            nmidle--;
+        }
+        return mp;
+    }
+
+    /** Removes mp from the idle list if it is there (a timed-out notesleep). Lock held. */
+    static boolean mremove(M mp) {
+        assertLockHeld();
+        if (!mp.idle) {
+            return false;
+        }
+        M prev = null;
+        for (M cur = midle; cur != null; prev = cur, cur = cur.schedlink) {
+            if (cur == mp) {
+                if (prev == null) {
+                    midle = cur.schedlink;
+                } else {
+                    prev.schedlink = cur.schedlink;
+                }
+                cur.schedlink = null;
+                cur.idle = false;
+                nmidle--;
+                return true;
+            }
+        }
+        throw new IllegalStateException("mremove: idle M not on the idle list");
+    }
+}
