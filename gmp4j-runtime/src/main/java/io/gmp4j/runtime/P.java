@@ -74,6 +74,9 @@ final class P {
     /** Counters for tests and schedtrace: Gs this P stole and Gs stolen from it. */
     volatile long steals;
 
+    /** Tests only: where runqputslow sends its batch instead of the global queue. */
+    java.util.function.Consumer<G[]> overflowForTest;
+
     P(int id) {
         this.id = id;
     }

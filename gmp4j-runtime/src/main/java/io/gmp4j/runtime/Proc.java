@@ -173,10 +173,12 @@ final class Proc {
                 continue;
             }
             if (mp.p == null) {
+                dropSpinning(mp);
                 stopm(mp, 0);
                 continue;
             }
             if (mp.p.retired) {
+                dropSpinning(mp);
                 retirep(mp);
                 continue;
             }
@@ -390,6 +392,16 @@ final class Proc {
         }
         synchronized (Sched.lock) {
             return Sched.pidlegetSpinning();
+        }
+    }
+
+    /** Leaves the spinning state without looking for work again (mp is about to lose its P). */
+    private static void dropSpinning(M mp) {
+        if (mp.spinning) {
+            mp.spinning = false;
+            if (Sched.nmspinning.decrementAndGet() < 0) {
+                throw new IllegalStateException("dropSpinning: negative nmspinning");
+            }
         }
     }
 

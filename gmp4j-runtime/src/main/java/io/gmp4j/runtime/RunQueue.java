@@ -54,6 +54,10 @@ final class RunQueue {
             return false;
         }
         batch[n] = gp;
+        if (pp.overflowForTest != null) {
+            pp.overflowForTest.accept(batch);
+            return true;
+        }
         Sched.globrunqputbatch(batch, n + 1);
         return true;
     }

@@ -119,4 +119,10 @@ public final class RuntimeApi {
             }
         }
     }
+
+    public static int setMaxThreads(int threads) {
+        int old = Sched.maxmcount;
+        Sched.maxmcount = threads;
+        return old;
+    }
 }

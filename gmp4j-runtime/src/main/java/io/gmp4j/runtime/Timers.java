@@ -200,9 +200,10 @@ final class Timers {
     }
 
     private void removeAt(int i) {
+        RuntimeTimer removed = heap[i];
         RuntimeTimer last = heap[--len];
         heap[len] = null;
-        heap[i].heapIndex = -1;
+        removed.heapIndex = -1;
         if (i != len) {
             heap[i] = last;
             last.heapIndex = i;

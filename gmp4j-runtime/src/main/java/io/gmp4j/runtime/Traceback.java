@@ -117,9 +117,15 @@ public final class Traceback {
         }
     }
 
+    /** The runtime's own frames and the JDK's parking and continuation machinery. */
+    private static final java.util.Set<String> HIDDEN = java.util.Set.of(
+            "io.gmp4j.runtime.G", "io.gmp4j.runtime.Proc", "io.gmp4j.runtime.Park", "io.gmp4j.runtime.Goexit",
+            "io.gmp4j.runtime.RuntimeApi", "io.gmp4j.runtime.Panics", "io.gmp4j.runtime.M",
+            "java.lang.VirtualThread", "java.lang.System$1", "java.util.concurrent.locks.LockSupport");
+
     private static boolean hidden(String cls) {
-        return cls.startsWith("io.gmp4j.runtime.") || cls.startsWith("jdk.internal.vm.")
-                || cls.equals("java.lang.VirtualThread") || cls.startsWith("java.lang.VirtualThread$")
-                || cls.startsWith("java.util.concurrent.locks.LockSupport");
+        int dollar = cls.indexOf('$');
+        String outer = dollar < 0 ? cls : cls.substring(0, dollar);
+        return HIDDEN.contains(cls) || HIDDEN.contains(outer) || cls.startsWith("jdk.internal.");
     }
 }
