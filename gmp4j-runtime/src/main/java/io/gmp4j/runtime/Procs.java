@@ -14,6 +14,21 @@ public final class Procs {
         return pp != null ? pp.id : -1;
     }
 
+    /**
+     * proc.go: sync_runtime_canSpin. Whether a sync primitive may spin-wait at iteration
+     * {@code iter}: few iterations, a multicore machine, an idle P to spare, and nothing
+     * queued on the caller's own P.
+     */
+    public static boolean canSpin(int iter) {
+        if (iter >= 4 || Runtime.getRuntime().availableProcessors() <= 1
+                || Sched.gomaxprocs <= Sched.npidle + Sched.nmspinning.get() + 1) {
+            return false;
+        }
+        M mp = M.current();
+        P pp = mp != null ? mp.p : null;
+        return pp == null || RunQueue.runqempty(pp);
+    }
+
     /** The current GOMAXPROCS. */
     public static int maxProcs() {
         Proc.schedinit();

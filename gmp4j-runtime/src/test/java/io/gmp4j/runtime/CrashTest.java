@@ -1,0 +1,70 @@
+package io.gmp4j.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoTesting.Child;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Fatal paths, each in a child JVM with Go's message and exit status (crash_test.go). */
+class CrashTest {
+
+    private static Child run(String prog, List<String> jvm, List<String> env, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = prog;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return GoTesting.runChild("io.gmp4j.testprog.TestProg", jvm, env, 60, all);
+    }
+
+    // crash_test.go: TestPanicTraceback-style
+    /** An escaped panic prints "panic: boom", the goroutine's traceback, and exits 2. */
+    @Test
+    void panicCrashesWithTraceback() {
+        Child c = run("panic", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine "), c.stderr());
+        assertTrue(c.stderr().matches("(?s)panic: boom\n\ngoroutine \\d+ \\[running\\]:\nio\\.gmp4j\\.testprog\\.TestProg\\.lambda.*"),
+                c.stderr());
+    }
+
+    // crash_test.go: TestGoexitDeadlock, TestGoexitCrash
+    /** main's Goexit lets the others finish, then Go's "no goroutines" fatal error, exit 2. */
+    @Test
+    void mainGoexitWaitsForOthersThenDies() {
+        Child c = run("mainGoexit", List.of(), List.of());
+        assertEquals("other goroutine done\n", c.stdout());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
+                c.stderr());
+    }
+
+    // crash_test.go: TestSimpleDeadlock
+    /** All goroutines asleep on gmp4j primitives: Go's deadlock report with the dump, exit 2. */
+    @Test
+    void simpleDeadlock() {
+        Child c = run("deadlock", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), c.stderr());
+        assertTrue(c.stderr().contains("goroutine 1 [chan receive]:"), c.stderr());
+    }
+
+    /** A goroutine blocked in ServerSocket.accept is waiting for the outside world, not deadlocked. */
+    @Test
+    void acceptIsNotDeadlock() {
+        Child c = run("acceptIsNotDeadlock", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("accept timed out\n", c.stdout());
+    }
+
+    // proc.go: checkmcount
+    /** More Ms than debug.SetMaxThreads allows: Go's thread-exhaustion crash, exit 2. */
+    @Test
+    void threadLimit() {
+        Child c = run("threadLimit", List.of("-Dgmp4j.GOMAXPROCS=1"), List.of(), "4");
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("runtime: program exceeds 4-thread limit\nfatal error: thread exhaustion"),
+                c.stderr());
+    }
+}

@@ -1,0 +1,131 @@
+package io.gmp4j.testprog;
+
+import io.gmp4j.Go;
+import io.gmp4j.GoPanic;
+import io.gmp4j.debug.Debug;
+import io.gmp4j.runtime.Park;
+import io.gmp4j.runtime.WaitReason;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Programs that must run in their own JVM because they crash or change process-wide state
+ * (Go's runtime/testdata/testprog). Run as {@code TestProg <name>}.
+ */
+public final class TestProg {
+    private TestProg() {}
+
+    static volatile boolean spin = true;
+    static volatile long sink;
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "panic" -> Go.run(() -> {
+                Go.go(() -> {
+                    throw new GoPanic("boom");
+                });
+                parkForever();
+            });
+            case "mainGoexit" -> Go.run(() -> {
+                Go.go(() -> {
+                    LockSupport.parkNanos(200_000_000);
+                    System.out.println("other goroutine done");
+                });
+                Go.goexit();
+            });
+            case "deadlock" -> Go.run(() -> {
+                Object ch = new Object();
+                for (;;) {
+                    Park.park(ch, WaitReason.CHAN_RECEIVE);
+                }
+            });
+            case "acceptIsNotDeadlock" -> Go.run(() -> {
+                try (ServerSocket ss = new ServerSocket(0)) {
+                    ss.setSoTimeout(1500);
+                    ss.accept();
+                } catch (SocketTimeoutException e) {
+                    System.out.println("accept timed out");
+                } catch (java.io.IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            case "cpuHog" -> cpuHog(); // seed Bug 1 (002_*): GOMAXPROCS=1, a call-free loop
+            case "threadLimit" -> {
+                Debug.setMaxThreads(Integer.parseInt(args[1]));
+                Go.run(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        Go.go(TestProg::spinForever);
+                    }
+                    parkForever();
+                });
+            }
+            case "cgroupUpdate" -> {
+                Path cpuMax = Path.of(args[1]);
+                System.out.println("gomaxprocs=" + Go.gomaxprocs(0));
+                Files.writeString(cpuMax, args[2]);
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                int first = Go.gomaxprocs(0);
+                while (Go.gomaxprocs(0) == first && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(10_000_000);
+                }
+                System.out.println("gomaxprocs=" + Go.gomaxprocs(0));
+            }
+            case "gomaxprocs" -> System.out.println("gomaxprocs=" + Go.gomaxprocs(0));
+            case "schedtrace" -> Go.run(() -> {
+                long until = System.nanoTime() + 350_000_000L;
+                while (System.nanoTime() < until) {
+                    Go.go(() -> sink++);
+                    LockSupport.parkNanos(1_000_000);
+                }
+            });
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    private static void cpuHog() {
+        // A watchdog outside the runtime ends the hang that asyncpreemptoff=1 must reproduce.
+        Thread watchdog = new Thread(() -> {
+            LockSupport.parkNanos(3_000_000_000L);
+            System.out.println("hung: the second goroutine did not run");
+            System.out.flush();
+            Runtime.getRuntime().halt(3);
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Go.run(() -> {
+            Go.gomaxprocs(1);
+            Go.go(TestProg::spinForever);
+            LockSupport.parkNanos(100_000_000);
+            long start = System.nanoTime();
+            AtomicBoolean ran = new AtomicBoolean();
+            Thread main = Thread.currentThread();
+            Go.go(() -> {
+                ran.set(true);
+                LockSupport.unpark(main);
+            });
+            while (!ran.get()) {
+                LockSupport.park();
+            }
+            System.out.printf("second goroutine ran after %.1f ms%n", (System.nanoTime() - start) / 1e6);
+        });
+    }
+
+    /** A loop with no calls: nothing gmp4j could use as a preemption point. */
+    static void spinForever() {
+        long x = 0;
+        while (spin) {
+            x++;
+        }
+        sink = x;
+    }
+
+    private static void parkForever() {
+        for (;;) {
+            LockSupport.park();
+        }
+    }
+}
