@@ -474,6 +474,16 @@ public final class Chan<T> implements Iterable<T> {
         return v;
     }
 
+    /** Sudogs queued in sendq (which = 0) or recvq (which = 1). Takes the lock; test hook. */
+    int waiting(int which) {
+        lock();
+        try {
+            return which == 0 ? sendq.size() : recvq.size();
+        } finally {
+            unlock();
+        }
+    }
+
     /** Waits for a partner (or close) to complete {@code sg}; see the wake-up protocol. */
     private void awaitDone(Sudog sg, WaitReason reason) {
         if (sg.lvDone()) {

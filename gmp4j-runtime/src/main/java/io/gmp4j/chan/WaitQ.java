@@ -75,6 +75,15 @@ final class WaitQ {
         sg.queued = false;
     }
 
+    /** The number of queued sudogs, stale select ones included. Lock held (tests, dumps). */
+    int size() {
+        int n = 0;
+        for (Sudog sg = first; sg != null; sg = sg.next) {
+            n++;
+        }
+        return n;
+    }
+
     /** Racy read for the lock-free fast paths: is anyone (possibly stale) waiting? */
     Sudog lvFirst() {
         return (Sudog) FIRST.getAcquire(this); // pairs with soFirst
