@@ -112,7 +112,9 @@ final class ChanExport {
                 }
             });
             try {
-                assertTrue(finished.await(EVENTUALLY.toSeconds() * 3, TimeUnit.SECONDS), "test goroutine did not finish");
+                if (!finished.await(EVENTUALLY.toSeconds(), TimeUnit.SECONDS)) {
+                    fail("test goroutine did not finish; goroutines:\n" + Go.stack(true));
+                }
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
