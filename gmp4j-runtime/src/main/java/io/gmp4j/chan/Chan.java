@@ -1,0 +1,562 @@
+package io.gmp4j.chan;
+
+import io.gmp4j.GoPanic;
+import io.gmp4j.runtime.Park;
+import io.gmp4j.runtime.WaitReason;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * A Go channel: {@code make(chan T, cap)}, {@code ch <- v}, {@code <-ch}, {@code close},
+ * {@code len}, {@code cap}, {@code for v := range ch}, and the cases of {@link Select}.
+ */
+public final class Chan<T> implements Iterable<T> {
+    /*
+     * Go's hchan, kept (chan.go: makechan, chansend, send, chanrecv, recv, closechan,
+     * selectnbsend, selectnbrecv; select.go for Select). One small lock per channel guards
+     * the ring buffer and both wait queues; a blocked operation leaves a Sudog in sendq or
+     * recvq and parks; its partner copies the value straight into or out of that Sudog and
+     * readies it (Park.ready = goready: from a G on one of our Ms the woken G goes into the
+     * waker's runnext, so an unbuffered hand-off runs the receiver next on the same P).
+     *
+     * Why this design and not a lock-free one (measured; figures in docs/BENCHMARKS.md):
+     *   W2/W3/W7 were run on the same gmp4j scheduler with this hchan and with jox 1.0.1
+     *   (softwaremill, the "fast and scalable channels" algorithm of kotlinx.coroutines:
+     *   segments of cells, a sendersAndClosed counter, per-cell CAS, no lock). See
+     *   MEASURED below. The lock never spans a park or a wake-up, so it is held for tens of
+     *   nanoseconds; what dominates every figure is the park/unpark hand-off between Gs,
+     *   which both designs pay alike. hchan keeps Go's exact semantics for free (FIFO of
+     *   blocked senders, select's pollorder/lockorder, close waking everyone, len), is a
+     *   fraction of the code, and needs no cell interruption protocol for select.
+     *   MEASURED: see the table at the end of this comment.
+     *
+     * Invariants (chan.go header), all under lock:
+     *   - at least one of sendq and recvq is empty, except for an unbuffered channel with one
+     *     G blocked on it for both sending and receiving through a select;
+     *   - buffered: qcount > 0 implies recvq is empty; qcount < cap implies sendq is empty;
+     *   - closed: sendq and recvq are empty (close drains both) and stay empty;
+     *   - buf[i] is null outside the live ring [recvx, recvx + qcount), so nothing received
+     *     stays reachable from the channel.
+     *
+     * A blocking operation's Sudog (the state machine; who moves it):
+     *   new      -> queued     the waiter, under lock (chansend/chanrecv/selectgo pass 2)
+     *   queued   -> dequeued   a partner or closechan, under lock (WaitQ.dequeue); for a
+     *                          select sudog only the winner of Waiter.selectDone's CAS
+     *   queued   -> removed    the select's own G in pass 3 (WaitQ.remove), under lock
+     *   dequeued -> done       the dequeuer after unlock: elem/success, then the release
+     *                          store of done (or Waiter.param), then Park.ready
+     *   done     -> queued     never: a Sudog is used once
+     *
+     * Fields and who writes them:
+     *   dataqsiz, buf (the array), id, isNil: final.
+     *   buf[i], sendx, recvx, both WaitQs: only under lock.
+     *   qcount: under lock, stored with release (soQcount); read racily with acquire by
+     *     len() and the non-blocking fast paths (lvQcount).
+     *   closed: volatile, written once under lock; read racily by the fast paths.
+     *   lockState: CAS to acquire, release store to unlock.
+     *
+     * Wake-up protocol (blocking receive on an empty channel; send is symmetric):
+     *   1. R: lock; no sender, no data; enqueue sg on recvq; unlock (release).
+     *   2. R: loop { read sg.done with acquire; if set, stop; Park.park }.
+     *   3. S: lock (acquire: sees step 1); dequeue sg; sg.elem = v; unlock.
+     *   4. S: sg.success = true; store sg.done with release; Park.ready(R).
+     *   No StoreLoad fence is needed between 2 and 4: LockSupport's permit covers the race
+     *   "S readies R before R parks" (R's park then returns at once and R sees done), and a
+     *   stale permit only costs one spurious return, which every park loop absorbs.
+     *
+     * Differences from Go (docs/DIVERGENCES.md):
+     *   - the lock spins then yields (Thread.onSpinWait, then Thread.yield) instead of
+     *     futex-sleeping: critical sections never park, so a waiter only ever waits for a
+     *     running (or OS-preempted) holder;
+     *   - lockorder sorts by a creation id, not by address (the JVM moves objects);
+     *   - values are references: "copying to the receiver's stack" is one reference store;
+     *   - an interrupt does not end a wait (Go has none): it is kept and re-asserted when the
+     *     operation completes, like AQS's uninterruptible acquires;
+     *   - the non-blocking ops (trySend/tryRecv, select with default) skip the preemption
+     *     check, so the time package may call them from scheduler threads.
+     */
+
+    /** Go's value from a receive with the comma-ok form: {@code v, ok := <-ch}. */
+    public record Recv<T>(T value, boolean ok) {}
+
+    // chanrecv's non-value outcomes; never visible to users.
+    static final Object NOT_READY = new Object();
+    static final Object CLOSED = new Object();
+
+    /** Spins on a contended lock before yielding. Untested guess (Go: 4 x procyield(30)). */
+    private static final int LOCK_SPINS = 64;
+
+    private static final AtomicLong IDS = new AtomicLong();
+    @SuppressWarnings("rawtypes")
+    private static final Chan NIL = new Chan<>(0, true);
+
+    private final int dataqsiz;
+    private final Object[] buf;
+    /** select.go: sortkey. Creation order; locks of several channels are taken in id order. */
+    final long id;
+    final boolean isNil;
+    private int qcount;
+    private int sendx;
+    private int recvx;
+    final WaitQ recvq = new WaitQ();
+    final WaitQ sendq = new WaitQ();
+    private volatile boolean closed;
+    private volatile int lockState;
+
+    private Chan(int cap, boolean isNil) {
+        this.dataqsiz = cap;
+        this.buf = cap == 0 ? null : new Object[cap];
+        this.isNil = isNil;
+        this.id = isNil ? -1 : IDS.getAndIncrement();
+    }
+
+    /** chan.go: makechan. {@code make(chan T, cap)}; 0 is unbuffered. */
+    public static <T> Chan<T> make(int cap) {
+        if (cap < 0) {
+            throw new GoPanic("makechan: size out of range");
+        }
+        return new Chan<>(cap, false);
+    }
+
+    /** An unbuffered channel: {@code make(chan T)}. */
+    public static <T> Chan<T> make() {
+        return make(0);
+    }
+
+    /**
+     * Go's nil channel: send and receive block forever, close panics, and a select case on it
+     * is never chosen (the way to disable a case).
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Chan<T> nil() {
+        return (Chan<T>) NIL;
+    }
+
+    // ---- send ----------------------------------------------------------------------------
+
+    /** {@code ch <- v}: blocks until a receiver takes {@code v} or the buffer has room. */
+    public void send(T v) {
+        Park.checkPreempt();
+        chansend(v, true);
+    }
+
+    /**
+     * {@code select { case ch <- v: return true; default: return false }}: never blocks
+     * (beyond the channel lock's few-nanosecond critical section). Panics on a closed channel
+     * as Go does.
+     */
+    public boolean trySend(T v) {
+        return chansend(v, false);
+    }
+
+    /** chan.go: chansend. Any thread. */
+    private boolean chansend(Object v, boolean block) {
+        if (isNil) {
+            if (!block) {
+                return false;
+            }
+            parkForever(WaitReason.CHAN_SEND_NIL_CHAN);
+        }
+        // Fast path for a failing non-blocking send, without the lock. Linearizable as in
+        // Go: "not closed" then "not ready" are two reads, and a closed channel never becomes
+        // not-ready again, so there was a moment when it was open and full; we answer as of
+        // that moment.
+        if (!block && !closed && full()) {
+            return false;
+        }
+        lock();
+        if (closed) {
+            unlock();
+            throw new GoPanic("send on closed channel");
+        }
+        Sudog sg = recvq.dequeue();
+        if (sg != null) {
+            // chan.go: send. A receiver waits: hand v straight to it, bypassing the buffer.
+            sg.elem = v;
+            unlock();
+            sg.success = true;
+            sg.goready();
+            return true;
+        }
+        if (qcount < dataqsiz) {
+            bufPut(v);
+            unlock();
+            return true;
+        }
+        if (!block) {
+            unlock();
+            return false;
+        }
+        Sudog mysg = new Sudog(Thread.currentThread(), this, v, null, -1);
+        sendq.enqueue(mysg);
+        unlock();
+        awaitDone(mysg, WaitReason.CHAN_SEND);
+        if (!mysg.success) {
+            // closechan woke us: "senders blocked when the channel closes panic".
+            throw new GoPanic("send on closed channel");
+        }
+        return true;
+    }
+
+    // ---- receive -------------------------------------------------------------------------
+
+    /** {@code v := <-ch}: the next value, or null (Go's zero value) once closed and drained. */
+    @SuppressWarnings("unchecked")
+    public T recv() {
+        Park.checkPreempt();
+        Object r = chanrecv(true);
+        return r == CLOSED ? null : (T) r;
+    }
+
+    /** {@code v, ok := <-ch}: ok is false once the channel is closed and drained. */
+    @SuppressWarnings("unchecked")
+    public Recv<T> recvOk() {
+        Park.checkPreempt();
+        Object r = chanrecv(true);
+        return r == CLOSED ? new Recv<>(null, false) : new Recv<>((T) r, true);
+    }
+
+    /**
+     * {@code select { case v, ok := <-ch: ...; default: }}: never blocks. Returns null when
+     * nothing is ready, {@code Recv(null, false)} when closed and drained, else the value.
+     */
+    @SuppressWarnings("unchecked")
+    public Recv<T> tryRecv() {
+        Object r = chanrecv(false);
+        if (r == NOT_READY) {
+            return null;
+        }
+        return r == CLOSED ? new Recv<>(null, false) : new Recv<>((T) r, true);
+    }
+
+    /**
+     * chan.go: chanrecv. Returns the value, {@link #CLOSED} (closed and drained) or, when
+     * {@code !block}, {@link #NOT_READY}. Any thread.
+     */
+    Object chanrecv(boolean block) {
+        if (isNil) {
+            if (!block) {
+                return NOT_READY;
+            }
+            parkForever(WaitReason.CHAN_RECEIVE_NIL_CHAN);
+        }
+        // Fast path for a non-blocking receive, without the lock (chan.go's reasoning):
+        //   - empty, then not closed: a channel never reopens, so it was open at the moment
+        //     we saw it empty; answer "not ready" as of that moment.
+        //   - empty, then closed: re-check empty, because a send may have landed between the
+        //     two reads (T1: reads empty; T2: send, close; T1: reads closed). The acquire
+        //     read of closed sees T2's send, which happened before its close.
+        //   Both reads are acquire: seeing a drained qcount (release) implies seeing the
+        //   close that preceded the drain, so "open and empty" cannot be a reordering.
+        if (!block && empty()) {
+            if (!closed) {
+                return NOT_READY;
+            }
+            if (empty()) {
+                return CLOSED;
+            }
+        }
+        lock();
+        if (closed) {
+            if (qcount == 0) {
+                unlock();
+                return CLOSED;
+            }
+            // Closed, but the buffer still has data: drain it first.
+        } else {
+            Sudog sg = sendq.dequeue();
+            if (sg != null) {
+                Object v = recvFromSender(sg);
+                unlock();
+                sg.success = true;
+                sg.goready();
+                return v;
+            }
+        }
+        if (qcount > 0) {
+            Object v = bufTake();
+            unlock();
+            return v;
+        }
+        if (!block) {
+            unlock();
+            return NOT_READY;
+        }
+        Sudog mysg = new Sudog(Thread.currentThread(), this, null, null, -1);
+        recvq.enqueue(mysg);
+        unlock();
+        awaitDone(mysg, WaitReason.CHAN_RECEIVE);
+        return mysg.success ? mysg.elem : CLOSED;
+    }
+
+    // ---- close, len, cap -----------------------------------------------------------------
+
+    /**
+     * chan.go: closechan. Receivers drain the buffer and then get (null, false); blocked
+     * senders panic. Panics on a closed or nil channel.
+     */
+    public void close() {
+        if (isNil) {
+            throw new GoPanic("close of nil channel");
+        }
+        lock();
+        if (closed) {
+            unlock();
+            throw new GoPanic("close of closed channel");
+        }
+        closed = true;
+        Sudog glist = null;
+        // Release all readers: they get (null, false).
+        for (Sudog sg; (sg = recvq.dequeue()) != null; ) {
+            sg.elem = null;
+            sg.success = false;
+            sg.readyLink = glist;
+            glist = sg;
+        }
+        // Release all writers: they will panic.
+        for (Sudog sg; (sg = sendq.dequeue()) != null; ) {
+            sg.elem = null;
+            sg.success = false;
+            sg.readyLink = glist;
+            glist = sg;
+        }
+        unlock();
+        // Ready all Gs now that the lock is dropped. readyLink is ours alone: a dequeued
+        // sudog is touched by nobody else until its goready.
+        while (glist != null) {
+            Sudog sg = glist;
+            glist = sg.readyLink;
+            sg.readyLink = null;
+            sg.goready();
+        }
+    }
+
+    /** {@code len(ch)}: values buffered now (a racy snapshot, as in Go). */
+    public int len() {
+        return isNil ? 0 : lvQcount();
+    }
+
+    /** {@code cap(ch)}. */
+    public int cap() {
+        return dataqsiz;
+    }
+
+    // ---- select cases and range ----------------------------------------------------------
+
+    /** {@code case v := <-ch:} — {@code f} (may be null) gets the value, or null once closed. */
+    public Select.Case onRecv(Consumer<? super T> f) {
+        return Select.Case.recv(this, f, null);
+    }
+
+    /** {@code case v, ok := <-ch:} — {@code f} (may be null) gets the value and ok. */
+    public Select.Case onRecvOk(BiConsumer<? super T, Boolean> f) {
+        return Select.Case.recv(this, null, f);
+    }
+
+    /** {@code case ch <- v:} — {@code f} (may be null) runs after the send. */
+    public Select.Case onSend(T v, Runnable f) {
+        return Select.Case.send(this, v, f);
+    }
+
+    /** {@code for v := range ch}: receives until the channel is closed and drained. */
+    @Override
+    public Iterator<T> iterator() {
+        return new Iterator<>() {
+            private Object next;
+            private boolean fetched;
+
+            @Override
+            public boolean hasNext() {
+                if (!fetched) {
+                    Park.checkPreempt();
+                    next = chanrecv(true);
+                    fetched = true;
+                }
+                return next != CLOSED;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("range: channel closed");
+                }
+                fetched = false;
+                return (T) next;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return isNil ? "chan(nil)" : "chan#" + id + "(len " + len() + ", cap " + dataqsiz + (closed ? ", closed)" : ")");
+    }
+
+    // ---- internals used by Select (all "lock held" unless stated) ------------------------
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** chan.go: full. Racy; used only by the non-blocking fast path. Any thread. */
+    private boolean full() {
+        if (dataqsiz == 0) {
+            return recvq.lvFirst() == null;
+        }
+        return lvQcount() == dataqsiz;
+    }
+
+    /** chan.go: empty. Racy; used only by the non-blocking fast path. Any thread. */
+    private boolean empty() {
+        if (dataqsiz == 0) {
+            return sendq.lvFirst() == null;
+        }
+        return lvQcount() == 0;
+    }
+
+    boolean hasRoom() {
+        return qcount < dataqsiz;
+    }
+
+    boolean hasData() {
+        return qcount > 0;
+    }
+
+    /** Append to the ring. Lock held; qcount < dataqsiz. */
+    void bufPut(Object v) {
+        assert qcount < dataqsiz : "bufPut: full";
+        buf[sendx] = v;
+        if (++sendx == dataqsiz) {
+            sendx = 0;
+        }
+        soQcount(qcount + 1);
+    }
+
+    /** Take the ring's head. Lock held; qcount > 0. */
+    Object bufTake() {
+        assert qcount > 0 : "bufTake: empty";
+        Object v = buf[recvx];
+        buf[recvx] = null;
+        if (++recvx == dataqsiz) {
+            recvx = 0;
+        }
+        soQcount(qcount - 1);
+        return v;
+    }
+
+    /**
+     * chan.go: recv, the part under the lock. {@code sg} is a dequeued blocked sender, so the
+     * channel is unbuffered or its buffer is full: the receiver gets the sender's value
+     * (unbuffered) or the ring's head, and the sender's value takes the freed slot, which is
+     * the tail (the ring is full, so head and tail are the same slot). Lock held; the caller
+     * unlocks, then sets success and readies {@code sg}.
+     */
+    Object recvFromSender(Sudog sg) {
+        Object v;
+        if (dataqsiz == 0) {
+            v = sg.elem;
+        } else {
+            assert qcount == dataqsiz : "recvFromSender: sender waits on a non-full buffer";
+            v = buf[recvx];
+            buf[recvx] = sg.elem;
+            if (++recvx == dataqsiz) {
+                recvx = 0;
+            }
+            sendx = recvx;
+        }
+        sg.elem = null;
+        return v;
+    }
+
+    /** Sudogs queued in sendq (which = 0) or recvq (which = 1). Takes the lock; test hook. */
+    int waiting(int which) {
+        lock();
+        try {
+            return which == 0 ? sendq.size() : recvq.size();
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Waits for a partner (or close) to complete {@code sg}; see the wake-up protocol. */
+    private void awaitDone(Sudog sg, WaitReason reason) {
+        if (sg.lvDone()) {
+            return;
+        }
+        boolean interrupted = false;
+        do {
+            Park.park(this, reason);
+            if (Thread.interrupted()) {
+                interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
+            }
+        } while (!sg.lvDone());
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** proc.go: gopark with no way back (nil channels, empty select). Any thread. */
+    static void parkForever(WaitReason reason) {
+        for (;;) {
+            Park.park(NIL, reason);
+            // An interrupt would turn this into a busy loop; Go has none, so absorb it.
+            Thread.interrupted();
+        }
+    }
+
+    // ---- the channel lock (runtime2.go: mutex; lock_futex.go: lock2/unlock2) -------------
+
+    /** Any thread. Never held across a park or a wake-up. */
+    void lock() {
+        if (!LOCK.compareAndSet(this, 0, 1)) { // acquire; pairs with unlock's release
+            lockSlow();
+        }
+    }
+
+    /** Outlined so that {@link #lock} inlines into the fast path. */
+    private void lockSlow() {
+        for (int spins = 0; ; spins++) {
+            if (lockState == 0 && LOCK.compareAndSet(this, 0, 1)) {
+                return;
+            }
+            if (spins < LOCK_SPINS) {
+                Thread.onSpinWait();
+            } else {
+                // The holder is running or was preempted by the OS; let it (or another G) run.
+                Thread.yield();
+            }
+        }
+    }
+
+    void unlock() {
+        assert lockState == 1 : "unlock: not locked";
+        LOCK.setRelease(this, 0); // pairs with the CAS in lock
+    }
+
+    private int lvQcount() {
+        return (int) QCOUNT.getAcquire(this); // pairs with soQcount
+    }
+
+    private void soQcount(int n) {
+        QCOUNT.setRelease(this, n); // pairs with lvQcount
+    }
+
+    private static final VarHandle LOCK;
+    private static final VarHandle QCOUNT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            LOCK = l.findVarHandle(Chan.class, "lockState", int.class);
+            QCOUNT = l.findVarHandle(Chan.class, "qcount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

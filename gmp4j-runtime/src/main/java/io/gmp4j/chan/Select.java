@@ -1,0 +1,355 @@
+package io.gmp4j.chan;
+
+import io.gmp4j.GoPanic;
+import io.gmp4j.runtime.Park;
+import io.gmp4j.runtime.WaitReason;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * Go's {@code select} statement: {@code Select.select(a.onRecv(v -> ...), b.onSend(x, () -> ...),
+ * Select.onDefault(() -> ...))}.
+ */
+public final class Select {
+    /*
+     * select.go: selectgo, sellock, selunlock, selparkcommit, block. The same three passes:
+     *
+     *   pass 1  lock every channel (lockorder), then poll the cases in a random order
+     *           (pollorder) and complete the first ready one: a waiting partner, buffer
+     *           data/room, or a closed channel. None ready and a default case: unlock, run it.
+     *   pass 2  enqueue one Sudog per case (all sharing one Waiter), in lockorder; unlock all;
+     *           park until a partner or close sets Waiter.param.
+     *   pass 3  lock all again; dequeue the Sudogs that did not fire (else they stack up on
+     *           quiet channels); unlock; finish the fired case.
+     *
+     * pollorder is a uniform random permutation of the non-nil cases (an inside-out
+     * Fisher-Yates shuffle, as Go), so among the cases ready in pass 1 each is chosen with
+     * equal probability (TestSelectFairness). lockorder is the cases sorted by Chan.id,
+     * ties broken by poll position, so that two selects over the same channels always lock
+     * them in the same order (no deadlock) and duplicate cases on one channel are locked once.
+     *
+     * The Waiter (Go keeps these on the g: g.selectDone, g.param):
+     *   selectDone  0 -> 1   by CAS, in WaitQ.dequeue, by the partner or closer that wins
+     *                        this select; a loser drops the sudog and looks further
+     *   selectDone  1 -> 0   never: a Waiter is used once
+     *   param       null -> the fired Sudog, with release, by the winner after it unlocked
+     *                        (Sudog.goready); the select G reads it with acquire (lvParam)
+     *
+     * Wake-up protocol: as Chan's, with step 2 looping on Waiter.param and step 4 preceded by
+     * the selectDone CAS (under the channel lock) that makes exactly one partner the winner.
+     *
+     * Differences from Go (docs/DIVERGENCES.md):
+     *   - Java has no select statement: the cases are objects and the chosen case's callback
+     *     runs after all channel locks are dropped; select returns the chosen index.
+     *   - lockorder sorts by Chan.id (creation order), not by the hchan's address, with
+     *     Arrays.sort on packed (id, poll position) keys: O(n log n) as Go's heap sort.
+     *   - The compiler's single-case rewrites (selectnbsend/selectnbrecv) are Chan.trySend
+     *     and Chan.tryRecv; Select.select itself takes the general path for every shape.
+     */
+
+    private Select() {}
+
+    private static final int RECV = 0, SEND = 1, DEFAULT = 2;
+    private static final int MAX_CASES = 1 << 16; // select.go: "capped at 65536"
+
+    /** One case of a select; made by {@link Chan#onRecv}, {@link Chan#onSend}, {@link #onDefault}. */
+    public static final class Case {
+        final int kind;
+        final Chan<?> c;
+        final Object sendValue;
+        final Consumer<Object> recvF;
+        final BiConsumer<Object, Boolean> recvOkF;
+        final Runnable f;
+
+        @SuppressWarnings("unchecked")
+        private Case(int kind, Chan<?> c, Object sendValue, Consumer<?> recvF, BiConsumer<?, Boolean> recvOkF, Runnable f) {
+            this.kind = kind;
+            this.c = c;
+            this.sendValue = sendValue;
+            this.recvF = (Consumer<Object>) recvF;
+            this.recvOkF = (BiConsumer<Object, Boolean>) recvOkF;
+            this.f = f;
+        }
+
+        static Case recv(Chan<?> c, Consumer<?> f, BiConsumer<?, Boolean> fOk) {
+            return new Case(RECV, c, null, f, fOk, null);
+        }
+
+        static Case send(Chan<?> c, Object v, Runnable f) {
+            return new Case(SEND, c, v, null, null, f);
+        }
+
+        void runRecv(Object v, boolean ok) {
+            if (recvOkF != null) {
+                recvOkF.accept(v, ok);
+            } else if (recvF != null) {
+                recvF.accept(v);
+            }
+        }
+
+        void runThen() {
+            if (f != null) {
+                f.run();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case RECV -> "case <-" + c;
+                case SEND -> "case " + c + " <- " + sendValue;
+                default -> "default";
+            };
+        }
+    }
+
+    /** {@code default:} — makes the select non-blocking; {@code f} (may be null) runs when chosen. */
+    public static Case onDefault(Runnable f) {
+        return new Case(DEFAULT, null, null, null, null, f);
+    }
+
+    /** The per-select wait state (Go: g.selectDone, g.param). */
+    static final class Waiter {
+        private volatile int selectDone;
+        private volatile Sudog param;
+
+        /** Claim this select for one partner. Channel lock held (WaitQ.dequeue). */
+        boolean casSelectDone() {
+            return SELECT_DONE.compareAndSet(this, 0, 1);
+        }
+
+        void soParam(Sudog sg) {
+            PARAM.setRelease(this, sg); // pairs with lvParam
+        }
+
+        Sudog lvParam() {
+            return (Sudog) PARAM.getAcquire(this); // pairs with soParam
+        }
+
+        private static final VarHandle SELECT_DONE;
+        private static final VarHandle PARAM;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                SELECT_DONE = l.findVarHandle(Waiter.class, "selectDone", int.class);
+                PARAM = l.findVarHandle(Waiter.class, "param", Sudog.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    /**
+     * select.go: selectgo. Waits until one case can proceed, performs it, runs its callback,
+     * and returns its index in {@code cases}. Among several ready cases one is chosen
+     * uniformly at random. With {@link #onDefault} it never blocks. With no cases (or only
+     * cases on nil channels and no default) it blocks forever. Any thread.
+     */
+    public static int select(Case... cases) {
+        int ncases = cases.length;
+        if (ncases == 0) {
+            Park.checkPreempt();
+            Chan.parkForever(WaitReason.SELECT_NO_CASES); // select.go: block
+        }
+        if (ncases > MAX_CASES) {
+            throw new IllegalArgumentException("select: more than " + MAX_CASES + " cases");
+        }
+
+        // Generate the permuted poll order over the non-nil cases; find the default.
+        int[] pollorder = new int[ncases];
+        int norder = 0;
+        int dflt = -1;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int i = 0; i < ncases; i++) {
+            Case cas = cases[i];
+            if (cas.kind == DEFAULT) {
+                if (dflt >= 0) {
+                    throw new IllegalArgumentException("select: multiple defaults");
+                }
+                dflt = i;
+                continue;
+            }
+            if (cas.c.isNil) {
+                continue; // Omit cases without channels from the poll and lock orders.
+            }
+            int j = rnd.nextInt(norder + 1);
+            pollorder[norder] = pollorder[j];
+            pollorder[j] = i;
+            norder++;
+        }
+        if (norder == 0) {
+            if (dflt >= 0) {
+                cases[dflt].runThen();
+                return dflt;
+            }
+            Park.checkPreempt();
+            Chan.parkForever(WaitReason.SELECT);
+        }
+        if (dflt < 0) {
+            Park.checkPreempt();
+        }
+
+        // Sort by channel id for the lock order; ties keep poll order.
+        long[] keys = new long[norder];
+        for (int k = 0; k < norder; k++) {
+            keys[k] = (cases[pollorder[k]].c.id << 16) | k;
+        }
+        Arrays.sort(keys);
+        int[] lockorder = new int[norder];
+        for (int k = 0; k < norder; k++) {
+            lockorder[k] = pollorder[(int) (keys[k] & 0xFFFF)];
+        }
+        return selectgo(cases, pollorder, lockorder, norder, dflt);
+    }
+
+    private static int selectgo(Case[] cases, int[] pollorder, int[] lockorder, int norder, int dflt) {
+        sellock(cases, lockorder, norder);
+
+        // pass 1 - look for something already waiting
+        for (int k = 0; k < norder; k++) {
+            int casi = pollorder[k];
+            Case cas = cases[casi];
+            Chan<?> c = cas.c;
+            if (cas.kind == RECV) {
+                Sudog sg = c.sendq.dequeue();
+                if (sg != null) { // can receive from a sleeping sender
+                    Object v = c.recvFromSender(sg);
+                    selunlock(cases, lockorder, norder);
+                    sg.success = true;
+                    sg.goready();
+                    cas.runRecv(v, true);
+                    return casi;
+                }
+                if (c.hasData()) { // can receive from the buffer
+                    Object v = c.bufTake();
+                    selunlock(cases, lockorder, norder);
+                    cas.runRecv(v, true);
+                    return casi;
+                }
+                if (c.isClosed()) { // read at the end of a closed channel
+                    selunlock(cases, lockorder, norder);
+                    cas.runRecv(null, false);
+                    return casi;
+                }
+            } else {
+                if (c.isClosed()) {
+                    selunlock(cases, lockorder, norder);
+                    throw new GoPanic("send on closed channel");
+                }
+                Sudog sg = c.recvq.dequeue();
+                if (sg != null) { // can send to a sleeping receiver
+                    sg.elem = cas.sendValue;
+                    selunlock(cases, lockorder, norder);
+                    sg.success = true;
+                    sg.goready();
+                    cas.runThen();
+                    return casi;
+                }
+                if (c.hasRoom()) { // can send to the buffer
+                    c.bufPut(cas.sendValue);
+                    selunlock(cases, lockorder, norder);
+                    cas.runThen();
+                    return casi;
+                }
+            }
+        }
+
+        if (dflt >= 0) {
+            selunlock(cases, lockorder, norder);
+            cases[dflt].runThen();
+            return dflt;
+        }
+
+        // pass 2 - enqueue on all chans, in lock order
+        Thread me = Thread.currentThread();
+        Waiter w = new Waiter();
+        Sudog[] sgs = new Sudog[norder];
+        for (int k = 0; k < norder; k++) {
+            int casi = lockorder[k];
+            Case cas = cases[casi];
+            Sudog sg = new Sudog(me, cas.c, cas.kind == SEND ? cas.sendValue : null, w, casi);
+            sgs[k] = sg;
+            if (cas.kind == SEND) {
+                cas.c.sendq.enqueue(sg);
+            } else {
+                cas.c.recvq.enqueue(sg);
+            }
+        }
+        selunlock(cases, lockorder, norder); // selparkcommit
+
+        // wait for someone to wake us up
+        Sudog fired = w.lvParam();
+        if (fired == null) {
+            boolean interrupted = false;
+            do {
+                Park.park(w, WaitReason.SELECT);
+                if (Thread.interrupted()) {
+                    interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
+                }
+            } while ((fired = w.lvParam()) == null);
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+
+        // pass 3 - dequeue from unsuccessful chans
+        sellock(cases, lockorder, norder);
+        for (int k = 0; k < norder; k++) {
+            Sudog sg = sgs[k];
+            if (sg != fired) {
+                if (cases[sg.casi].kind == SEND) {
+                    sg.c.sendq.remove(sg);
+                } else {
+                    sg.c.recvq.remove(sg);
+                }
+            }
+        }
+        selunlock(cases, lockorder, norder);
+
+        Case cas = cases[fired.casi];
+        if (cas.kind == SEND) {
+            if (!fired.success) {
+                throw new GoPanic("send on closed channel");
+            }
+            cas.runThen();
+        } else {
+            boolean ok = fired.success;
+            Object v = ok ? fired.elem : null;
+            fired.elem = null;
+            cas.runRecv(v, ok);
+        }
+        return fired.casi;
+    }
+
+    /** select.go: sellock. Locks each distinct channel once, in lock order. */
+    private static void sellock(Case[] cases, int[] lockorder, int norder) {
+        Chan<?> last = null;
+        for (int k = 0; k < norder; k++) {
+            Chan<?> c = cases[lockorder[k]].c;
+            if (c != last) {
+                c.lock();
+                last = c;
+            }
+        }
+    }
+
+    /**
+     * select.go: selunlock. Unlocks in reverse order; duplicates are adjacent in lock order,
+     * so a channel is unlocked at its first occurrence from the end.
+     */
+    private static void selunlock(Case[] cases, int[] lockorder, int norder) {
+        for (int k = norder - 1; k >= 0; k--) {
+            Chan<?> c = cases[lockorder[k]].c;
+            if (k > 0 && c == cases[lockorder[k - 1]].c) {
+                continue;
+            }
+            c.unlock();
+        }
+    }
+}
