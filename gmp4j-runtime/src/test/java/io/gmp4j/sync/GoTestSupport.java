@@ -37,7 +37,7 @@ public final class GoTestSupport {
             });
             try {
                 if (!finished.await(LONG.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new AssertionError("test goroutine did not finish within " + LONG);
+                    throw new AssertionError("test goroutine did not finish within " + LONG + "\n" + Go.stack(true));
                 }
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
@@ -63,7 +63,7 @@ public final class GoTestSupport {
         long deadline = System.nanoTime() + LONG.toNanos();
         while (Go.numGoroutine() > start) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("leaked goroutines: " + Go.numGoroutine() + " > " + start);
+                throw new AssertionError("leaked goroutines: " + Go.numGoroutine() + " > " + start + "\n" + Go.stack(true));
             }
             Thread.onSpinWait();
             Thread.yield();
