@@ -1,0 +1,83 @@
+package io.gmp4j.context;
+
+import io.gmp4j.GoPanic;
+import io.gmp4j.time.Time;
+import io.gmp4j.time.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/*
+ * context.go: timerCtx, WithDeadlineCause. A CancelCtx with a deadline and a time.AfterFunc
+ * timer that cancels it with DEADLINE_EXCEEDED. If the parent's deadline is already earlier, the
+ * result is a plain WithCancel (the parent's deadline will cancel it first).
+ * Fields: deadline final; timer under mu (set once at creation, nulled by cancel).
+ */
+final class TimerCtx extends CancelCtx {
+    private final Instant deadline;
+    private Timer timer; // mu
+
+    private TimerCtx(Instant deadline) {
+        this.deadline = deadline;
+    }
+
+    static Context.WithCancel withDeadline(Context parent, Instant d, Throwable cause) {
+        if (parent == null) {
+            throw new GoPanic("cannot create context from nil parent");
+        }
+        Optional<Instant> cur = parent.deadline();
+        if (cur.isPresent() && cur.get().isBefore(d)) {
+            // The current deadline is already sooner than the new one.
+            return Context.withCancel(parent);
+        }
+        TimerCtx c = new TimerCtx(d);
+        c.propagateCancel(parent, c);
+        Duration dur = Duration.between(Instant.now(), d);
+        if (dur.isNegative() || dur.isZero()) {
+            c.cancel(true, Context.DEADLINE_EXCEEDED, cause); // deadline has already passed
+            return new Context.WithCancel(c, () -> c.cancel(false, Context.CANCELED, null));
+        }
+        c.mu.lock();
+        try {
+            if (c.errUnlocked() == null) {
+                c.timer = Time.afterFunc(dur, () -> c.cancel(true, Context.DEADLINE_EXCEEDED, cause));
+            }
+        } finally {
+            c.mu.unlock();
+        }
+        return new Context.WithCancel(c, () -> c.cancel(true, Context.CANCELED, null));
+    }
+
+    private Throwable errUnlocked() {
+        // Called with mu held; err() would re-lock the (non-reentrant) Mutex.
+        return super.errHeld();
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+        return Optional.of(deadline);
+    }
+
+    @Override
+    void cancel(boolean removeFromParent, Throwable err, Throwable cause) {
+        super.cancel(false, err, cause);
+        if (removeFromParent) {
+            // Remove this timerCtx from its parent cancelCtx's children.
+            removeChild(parent, this);
+        }
+        mu.lock();
+        try {
+            if (timer != null) {
+                timer.stop();
+                timer = null;
+            }
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    @Override
+    String kind() {
+        return "WithDeadline(" + deadline + " [" + Duration.between(Instant.now(), deadline) + "])";
+    }
+}

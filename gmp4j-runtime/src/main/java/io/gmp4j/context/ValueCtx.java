@@ -1,0 +1,83 @@
+package io.gmp4j.context;
+
+import io.gmp4j.GoPanic;
+import io.gmp4j.chan.Chan;
+import java.time.Instant;
+import java.util.Optional;
+
+/* context.go: valueCtx, WithValue, value (the iterative lookup through the known context types). */
+final class ValueCtx implements Context {
+    final Context parent;
+    final Object key;
+    final Object val;
+
+    private ValueCtx(Context parent, Object key, Object val) {
+        this.parent = parent;
+        this.key = key;
+        this.val = val;
+    }
+
+    static Context of(Context parent, Object key, Object val) {
+        if (parent == null) {
+            throw new GoPanic("cannot create context from nil parent");
+        }
+        if (key == null) {
+            throw new GoPanic("nil key");
+        }
+        return new ValueCtx(parent, key, val);
+    }
+
+    @Override
+    public Chan<Void> done() {
+        return parent.done();
+    }
+
+    @Override
+    public Throwable err() {
+        return parent.err();
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+        return parent.deadline();
+    }
+
+    @Override
+    public Object value(Object k) {
+        if (key.equals(k)) {
+            return val;
+        }
+        return lookup(parent, k);
+    }
+
+    /** context.go: value. Walks up without recursion through the types defined here. */
+    static Object lookup(Context c, Object key) {
+        for (;;) {
+            if (c instanceof ValueCtx v) {
+                if (v.key.equals(key)) {
+                    return v.val;
+                }
+                c = v.parent;
+            } else if (c instanceof CancelCtx cc) {
+                if (key == CancelCtx.CANCEL_CTX_KEY) {
+                    return cc;
+                }
+                c = cc.parent;
+            } else if (c instanceof WithoutCancelCtx w) {
+                if (key == CancelCtx.CANCEL_CTX_KEY) {
+                    return null; // cause(ctx) of a withoutCancel context is null
+                }
+                c = w.parent;
+            } else if (c instanceof EmptyCtx) {
+                return null;
+            } else {
+                return c.value(key);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return parent + ".WithValue(" + key + ", " + val + ")";
+    }
+}

@@ -1,0 +1,178 @@
+package io.gmp4j.sync;
+
+import io.gmp4j.runtime.Park;
+import io.gmp4j.runtime.WaitReason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/*
+ * A runtime semaphore: sema.go's semacquire1/semrelease1 for one address. Go keys its wait
+ * queues by the address of a uint32 in a global treap (semtable); in Java each sync object owns
+ * its Sema, so the "address" is the object and the treap disappears.
+ *
+ * Go file and functions: runtime/sema.go: cansemacquire, semacquire1, semrelease1,
+ * semaRoot.queue (lifo) and semaRoot.dequeue, plus goyield for the hand-off.
+ *
+ * Invariants:
+ *   - count >= 0; it is the semaphore value (Go's *addr). Changed only by CAS/getAndAdd.
+ *   - nwait = the number of threads that are between "nwait++" and "nwait--" in acquire, i.e.
+ *     queued or about to check the count once more under the lock; lock held for every write.
+ *   - head..tail is a FIFO of parked Sudogs (a lifo acquire inserts at head); lock held.
+ *
+ * No lost wake-up (the Dekker pair, both sides seq-cst as Go's atomics):
+ *   T1 acquire: lock; nwait++ ; cansemacquire() fails ; enqueue ; unlock ; park
+ *   T2 release: count++ ; nwait == 0 ?
+ *   Either T2 sees nwait > 0 (it then takes the lock, so it runs after T1 enqueued, and wakes
+ *   T1 or someone queued earlier), or T1's cansemacquire sees T2's count++ and never parks.
+ *
+ * Hand-off (handoff = true, Mutex starvation mode): the releaser takes the count back for the
+ * woken waiter (ticket = 1) and yields, so the waiter, now in the releaser's runnext, runs at
+ * once and inherits the time slice (sema.go: semrelease1, issue 33747).
+ *
+ * Differences from Go: no block/mutex profile events (see docs/DIVERGENCES.md).
+ */
+final class Sema {
+    /** sema.go: *addr. getVolatile/compareAndSet/getAndAdd only. */
+    private volatile int count;
+    /** sema.go: semaRoot.nwait. Written under lock with getAndAdd; read lock-free in release. */
+    private volatile int nwait;
+    /** sema.go: semaRoot.lock. */
+    private final RuntimeMutex lock = new RuntimeMutex();
+    /** The wait queue (lock). */
+    private Sudog head, tail;
+
+    Sema() {}
+
+    Sema(int initial) {
+        this.count = initial;
+    }
+
+    /** sema.go: cansemacquire. Any thread. */
+    boolean tryAcquire() {
+        for (;;) {
+            int v = count;
+            if (v == 0) {
+                return false;
+            }
+            if (COUNT.compareAndSet(this, v, v - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * sema.go: semacquire1. Waits until the count is positive and takes one. {@code lifo}: queue
+     * at the head (a Mutex waiter that was already woken once goes back first).
+     */
+    void acquire(boolean lifo, WaitReason reason) {
+        if (tryAcquire()) {
+            return;
+        }
+        acquireSlow(lifo, reason);
+    }
+
+    private void acquireSlow(boolean lifo, WaitReason reason) {
+        Park.checkPreempt();
+        Sudog s = new Sudog();
+        for (;;) {
+            lock.lock();
+            NWAIT.getAndAdd(this, 1); // disables the "easy case" in release
+            if (tryAcquire()) { // closes the race with a release that read nwait == 0 before our add
+                NWAIT.getAndAdd(this, -1);
+                lock.unlock();
+                return;
+            }
+            s.ticket = 0;
+            s.woken = false;
+            enqueue(s, lifo);
+            lock.unlock();
+            s.parkUntilReady(this, reason);
+            if (s.ticket != 0 || tryAcquire()) {
+                return;
+            }
+        }
+    }
+
+    /** sema.go: semrelease1. Adds one to the count and wakes the first waiter, if any. */
+    void release(boolean handoff) {
+        COUNT.getAndAdd(this, 1);
+        if (nwait == 0) { // the easy case; see the class comment for why no waiter is missed
+            return;
+        }
+        releaseSlow(handoff);
+    }
+
+    private void releaseSlow(boolean handoff) {
+        lock.lock();
+        if (nwait == 0) {
+            lock.unlock();
+            return;
+        }
+        Sudog s = dequeue();
+        if (s != null) {
+            NWAIT.getAndAdd(this, -1);
+        }
+        lock.unlock();
+        if (s == null) {
+            return;
+        }
+        if (handoff && tryAcquire()) {
+            s.ticket = 1; // written before s.ready()'s volatile store: the waiter sees it
+        }
+        s.ready();
+        if (s.ticket == 1 && Thread.currentThread().isVirtual()) {
+            // proc.go: goyield. The waiter is in our runnext; let it run now (issue 33747).
+            Thread.yield();
+        }
+    }
+
+    /** sema.go: semaRoot.queue. Lock held. */
+    private void enqueue(Sudog s, boolean lifo) {
+        if (head == null) {
+            s.prev = s.next = null;
+            head = tail = s;
+        } else if (lifo) {
+            s.prev = null;
+            s.next = head;
+            head.prev = s;
+            head = s;
+        } else {
+            s.next = null;
+            s.prev = tail;
+            tail.next = s;
+            tail = s;
+        }
+    }
+
+    /** sema.go: semaRoot.dequeue. Lock held. */
+    private Sudog dequeue() {
+        Sudog s = head;
+        if (s != null) {
+            head = s.next;
+            if (head == null) {
+                tail = null;
+            } else {
+                head.prev = null;
+            }
+            s.next = s.prev = null;
+        }
+        return s;
+    }
+
+    /** For tests and dumps: the number of parked or about-to-park acquirers (racy). */
+    int waiters() {
+        return nwait;
+    }
+
+    private static final VarHandle COUNT, NWAIT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            COUNT = l.findVarHandle(Sema.class, "count", int.class);
+            NWAIT = l.findVarHandle(Sema.class, "nwait", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.gmp4j.sync;
+
+import io.gmp4j.runtime.Park;
+import io.gmp4j.runtime.WaitReason;
+
+/*
+ * One parked waiter (runtime2.go: type sudog), for Sema, NotifyList and the x/sync types.
+ *
+ * Wake-up protocol (the park may return spuriously, so the waiter loops on `woken`):
+ *   waker:  1. unlink the Sudog under the queue's lock (no one else can wake it now)
+ *           2. write ticket (Sema hand-off), then setVolatile woken = true
+ *           3. Park.ready(thread)  (LockSupport.unpark: a permit if the waiter is not parked yet)
+ *   waiter: loop { if getVolatile woken: break; Park.park(...) }
+ * The waiter reads ticket after seeing woken (the volatile write/read orders it). An unpark that
+ * happens before the park leaves a permit, so the park returns at once: no lost wake-up.
+ *
+ * Fields: next/prev/ticket-as-queue-key are written under the owning queue's lock; woken is the
+ * only field the waiter reads without it.
+ */
+final class Sudog {
+    final Thread thread = Thread.currentThread();
+    /** sema.go: ticket. Sema: 1 = the releaser handed the count to us. NotifyList: our ticket number. */
+    int ticket;
+    /** Set once by the waker after unlinking us; read by the waiter in its park loop. */
+    volatile boolean woken;
+    /** Queue links (the queue's RuntimeMutex). */
+    Sudog next, prev;
+
+    /** Waker side: steps 2 and 3 above. Any thread; the Sudog must already be unlinked. */
+    void ready() {
+        woken = true;
+        Park.ready(thread);
+    }
+
+    /** Waiter side: parks until {@link #ready}. Only the waiting thread. */
+    void parkUntilReady(Object blocker, WaitReason reason) {
+        while (!woken) {
+            Park.park(blocker, reason);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.gmp4j.sync;
+
+import static io.gmp4j.sync.GoTestSupport.runG;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.gmp4j.GoPanic;
+import io.gmp4j.context.Context;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Ports of golang.org/x/sync/errgroup/errgroup_test.go. */
+class ErrGroupTest {
+
+    /** errgroup_test.go: TestZeroGroup. await returns the first error; null when none failed. */
+    @Test
+    void zeroGroup() {
+        runG(2, () -> {
+            Exception err1 = new Exception("errgroup_test: 1");
+            Exception err2 = new Exception("errgroup_test: 2");
+            Exception[][] cases = {{}, {null}, {err1}, {err1, null}, {err1, null, err2}};
+            for (Exception[] errs : cases) {
+                ErrGroup g = new ErrGroup();
+                Exception firstErr = null;
+                for (int i = 0; i < errs.length; i++) {
+                    Exception err = errs[i];
+                    g.go(() -> {
+                        if (err != null) {
+                            throw err;
+                        }
+                    });
+                    if (firstErr == null && err != null) {
+                        firstErr = err;
+                    }
+                    Throwable gErr = g.await();
+                    assertSame(firstErr, gErr, "after " + (i + 1) + " calls");
+                }
+            }
+        });
+    }
+
+    /** errgroup_test.go: TestWithContext. The first error cancels the context with that cause. */
+    @Test
+    void withContext() {
+        runG(2, () -> {
+            Exception errDoom = new Exception("group_test: doomed");
+            ErrGroup.WithContext wc = ErrGroup.withContext(Context.background());
+            for (int i = 0; i < 3; i++) {
+                wc.group().go(() -> {});
+            }
+            wc.group().go(() -> {
+                throw errDoom;
+            });
+            assertSame(errDoom, wc.group().await());
+            assertSame(Context.CANCELED, wc.ctx().err());
+            assertSame(errDoom, Context.cause(wc.ctx()));
+
+            ErrGroup.WithContext ok = ErrGroup.withContext(Context.background());
+            ok.group().go(() -> {});
+            assertNull(ok.group().await());
+            assertSame(Context.CANCELED, ok.ctx().err(), "await cancels the context");
+        });
+    }
+
+    /** errgroup_test.go: TestTryGo, TestGoLimit. The limit bounds active goroutines; tryGo fails at it. */
+    @Test
+    void limit() {
+        runG(2, () -> {
+            ErrGroup g = new ErrGroup();
+            int limit = 3;
+            g.setLimit(limit);
+            AtomicInteger active = new AtomicInteger();
+            AtomicInteger maxActive = new AtomicInteger();
+            WaitGroup release = new WaitGroup();
+            release.add(1);
+            for (int i = 0; i < limit; i++) {
+                assertTrue(g.tryGo(() -> {
+                    active.incrementAndGet();
+                    release.await();
+                    active.decrementAndGet();
+                }));
+            }
+            assertFalse(g.tryGo(() -> {}), "tryGo beyond the limit");
+            assertThrows(GoPanic.class, () -> g.setLimit(5), "setLimit while active");
+            release.done();
+            assertNull(g.await());
+            g.setLimit(2);
+            for (int i = 0; i < 20; i++) {
+                g.go(() -> {
+                    int n = active.incrementAndGet();
+                    maxActive.accumulateAndGet(n, Math::max);
+                    io.gmp4j.Go.gosched();
+                    active.decrementAndGet();
+                });
+            }
+            assertNull(g.await());
+            assertTrue(maxActive.get() <= 2, "active " + maxActive.get() + " > limit 2");
+        });
+    }
+}

@@ -1,0 +1,170 @@
+package io.gmp4j.sync;
+
+import static io.gmp4j.sync.GoTestSupport.runG;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.gmp4j.Go;
+import io.gmp4j.GoPanic;
+import io.gmp4j.context.Context;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Ports of golang.org/x/sync/semaphore/semaphore_test.go. */
+class SemaphoreTest {
+
+    /** semaphore_test.go: TestWeighted. Held weight never exceeds the size under a hammer. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void weighted(int procs) {
+        runG(procs, () -> {
+            int n = 8;
+            long max = 3;
+            Semaphore sem = new Semaphore(max);
+            AtomicLong held = new AtomicLong();
+            AtomicBoolean over = new AtomicBoolean();
+            WaitGroup wg = new WaitGroup();
+            wg.add(n);
+            for (int i = 0; i < n; i++) {
+                long size = i % (int) max + 1;
+                Go.go(() -> {
+                    for (int k = 0; k < 500; k++) {
+                        assertNull(sem.acquire(Context.background(), size));
+                        if (held.addAndGet(size) > max) {
+                            over.set(true);
+                        }
+                        Go.gosched();
+                        held.addAndGet(-size);
+                        sem.release(size);
+                    }
+                    wg.done();
+                });
+            }
+            wg.await();
+            assertFalse(over.get(), "more weight held than the size");
+            assertEquals(0, sem.curForTest());
+        });
+    }
+
+    /** semaphore_test.go: TestWeightedPanic. */
+    @Test
+    void releaseMoreThanHeldPanics() {
+        Semaphore w = new Semaphore(1);
+        assertEquals("semaphore: released more than held", assertThrows(GoPanic.class, () -> w.release(1)).getMessage());
+    }
+
+    /** semaphore_test.go: TestWeightedTryAcquire. */
+    @Test
+    void tryAcquire() {
+        Semaphore sem = new Semaphore(2);
+        boolean[] got = {sem.tryAcquire(1), sem.tryAcquire(1), sem.tryAcquire(1), false, false, false};
+        sem.release(2);
+        got[3] = sem.tryAcquire(1);
+        got[4] = sem.tryAcquire(1);
+        got[5] = sem.tryAcquire(1);
+        assertArrayEquals(new boolean[] {true, true, false, true, true, false}, got);
+    }
+
+    /** semaphore_test.go: TestWeightedAcquire. A done context fails at once; a timeout fails the wait. */
+    @Test
+    void acquireWithContext() {
+        runG(2, () -> {
+            Semaphore sem = new Semaphore(2);
+            var canceled = Context.withCancel(Context.background());
+            canceled.cancel().run();
+            assertSame(Context.CANCELED, sem.acquire(canceled.ctx(), 1), "fails even when free");
+            assertNull(sem.acquire(Context.background(), 2));
+            var t = Context.withTimeout(Context.background(), Duration.ofMillis(10));
+            assertSame(Context.DEADLINE_EXCEEDED, sem.acquire(t.ctx(), 1));
+            t.cancel().run();
+            sem.release(2);
+            assertEquals(0, sem.curForTest());
+        });
+    }
+
+    /** semaphore_test.go: TestWeightedDoesntBlockIfTooBig. A doomed request does not block others. */
+    @Test
+    void doesntBlockIfTooBig() {
+        runG(2, () -> {
+            Semaphore sem = new Semaphore(1);
+            var c = Context.withCancel(Context.background());
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            Go.go(() -> {
+                assertSame(Context.CANCELED, sem.acquire(c.ctx(), 2));
+                wg.done();
+            });
+            for (int i = 0; i < 10; i++) {
+                assertNull(sem.acquire(Context.background(), 1));
+                sem.release(1);
+            }
+            c.cancel().run();
+            wg.await();
+        });
+    }
+
+    /**
+     * semaphore_test.go: TestLargeAcquireDoesntStarve. A large waiter at the head is not
+     * overtaken by a stream of small acquires (FIFO).
+     */
+    @Test
+    void largeAcquireDoesntStarve() {
+        runG(2, () -> {
+            long n = 4;
+            Semaphore sem = new Semaphore(n);
+            AtomicBoolean running = new AtomicBoolean(true);
+            WaitGroup wg = new WaitGroup();
+            wg.add((int) n);
+            for (int i = 0; i < n; i++) {
+                sem.acquire(1);
+                Go.go(() -> {
+                    try {
+                        while (running.get()) {
+                            Go.gosched();
+                            sem.release(1);
+                            sem.acquire(1);
+                        }
+                        sem.release(1);
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            sem.acquire(n); // must not starve
+            running.set(false);
+            sem.release(n);
+            wg.await();
+        });
+    }
+
+    /** semaphore_test.go: TestAllocCancelDoesntStarve. A cancelled head waiter lets the next one in. */
+    @Test
+    void allocCancelDoesntStarve() {
+        runG(2, () -> {
+            Semaphore sem = new Semaphore(10);
+            sem.acquire(1); // 9 left
+            var c = Context.withCancel(Context.background());
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            Go.go(() -> {
+                assertSame(Context.CANCELED, sem.acquire(c.ctx(), 10)); // queues at the head
+                wg.done();
+            });
+            GoTestSupport.awaitTrue("big waiter queued", () -> !sem.tryAcquire(1));
+            var t = Context.withTimeout(Context.background(), Duration.ofSeconds(5));
+            WaitGroup small = new WaitGroup();
+            small.add(1);
+            Go.go(() -> {
+                assertNull(sem.acquire(t.ctx(), 1), "small waiter starved behind a cancelled one");
+                small.done();
+            });
+            c.cancel().run();
+            small.await();
+            wg.await();
+            t.cancel().run();
+        });
+    }
+}

@@ -1,0 +1,128 @@
+package io.gmp4j.sync;
+
+import static io.gmp4j.sync.GoTestSupport.runG;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.gmp4j.Go;
+import io.gmp4j.GoPanic;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Ports of Go's sync/waitgroup_test.go. */
+class WaitGroupTest {
+
+    /**
+     * waitgroup_test.go: TestWaitGroup (testWaitGroup). n goroutines wait on wg1 and then signal
+     * wg2; none may pass wg1.Wait before the last wg1.Done; the group is reused for 8 rounds.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void waitGroup(int procs) {
+        runG(procs, () -> {
+            WaitGroup wg1 = new WaitGroup();
+            WaitGroup wg2 = new WaitGroup();
+            for (int round = 0; round < 8; round++) {
+                int n = 16;
+                wg1.add(n);
+                wg2.add(n);
+                AtomicInteger exited = new AtomicInteger();
+                for (int i = 0; i != n; i++) {
+                    Go.go(() -> {
+                        wg1.done();
+                        wg2.await();
+                        exited.incrementAndGet();
+                    });
+                }
+                wg1.await();
+                for (int i = 0; i != n; i++) {
+                    assertEquals(0, exited.get(), "WaitGroup released group too soon");
+                    wg2.done();
+                }
+                GoTestSupport.awaitTrue("all exited", () -> exited.get() == n);
+            }
+        });
+    }
+
+    /** waitgroup_test.go: TestWaitGroupMisuse: the counter may not go negative. */
+    @Test
+    void negativeCounterPanics() {
+        WaitGroup wg = new WaitGroup();
+        wg.add(1);
+        wg.done();
+        GoPanic p = assertThrows(GoPanic.class, wg::done);
+        assertEquals("sync: negative WaitGroup counter", p.getMessage());
+    }
+
+    /**
+     * waitgroup_test.go: TestWaitGroupMisuse2/3, deterministic at GOMAXPROCS 1: the waiter is
+     * readied by done() but cannot run before we add(1) for the next round, so when it runs it finds
+     * the group reused and panics, as Go's Wait does.
+     */
+    @Test
+    void reuseBeforeWaitReturnedPanics() {
+        runG(1, () -> {
+            WaitGroup wg = new WaitGroup();
+            WaitGroup finished = new WaitGroup();
+            AtomicReference<Throwable> caught = new AtomicReference<>();
+            wg.add(1);
+            finished.add(1);
+            Go.go(() -> {
+                try {
+                    wg.await();
+                } catch (Throwable t) {
+                    caught.set(t);
+                }
+                finished.done();
+            });
+            GoTestSupport.awaitTrue("waiter parked", () -> (int) wgWaiters(wg) == 1);
+            wg.done(); // readies the waiter (runnext); we keep the only P
+            wg.add(1); // the next round starts before the waiter's Wait returned
+            finished.await();
+            wg.done();
+            assertNotNull(caught.get(), "reuse was not detected");
+            assertEquals("sync: WaitGroup is reused before previous Wait has returned", caught.get().getMessage());
+        });
+    }
+
+    private static long wgWaiters(WaitGroup wg) {
+        try {
+            var f = WaitGroup.class.getDeclaredField("state");
+            f.setAccessible(true);
+            return (int) f.getLong(wg);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** waitgroup_test.go: TestWaitGroupRace. Concurrent done()s and a Wait see every increment. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 8})
+    void race(int procs) {
+        runG(procs, () -> {
+            for (int i = 0; i < 300; i++) {
+                WaitGroup wg = new WaitGroup();
+                AtomicInteger n = new AtomicInteger();
+                wg.add(2);
+                Go.go(() -> {
+                    n.incrementAndGet();
+                    wg.done();
+                });
+                Go.go(() -> {
+                    n.incrementAndGet();
+                    wg.done();
+                });
+                wg.await();
+                assertEquals(2, n.get(), "Spurious wakeup from Wait");
+            }
+        });
+    }
+
+    /** waitgroup_test.go: TestWaitGroupAlign (zero-size group): await on a fresh group returns at once. */
+    @Test
+    void zeroCounterAwaitReturns() {
+        new WaitGroup().await();
+    }
+}
