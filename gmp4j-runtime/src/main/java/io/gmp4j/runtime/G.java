@@ -88,9 +88,11 @@ public final class G implements Runnable, Executor {
     void beginWait(WaitReason reason) {
         waitSinceNanos = Sched.coarseNanos();
         waitReason = reason;
+        status = _Gwaiting;
     }
 
     void endWait() {
+        status = _Grunning;
         waitReason = WaitReason.ZERO;
     }
 

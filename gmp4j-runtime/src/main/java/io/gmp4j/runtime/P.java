@@ -50,6 +50,9 @@ final class P {
     final G[] runq = new G[RUNQ_SIZE];
     volatile G runnext;
 
+    /** Above GOMAXPROCS: retired by its M at its next schedule (procresize). sched.lock. */
+    volatile boolean retired;
+
     /** The M running a G on this P, or null while in scheduler code (see class comment). */
     volatile M running;
     /** Incremented on every scheduler call (runtime2.go: schedtick). */
@@ -62,6 +65,8 @@ final class P {
     /** sysmon's view (runtime2.go: sysmontick), owned by sysmon. */
     int sysmonSchedtick;
     long sysmonSchedwhen;
+    /** The schedtick at which sysmon asked the running G to yield, or -1. */
+    int sysmonPreemptTick = -1;
 
     /** Per-P timer heap (Go 1.14+). */
     final Timers timers = new Timers(this);

@@ -66,6 +66,14 @@ public final class Park {
         }
     }
 
+    /** Clears a pending preemption request of the caller (it is about to yield anyway). */
+    static void checkPreemptCleared() {
+        G gp = G.current();
+        if (gp != null) {
+            gp.preempt = false;
+        }
+    }
+
     /** The current goroutine's id, or 0 on a thread that is not a goroutine. */
     public static long goid() {
         G gp = G.current();

@@ -153,6 +153,7 @@ final class RunQueue {
         if (n == 0) {
             return null;
         }
+        pp.steals += n;
         n--;
         G gp = pp.runq[(t + n) & (P.RUNQ_SIZE - 1)];
         if (n == 0) {
@@ -163,7 +164,6 @@ final class RunQueue {
             throw new IllegalStateException("runqsteal: runq overflow");
         }
         pp.soRunqtail(t + n); // makes the stolen Gs visible to consumers
-        pp.steals += n + 1;
         return gp;
     }
 

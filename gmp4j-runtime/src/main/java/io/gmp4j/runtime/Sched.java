@@ -44,6 +44,35 @@ final class Sched {
     /** debug.SetMaxThreads (proc.go: sched.maxmcount). */
     static volatile int maxmcount = 10_000;
 
+    /** proc.go: allm. Every M ever started that has not exited (sched.lock to add/remove). */
+    private static M[] allm = new M[0];
+
+    static M[] allm() {
+        return allm;
+    }
+
+    static void allmAdd(M mp) {
+        assertLockHeld();
+        M[] a = java.util.Arrays.copyOf(allm, allm.length + 1);
+        a[allm.length] = mp;
+        allm = a;
+    }
+
+    static void allmRemove(M mp) {
+        synchronized (lock) {
+            M[] a = allm;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] == mp) {
+                    M[] b = new M[a.length - 1];
+                    System.arraycopy(a, 0, b, 0, i);
+                    System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+                    allm = b;
+                    return;
+                }
+            }
+        }
+    }
+
     /** proc.go: sched.nmspinning. */
     static final AtomicInteger nmspinning = new AtomicInteger();
     /** proc.go: sched.needspinning: 1 when a wakep found no idle P. */
@@ -56,8 +85,9 @@ final class Sched {
     /** All live goroutines (proc.go: allgs). */
     static final ConcurrentHashMap<G, Boolean> allgs = new ConcurrentHashMap<>();
     static final AtomicInteger ngoroutines = new AtomicInteger();
-    /** goid 1 is reserved for the first main goroutine. */
-    static final AtomicLong goidgen = new AtomicLong(1);
+    /** goid 1 is reserved for the first main goroutine; the rest count from 2. */
+    static final AtomicLong goidgen = new AtomicLong(2);
+    static final java.util.concurrent.atomic.AtomicBoolean mainGoidTaken = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A clock updated by sysmon (and by Ms as they schedule), good to a sysmon tick. */
     private static volatile long coarseNanos = System.nanoTime();

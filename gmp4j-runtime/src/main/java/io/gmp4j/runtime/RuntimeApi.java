@@ -1,0 +1,122 @@
+package io.gmp4j.runtime;
+
+import io.gmp4j.GoPanic;
+import java.util.concurrent.locks.LockSupport;
+
+/** The runtime entry points behind {@link io.gmp4j.Go}; not for users. */
+public final class RuntimeApi {
+    private RuntimeApi() {}
+
+    public static void newproc(Runnable f) {
+        if (f == null) {
+            throw new NullPointerException("go of nil func value");
+        }
+        Proc.newproc(f, false);
+    }
+
+    public static void runMain(Runnable main) {
+        String problem = JdkInternals.problem();
+        if (problem != null) {
+            // One line, no reflection trace (DESIGN.md sharp edge 6).
+            System.err.println(problem);
+            System.exit(1);
+        }
+        Proc.schedinit();
+        MainWait done = new MainWait();
+        Deadlock.mainsRunning++;
+        try {
+            Proc.newproc(() -> {
+                try {
+                    main.run();
+                } catch (Goexit.Signal exit) {
+                    throw exit; // Go.run does not return: main did not (Goexit's contract)
+                } catch (Throwable t) {
+                    done.panic = t;
+                    done.finish();
+                    throw t;
+                }
+                done.finish();
+            }, true);
+            done.await();
+        } finally {
+            Deadlock.mainsRunning--;
+        }
+        Throwable t = done.panic;
+        if (t != null) {
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new GoPanic("main goroutine panicked", t);
+        }
+    }
+
+    /** Lets Go.run's caller wait for main, whether it is a platform thread or a goroutine. */
+    private static final class MainWait {
+        private final Thread waiter = Thread.currentThread();
+        private volatile boolean finished;
+        volatile Throwable panic;
+
+        void finish() {
+            finished = true;
+            Park.ready(waiter);
+        }
+
+        void await() {
+            while (!finished) {
+                LockSupport.park(this);
+            }
+        }
+    }
+
+    public static void gosched() {
+        Park.checkPreemptCleared();
+        Proc.gosched();
+    }
+
+    public static int gomaxprocs(int n) {
+        Proc.schedinit();
+        if (n < 1) {
+            return Sched.gomaxprocs;
+        }
+        Env.gomaxprocsFixed = true;
+        int old = Proc.procresize(Math.min(n, 1024));
+        M mp = M.current();
+        if (mp != null && mp.p != null && mp.p.retired) {
+            Proc.gosched(); // leave the retired P now, as Go's stop-the-world would have moved us
+        }
+        return old;
+    }
+
+    public static int numGoroutine() {
+        return Sched.ngoroutines.get();
+    }
+
+    public static void lockOSThread() {
+        G gp = G.current();
+        if (gp == null) {
+            return; // a platform thread is its own M already
+        }
+        if (gp.lockedExt++ == 0) {
+            M mp = M.current();
+            gp.lockedm = mp;
+            mp.lockedg = gp;
+        }
+    }
+
+    public static void unlockOSThread() {
+        G gp = G.current();
+        if (gp == null || gp.lockedExt == 0) {
+            return; // as Go: unlocking an unlocked goroutine is a no-op
+        }
+        if (--gp.lockedExt == 0) {
+            M mp = gp.lockedm;
+            gp.lockedm = null;
+            if (mp != null) {
+                mp.lockedg = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.gmp4j.runtime;
+
+/**
+ * A runtime timer (time.go: type timer): calls {@code f} at {@code when}, then every
+ * {@code period} nanos if that is positive. Lives in one P's heap ({@link Timers}) while
+ * pending; run by that P's M from findRunnable, by a stealing M, or by sysmon when the P is
+ * busy with a long-running G.
+ *
+ * <pre>
+ * State (written under the owning heap's lock; see Timers):
+ *   IDLE    -> PENDING   reset (modtimer/addtimer)
+ *   PENDING -> IDLE      stop (deltimer): f will not run for this arming
+ *   PENDING -> RUNNING   a heap check popped it: f is about to run (periodic: re-armed, stays PENDING)
+ *   RUNNING -> IDLE      f returned
+ *   RUNNING -> PENDING   reset while f runs: a new arming
+ * </pre>
+ *
+ * <p>{@code f} runs on a scheduler thread and must not block: unpark a G, a non-blocking
+ * channel send, or {@code Go.go} for anything longer.
+ */
+public final class RuntimeTimer {
+    static final int IDLE = 0, PENDING = 1, RUNNING = 2;
+
+    final Runnable f;
+    // Guarded by heap.lock while heap != null.
+    long when;
+    long period;
+    int state = IDLE;
+    Timers heap;
+    int heapIndex = -1;
+
+    public RuntimeTimer(Runnable f) {
+        this.f = f;
+    }
+
+    /**
+     * time.go: modtimer. Arms the timer for {@code whenNanos} (System.nanoTime clock) and then
+     * every {@code periodNanos} (0: once). Returns true if it was pending. Any thread.
+     */
+    public synchronized boolean reset(long whenNanos, long periodNanos) {
+        boolean pending = removeIfPending();
+        Timers.target().add(this, whenNanos, Math.max(0, periodNanos));
+        return pending;
+    }
+
+    /** time.go: deltimer. Returns true if it was pending, so {@code f} will not run for that arming. */
+    public synchronized boolean stop() {
+        return removeIfPending();
+    }
+
+    /** Whether the timer is armed. */
+    public synchronized boolean pending() {
+        Timers h = heap;
+        if (h == null) {
+            return false;
+        }
+        synchronized (h.lock) {
+            return heap == h && state == PENDING;
+        }
+    }
+
+    private boolean removeIfPending() {
+        for (;;) {
+            Timers h = heap;
+            if (h == null) {
+                return false;
+            }
+            synchronized (h.lock) {
+                if (heap != h) {
+                    continue; // moved to another P's heap meanwhile (procresize): retry there
+                }
+                return h.remove(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.gmp4j.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The system monitor (proc.go: sysmon, retake): one daemon platform thread, outside the Ps.
+ *
+ * <p>Each tick it (1) runs the timers of busy Ps that are due (their Ms are in user code and
+ * will not look), (2) retakes Ps from Ms stuck with one G, (3) looks for a deadlock, and
+ * (4) about once a second re-reads the cgroup CPU limit.
+ *
+ * <p>Timing, as Go: sleep 20 us; after 1 ms of ticks with nothing to do, double the sleep
+ * up to 10 ms; any retake resets it to 20 us.
+ *
+ * <p>Retake (Go's two cases folded into one, because the JVM cannot tell a CPU loop from a
+ * blocking native call: both show a mounted, RUNNABLE G):
+ * <ol>
+ *   <li>A P whose schedtick has not moved for {@link #forcePreemptNanos} runs one G too long:
+ *       sysmon sets {@code g.preempt}, which the next gmp4j call honours by yielding
+ *       (Go's stack-guard preemption).</li>
+ *   <li>If at a later tick the same G still holds the P, and other work waits for it (its
+ *       own run queue; or the global queue or due timers with no idle P), sysmon takes the P
+ *       by CAS on {@code P.running} and hands it to another M (handoffp), as Go does for a P
+ *       in a syscall. The G keeps its M and runs on without a P.</li>
+ *   <li>A G blocked while pinned (the JDK reports WAITING/BLOCKED while mounted: a monitor
+ *       or park inside a native frame or class initialiser) gets the same hand-off after one
+ *       tick, without the preempt phase.</li>
+ * </ol>
+ * {@code GODEBUG=asyncpreemptoff=1} disables the hand-off of case 2 (Go 1.13 had no way to
+ * stop a call-free loop; seed Bug 1 hangs), but not case 3 (Go always retook Ps in syscalls).
+ *
+ * <p>Divergence (docs/DIVERGENCES.md): after a case-2 hand-off, GOMAXPROCS + k Gs run in
+ * parallel until the k hogs block or end; the OS time-slices them, which is what bounds W9/W10.
+ */
+final class Sysmon {
+    private Sysmon() {}
+
+    /**
+     * proc.go: forcePreemptNS is 10 ms. Ours defaults to 2 ms (property
+     * gmp4j.forcePreemptMillis, fractional allowed): W9/W10 latency is this plus one tick,
+     * and the hand-offs it adds to W5 cost nothing measurable (docs/BENCHMARKS.md).
+     */
+    static final long forcePreemptNanos = forcePreempt();
+
+    private static Thread thread;
+    private static volatile long lastCgroupCheck;
+
+    private static long forcePreempt() {
+        String v = System.getProperty("gmp4j.forcePreemptMillis");
+        if (v != null) {
+            try {
+                double ms = Double.parseDouble(v);
+                if (ms > 0) {
+                    return (long) (ms * 1_000_000);
+                }
+            } catch (NumberFormatException ignored) {
+                // invalid: keep the default, as Go ignores bad knobs
+            }
+        }
+        return 2_000_000;
+    }
+
+    static synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        thread = new Thread(Sysmon::loop, "gmp4j-sysmon");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void loop() {
+        long delayMicros = 0;
+        int idle = 0;
+        for (;;) {
+            if (idle == 0) {
+                delayMicros = 20;
+            } else if (idle > 50) {
+                delayMicros *= 2;
+            }
+            if (delayMicros > 10_000) {
+                delayMicros = 10_000;
+            }
+            LockSupport.parkNanos(delayMicros * 1000);
+            long now = Sched.nanotime();
+            int work = runBusyTimers(now) + retake(now);
+            Deadlock.check(now);
+            if (now - lastCgroupCheck > 1_000_000_000L) {
+                lastCgroupCheck = now;
+                updateMaxprocs();
+            }
+            SchedTrace.tick(now);
+            idle = work > 0 ? 0 : idle + 1;
+        }
+    }
+
+    /** Runs due timers of Ps whose Ms are in user code (they will not check). */
+    private static int runBusyTimers(long now) {
+        int n = 0;
+        for (P pp : Sched.allp) {
+            if (pp.timers.hasDue(now) && (pp.running != null || pp.status == P._Pidle)) {
+                pp.timers.check(now);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** proc.go: retake. Returns how many Ps it handed off or asked to yield. */
+    static int retake(long now) {
+        int n = 0;
+        boolean asyncPreemptOff = Env.godebug("asyncpreemptoff", 0) == 1;
+        for (P pp : Sched.allp) {
+            M mp = pp.running;
+            if (mp == null) {
+                continue; // idle or in scheduler code
+            }
+            int t = pp.schedtick;
+            if (pp.sysmonSchedtick != t) {
+                pp.sysmonSchedtick = t;
+                pp.sysmonSchedwhen = now;
+                pp.sysmonPreemptTick = -1;
+                continue;
+            }
+            G gp = mp.curg;
+            if (gp == null) {
+                continue;
+            }
+            boolean blocked = pinnedBlocked(gp);
+            boolean tooLong = now - pp.sysmonSchedwhen >= forcePreemptNanos;
+            if (!blocked && !tooLong) {
+                continue;
+            }
+            if (!blocked && pp.sysmonPreemptTick != t) {
+                gp.preempt = true; // phase 1: ask; the G yields at its next gmp4j call
+                pp.sysmonPreemptTick = t;
+                n++;
+                continue;
+            }
+            if (!blocked && asyncPreemptOff) {
+                continue;
+            }
+            if (!otherWorkWaits(pp, now)) {
+                continue;
+            }
+            if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
+                Proc.handoffp(pp);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Whether work is waiting that only a hand-off of pp will get to soon. */
+    private static boolean otherWorkWaits(P pp, long now) {
+        if (!RunQueue.runqempty(pp)) {
+            return true;
+        }
+        boolean globalWork = Sched.runqsize != 0 || Timers.earliest(null) != 0 && Timers.earliest(null) <= now;
+        if (!globalWork) {
+            return false;
+        }
+        if (Sched.npidle > 0) {
+            Proc.wakep(); // an idle P can take it without retaking this one
+            return false;
+        }
+        return true;
+    }
+
+    /** Mounted but blocked: parked or waiting for a monitor while pinned. */
+    private static boolean pinnedBlocked(G gp) {
+        Thread.State s = gp.thread.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
+    }
+
+    /** Go 1.25: re-read the CPU limit unless GOMAXPROCS was fixed (updatemaxprocs). */
+    private static void updateMaxprocs() {
+        if (Env.gomaxprocsFixed || Env.godebug("updatemaxprocs", 1) == 0) {
+            return;
+        }
+        int n = Env.defaultGomaxprocs();
+        if (n != Sched.gomaxprocs && n > 0) {
+            Proc.procresize(n);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.gmp4j.runtime;
+
+import java.util.Arrays;
+
+/**
+ * A P's timer heap (time.go, Go 1.14+: per-P 4-ary heap; here binary): added to by any
+ * thread, run by whoever checks it (proc.go: checkTimers; time.go: runtimer).
+ *
+ * <p>Invariants, under {@link #lock}: {@code heap[0..len)} is a min-heap on {@code when};
+ * every timer in it is PENDING, knows its index and points back here; {@link #minWhen}
+ * is {@code heap[0].when}, or 0 when empty (written under the lock, read racily as a hint,
+ * as Go's timer0When).
+ *
+ * <p>Waking a sleeping M (time.go: wakeNetPoller): an M that stops with timers pending
+ * registers as the timer sleeper with its deadline; adding an earlier timer kicks it, and
+ * with no sleeper and an idle P a new spinning M is started. Sysmon runs due timers of busy
+ * Ps and bounds whatever slips through these races by one sysmon tick.
+ */
+final class Timers {
+    final P pp;
+    final Object lock = new Object();
+    private RuntimeTimer[] heap = new RuntimeTimer[8];
+    private int len;
+    volatile long minWhen;
+
+    private static volatile M sleeper;
+    private static volatile long sleeperWhen;
+
+    Timers(P pp) {
+        this.pp = pp;
+    }
+
+    /** The heap a timer armed by the caller goes to: its P's, or P0's from outside. */
+    static Timers target() {
+        Proc.schedinit();
+        M mp = M.current();
+        P pp = mp != null ? mp.p : null;
+        if (pp == null || pp.retired) {
+            P[] allp = Sched.allp;
+            pp = allp[(int) (Thread.currentThread().threadId() % Math.min(allp.length, Sched.gomaxprocs))];
+        }
+        return pp.timers;
+    }
+
+    /** time.go: addtimer/doaddtimer. Caller holds the timer's monitor. */
+    void add(RuntimeTimer t, long when, long period) {
+        synchronized (lock) {
+            t.when = when;
+            t.period = period;
+            t.state = RuntimeTimer.PENDING;
+            t.heap = this;
+            push(t);
+        }
+        wakeNetPoller(when);
+    }
+
+    /** time.go: deltimer. Lock held. True if t was pending here. */
+    boolean remove(RuntimeTimer t) {
+        assert Thread.holdsLock(lock);
+        if (t.heap != this || t.state != RuntimeTimer.PENDING) {
+            return false;
+        }
+        removeAt(t.heapIndex);
+        t.heap = null;
+        t.state = RuntimeTimer.IDLE;
+        return true;
+    }
+
+    boolean hasDue(long now) {
+        long w = minWhen;
+        return w != 0 && w <= now;
+    }
+
+    /**
+     * proc.go: checkTimers. Any thread. Runs every timer due at {@code now}, outside the lock;
+     * returns the next {@code when}, or 0 when none is pending.
+     */
+    long check(long now) {
+        long w = minWhen;
+        if (w == 0 || w > now) {
+            return w;
+        }
+        for (;;) {
+            RuntimeTimer due;
+            synchronized (lock) {
+                if (len == 0 || heap[0].when > now) {
+                    return minWhen;
+                }
+                due = heap[0];
+                if (due.period > 0) {
+                    // time.go: runOneTimer: skip the ticks we missed, keep the phase.
+                    long next = due.when + due.period;
+                    if (next <= now) {
+                        next += ((now - next) / due.period + 1) * due.period;
+                    }
+                    due.when = next;
+                    siftDown(0);
+                    updateMin();
+                } else {
+                    removeAt(0);
+                    due.heap = null;
+                    due.state = RuntimeTimer.RUNNING;
+                }
+            }
+            try {
+                due.f.run();
+            } catch (Throwable e) {
+                Panics.fatal("timer callback threw " + e, e);
+            }
+            if (due.period == 0) {
+                synchronized (due) {
+                    if (due.state == RuntimeTimer.RUNNING && due.heap == null) {
+                        due.state = RuntimeTimer.IDLE;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Moves every timer to {@code to} (procresize retiring this P). */
+    void moveTo(Timers to) {
+        if (to == this) {
+            return;
+        }
+        RuntimeTimer[] moved;
+        synchronized (lock) {
+            moved = Arrays.copyOf(heap, len);
+            for (int i = 0; i < len; i++) {
+                heap[i] = null;
+            }
+            len = 0;
+            minWhen = 0;
+            for (RuntimeTimer t : moved) {
+                synchronized (to.lock) {
+                    t.heap = to;
+                    to.push(t);
+                }
+            }
+        }
+        for (RuntimeTimer t : moved) {
+            wakeNetPoller(t.when);
+        }
+    }
+
+    int size() {
+        synchronized (lock) {
+            return len;
+        }
+    }
+
+    /** The earliest pending timer over all Ps, or 0 (proc.go: timeSleepUntil). */
+    static long earliest(P ignored) {
+        long min = 0;
+        for (P p : Sched.allp) {
+            long w = p.timers.minWhen;
+            if (w != 0 && (min == 0 || w < min)) {
+                min = w;
+            }
+        }
+        return min;
+    }
+
+    // ---- waking an M for a new earliest timer -----------------------------------------
+
+    static void registerSleeper(M mp, long when) {
+        if (sleeper == null || when < sleeperWhen) {
+            sleeperWhen = when;
+            sleeper = mp;
+        }
+    }
+
+    static void unregisterSleeper(M mp) {
+        if (sleeper == mp) {
+            sleeper = null;
+        }
+    }
+
+    /** time.go: wakeNetPoller. Any thread. */
+    private static void wakeNetPoller(long when) {
+        M s = sleeper;
+        if (s != null) {
+            if (when < sleeperWhen) {
+                s.notewakeup();
+            }
+        } else if (Sched.npidle > 0 && Proc.started()) {
+            Proc.wakep();
+        }
+    }
+
+    // ---- the heap (lock held) ----------------------------------------------------------
+
+    private void push(RuntimeTimer t) {
+        if (len == heap.length) {
+            heap = Arrays.copyOf(heap, len * 2);
+        }
+        heap[len] = t;
+        t.heapIndex = len;
+        siftUp(len++);
+        updateMin();
+    }
+
+    private void removeAt(int i) {
+        RuntimeTimer last = heap[--len];
+        heap[len] = null;
+        heap[i].heapIndex = -1;
+        if (i != len) {
+            heap[i] = last;
+            last.heapIndex = i;
+            siftDown(i);
+            siftUp(last.heapIndex);
+        }
+        updateMin();
+    }
+
+    private void updateMin() {
+        minWhen = len == 0 ? 0 : Math.max(1, heap[0].when);
+    }
+
+    private void siftUp(int i) {
+        RuntimeTimer t = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            RuntimeTimer pt = heap[parent];
+            if (pt.when <= t.when) {
+                break;
+            }
+            heap[i] = pt;
+            pt.heapIndex = i;
+            i = parent;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+
+    private void siftDown(int i) {
+        RuntimeTimer t = heap[i];
+        int half = len >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            if (child + 1 < len && heap[child + 1].when < heap[child].when) {
+                child++;
+            }
+            if (t.when <= heap[child].when) {
+                break;
+            }
+            heap[i] = heap[child];
+            heap[i].heapIndex = i;
+            i = child;
+        }
+        heap[i] = t;
+        t.heapIndex = i;
+    }
+}

@@ -1,0 +1,125 @@
+package io.gmp4j.runtime;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Goroutine tracebacks in Go's format (traceback.go: goroutineheader, traceback1):
+ * <pre>
+ * goroutine 7 [chan receive, 2 minutes]:
+ * io.gmp4j.examples.Pipeline.lambda$main$0(...)
+ *         Pipeline.java:31
+ * </pre>
+ * Frames of gmp4j's runtime and the JDK's continuation machinery are hidden, as Go hides
+ * runtime frames unless {@code GOTRACEBACK=system}.
+ */
+public final class Traceback {
+    private Traceback() {}
+
+    /** runtime.Stack: the current goroutine, then with {@code all} every other one. */
+    public static String stack(boolean all) {
+        StringBuilder sb = new StringBuilder();
+        G self = G.current();
+        if (self != null) {
+            header(sb, self, "running");
+            frames(sb, Thread.currentThread().getStackTrace(), true);
+        } else {
+            sb.append("goroutine 0 [running]:\n");
+            frames(sb, Thread.currentThread().getStackTrace(), true);
+        }
+        if (all) {
+            List<G> gs = new ArrayList<>(Sched.allgs.keySet());
+            gs.sort(Comparator.comparingLong(g -> g.goid));
+            for (G gp : gs) {
+                if (gp == self) {
+                    continue;
+                }
+                sb.append('\n');
+                header(sb, gp, state(gp));
+                frames(sb, gp.thread.getStackTrace(), false);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One goroutine's header and frames, for panics. */
+    static String goroutine(G gp, Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        header(sb, gp, "running");
+        frames(sb, t.getStackTrace(), false);
+        return sb.toString();
+    }
+
+    /** Go's status text: wait reason, or runnable/running. */
+    static String state(G gp) {
+        WaitReason r = gp.waitReason;
+        if (r != WaitReason.ZERO) {
+            return r.text();
+        }
+        return switch (gp.status) {
+            case G._Grunnable -> "runnable";
+            case G._Grunning -> {
+                // Mounted, or parked by the JDK (j.u.c., sockets, monitors) without our bookkeeping.
+                Thread.State s = gp.thread.getState();
+                yield s == Thread.State.RUNNABLE ? "running" : jdkWaitReason(gp, s);
+            }
+            default -> "running";
+        };
+    }
+
+    private static String jdkWaitReason(G gp, Thread.State s) {
+        for (StackTraceElement e : gp.thread.getStackTrace()) {
+            String c = e.getClassName();
+            if (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.")) {
+                return "IO wait";
+            }
+            if (c.equals("java.lang.Thread") && e.getMethodName().startsWith("sleep")) {
+                return "sleep";
+            }
+            if (c.equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
+                return "sync.Cond.Wait";
+            }
+        }
+        return s == Thread.State.BLOCKED ? "sync.Mutex.Lock" : "semacquire";
+    }
+
+    private static void header(StringBuilder sb, G gp, String state) {
+        sb.append("goroutine ").append(gp.goid).append(" [").append(state);
+        if (gp.waitReason != WaitReason.ZERO) {
+            long minutes = (Sched.coarseNanos() - gp.waitSinceNanos) / 60_000_000_000L;
+            if (minutes >= 1) {
+                sb.append(", ").append(minutes).append(minutes == 1 ? " minute" : " minutes");
+            }
+        }
+        if (gp.lockedm != null) {
+            sb.append(", locked to thread");
+        }
+        sb.append("]:\n");
+    }
+
+    private static void frames(StringBuilder sb, StackTraceElement[] st, boolean skipStackCall) {
+        boolean skipping = skipStackCall;
+        for (StackTraceElement e : st) {
+            String c = e.getClassName();
+            if (skipping) {
+                // drop getStackTrace and the frames of Traceback/Go.stack themselves
+                if (c.equals("java.lang.Thread") || c.startsWith("io.gmp4j.runtime.Traceback") || c.equals("io.gmp4j.Go")) {
+                    continue;
+                }
+                skipping = false;
+            }
+            if (hidden(c)) {
+                continue;
+            }
+            sb.append(c).append('.').append(e.getMethodName()).append("(...)\n\t");
+            sb.append(e.getFileName() != null ? e.getFileName() : "?").append(':').append(Math.max(0, e.getLineNumber())).append('\n');
+        }
+    }
+
+    private static boolean hidden(String cls) {
+        return cls.startsWith("io.gmp4j.runtime.") || cls.startsWith("jdk.internal.vm.")
+                || cls.equals("java.lang.VirtualThread") || cls.startsWith("java.lang.VirtualThread$")
+                || cls.startsWith("java.util.concurrent.locks.LockSupport");
+    }
+}
