@@ -32,6 +32,8 @@ final class ChildProcess implements AutoCloseable {
     private final Writer stdin;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Deque<String> stderrTail = new ArrayDeque<>();
+    /** The first stderr line that looks like the cause of a crash (Go's "fatal error:", "panic:", an exception). */
+    private String firstAlarm;
 
     ChildProcess(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -57,6 +59,9 @@ final class ChildProcess implements AutoCloseable {
                     lines.add(line);
                 } else {
                     synchronized (stderrTail) {
+                        if (firstAlarm == null && isAlarm(line)) {
+                            firstAlarm = line.trim();
+                        }
                         stderrTail.addLast(line);
                         if (stderrTail.size() > 30) {
                             stderrTail.removeFirst();
@@ -130,16 +135,22 @@ final class ChildProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         List<String> tail;
+        String alarm;
         synchronized (stderrTail) {
             tail = List.copyOf(stderrTail);
-        }
-        for (String l : tail) {
-            if (l.contains("Exception") || l.contains("Error") || l.startsWith("panic") || l.contains("error:")) {
-                return l.trim();
-            }
+            alarm = firstAlarm;
         }
         String exit = process.isAlive() ? "" : " (exit " + process.exitValue() + ")";
+        if (alarm != null) {
+            return alarm + exit;
+        }
         return (tail.isEmpty() ? "no output" : tail.get(tail.size() - 1).trim()) + exit;
+    }
+
+    private static boolean isAlarm(String line) {
+        String l = line.trim();
+        return l.startsWith("fatal error") || l.startsWith("panic:") || l.startsWith("Exception in thread")
+                || l.startsWith("Error:") || l.startsWith("java.lang.") && (l.contains("Exception") || l.contains("Error"));
     }
 
     void kill() {

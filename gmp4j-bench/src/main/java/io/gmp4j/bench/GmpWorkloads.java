@@ -277,11 +277,25 @@ final class GmpWorkloads implements WorkloadRunner {
     private static String wakeLateness(int durationMs, int sleepMs) {
         int spinners = 2 * Go.gomaxprocs(0);
         Duration sleep = Duration.ofMillis(sleepMs);
-        long t0 = System.nanoTime();
-        long end = t0 + durationMs * 1_000_000L;
         AtomicInteger finished = new AtomicInteger();
         WaitGroup wg = new WaitGroup();
         wg.add(spinners + 1);
+        long[] late = new long[durationMs * 2 + 16];
+        int[] count = new int[1];
+        Chan<Boolean> sleeping = Chan.make(0);
+        Go.go(() -> {
+            sleeping.close();
+            while (finished.get() < spinners) {
+                long before = System.nanoTime();
+                Time.sleep(sleep);
+                if (count[0] < late.length) {
+                    late[count[0]++] = System.nanoTime() - before - sleep.toNanos();
+                }
+            }
+            wg.done();
+        });
+        sleeping.recv();
+        long end = System.nanoTime() + durationMs * 1_000_000L;
         for (int s = 0; s < spinners; s++) {
             Go.go(() -> {
                 long x = 1;
@@ -295,18 +309,6 @@ final class GmpWorkloads implements WorkloadRunner {
                 wg.done();
             });
         }
-        long[] late = new long[durationMs * 2 + 16];
-        int[] count = new int[1];
-        Go.go(() -> {
-            while (finished.get() < spinners) {
-                long before = System.nanoTime();
-                Time.sleep(sleep);
-                if (count[0] < late.length) {
-                    late[count[0]++] = System.nanoTime() - before - sleep.toNanos();
-                }
-            }
-            wg.done();
-        });
         wg.await();
         return Results.w10(late, count[0]);
     }

@@ -317,10 +317,28 @@ final class JdkWorkloads implements WorkloadRunner {
 
     private String wakeLateness(int durationMs, int sleepMs) throws InterruptedException {
         int spinners = 2 * Runtime.getRuntime().availableProcessors();
-        long t0 = System.nanoTime();
-        long end = t0 + durationMs * 1_000_000L;
         AtomicInteger finished = new AtomicInteger();
         CountDownLatch wg = new CountDownLatch(spinners + 1);
+        long[] late = new long[durationMs * 2 + 16];
+        int[] count = new int[1];
+        CountDownLatch sleeping = new CountDownLatch(1);
+        start(() -> {
+            try {
+                sleeping.countDown();
+                while (finished.get() < spinners) {
+                    long before = System.nanoTime();
+                    Thread.sleep(sleepMs);
+                    if (count[0] < late.length) {
+                        late[count[0]++] = System.nanoTime() - before - sleepMs * 1_000_000L;
+                    }
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            wg.countDown();
+        });
+        sleeping.await();
+        long end = System.nanoTime() + durationMs * 1_000_000L;
         for (int s = 0; s < spinners; s++) {
             start(() -> {
                 long x = 1;
@@ -334,22 +352,6 @@ final class JdkWorkloads implements WorkloadRunner {
                 wg.countDown();
             });
         }
-        long[] late = new long[durationMs * 2 + 16];
-        int[] count = new int[1];
-        start(() -> {
-            try {
-                while (finished.get() < spinners) {
-                    long before = System.nanoTime();
-                    Thread.sleep(sleepMs);
-                    if (count[0] < late.length) {
-                        late[count[0]++] = System.nanoTime() - before - sleepMs * 1_000_000L;
-                    }
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            wg.countDown();
-        });
         wg.await();
         return Results.w10(late, count[0]);
     }

@@ -55,11 +55,13 @@ final class Report {
     }
 
     void table(Workload w, Column[] cols) {
-        out.println(w.id() + "  " + w.title);
-        out.println("    " + w.unit + ", lower is better");
-        out.printf("    %-24s %10s  %-24s %11s%n", "system", "median", "(min .. max)", "gmp4j/this");
         Column ref = reference(cols);
         Map<String, String> refParams = ref != null ? ref.params : cols.length > 0 ? cols[0].params : Map.of();
+        out.println(w.id() + "  " + w.title);
+        StringBuilder sizes = new StringBuilder();
+        refParams.forEach((k, v) -> sizes.append(' ').append(k).append('=').append(v));
+        out.println("    " + w.unit + ", lower is better;" + sizes);
+        out.printf("    %-24s %10s  %-24s %11s%n", "system", "median", "(min .. max)", "gmp4j/this");
         for (Column c : cols) {
             StringBuilder line = new StringBuilder();
             line.append(String.format("    %-24s ", c.contender.name()));
@@ -69,7 +71,9 @@ final class Report {
                         "(" + num(c.min("value")) + " .. " + num(c.max("value")) + ")",
                         r == null ? "" : String.format(Locale.ROOT, "%.2f", r)));
                 for (String extra : w.extraMetrics()) {
-                    line.append("  ").append(extra).append(' ').append(num(c.median(extra)));
+                    double m = c.median(extra);
+                    line.append("  ").append(extra).append(' ')
+                            .append(extra.equals("samples") && !Double.isNaN(m) ? Long.toString(Math.round(m)) : num(m));
                 }
                 if (c.runs.size() < mode.runs()) {
                     line.append("  [").append(c.runs.size()).append(" runs]");

@@ -331,8 +331,20 @@ func w10WakeLateness() string {
 	spinners := 2 * runtime.GOMAXPROCS(0)
 	var finished int32
 	var wg sync.WaitGroup
-	start := time.Now()
+	var late []float64
 	wg.Add(spinners + 1)
+	sleeping := make(chan struct{})
+	go func() {
+		close(sleeping)
+		for atomic.LoadInt32(&finished) < int32(spinners) {
+			t0 := time.Now()
+			time.Sleep(sleep)
+			late = append(late, float64((time.Since(t0)-sleep).Microseconds())/1000)
+		}
+		wg.Done()
+	}()
+	<-sleeping // the sleeper is in its loop before the spinners start (as in the Java versions)
+	start := time.Now()
 	for s := 0; s < spinners; s++ {
 		go func() {
 			x := 1
@@ -346,15 +358,6 @@ func w10WakeLateness() string {
 			wg.Done()
 		}()
 	}
-	var late []float64
-	go func() {
-		for atomic.LoadInt32(&finished) < int32(spinners) {
-			t0 := time.Now()
-			time.Sleep(sleep)
-			late = append(late, float64((time.Since(t0)-sleep).Microseconds())/1000)
-		}
-		wg.Done()
-	}()
 	wg.Wait()
 	sort.Float64s(late)
 	q := func(p float64) float64 {
