@@ -69,7 +69,7 @@ final class Report {
                 Double r = ratio(ref, c);
                 line.append(String.format("%10s  %-24s %11s", num(c.median("value")),
                         "(" + num(c.min("value")) + " .. " + num(c.max("value")) + ")",
-                        r == null ? "" : String.format(Locale.ROOT, "%.2f", r)));
+                        r == null ? "" : ratioText(r)));
                 for (String extra : w.extraMetrics()) {
                     double m = c.median(extra);
                     line.append("  ").append(extra).append(' ')
@@ -105,6 +105,10 @@ final class Report {
             }
         });
         return sb.toString();
+    }
+
+    static String ratioText(double r) {
+        return String.format(Locale.ROOT, r >= 0.095 ? "%.2f" : r >= 0.00095 ? "%.3f" : "%.1e", r);
     }
 
     static String num(double v) {
