@@ -1,7 +1,6 @@
 package io.gmp4j.bench;
 
 import java.util.List;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.Options;
@@ -26,7 +25,6 @@ final class Jmh {
                 .measurementIterations(3)
                 .measurementTime(TimeValue.seconds(1))
                 .jvmArgs(jvmFlags.toArray(new String[0]))
-                .resultFormat(ResultFormatType.TEXT)
                 .build();
         try {
             new Runner(opts).run();
