@@ -1,0 +1,318 @@
+package io.gmp4j.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./gmp4j bench [W1 ... W10 W4s mem] [--runs N] [--quick] [--json FILE] [--jmh [REGEX]]}
+ *
+ * <p>Runs each workload of {@code shared/ANCHORS.md} on gmp4j, the JDK's default virtual-thread
+ * scheduler, platform threads, jox and the Go twin, and prints per workload the median
+ * (min .. max) of the measured runs and gmp4j's ratio to every other system.
+ *
+ * <p>How a workload runs (Context/Decision/Consequences):
+ * <ul>
+ *   <li>Context: one JVM running every system would let one system's JIT profile (megamorphic
+ *       call sites, deoptimisations), heap and GC debt colour the next; separate JVMs run one
+ *       after the other would put their runs minutes apart on a shared, noisy machine, where
+ *       only same-run ratios are comparable.</li>
+ *   <li>Decision: every system gets its own child process (a JVM, or the Go binary), all
+ *       started together and then driven in lock-step rounds over a line protocol
+ *       ({@link Child}): warm-up rounds, then measured rounds, one system at a time, the order
+ *       rotated each round so none always runs first. Idle children block on stdin; each child
+ *       collects garbage after a run before it answers, so it is quiet while the next runs.</li>
+ *   <li>Consequences: a system's runs are interleaved in time with the others', so drift on
+ *       the machine moves all columns alike; the price is one JVM start per system and
+ *       workload (about 0.5 s, overlapped) and a few idle processes holding memory. Background
+ *       JIT compilation of an idle child can still overlap another's run; the warm-up rounds
+ *       keep that small.</li>
+ * </ul>
+ * A run that exceeds the workload's deadline kills its child: the column reports "did not run
+ * within N s" (W9) with the runs it did complete, and is not asked again.
+ */
+public final class Bench {
+    /** The flags every JVM that runs gmp4j needs (README: "Embedding"); all Java children get them. */
+    static final List<String> GMP4J_JVM_FLAGS = List.of(
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Djdk.trackAllThreads=false",
+            "-XX:+EnableDynamicAgentLoading");
+
+    record Options(List<Workload> workloads, Workload.Mode mode, Path json, Set<Kind> systems,
+                   boolean jmh, String jmhInclude) {}
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+            return;
+        }
+        if (options.jmh()) {
+            System.exit(Jmh.run(options.jmhInclude(), childJvmFlags()));
+            return;
+        }
+        run(options, System.out, System.err);
+        System.exit(0);
+    }
+
+    static String usage() {
+        return """
+                usage: ./gmp4j bench [W1 ... W10 W4s mem] [--runs N] [--quick] [--json FILE]
+                                     [--systems gmp4j,jdk-vt,platform,jox,go]
+                       ./gmp4j bench --jmh [REGEX]
+                  (no workload ids: all of them)
+                  --runs N    measured runs per system (default 5; 3 with --quick)
+                  --quick     smaller sizes, 1 warm-up: the whole suite in about 2 minutes
+                  --json FILE also write the results as JSON
+                  --jmh       the JMH micro-benchmarks of gmp4j's hot paths instead""";
+    }
+
+    static Options parse(String[] args) {
+        List<Workload> workloads = new ArrayList<>();
+        Workload.Scale scale = Workload.Scale.FULL;
+        Integer runs = null;
+        Path json = null;
+        Set<Kind> systems = EnumSet.allOf(Kind.class);
+        boolean jmh = false;
+        String jmhInclude = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> scale = Workload.Scale.QUICK;
+                case "--tiny" -> scale = Workload.Scale.TINY; // the harness's own tests
+                case "--runs" -> runs = positive(value(args, ++i, a), a);
+                case "--json" -> json = Path.of(value(args, ++i, a));
+                case "--systems" -> {
+                    systems = EnumSet.noneOf(Kind.class);
+                    for (String s : value(args, ++i, a).split(",")) {
+                        systems.add(Kind.parse(s.trim()));
+                    }
+                }
+                case "--jmh" -> {
+                    jmh = true;
+                    if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        jmhInclude = args[++i];
+                    }
+                }
+                case "-h", "--help" -> throw new IllegalArgumentException("help");
+                default -> {
+                    if (a.startsWith("--runs=")) {
+                        runs = positive(a.substring(7), "--runs");
+                    } else if (a.startsWith("--json=")) {
+                        json = Path.of(a.substring(7));
+                    } else if (a.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option " + a);
+                    } else {
+                        workloads.add(Workload.parse(a));
+                    }
+                }
+            }
+        }
+        if (workloads.isEmpty()) {
+            workloads.addAll(List.of(Workload.values()));
+        }
+        int warmups = switch (scale) {
+            case FULL -> 2;
+            case QUICK -> 1;
+            case TINY -> 0;
+        };
+        int measured = runs != null ? runs : switch (scale) {
+            case FULL -> 5;
+            case QUICK -> 3;
+            case TINY -> 1;
+        };
+        return new Options(List.copyOf(workloads), new Workload.Mode(scale, warmups, measured), json, systems,
+                jmh, jmhInclude);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String s, String option) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below.
+        }
+        throw new IllegalArgumentException(option + " needs a positive number, not '" + s + "'");
+    }
+
+    /** Runs the selected workloads, prints the report; returns the tables (for --json and tests). */
+    static List<Column[]> run(Options o, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        boolean wantGo = o.systems().contains(Kind.GO);
+        GoTwin.Build go = wantGo ? GoTwin.build() : new GoTwin.Build(null, null, "not selected");
+        Machine machine = Machine.describe(go);
+        Report report = new Report(out, machine, o.mode());
+        report.header();
+        Progress progress = new Progress(err, o, started);
+        List<Column[]> tables = new ArrayList<>();
+        for (int i = 0; i < o.workloads().size(); i++) {
+            Workload w = o.workloads().get(i);
+            progress.workload(w, i);
+            Column[] columns = runWorkload(w, o, go, progress);
+            progress.clear();
+            report.table(w, columns);
+            tables.add(columns);
+        }
+        report.footer((System.nanoTime() - started) / 1_000_000_000L);
+        if (o.json() != null) {
+            report.writeJson(o.json(), o.workloads(), tables);
+            out.println("JSON written to " + o.json());
+        }
+        return tables;
+    }
+
+    static Column[] runWorkload(Workload w, Options o, GoTwin.Build go, Progress progress)
+            throws InterruptedException {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        List<Column> cols = new ArrayList<>();
+        for (Contender c : w.contenders(cpus)) {
+            if (o.systems().contains(c.kind())) {
+                cols.add(new Column(c, w.params(c.kind(), o.mode())));
+            }
+        }
+        for (Column col : cols) {
+            start(col, w, go);
+        }
+        for (Column col : cols) {
+            if (col.child != null) {
+                try {
+                    col.info = col.child.awaitReady(120_000);
+                } catch (IOException e) {
+                    col.problem = e.getMessage();
+                    col.child = null;
+                }
+            }
+        }
+        Workload.Mode mode = o.mode();
+        int rounds = mode.warmups() + mode.runs();
+        int k = cols.size();
+        for (int round = 0; round < rounds; round++) {
+            boolean warm = round < mode.warmups();
+            for (int i = 0; i < k; i++) {
+                Column col = cols.get((round + i) % k);
+                if (col.child == null) {
+                    continue;
+                }
+                progress.step(w, col, round);
+                ChildProcess.Outcome outcome = col.child.run(w.runTimeoutMillis(mode));
+                switch (outcome) {
+                    case ChildProcess.Outcome.Ok ok -> {
+                        if (!warm) {
+                            col.runs.add(Column.parseMetrics(ok.metrics()));
+                        }
+                    }
+                    case ChildProcess.Outcome.Failed f -> {
+                        col.problem = "failed: " + f.message();
+                        col.child.kill();
+                        col.child = null;
+                    }
+                    case ChildProcess.Outcome.TimedOut t -> {
+                        col.starved = true;
+                        col.problem = w.starvedText(mode) + (warm ? " (warm-up)"
+                                : " (run " + (round - mode.warmups() + 1) + " of " + mode.runs() + ")");
+                        col.child = null; // killed by run()
+                    }
+                }
+            }
+        }
+        for (Column col : cols) {
+            if (col.child != null) {
+                col.child.close();
+                col.child = null;
+            }
+        }
+        return cols.toArray(new Column[0]);
+    }
+
+    private static void start(Column col, Workload w, GoTwin.Build go) {
+        Contender c = col.contender;
+        List<String> cmd = new ArrayList<>();
+        if (c.oneCpu()) {
+            Path taskset = GoTwin.findOnPath("taskset");
+            if (taskset == null) {
+                col.problem = "taskset not found (cannot confine platform threads to one CPU)";
+                return;
+            }
+            cmd.addAll(List.of(taskset.toString(), "-c", "0"));
+        }
+        if (c.kind() == Kind.GO) {
+            if (!go.ok()) {
+                col.problem = go.problem();
+                return;
+            }
+            cmd.add(go.binary().toString());
+            cmd.add(w.id());
+        } else {
+            cmd.add(javaBinary());
+            cmd.addAll(childJvmFlags());
+            cmd.addAll(c.jvmProps());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                    c.kind().label, w.id()));
+        }
+        col.params.forEach((key, value) -> cmd.add(key + "=" + value));
+        try {
+            col.child = new ChildProcess(cmd, childEnv(c));
+        } catch (IOException e) {
+            col.problem = "could not start: " + e.getMessage();
+        }
+    }
+
+    /**
+     * The children's environment: the caller's, minus the Go variables gmp4j and Go read, plus
+     * the contender's own. Figures then do not depend on what the caller's shell exports.
+     */
+    private static Map<String, String> childEnv(Contender c) {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String name : List.of("GOMAXPROCS", "GODEBUG", "GOGC", "GOMEMLIMIT")) {
+            env.put(name, null);
+        }
+        env.putAll(c.env());
+        return env;
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /**
+     * The parent's own JVM flags (minus debugger agents), then gmp4j's required flags, then
+     * {@code -Dgmp4j.bench.childJvmArgs}. Every Java child gets the same flags, whatever its
+     * system, so the JDK columns run with e.g. {@code -Djdk.trackAllThreads=false} too.
+     */
+    static List<String> childJvmFlags() {
+        List<String> flags = new ArrayList<>();
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp") && !a.equals("-Xdebug")
+                    && !a.startsWith("-Dgmp4j.bench.")) {
+                flags.add(a);
+            }
+        }
+        flags.addAll(GMP4J_JVM_FLAGS);
+        String extra = System.getProperty("gmp4j.bench.childJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            flags.addAll(List.of(extra.split("\\s+")));
+        }
+        return flags;
+    }
+}

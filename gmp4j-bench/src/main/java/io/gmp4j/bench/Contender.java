@@ -1,0 +1,41 @@
+package io.gmp4j.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One column of a workload's table: a system plus the settings it runs under.
+ *
+ * @param name     what the table prints, e.g. {@code gmp4j} or {@code go asyncpreemptoff=1}
+ * @param kind     which implementation runs
+ * @param jvmProps extra {@code -D} flags for a child JVM (ignored for Go)
+ * @param env      extra environment variables for the child process
+ * @param oneCpu   run the child under {@code taskset -c 0} (platform threads on one CPU, W9)
+ * @param note     printed under the table when not empty
+ */
+record Contender(String name, Kind kind, List<String> jvmProps, Map<String, String> env, boolean oneCpu, String note) {
+
+    static Contender of(Kind kind) {
+        return new Contender(kind.label, kind, List.of(), Map.of(), false, "");
+    }
+
+    Contender named(String newName) {
+        return new Contender(newName, kind, jvmProps, env, oneCpu, note);
+    }
+
+    Contender withProps(String... props) {
+        return new Contender(name, kind, List.of(props), env, oneCpu, note);
+    }
+
+    Contender withEnv(Map<String, String> newEnv) {
+        return new Contender(name, kind, jvmProps, newEnv, oneCpu, note);
+    }
+
+    Contender pinnedToOneCpu() {
+        return new Contender(name, kind, jvmProps, env, true, note);
+    }
+
+    Contender noted(String newNote) {
+        return new Contender(name, kind, jvmProps, env, oneCpu, newNote);
+    }
+}

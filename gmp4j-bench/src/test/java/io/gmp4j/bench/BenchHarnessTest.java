@@ -1,0 +1,87 @@
+package io.gmp4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end on tiny sizes: child processes for every system, the protocol, the
+ * timeout path, the tables and the JSON. Figures are not checked (CI machines are noisy);
+ * that every system produced one, or the expected reason why not, is.
+ */
+class BenchHarnessTest {
+
+    /** W2 runs on every system; each available one reports a figure. */
+    @Test
+    @Timeout(60)
+    void everySystemRunsW2(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        String out = run(List.of(Workload.W2), json);
+        Column[] cols = lastTables.get(0);
+        assertEquals(List.of("gmp4j", "jdk-vt", "platform", "jox", "go"),
+                Arrays.stream(cols).map(c -> c.contender.name()).toList());
+        for (Column c : cols) {
+            if (c.contender.kind() == Kind.GO && GoTwin.findOnPath("go") == null) {
+                assertEquals("go not installed", c.problem);
+            } else {
+                assertEquals(1, c.runs.size(), c.contender.name() + ": " + c.problem + "\n" + out);
+                assertTrue(c.median("value") > 0, c.contender.name());
+            }
+        }
+        assertTrue(out.contains("W2  two Gs"), out);
+        String doc = Files.readString(json, StandardCharsets.UTF_8);
+        assertTrue(doc.startsWith("{\"date\":") && doc.contains("\"id\":\"W2\""), doc);
+    }
+
+    /**
+     * W9: the JDK's default scheduler at parallelism 1 never runs the second thread; the harness
+     * must time the child out and say so rather than hang.
+     */
+    @Test
+    @Timeout(60)
+    void starvedSystemIsReportedNotAwaited() throws Exception {
+        String out = run(List.of(Workload.W9), null);
+        Column vt = Arrays.stream(lastTables.get(0)).filter(c -> c.contender.kind() == Kind.JDK_VT)
+                .findFirst().orElseThrow();
+        assertTrue(vt.starved, out);
+        assertTrue(out.contains("did not run within 1 s"), out);
+        Column gmp = lastTables.get(0)[0];
+        assertEquals("gmp4j", gmp.contender.name());
+        assertEquals(1, gmp.runs.size(), gmp.problem + "\n" + out);
+    }
+
+    @Test
+    void parsesTheIssueCommandLine() {
+        Bench.Options o = Bench.parse(new String[] {"W1", "W10", "--runs", "7", "--quick", "--json", "x.json"});
+        assertEquals(List.of(Workload.W1, Workload.W10), o.workloads());
+        assertEquals(7, o.mode().runs());
+        assertEquals(Workload.Scale.QUICK, o.mode().scale());
+        assertEquals(Path.of("x.json"), o.json());
+        assertEquals(Workload.values().length, Bench.parse(new String[0]).workloads().size());
+        assertTrue(Bench.parse(new String[] {"--jmh"}).jmh());
+    }
+
+    private List<Column[]> lastTables;
+
+    private String run(List<Workload> workloads, Path json) throws Exception {
+        Bench.Options o = Bench.parse(new String[] {"--tiny"});
+        o = new Bench.Options(workloads, o.mode(), json, o.systems(), false, null);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(OutputStream.nullOutputStream())) {
+            lastTables = Bench.run(o, out, err);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
