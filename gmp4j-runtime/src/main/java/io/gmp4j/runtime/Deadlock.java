@@ -36,7 +36,7 @@ final class Deadlock {
             return;
         }
         if (now - suspectSince >= 100_000_000L) {
-            if (Proc.isMainGoexited() && Sched.ngoroutines.get() == 0) {
+            if (Proc.isMainGoexited() && AllGs.count() == 0) {
                 Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
             }
             Panics.fatal("all goroutines are asleep - deadlock!", null);
@@ -60,7 +60,7 @@ final class Deadlock {
                 return -1;
             }
         }
-        for (G gp : Sched.allgs.keySet()) {
+        for (G gp : AllGs.snapshot()) {
             if (gp.status != G._Gwaiting || !gp.waitReason.onlyGoroutinesCanWake()) {
                 return -1;
             }

@@ -30,6 +30,8 @@ final class M extends Thread {
     boolean idle;
     /** Set by this M's lockedg ending: the M exits instead of going idle (proc.go: goexit0 + mexit). */
     boolean exitAfterG;
+    /** goid batch (proc.go: p.goidcache). Only this M's current G. */
+    long goidcache, goidcacheend;
     /** In scheduler code, owning {@code p} outright (P.running is null). */
     boolean inScheduler = true;
 

@@ -81,6 +81,10 @@ final class P {
         this.id = id;
     }
 
+    void soRunning(M mp) {
+        RUNNING.setRelease(this, mp);
+    }
+
     boolean casRunning(M expect, M update) {
         return RUNNING.compareAndSet(this, expect, update);
     }

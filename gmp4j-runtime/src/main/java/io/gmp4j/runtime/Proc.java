@@ -70,12 +70,28 @@ final class Proc {
     static G newproc(Runnable fn, boolean isMain) {
         schedinit();
         G parent = G.current();
-        long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : Sched.goidgen.getAndIncrement();
+        long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid();
         G newg = new G(goid, fn, parent == null ? 0 : parent.goid, isMain);
-        Sched.allgs.put(newg, Boolean.TRUE);
-        Sched.ngoroutines.incrementAndGet();
+        AllGs.add(newg);
         newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
         return newg;
+    }
+
+    /**
+     * proc.go: newproc1's goid allocation: each M takes goids from the global counter in
+     * batches of 16 (Go's _GoidCacheBatch, per P there; per M here because an M, unlike a P,
+     * is never shared while a G runs on it).
+     */
+    private static long newGoid() {
+        M mp = M.current();
+        if (mp == null) {
+            return Sched.goidgen.getAndIncrement();
+        }
+        if (mp.goidcache == mp.goidcacheend) {
+            mp.goidcache = Sched.goidgen.getAndAdd(16);
+            mp.goidcacheend = mp.goidcache + 16;
+        }
+        return mp.goidcache++;
     }
 
     /** proc.go: ready. Any thread; never throws (see the table in the class comment). */
@@ -96,7 +112,7 @@ final class Proc {
                 }
                 if (pp.casRunning(mp, null)) { // the JDK's afterYield, still inside cont.run()
                     RunQueue.runqput(pp, gp, false);
-                    pp.running = mp;
+                    pp.soRunning(mp); // hands pp back to the running G; pairs with casRunning
                     wakep();
                     return;
                 }
@@ -106,7 +122,7 @@ final class Proc {
             P pp = mp.p;
             if (pp != null && pp.casRunning(mp, null)) {
                 RunQueue.runqput(pp, gp, true);
-                pp.running = mp;
+                pp.soRunning(mp); // hands pp back to the running G; pairs with casRunning
                 wakep();
                 return;
             }
@@ -215,7 +231,7 @@ final class Proc {
         mp.curg = gp;
         gp.status = G._Grunning;
         mp.inScheduler = false;
-        pp.running = mp; // from here sysmon may retake pp; pairs with casRunning below
+        pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
         try {
             gp.cont.run();
         } finally {
@@ -235,7 +251,8 @@ final class Proc {
             if (pp.retired) {
                 return null;
             }
-            long now = Sched.nanotime();
+            // nanoTime costs ~20 ns: only read it when this P has timers.
+            long now = pp.timers.minWhen != 0 ? Sched.nanotime() : Sched.coarseNanos();
             long pollUntil = pp.timers.check(now);
 
             // Check the global runnable queue once in a while to ensure fairness.
@@ -696,15 +713,14 @@ final class Proc {
     static void goexit0(G gp) {
         gp.status = G._Gdead;
         gp.waitReason = WaitReason.ZERO;
-        Sched.allgs.remove(gp);
-        int left = Sched.ngoroutines.decrementAndGet();
+        AllGs.remove(gp);
         M locked = gp.lockedm;
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).
             locked.exitAfterG = true;
             gp.lockedm = null;
         }
-        if (left == 0 && mainGoexited) {
+        if (mainGoexited && AllGs.count() == 0) {
             Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
         }
     }

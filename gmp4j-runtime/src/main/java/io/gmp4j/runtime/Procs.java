@@ -37,7 +37,7 @@ public final class Procs {
 
     /** Live goroutines (runtime.NumGoroutine). */
     public static int numGoroutine() {
-        return Sched.ngoroutines.get();
+        return AllGs.count();
     }
 
     /** Live Ms: platform threads running the scheduler. */

@@ -91,7 +91,7 @@ public final class RuntimeApi {
     }
 
     public static int numGoroutine() {
-        return Sched.ngoroutines.get();
+        return AllGs.count();
     }
 
     public static void lockOSThread() {

@@ -1,6 +1,5 @@
 package io.gmp4j.runtime;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -82,9 +81,6 @@ final class Sched {
     static volatile P[] allp = new P[0];
     static volatile int gomaxprocs;
 
-    /** All live goroutines (proc.go: allgs). */
-    static final ConcurrentHashMap<G, Boolean> allgs = new ConcurrentHashMap<>();
-    static final AtomicInteger ngoroutines = new AtomicInteger();
     /** goid 1 is reserved for the first main goroutine; the rest count from 2. */
     static final AtomicLong goidgen = new AtomicLong(2);
     static final java.util.concurrent.atomic.AtomicBoolean mainGoidTaken = new java.util.concurrent.atomic.AtomicBoolean();

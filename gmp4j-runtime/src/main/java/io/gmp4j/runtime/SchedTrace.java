@@ -47,7 +47,7 @@ final class SchedTrace {
                         .append(" runqsize=").append(RunQueue.runqsize(pp))
                         .append(" gfreecnt=0 timerslen=").append(pp.timers.size()).append('\n');
             }
-            for (G gp : Sched.allgs.keySet()) {
+            for (G gp : AllGs.snapshot()) {
                 WaitReason r = gp.waitReason;
                 sb.append("  G").append(gp.goid).append(": status=").append(gp.status);
                 if (r != WaitReason.ZERO) {

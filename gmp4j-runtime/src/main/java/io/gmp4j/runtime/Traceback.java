@@ -29,7 +29,7 @@ public final class Traceback {
             frames(sb, Thread.currentThread().getStackTrace(), true);
         }
         if (all) {
-            List<G> gs = new ArrayList<>(Sched.allgs.keySet());
+            List<G> gs = AllGs.snapshot();
             gs.sort(Comparator.comparingLong(g -> g.goid));
             for (G gp : gs) {
                 if (gp == self) {

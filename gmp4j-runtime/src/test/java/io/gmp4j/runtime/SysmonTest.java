@@ -64,7 +64,7 @@ class SysmonTest {
         AtomicBoolean spin = new AtomicBoolean(true);
         secondGoroutineRunsBehind(() -> {
             long x = 0;
-            while (spin.getPlain()) {
+            while (spin.get()) { // a volatile read: still no call, but C2 cannot hoist it
                 x++;
             }
             assertTrue(x >= 0);
