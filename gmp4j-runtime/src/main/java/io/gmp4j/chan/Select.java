@@ -57,7 +57,11 @@ public final class Select {
     private static final int RECV = 0, SEND = 1, DEFAULT = 2;
     private static final int MAX_CASES = 1 << 16; // select.go: "capped at 65536"
 
-    /** One case of a select; made by {@link Chan#onRecv}, {@link Chan#onSend}, {@link #onDefault}. */
+    /**
+     * One case of a select; made by {@link Chan#onRecv}, {@link Chan#onSend}, {@link #onDefault}.
+     * Immutable: a case may be built once and passed to many selects (a hot loop need not
+     * allocate cases).
+     */
     public static final class Case {
         final int kind;
         final Chan<?> c;
