@@ -202,6 +202,16 @@ final class Proc {
             if (gp == null) {
                 continue; // mp lost or gave up its P; loop to acquire one
             }
+            if (mp.p.retired) {
+                // procresize retired our P while we looked (a steal can take a G after the
+                // check at the top of findRunnable): running gp here would exceed GOMAXPROCS.
+                synchronized (Sched.lock) {
+                    Sched.globrunqputhead(gp);
+                }
+                dropSpinning(mp);
+                retirep(mp);
+                continue;
+            }
             if (mp.spinning) {
                 resetspinning(mp);
             }
