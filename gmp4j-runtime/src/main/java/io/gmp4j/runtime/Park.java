@@ -19,33 +19,38 @@ import java.util.concurrent.locks.LockSupport;
 public final class Park {
     private Park() {}
 
-    /** proc.go: gopark. Parks the caller until {@link #ready} or spuriously; records {@code reason}. */
+    /**
+     * proc.go: gopark. Parks the caller until {@link #ready} or spuriously; records {@code reason}.
+     * Not interruptible, like Go's waits: a pending interrupt is cleared for the park (so the
+     * caller's wait loop does not spin) and set again when it returns.
+     */
     public static void park(Object blocker, WaitReason reason) {
-        G gp = G.current();
-        if (gp == null) {
-            LockSupport.park(blocker);
-            return;
-        }
-        gp.beginWait(reason);
-        try {
-            LockSupport.park(blocker);
-        } finally {
-            gp.endWait();
-        }
+        parkNanos(blocker, reason, 0);
     }
 
-    /** As {@link #park}, for at most {@code nanos}. */
+    /** As {@link #park}, for at most {@code nanos} (0: no limit; negative: no wait at all). */
     public static void parkNanos(Object blocker, WaitReason reason, long nanos) {
-        G gp = G.current();
-        if (gp == null) {
-            LockSupport.parkNanos(blocker, nanos);
+        if (nanos < 0) {
             return;
         }
-        gp.beginWait(reason);
+        boolean interrupted = Thread.interrupted();
+        G gp = G.current();
+        if (gp != null) {
+            gp.beginWait(reason);
+        }
         try {
-            LockSupport.parkNanos(blocker, nanos);
+            if (nanos > 0) {
+                LockSupport.parkNanos(blocker, nanos);
+            } else {
+                LockSupport.park(blocker);
+            }
         } finally {
-            gp.endWait();
+            if (gp != null) {
+                gp.endWait();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
