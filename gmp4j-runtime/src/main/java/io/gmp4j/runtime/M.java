@@ -48,6 +48,20 @@ final class M extends Thread {
         Proc.mstart(this);
     }
 
+    void soCurg(G gp) {
+        CURG.setRelease(this, gp);
+    }
+
+    private static final java.lang.invoke.VarHandle CURG;
+
+    static {
+        try {
+            CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** runtime: notesleep(&m.park). Only this M. Returns false on timeout. */
     boolean notesleep(long timeoutNanos) {
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;

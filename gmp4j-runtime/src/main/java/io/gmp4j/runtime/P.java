@@ -81,6 +81,10 @@ final class P {
         this.id = id;
     }
 
+    void soSchedtick(int t) {
+        SCHEDTICK.setRelease(this, t);
+    }
+
     void soRunning(M mp) {
         RUNNING.setRelease(this, mp);
     }
@@ -118,7 +122,7 @@ final class P {
         return "P" + id;
     }
 
-    private static final VarHandle RUNNING, RUNQHEAD, RUNQTAIL, RUNNEXT;
+    private static final VarHandle RUNNING, RUNQHEAD, RUNQTAIL, RUNNEXT, SCHEDTICK;
 
     static {
         try {
@@ -127,6 +131,7 @@ final class P {
             RUNQHEAD = l.findVarHandle(P.class, "runqhead", int.class);
             RUNQTAIL = l.findVarHandle(P.class, "runqtail", int.class);
             RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
+            SCHEDTICK = l.findVarHandle(P.class, "schedtick", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

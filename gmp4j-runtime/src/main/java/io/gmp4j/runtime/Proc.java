@@ -123,7 +123,7 @@ final class Proc {
             if (pp != null && pp.casRunning(mp, null)) {
                 RunQueue.runqput(pp, gp, true);
                 pp.soRunning(mp); // hands pp back to the running G; pairs with casRunning
-                wakep();
+                wakepFenced(); // runqput's exchange of runnext was the full fence of step (1)
                 return;
             }
         }
@@ -237,15 +237,15 @@ final class Proc {
      */
     private static boolean execute(M mp, G gp) {
         P pp = mp.p;
-        pp.schedtick++;
-        mp.curg = gp;
-        gp.status = G._Grunning;
+        pp.soSchedtick(pp.schedtick + 1); // owner-only increment: a release store, no fence
+        mp.soCurg(gp);
+        gp.soStatus(G._Grunning);
         mp.inScheduler = false;
         pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
         try {
             gp.cont.run();
         } finally {
-            mp.curg = null;
+            mp.soCurg(null);
             mp.inScheduler = true;
         }
         return pp.casRunning(mp, null);
@@ -451,6 +451,11 @@ final class Proc {
     /** proc.go: wakep. Any thread. Starts a spinning M when none spins and a P is idle. */
     static void wakep() {
         VarHandle.fullFence(); // step (1) of the wake-up protocol: the work is visible before we read nmspinning
+        wakepFenced();
+    }
+
+    /** wakep for a caller that has just issued a full fence after publishing its work. */
+    private static void wakepFenced() {
         if (Sched.nmspinning.get() != 0 || Sched.npidle == 0 || !Sched.nmspinning.compareAndSet(0, 1)) {
             if (Sched.npidle == 0) {
                 Sched.needspinning = 1;
