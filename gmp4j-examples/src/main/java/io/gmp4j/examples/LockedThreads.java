@@ -39,7 +39,8 @@ final class LockedThreads implements Example {
         Counts forgot = park(n, false);
         out.printf("%d goroutines, LockOSThread without Unlock, parked on <-quit: Ms %d -> %d; after they ended: %d%n",
                 n, forgot.before(), forgot.parked(), forgot.after());
-        out.printf("  (a locked goroutine owns its M even while parked; when it ends locked, the M exits)%n");
+        out.printf("  (a locked goroutine owns its M even while parked; when it ends locked, the M exits;%n"
+                + "   Ms started meanwhile to keep the Ps busy stay, idle, as Go's do: %d idle now)%n", Procs.idleThreads());
         Counts fixed = park(n, true);
         out.printf("%d goroutines, defer UnlockOSThread, parked on <-quit:     Ms %d -> %d; after they ended: %d%n",
                 n, fixed.before(), fixed.parked(), fixed.after());
