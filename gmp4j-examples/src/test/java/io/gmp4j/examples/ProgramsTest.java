@@ -1,0 +1,101 @@
+package io.gmp4j.examples;
+
+import static io.gmp4j.examples.TestSupport.assertNoLeak;
+import static io.gmp4j.examples.TestSupport.inGoroutine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.gmp4j.Go;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The prime sieve, ping-pong, the HTTP server and the demo, each bounded in time and leak-checked. */
+class ProgramsTest {
+
+    /** The sieve's first 100 primes are the first 100 primes (checked by trial division); its chain ends. */
+    @Test
+    void primeSieveFirst100() {
+        int before = Go.numGoroutine();
+        List<Integer> primes = inGoroutine(60, () -> PrimeSieve.primes(100));
+        List<Integer> expected = new ArrayList<>();
+        for (int n = 2; expected.size() < 100; n++) {
+            boolean prime = true;
+            for (int d = 2; d * d <= n; d++) {
+                prime &= n % d != 0;
+            }
+            if (prime) {
+                expected.add(n);
+            }
+        }
+        assertEquals(expected, primes);
+        assertEquals(541, primes.get(99));
+        assertNoLeak(before);
+    }
+
+    /** The ball is hit exactly n times, by alternating players; both end. */
+    @Test
+    void pingPong() {
+        int before = Go.numGoroutine();
+        PingPong.Ball ball = inGoroutine(60, () -> PingPong.play(10_001));
+        assertEquals(10_001, ball.hits());
+        PingPong.Ball serve = inGoroutine(60, () -> PingPong.play(1));
+        assertEquals(1, serve.hits());
+        assertTrue(List.of("ping", "pong").contains(serve.by()), serve.by());
+        assertNoLeak(before);
+    }
+
+    /** One server on an ephemeral port answers /, /work within its timeout (200) and past it (504). */
+    @Test
+    void httpServerAnswers() throws Exception {
+        int before = Go.numGoroutine();
+        HttpServer server = HttpServerExample.start(0);
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            HttpResponse<String> hello = get(client, base + "/");
+            assertEquals(200, hello.statusCode());
+            assertTrue(hello.body().startsWith("hello from goroutine "), hello.body());
+            HttpResponse<String> ok = get(client, base + "/work?ms=10&timeout=5000");
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertTrue(ok.body().startsWith("worked 10 ms in goroutine "), ok.body());
+            HttpResponse<String> late = get(client, base + "/work?ms=300&timeout=20");
+            assertEquals(504, late.statusCode(), late.body());
+            assertEquals("context deadline exceeded\n", late.body());
+            assertEquals(404, get(client, base + "/nope").statusCode());
+        } finally {
+            server.stop(0);
+        }
+        assertNoLeak(before); // includes the late worker: its send on the cap-1 channel does not block
+    }
+
+    private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The demo runs end to end in quick mode; its pipeline stops on the deadline and nothing outlives it. */
+    @Test
+    void demoQuick() {
+        int before = Go.numGoroutine();
+        int procs = Go.gomaxprocs(0);
+        TestSupport.Run r = TestSupport.runExample("demo", 60, "--quick");
+        assertEquals(0, r.status());
+        String out = r.out();
+        assertTrue(out.matches("(?s).*1\\. go f\\(\\) x 10,000.*ns per goroutine.*"), out);
+        assertTrue(out.contains("(0 wrong) before ctx.Err() = \"context deadline exceeded\""), out);
+        assertTrue(out.contains("the second goroutine ran"), out);
+        assertTrue(out.matches("(?s).*SCHED \\d+ms: gomaxprocs=\\d+ idleprocs=.*"), out);
+        for (String reason : List.of("[chan receive]", "[chan send]", "[sync.Mutex.Lock]", "[sync.WaitGroup.Wait]", "[select]")) {
+            assertTrue(out.contains(reason), reason + " missing:\n" + out);
+        }
+        assertTrue(out.contains("DumpSubjects.waitForWork"), out);
+        assertEquals(procs, Go.gomaxprocs(0));
+        assertNoLeak(before);
+    }
+}

@@ -1,0 +1,117 @@
+package io.gmp4j.examples;
+
+import static io.gmp4j.examples.TestSupport.assertNoLeak;
+import static io.gmp4j.examples.TestSupport.inGoroutine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The seed 002_* ports: each example's main logic, bounded in time, leak-checked. */
+class SeedBugsTest {
+
+    // seed 002 Bug 1, Go 1.14+ behaviour; bound: sysmon's 10 ms forcePreemptNS plus scheduling
+    // noise on a loaded 2-core machine stays far below 1 s (gmp4j's W9 figure is < 1 ms).
+    /** At GOMAXPROCS=1 a call-free spinning goroutine does not keep a second goroutine from running. */
+    @Test
+    void cpuHogDoesNotStarve() {
+        int before = Go.numGoroutine();
+        int procs = Go.gomaxprocs(0);
+        CpuHog.Result r = inGoroutine(30, CpuHog::measure);
+        assertTrue(r.delayNanos() < 1_000_000_000L, "second goroutine ran after " + r.delayNanos() / 1e6 + " ms");
+        assertEquals(procs, Go.gomaxprocs(0), "GOMAXPROCS restored");
+        assertNoLeak(before);
+    }
+
+    /** GODEBUG=asyncpreemptoff=1 reproduces the pre-1.14 hang; the watchdog reports it with exit 3. */
+    @Test
+    void cpuHogHangsWithAsyncPreemptOff() {
+        ChildJvm.Result c = TestSupport.child(List.of("GODEBUG=asyncpreemptoff=1"), 60, "cpuhog", "1500");
+        assertEquals(3, c.exitCode(), c.stdout() + c.stderr());
+        assertTrue(c.stdout().startsWith("hung: the second goroutine did not run within 1500 ms"), c.stdout());
+    }
+
+    /** The JDK's default scheduler at parallelism 1 never runs the second virtual thread while the loop spins. */
+    @Test
+    void jdkSchedulerStarvesAtParallelismOne() {
+        ChildJvm.Result c = ChildJvm.run(JdkSpinCheck.class.getName(), List.of("-Djdk.virtualThreadScheduler.parallelism=1"),
+                List.of(), 60, "500");
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertTrue(c.stdout().startsWith("second virtual thread did not run within 500 ms"), c.stdout());
+    }
+
+    /** Bug 2: 1x and 4x NumCPU workers compute the same result; every worker ends. */
+    @Test
+    void workersSameResult() {
+        int before = Go.numGoroutine();
+        Workers.Result one = inGoroutine(60, () -> Workers.measure(2, 20));
+        Workers.Result four = inGoroutine(60, () -> Workers.measure(8, 20));
+        assertEquals(one.checksum(), four.checksum());
+        assertTrue(four.maxParallel() >= 1 && four.msUsed() >= 1);
+        assertNoLeak(before);
+    }
+
+    /** Bug 8: an unbuffered result channel leaks one goroutine per timed-out call, in [chan send]; cap 1 leaks none. */
+    @Test
+    void leakFoundAndFixed() {
+        int before = Go.numGoroutine();
+        List<io.gmp4j.chan.Chan<String>> abandoned = new ArrayList<>();
+        Leak.Round leaky = inGoroutine(60, () -> Leak.round(20, 0, abandoned));
+        assertEquals(20, leaky.timedOut());
+        assertEquals(20, leaky.leaked());
+        assertEquals(20, leaky.parkedInChanSend());
+        inGoroutine(30, () -> {
+            abandoned.forEach(io.gmp4j.chan.Chan::recv);
+            return null;
+        });
+        assertNoLeak(before);
+        Leak.Round fixed = inGoroutine(60, () -> Leak.round(20, 1, null));
+        assertEquals(0, fixed.leaked());
+        assertNoLeak(before);
+    }
+
+    /** The leak example end to end. */
+    @Test
+    void leakExample() {
+        int before = Go.numGoroutine();
+        TestSupport.Run r = TestSupport.runExample("leak", 60, "10");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("(+10): 10 goroutines [chan send]"), r.out());
+        assertTrue(r.out().contains("(+0)"), r.out());
+        assertNoLeak(before);
+    }
+
+    /** Bug 5: n goroutines locked and parked hold at least n Ms; ending locked, their Ms exit. */
+    @Test
+    void lockedGoroutinesHoldThreads() {
+        int before = Go.numGoroutine();
+        LockedThreads.Counts c = inGoroutine(60, () -> LockedThreads.park(4, false));
+        assertTrue(c.parked() >= 4 && c.parked() >= c.before(), c.toString());
+        assertTrue(c.after() < c.parked(), "the locked goroutines' Ms did not exit: " + c);
+        LockedThreads.Counts fixed = inGoroutine(60, () -> LockedThreads.park(4, true));
+        assertTrue(fixed.parked() < fixed.before() + 4, "unlocked parked goroutines held Ms: " + fixed);
+        assertNoLeak(before);
+    }
+
+    /** Bug 10: the atomic counter is exact at GOMAXPROCS=1 with overlapping goroutines; GOMAXPROCS restored. */
+    @Test
+    void notSingleThreaded() {
+        int before = Go.numGoroutine();
+        int procs = Go.gomaxprocs(0);
+        TestSupport.Run r = TestSupport.runExample("gomaxprocs1", 60, "3000000");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("AtomicLong counter: 12,000,000 of 12,000,000"), r.out());
+        assertEquals(procs, Go.gomaxprocs(0));
+        assertNoLeak(before);
+    }
+
+    /** Bug 4: the example reports the current GOMAXPROCS. */
+    @Test
+    void containersReportsGomaxprocs() {
+        TestSupport.Run r = TestSupport.runExample("gomaxprocs", 30);
+        assertTrue(r.out().startsWith("GOMAXPROCS: " + Go.gomaxprocs(0) + "\n"), r.out());
+    }
+}
