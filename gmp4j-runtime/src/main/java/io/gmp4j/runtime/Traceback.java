@@ -17,25 +17,33 @@ import java.util.List;
 public final class Traceback {
     private Traceback() {}
 
-    /** runtime.Stack: the current goroutine, then with {@code all} every other one. */
+    /**
+     * runtime.Stack: the current goroutine, then with {@code all} every other one. From a
+     * thread that is not a goroutine (sysmon's fatal errors, a platform thread), {@code all}
+     * lists only the goroutines, as Go's crash reports do.
+     */
     public static String stack(boolean all) {
         StringBuilder sb = new StringBuilder();
         G self = G.current();
         if (self != null) {
             header(sb, self, "running");
             frames(sb, Thread.currentThread().getStackTrace(), true);
-        } else {
+        } else if (!all) {
             sb.append("goroutine 0 [running]:\n");
             frames(sb, Thread.currentThread().getStackTrace(), true);
         }
         if (all) {
             List<G> gs = AllGs.snapshot();
             gs.sort(Comparator.comparingLong(g -> g.goid));
+            boolean first = self == null;
             for (G gp : gs) {
                 if (gp == self) {
                     continue;
                 }
-                sb.append('\n');
+                if (!first) {
+                    sb.append('\n');
+                }
+                first = false;
                 header(sb, gp, state(gp));
                 frames(sb, gp.thread.getStackTrace(), false);
             }
