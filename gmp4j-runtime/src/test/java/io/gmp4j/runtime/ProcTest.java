@@ -85,20 +85,23 @@ class ProcTest {
         assertNoLeak(before);
     }
 
-    /** With 2 Ps, goroutines spawned on one P spread to the other by stealing. */
+    // proc_test.go: TestGoroutineParallelism's work distribution
+    /** With 2 Ps, goroutines spawned on one P spread to the other by stealing (steal counters). */
     @Test
     void workSpreadsBySteal() {
         int before = Go.numGoroutine();
         withProcs(2, () -> {
             long stealsBefore = sum(Procs.steals());
-            int n = 2_000;
+            // Fewer than a run queue's 256 slots, so nothing overflows to the global queue:
+            // the second P can only get work by stealing.
+            int n = 200;
             AtomicInteger left = new AtomicInteger(n);
             java.util.Set<Integer> ps = java.util.concurrent.ConcurrentHashMap.newKeySet();
             inGoroutine(() -> {
                 for (int i = 0; i < n; i++) {
                     Go.go(() -> {
                         ps.add(Export.currentPid());
-                        long until = System.nanoTime() + 20_000; // 20 us of work each
+                        long until = System.nanoTime() + 200_000; // 200 us of work each
                         while (System.nanoTime() < until) {
                             Thread.onSpinWait();
                         }
