@@ -53,17 +53,13 @@ public final class G implements Runnable, Executor {
     volatile M lockedm;
     /** The nesting count of lockOSThread (runtime2.go: m.lockedExt, kept on the G). */
     int lockedExt;
-    /** Creator's goid and the place it was created, for tracebacks ("created by"). */
-    final long parentGoid;
+    /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
     final boolean isMain;
-    final long createdNanos;
 
-    G(long goid, Runnable fn, long parentGoid, boolean isMain) {
+    G(long goid, Runnable fn, boolean isMain) {
         this.goid = goid;
         this.fn = fn;
-        this.parentGoid = parentGoid;
         this.isMain = isMain;
-        this.createdNanos = Sched.coarseNanos();
         this.status = _Grunnable;
         // Unnamed, like Go's goroutines: building a name per G costs ~15% of a spawn. Dumps use goid.
         this.thread = JdkInternals.newVirtualThread(this, isMain ? "main goroutine" : "", this);

@@ -69,9 +69,8 @@ final class Proc {
     /** proc.go: newproc. Any thread. */
     static G newproc(Runnable fn, boolean isMain) {
         schedinit();
-        G parent = G.current();
         long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid();
-        G newg = new G(goid, fn, parent == null ? 0 : parent.goid, isMain);
+        G newg = new G(goid, fn, isMain);
         AllGs.add(newg);
         newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
         return newg;

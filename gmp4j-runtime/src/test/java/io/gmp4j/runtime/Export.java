@@ -15,7 +15,7 @@ public final class Export {
 
     /** An unstarted G (never scheduled) for run queue tests. */
     public static Object newG(long goid) {
-        return new G(goid, () -> {}, 0, false);
+        return new G(goid, () -> {}, false);
     }
 
     public static long goid(Object g) {
