@@ -67,4 +67,18 @@ class CrashTest {
         assertTrue(c.stderr().startsWith("runtime: program exceeds 4-thread limit\nfatal error: thread exhaustion"),
                 c.stderr());
     }
+
+    /** DESIGN.md sharp edge 6: without --add-opens, one line that says what to do, exit 1, no trace. */
+    @Test
+    void missingAddOpensGivesOneLine() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.gmp4j.testprog.TestProg", "gomaxprocs");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        assertEquals(1, out.lines().count(), out);
+        assertTrue(out.startsWith("gmp4j: the JVM was started without --add-opens java.base/java.lang=ALL-UNNAMED"), out);
+    }
 }

@@ -74,7 +74,7 @@ public final class TestProg {
                 }
                 System.out.println("gomaxprocs=" + Go.gomaxprocs(0));
             }
-            case "gomaxprocs" -> System.out.println("gomaxprocs=" + Go.gomaxprocs(0));
+            case "gomaxprocs" -> Go.run(() -> System.out.println("gomaxprocs=" + Go.gomaxprocs(0)));
             case "schedtrace" -> Go.run(() -> {
                 long until = System.nanoTime() + 350_000_000L;
                 while (System.nanoTime() < until) {
