@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ./gmp4j bench [W1 ... W10 W4s mem] [--runs N] [--quick] [--json FILE] [--jmh [REGEX]]}
+ * {@code ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE] [--jmh [REGEX]]}
  *
  * <p>Runs each workload of {@code shared/ANCHORS.md} on gmp4j, the JDK's default virtual-thread
  * scheduler, platform threads, jox and the Go twin, and prints per workload the median
@@ -68,7 +68,7 @@ public final class Bench {
 
     static String usage() {
         return """
-                usage: ./gmp4j bench [W1 ... W10 W4s mem] [--runs N] [--quick] [--json FILE]
+                usage: ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE]
                                      [--systems gmp4j,jdk-vt,platform,jox,go]
                        ./gmp4j bench --jmh [REGEX]
                   (no workload ids: all of them)
@@ -158,8 +158,10 @@ public final class Bench {
     /** Runs the selected workloads, prints the report; returns the tables (for --json and tests). */
     static List<Column[]> run(Options o, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        boolean wantGo = o.systems().contains(Kind.GO);
-        GoTwin.Build go = wantGo ? GoTwin.build() : new GoTwin.Build(null, null, "not selected");
+        boolean wantGo = o.systems().contains(Kind.GO)
+                && o.workloads().stream().anyMatch(w -> w.notApplicable(Kind.GO) == null);
+        GoTwin.Build go = wantGo ? GoTwin.build()
+                : new GoTwin.Build(null, null, o.systems().contains(Kind.GO) ? "not needed" : "not selected");
         Machine machine = Machine.describe(go);
         Report report = new Report(out, machine, o.mode());
         report.header();
@@ -246,6 +248,11 @@ public final class Bench {
 
     private static void start(Column col, Workload w, GoTwin.Build go) {
         Contender c = col.contender;
+        String na = w.notApplicable(c.kind());
+        if (na != null) {
+            col.problem = na;
+            return;
+        }
         List<String> cmd = new ArrayList<>();
         if (c.oneCpu()) {
             Path taskset = GoTwin.findOnPath("taskset");

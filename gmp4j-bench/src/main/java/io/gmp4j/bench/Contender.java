@@ -12,30 +12,38 @@ import java.util.Map;
  * @param env      extra environment variables for the child process
  * @param oneCpu   run the child under {@code taskset -c 0} (platform threads on one CPU, W9)
  * @param note     printed under the table when not empty
+ * @param group    the settings group: a column's gmp4j/this ratio is against the first gmp4j
+ *                 column of the same group ("" for the default settings), so a second set of
+ *                 columns under other settings (PP at one P) compares like with like
  */
-record Contender(String name, Kind kind, List<String> jvmProps, Map<String, String> env, boolean oneCpu, String note) {
+record Contender(String name, Kind kind, List<String> jvmProps, Map<String, String> env, boolean oneCpu, String note,
+                 String group) {
 
     static Contender of(Kind kind) {
-        return new Contender(kind.label, kind, List.of(), Map.of(), false, "");
+        return new Contender(kind.label, kind, List.of(), Map.of(), false, "", "");
     }
 
     Contender named(String newName) {
-        return new Contender(newName, kind, jvmProps, env, oneCpu, note);
+        return new Contender(newName, kind, jvmProps, env, oneCpu, note, group);
     }
 
     Contender withProps(String... props) {
-        return new Contender(name, kind, List.of(props), env, oneCpu, note);
+        return new Contender(name, kind, List.of(props), env, oneCpu, note, group);
     }
 
     Contender withEnv(Map<String, String> newEnv) {
-        return new Contender(name, kind, jvmProps, newEnv, oneCpu, note);
+        return new Contender(name, kind, jvmProps, newEnv, oneCpu, note, group);
     }
 
     Contender pinnedToOneCpu() {
-        return new Contender(name, kind, jvmProps, env, true, note);
+        return new Contender(name, kind, jvmProps, env, true, note, group);
+    }
+
+    Contender inGroup(String newGroup) {
+        return new Contender(name, kind, jvmProps, env, oneCpu, note, newGroup);
     }
 
     Contender noted(String newNote) {
-        return new Contender(name, kind, jvmProps, env, oneCpu, newNote);
+        return new Contender(name, kind, jvmProps, env, oneCpu, newNote, group);
     }
 }

@@ -27,6 +27,7 @@ final class GmpWorkloads implements WorkloadRunner {
         Go.run(() -> result[0] = switch (w) {
             case W1 -> spawn(p.get("n"));
             case W2 -> pingPong(p.get("n"));
+            case PP -> ParkPingPong.run(p.get("n"), Go::go);
             case W3 -> stream(p.get("n"), p.get("cap"));
             case W4 -> fanIn(p.get("producers"), p.get("msgs"), p.get("cap"));
             case W4s -> shardedFanIn(p.get("producers"), p.get("msgs"), p.get("cap"), p.get("shards"));

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Mapping from Go: unbuffered channel = {@code SynchronousQueue}; buffered channel =
  * {@code ArrayBlockingQueue} (close = a sentinel); {@code sync.WaitGroup} =
  * {@code CountDownLatch}; {@code sync.Mutex} = {@code ReentrantLock} (non-fair);
- * {@code time.Sleep} = {@code Thread.sleep}; {@code select} has no JDK counterpart, so W7's
+ * {@code time.Sleep} = {@code Thread.sleep}; PP's {@code LockSupport} is the same on both
+ * sides; {@code select} has no JDK counterpart, so W7's
  * producers share one {@code SynchronousQueue}. "main" runs on a thread of the same kind, as
  * Go's main is a goroutine.
  */
@@ -33,6 +34,7 @@ final class JdkWorkloads implements WorkloadRunner {
         return onThread(() -> switch (w) {
             case W1 -> spawn(p.get("n"));
             case W2 -> pingPong(p.get("n"));
+            case PP -> ParkPingPong.run(p.get("n"), this::start);
             case W3 -> stream(p.get("n"), p.get("cap"));
             case W4 -> fanIn(p.get("producers"), p.get("msgs"), p.get("cap"));
             case W4s -> shardedFanIn(p.get("producers"), p.get("msgs"), p.get("cap"), p.get("shards"));

@@ -37,9 +37,15 @@ final class Report {
         out.printf("Total %d:%02d%n", seconds / 60, seconds % 60);
     }
 
+    /** The gmp4j column of the default settings group: its sizes head the table. */
     static Column reference(Column[] cols) {
+        return reference(cols, "");
+    }
+
+    /** The first gmp4j column with figures in {@code group} (see {@link Contender#group}), or null. */
+    static Column reference(Column[] cols, String group) {
         for (Column c : cols) {
-            if (c.contender.kind() == Kind.GMP4J && c.hasFigures()) {
+            if (c.contender.kind() == Kind.GMP4J && c.contender.group().equals(group) && c.hasFigures()) {
                 return c;
             }
         }
@@ -66,7 +72,7 @@ final class Report {
             StringBuilder line = new StringBuilder();
             line.append(String.format("    %-24s ", c.contender.name()));
             if (c.hasFigures()) {
-                Double r = ratio(ref, c);
+                Double r = ratio(reference(cols, c.contender.group()), c);
                 line.append(String.format("%10s  %-24s %11s", num(c.median("value")),
                         "(" + num(c.min("value")) + " .. " + num(c.max("value")) + ")",
                         r == null ? "" : ratioText(r)));
@@ -143,12 +149,12 @@ final class Report {
         for (int i = 0; i < workloads.size(); i++) {
             Workload w = workloads.get(i);
             Column[] cols = tables.get(i);
-            Column ref = reference(cols);
             j.open('{').field("id", w.id()).field("title", w.title).field("unit", w.unit);
             j.key("systems").open('[');
             for (Column c : cols) {
                 j.open('{').field("name", c.contender.name()).field("kind", c.contender.kind().label);
                 String status = c.starved ? "starved" : c.problem == null ? "ok"
+                        : c.problem.startsWith("n/a") ? "n/a"
                         : c.problem.matches("(failed|could not start|did not start|no READY).*") ? "failed"
                         : "unavailable";
                 j.field("status", status).field("problem", c.problem).field("info", c.info);
@@ -170,7 +176,7 @@ final class Report {
                     }
                     j.close('}');
                 }
-                j.field("gmp4jRatio", ratio(ref, c));
+                j.field("gmp4jRatio", ratio(reference(cols, c.contender.group()), c));
                 j.close('}');
             }
             j.close(']').close('}');

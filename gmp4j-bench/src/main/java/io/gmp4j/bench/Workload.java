@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The ten workloads of {@code shared/ANCHORS.md} (W1-W10, W4s) and "mem": what each measures,
- * its sizes in full and {@code --quick} mode, and the systems it runs on.
+ * The ten workloads of {@code shared/ANCHORS.md} (W1-W10, W4s), "mem", and PP (the anchors'
+ * park/unpark ping-pong spike, no channels): what each measures, its sizes in full and
+ * {@code --quick} mode, and the systems it runs on.
  *
  * <p>Sizes are per system where a system is two orders of magnitude slower (platform threads
  * handing off through a {@code SynchronousQueue} cost microseconds, not nanoseconds): the
@@ -18,6 +19,8 @@ import java.util.Map;
 enum Workload {
     W1("spawn 100,000 Gs that each call wg.done(); wait", "ns/G"),
     W2("two Gs, two unbuffered channels, 1,000,000 round trips", "ns/round trip"),
+    PP("two Gs hand a volatile turn back and forth with LockSupport.park/unpark, 1,000,000 round trips",
+            "ns/round trip"),
     W3("1 producer -> 1 consumer, cap 1024, 10,000,000 ints (range + close)", "ns/msg"),
     W4("1000 producers x 100 msgs -> 1 consumer, one channel cap 100", "ns/msg"),
     W4s("as W4, 8 channels (producer id % 8), one consumer each", "ns/msg"),
@@ -37,7 +40,7 @@ enum Workload {
         this.unit = unit;
     }
 
-    /** The id users type and tables print: W1 .. W10, W4s, mem. */
+    /** The id users type and tables print: W1 .. W10, W4s, PP, mem. */
     String id() {
         return this == MEM ? "mem" : name();
     }
@@ -48,7 +51,7 @@ enum Workload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown workload '" + s + "' (W1 .. W10, W4s, mem)");
+        throw new IllegalArgumentException("unknown workload '" + s + "' (W1 .. W10, W4s, PP, mem)");
     }
 
     /** Every figure is "lower is better" except none so far; kept explicit for the ratio text. */
@@ -105,6 +108,7 @@ enum Workload {
         switch (this) {
             case W1 -> p.put("n", n(s, platform ? 10_000 : 100_000, platform ? 2_000 : 100_000, 1_000));
             case W2 -> p.put("n", n(s, platform ? 100_000 : 1_000_000, platform ? 20_000 : 200_000, 2_000));
+            case PP -> p.put("n", n(s, platform ? 100_000 : 1_000_000, platform ? 20_000 : 200_000, 2_000));
             case W3 -> {
                 p.put("n", n(s, platform ? 2_000_000 : 10_000_000, platform ? 200_000 : 1_000_000, 20_000));
                 p.put("cap", "1024");
@@ -179,8 +183,35 @@ enum Workload {
                 c.add(go.withEnv(Map.of("GOMAXPROCS", Integer.toString(cpus))));
             }
             case MEM -> c.addAll(List.of(gmp, vt, jox, go));
+            case PP -> {
+                // The default pair (P = CPUs), then the same pair on one P / one carrier (the
+                // anchors' spike: ~289 ns with 1 M, ~309 with 2 Ms; JDK ~314 / ~649); the
+                // second pair's ratio is against gmp4j GOMAXPROCS=1.
+                String one = "P=1";
+                c.add(gmp);
+                c.add(vt);
+                c.add(gmp.named("gmp4j GOMAXPROCS=1").withProps("-Dgmp4j.GOMAXPROCS=1").inGroup(one));
+                c.add(vt.named("jdk-vt parallelism=1").withProps("-Djdk.virtualThreadScheduler.parallelism=1",
+                        "-Djdk.virtualThreadScheduler.maxPoolSize=1").inGroup(one)
+                        .noted("gmp4j/this is against gmp4j GOMAXPROCS=1"));
+                c.add(platform);
+                c.add(go);
+            }
         }
         return c;
+    }
+
+    /**
+     * Why {@code kind} has no program for this workload ("n/a: ..."), or null. The column is
+     * still printed, with this text, so a missing figure is explained rather than absent.
+     */
+    String notApplicable(Kind kind) {
+        if (this == PP && kind == Kind.GO) {
+            // A cap-1 channel used as a permit would be the nearest user-level Go code, but it
+            // measures channel locking too, i.e. a W2 variant; W2's go row is the Go reference.
+            return "n/a: Go has no user-level park/unpark (gopark/goready are runtime-internal); see W2";
+        }
+        return null;
     }
 
     /** Run-size and repetition settings of one invocation. */

@@ -61,6 +61,30 @@ class BenchHarnessTest {
         assertEquals(1, gmp.runs.size(), gmp.problem + "\n" + out);
     }
 
+    /**
+     * PP: every Java column reports a figure, Go's says n/a without starting anything, and the
+     * one-P pair's ratio is against gmp4j GOMAXPROCS=1, not the default gmp4j column.
+     */
+    @Test
+    @Timeout(60)
+    void parkPingPongPairsOneProcColumns() throws Exception {
+        String out = run(List.of(Workload.PP), null);
+        Column[] cols = lastTables.get(0);
+        assertEquals(List.of("gmp4j", "jdk-vt", "gmp4j GOMAXPROCS=1", "jdk-vt parallelism=1", "platform", "go"),
+                Arrays.stream(cols).map(c -> c.contender.name()).toList());
+        for (Column c : cols) {
+            if (c.contender.kind() == Kind.GO) {
+                assertTrue(c.problem.startsWith("n/a"), c.problem);
+                assertTrue(c.runs.isEmpty());
+            } else {
+                assertEquals(1, c.runs.size(), c.contender.name() + ": " + c.problem + "\n" + out);
+            }
+        }
+        assertEquals(cols[2], Report.reference(cols, cols[3].contender.group()));
+        assertEquals(cols[0], Report.reference(cols, cols[1].contender.group()));
+        assertTrue(out.contains("go                       n/a: Go has no"), out);
+    }
+
     @Test
     void parsesTheIssueCommandLine() {
         Bench.Options o = Bench.parse(new String[] {"W1", "W10", "--runs", "7", "--quick", "--json", "x.json"});
