@@ -1,0 +1,129 @@
+package io.gmp4j;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An {@link java.util.concurrent.ExecutorService} that starts each task in its own goroutine:
+ * gmp4j's counterpart of {@code Executors.newVirtualThreadPerTaskExecutor()}, for code that
+ * takes an executor (HTTP servers, CompletableFuture, structured frameworks).
+ *
+ * <p>{@link #execute} is {@code go task()}: an exception escaping a task is a goroutine panic
+ * and crashes the program as Go's does, unless a {@linkplain Go#setPanicHandler panic handler}
+ * is installed. Tasks given to {@code submit}/{@code invokeAll} run inside a {@code FutureTask},
+ * so their exceptions go to the returned future, as with any ExecutorService.
+ * {@link #shutdownNow} interrupts the running tasks' goroutines (gmp4j's own blocking
+ * operations are not interruptible, like Go's; JDK ones are).
+ */
+public final class GoExecutorService extends AbstractExecutorService {
+    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition terminated = lock.newCondition();
+    private volatile boolean shutdown;
+    private int active; // guarded by lock
+
+    private GoExecutorService() {}
+
+    /** An executor that runs every task in a new goroutine. */
+    public static GoExecutorService newGoroutinePerTaskExecutor() {
+        return new GoExecutorService();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        lock.lock();
+        try {
+            if (shutdown) {
+                throw new RejectedExecutionException("GoExecutorService is shut down");
+            }
+            active++;
+        } finally {
+            lock.unlock();
+        }
+        Go.go(() -> {
+            Thread self = Thread.currentThread();
+            running.add(self);
+            try {
+                task.run();
+            } finally {
+                running.remove(self);
+                taskDone();
+            }
+        });
+    }
+
+    private void taskDone() {
+        lock.lock();
+        try {
+            if (--active == 0 && shutdown) {
+                terminated.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        lock.lock();
+        try {
+            shutdown = true;
+            if (active == 0) {
+                terminated.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Shuts down, interrupts running tasks, and returns no queued tasks (there is no queue). */
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown();
+        for (Thread t : running) {
+            t.interrupt();
+        }
+        return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        lock.lock();
+        try {
+            return shutdown && active == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (!(shutdown && active == 0)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = terminated.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

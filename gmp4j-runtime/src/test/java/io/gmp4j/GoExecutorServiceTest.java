@@ -1,0 +1,81 @@
+package io.gmp4j;
+
+import static io.gmp4j.testing.GoTesting.assertNoLeak;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** GoExecutorService honours the ExecutorService contract, with every task on a goroutine. */
+class GoExecutorServiceTest {
+
+    @Test
+    void tasksRunOnGoroutinesAndResultsArrive() throws Exception {
+        int before = Go.numGoroutine();
+        try (GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor()) {
+            List<Callable<Long>> tasks = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                tasks.add(Go::goid);
+            }
+            for (Future<Long> f : ex.invokeAll(tasks)) {
+                assertTrue(f.get() > 0, "ran on a goroutine");
+            }
+            Future<?> failing = ex.submit(() -> {
+                throw new IllegalStateException("task failed");
+            });
+            ExecutionException e = assertThrows(ExecutionException.class, failing::get);
+            assertEquals("task failed", e.getCause().getMessage());
+            assertEquals(42, CompletableFuture.supplyAsync(() -> 42, ex).get(10, TimeUnit.SECONDS));
+        }
+        assertNoLeak(before);
+    }
+
+    @Test
+    void shutdownRejectsAndAwaitsRunningTasks() throws Exception {
+        int before = Go.numGoroutine();
+        GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ex.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        ex.shutdown();
+        assertTrue(ex.isShutdown());
+        assertThrows(RejectedExecutionException.class, () -> ex.execute(() -> {}));
+        assertTrue(!ex.awaitTermination(50, TimeUnit.MILLISECONDS), "terminated with a task running");
+        release.countDown();
+        assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(ex.isTerminated());
+        assertNoLeak(before);
+    }
+
+    @Test
+    void shutdownNowInterruptsJdkBlockingCalls() throws Exception {
+        int before = Go.numGoroutine();
+        GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Future<?> f = ex.submit(() -> {
+            started.countDown();
+            Thread.sleep(60_000);
+            return null;
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        ex.shutdownNow();
+        assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, f::get);
+        assertTrue(e.getCause() instanceof InterruptedException);
+        assertNoLeak(before);
+    }
+}
