@@ -88,6 +88,7 @@ final class Sysmon {
             if (now - lastCgroupCheck > 1_000_000_000L) {
                 lastCgroupCheck = now;
                 updateMaxprocs();
+                registerJfrEvents();
             }
             SchedTrace.tick(now);
             idle = work > 0 ? 0 : idle + 1;
@@ -146,6 +147,14 @@ final class Sysmon {
             if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
                 Proc.handoffp(pp);
                 n++;
+                HandoffEvent e = new HandoffEvent();
+                if (e.shouldCommit()) {
+                    e.p = pp.id;
+                    e.goid = gp.goid;
+                    e.heldNanos = now - pp.sysmonSchedwhen;
+                    e.blocked = blocked;
+                    e.commit();
+                }
             }
         }
         return n;
@@ -171,6 +180,21 @@ final class Sysmon {
     private static boolean pinnedBlocked(G gp) {
         Thread.State s = gp.thread.getState();
         return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
+    }
+
+    private static boolean jfrRegistered;
+
+    /**
+     * Events of the unnamed module reach a recording only once registered; registering at
+     * start-up would initialise JFR in every program, so sysmon does it once something else
+     * (a -XX:StartFlightRecording, a Recording, JMC) has initialised JFR. A recording started
+     * less than a second earlier may miss the first hand-offs.
+     */
+    private static void registerJfrEvents() {
+        if (!jfrRegistered && jdk.jfr.FlightRecorder.isInitialized()) {
+            jfrRegistered = true;
+            jdk.jfr.FlightRecorder.register(HandoffEvent.class);
+        }
     }
 
     /** Go 1.25: re-read the CPU limit unless GOMAXPROCS was fixed (updatemaxprocs). */

@@ -71,6 +71,36 @@ class SysmonTest {
         }, () -> spin.set(false));
     }
 
+    /** Each hand-off is a JFR event (io.gmp4j.Handoff) with the P, the goroutine and how long it held the P. */
+    @Test
+    void handoffIsRecordedInJfr() throws Exception {
+        Path file = Files.createTempFile("gmp4j", ".jfr");
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.enable("io.gmp4j.Handoff");
+            r.start();
+            // sysmon registers gmp4j's events within a second of JFR starting (Sysmon.registerJfrEvents).
+            Go.gomaxprocs(0); // the runtime (and sysmon) is up
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!jdk.jfr.FlightRecorder.getFlightRecorder().getEventTypes().stream()
+                    .anyMatch(t -> t.getName().equals("io.gmp4j.Handoff"))) {
+                assertTrue(System.nanoTime() < deadline, "io.gmp4j.Handoff never registered");
+                LockSupport.parkNanos(10_000_000);
+            }
+            AtomicBoolean spin = new AtomicBoolean(true);
+            secondGoroutineRunsBehind(() -> {
+                while (spin.get()) {
+                    Thread.onSpinWait();
+                }
+            }, () -> spin.set(false));
+            r.stop();
+            r.dump(file);
+        }
+        List<jdk.jfr.consumer.RecordedEvent> events = jdk.jfr.consumer.RecordingFile.readAllEvents(file);
+        Files.delete(file);
+        assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.gmp4j.Handoff")
+                && e.getLong("goid") > 0 && e.getDuration("heldNanos").toNanos() >= Export.forcePreemptNanos()), events.toString());
+    }
+
     /** A G pinned in file I/O (opening a FIFO that has no writer) gives up its P. */
     @Test
     void fifoOpenDoesNotStarve() throws Exception {
