@@ -70,6 +70,8 @@ final class Sysmon {
     }
 
     private static void loop() {
+        // The delay is Go's: 20 us, doubled after 50 idle ticks (1 ms), at most 10 ms; cut short
+        // when a timer is due while Ps are busy.
         long delayMicros = 0;
         int idle = 0;
         for (;;) {
@@ -81,7 +83,13 @@ final class Sysmon {
             if (delayMicros > 10_000) {
                 delayMicros = 10_000;
             }
-            LockSupport.parkNanos(delayMicros * 1000);
+            long sleepNanos = delayMicros * 1000;
+            long nextTimer = Timers.earliest(null);
+            if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs) {
+                // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
+                sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
+            }
+            LockSupport.parkNanos(sleepNanos);
             long now = Sched.nanotime();
             int work = runBusyTimers(now) + retake(now);
             Deadlock.check(now);
