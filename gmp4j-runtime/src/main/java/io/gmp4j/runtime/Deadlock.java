@@ -9,19 +9,26 @@ package io.gmp4j.runtime;
  * reason, so it vetoes the verdict: no false positives from I/O.
  *
  * <p>Only while a main goroutine (Go.run) is alive or has Goexited, as in a Go program;
- * outside Go.run, platform threads we cannot see may still wake goroutines. The verdict must
+ * outside Go.run, platform threads we cannot see may still wake goroutines. For the same
+ * reason a live application platform thread (thread group "main" or "VirtualThreads", daemon
+ * or not) other than
+ * Go.run's own caller and gmp4j's Ms and sysmon vetoes the verdict: an HTTP server's
+ * dispatcher that starts goroutines, a thread that will send on a channel. In Go it would be a
+ * goroutine in IO wait. The JDK's own threads (system thread groups) do not count. The verdict must
  * hold on two sysmon checks 100 ms apart with no scheduling in between, so a race with a
  * goroutine that is parking or being readied cannot produce it.
  */
 final class Deadlock {
     private Deadlock() {}
 
-    static volatile int mainsRunning;
+    static final java.util.concurrent.atomic.AtomicInteger mainsRunning = new java.util.concurrent.atomic.AtomicInteger();
+    /** The platform threads blocked in Go.run waiting for their main goroutine. */
+    static final java.util.Set<Thread> mainWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static long suspectSince;
     private static long suspectTicks = -1;
 
     static void check(long now) {
-        if (mainsRunning == 0 && !Proc.isMainGoexited()) {
+        if (mainsRunning.get() == 0 && !Proc.isMainGoexited()) {
             suspectTicks = -1;
             return;
         }
@@ -35,12 +42,34 @@ final class Deadlock {
             suspectSince = now;
             return;
         }
-        if (now - suspectSince >= 100_000_000L) {
+        if (now - suspectSince >= 100_000_000L && !outsideThreadMayWake()) {
             if (Proc.isMainGoexited() && AllGs.count() == 0) {
                 Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
             }
             Panics.fatal("all goroutines are asleep - deadlock!", null);
         }
+    }
+
+    /** A live application platform thread that is not gmp4j's nor waiting in Go.run (checked only on a suspect). */
+    private static boolean outsideThreadMayWake() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && !t.isVirtual() && !(t instanceof M) && !Sysmon.isSysmon(t) && !mainWaiters.contains(t)
+                    && !t.getName().equals("DestroyJavaVM") && inMainGroup(t)) {
+                suspectTicks = -1; // look again later; the thread may end
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inMainGroup(Thread t) {
+        for (ThreadGroup g = t.getThreadGroup(); g != null; g = g.getParent()) {
+            // "VirtualThreads" holds platform threads created by a virtual thread (a goroutine).
+            if (g.getName().equals("main") || g.getName().equals("VirtualThreads")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The sum of schedticks when the runtime is quiescent and deadlocked, else -1. */

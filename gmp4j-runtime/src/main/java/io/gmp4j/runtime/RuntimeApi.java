@@ -23,7 +23,12 @@ public final class RuntimeApi {
         }
         Proc.schedinit();
         MainWait done = new MainWait();
-        Deadlock.mainsRunning++;
+        Deadlock.mainsRunning.incrementAndGet();
+        Thread caller = Thread.currentThread();
+        boolean platformCaller = !caller.isVirtual();
+        if (platformCaller) {
+            Deadlock.mainWaiters.add(caller);
+        }
         try {
             Proc.newproc(() -> {
                 try {
@@ -39,7 +44,10 @@ public final class RuntimeApi {
             }, true);
             done.await();
         } finally {
-            Deadlock.mainsRunning--;
+            Deadlock.mainsRunning.decrementAndGet();
+            if (platformCaller) {
+                Deadlock.mainWaiters.remove(caller);
+            }
         }
         Throwable t = done.panic;
         if (t != null) {

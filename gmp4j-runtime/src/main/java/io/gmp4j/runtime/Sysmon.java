@@ -42,7 +42,7 @@ final class Sysmon {
      */
     static final long forcePreemptNanos = forcePreempt();
 
-    private static Thread thread;
+    private static volatile Thread thread;
     private static volatile long lastCgroupCheck;
 
     private static long forcePreempt() {
@@ -58,6 +58,10 @@ final class Sysmon {
             }
         }
         return 2_000_000;
+    }
+
+    static boolean isSysmon(Thread t) {
+        return t == thread;
     }
 
     static synchronized void start() {

@@ -58,6 +58,14 @@ class CrashTest {
         assertEquals("accept timed out\n", c.stdout());
     }
 
+    /** A non-daemon platform thread that will wake the main goroutine vetoes the deadlock verdict. */
+    @Test
+    void outsidePlatformThreadIsNotDeadlock() {
+        Child c = run("outsideWaker", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("from a platform thread\n", c.stdout());
+    }
+
     // proc.go: checkmcount
     /** More Ms than debug.SetMaxThreads allows: Go's thread-exhaustion crash, exit 2. */
     @Test

@@ -53,6 +53,16 @@ public final class TestProg {
                     throw new RuntimeException(e);
                 }
             });
+            case "outsideWaker" -> Go.run(() -> {
+                // Only a platform thread will ever send: not a deadlock, however long it takes.
+                io.gmp4j.chan.Chan<String> c = io.gmp4j.chan.Chan.make(0);
+                Thread sender = new Thread(() -> {
+                    LockSupport.parkNanos(600_000_000L);
+                    c.send("from a platform thread");
+                });
+                sender.start();
+                System.out.println(c.recv());
+            });
             case "cpuHog" -> cpuHog(); // seed Bug 1 (002_*): GOMAXPROCS=1, a call-free loop
             case "threadLimit" -> {
                 Debug.setMaxThreads(Integer.parseInt(args[1]));
