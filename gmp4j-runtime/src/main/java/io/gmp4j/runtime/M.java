@@ -38,7 +38,9 @@ final class M extends Thread {
     private volatile boolean wakeup;
 
     M(long id) {
-        super(null, null, "gmp4j-M" + id, 512 * 1024, false);
+        // A mounted G runs on its M's stack, so the M gets the JVM's default stack size (-Xss),
+        // as the JDK's own carrier threads do: a goroutine recurses as deep as a virtual thread.
+        super(null, null, "gmp4j-M" + id, 0, false);
         this.id = id;
         setDaemon(true);
     }
