@@ -43,11 +43,19 @@ public final class Select {
      * Wake-up protocol: as Chan's, with step 2 looping on Waiter.param and step 4 preceded by
      * the selectDone CAS (under the channel lock) that makes exactly one partner the winner.
      *
+     * Allocation per blocking select: one order array (pollorder and lockorder in one, as
+     * select.go's order), one Waiter, one Sudog per case linked through Sudog.waitlink (Go's
+     * gp.waiting list). It was four arrays (pollorder, sort keys, lockorder, sudogs) plus an
+     * Arrays.sort call; the change measured W7 (ChanPerfMain, 2026-11-28, shared 2-core AMD
+     * EPYC, JDK 25, base and new JVMs alternated, 3 rounds x median of 5, ns/msg):
+     * GOMAXPROCS=1 394/356/332 -> 244/338/257; GOMAXPROCS=2 449/433/349 -> 423/407/345.
+     *
      * Differences from Go (docs/DIVERGENCES.md):
      *   - Java has no select statement: the cases are objects and the chosen case's callback
      *     runs after all channel locks are dropped; select returns the chosen index.
-     *   - lockorder sorts by Chan.id (creation order), not by the hchan's address, with
-     *     Arrays.sort on packed (id, poll position) keys: O(n log n) as Go's heap sort.
+     *   - lockorder sorts by Chan.id (creation order), not by the hchan's address: a stable
+     *     insertion sort up to 16 cases, else Arrays.sort on packed (id, poll position) keys
+     *     (O(n log n) as Go's heap sort).
      *   - The compiler's single-case rewrites (selectnbsend/selectnbrecv) are Chan.trySend
      *     and Chan.tryRecv; Select.select itself takes the general path for every shape.
      */
@@ -166,7 +174,9 @@ public final class Select {
         }
 
         // Generate the permuted poll order over the non-nil cases; find the default.
-        int[] pollorder = new int[ncases];
+        // select.go keeps pollorder and lockorder in one order array of 2 * ncases; so do we:
+        // pollorder is order[0, norder), lockorder is order[ncases, ncases + norder).
+        int[] order = new int[2 * ncases];
         int norder = 0;
         int dflt = -1;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -183,8 +193,8 @@ public final class Select {
                 continue; // Omit cases without channels from the poll and lock orders.
             }
             int j = rnd.nextInt(norder + 1);
-            pollorder[norder] = pollorder[j];
-            pollorder[j] = i;
+            order[norder] = order[j];
+            order[j] = i;
             norder++;
         }
         if (norder == 0) {
@@ -198,33 +208,55 @@ public final class Select {
         if (dflt < 0) {
             Park.checkPreempt();
         }
-
-        // Sort by channel id for the lock order; ties keep poll order.
-        long[] keys = new long[norder];
-        for (int k = 0; k < norder; k++) {
-            keys[k] = (cases[pollorder[k]].c.id << 16) | k;
-        }
-        Arrays.sort(keys);
-        int[] lockorder = new int[norder];
-        for (int k = 0; k < norder; k++) {
-            lockorder[k] = pollorder[(int) (keys[k] & 0xFFFF)];
-        }
-        return selectgo(cases, pollorder, lockorder, norder, dflt);
+        sortLockorder(cases, order, norder, ncases);
+        return selectgo(cases, order, norder, ncases, dflt);
     }
 
-    private static int selectgo(Case[] cases, int[] pollorder, int[] lockorder, int norder, int dflt) {
-        sellock(cases, lockorder, norder);
+    /** Selects up to this many cases sort their lock order by insertion (no allocation). */
+    private static final int INSERTION_SORT_MAX = 16;
+
+    /**
+     * Fills lockorder (order[lo, lo + norder)) with the poll order sorted by Chan.id; equal ids
+     * keep poll order (a stable sort), so duplicate cases on one channel are adjacent.
+     */
+    private static void sortLockorder(Case[] cases, int[] order, int norder, int lo) {
+        if (norder <= INSERTION_SORT_MAX) {
+            for (int k = 0; k < norder; k++) {
+                int casi = order[k];
+                long id = cases[casi].c.id;
+                int j = lo + k;
+                while (j > lo && cases[order[j - 1]].c.id > id) {
+                    order[j] = order[j - 1];
+                    j--;
+                }
+                order[j] = casi;
+            }
+            return;
+        }
+        // Many cases: O(n log n) on packed (id, poll position) keys, as Go's heap sort.
+        long[] keys = new long[norder];
+        for (int k = 0; k < norder; k++) {
+            keys[k] = (cases[order[k]].c.id << 16) | k;
+        }
+        Arrays.sort(keys);
+        for (int k = 0; k < norder; k++) {
+            order[lo + k] = order[(int) (keys[k] & 0xFFFF)];
+        }
+    }
+
+    private static int selectgo(Case[] cases, int[] order, int norder, int lo, int dflt) {
+        sellock(cases, order, lo, norder);
 
         // pass 1 - look for something already waiting
         for (int k = 0; k < norder; k++) {
-            int casi = pollorder[k];
+            int casi = order[k];
             Case cas = cases[casi];
             Chan<?> c = cas.c;
             if (cas.kind == RECV) {
                 Sudog sg = c.sendq.dequeue();
                 if (sg != null) { // can receive from a sleeping sender
                     Object v = c.recvFromSender(sg);
-                    selunlock(cases, lockorder, norder);
+                    selunlock(cases, order, lo, norder);
                     sg.success = true;
                     sg.goready();
                     cas.runRecv(v, true);
@@ -232,24 +264,24 @@ public final class Select {
                 }
                 if (c.hasData()) { // can receive from the buffer
                     Object v = c.bufTake();
-                    selunlock(cases, lockorder, norder);
+                    selunlock(cases, order, lo, norder);
                     cas.runRecv(v, true);
                     return casi;
                 }
                 if (c.isClosed()) { // read at the end of a closed channel
-                    selunlock(cases, lockorder, norder);
+                    selunlock(cases, order, lo, norder);
                     cas.runRecv(null, false);
                     return casi;
                 }
             } else {
                 if (c.isClosed()) {
-                    selunlock(cases, lockorder, norder);
+                    selunlock(cases, order, lo, norder);
                     throw new GoPanic("send on closed channel");
                 }
                 Sudog sg = c.recvq.dequeue();
                 if (sg != null) { // can send to a sleeping receiver
                     sg.elem = cas.sendValue;
-                    selunlock(cases, lockorder, norder);
+                    selunlock(cases, order, lo, norder);
                     sg.success = true;
                     sg.goready();
                     cas.runThen();
@@ -257,7 +289,7 @@ public final class Select {
                 }
                 if (c.hasRoom()) { // can send to the buffer
                     c.bufPut(cas.sendValue);
-                    selunlock(cases, lockorder, norder);
+                    selunlock(cases, order, lo, norder);
                     cas.runThen();
                     return casi;
                 }
@@ -265,27 +297,33 @@ public final class Select {
         }
 
         if (dflt >= 0) {
-            selunlock(cases, lockorder, norder);
+            selunlock(cases, order, lo, norder);
             cases[dflt].runThen();
             return dflt;
         }
 
-        // pass 2 - enqueue on all chans, in lock order
+        // pass 2 - enqueue on all chans, in lock order; link the sudogs in that order
+        // (select.go: gp.waiting / sg.waitlink) for pass 3.
         Thread me = Thread.currentThread();
         Waiter w = new Waiter();
-        Sudog[] sgs = new Sudog[norder];
+        Sudog waiting = null, tail = null;
         for (int k = 0; k < norder; k++) {
-            int casi = lockorder[k];
+            int casi = order[lo + k];
             Case cas = cases[casi];
             Sudog sg = new Sudog(me, cas.c, cas.kind == SEND ? cas.sendValue : null, w, casi);
-            sgs[k] = sg;
+            if (tail == null) {
+                waiting = sg;
+            } else {
+                tail.waitlink = sg;
+            }
+            tail = sg;
             if (cas.kind == SEND) {
                 cas.c.sendq.enqueue(sg);
             } else {
                 cas.c.recvq.enqueue(sg);
             }
         }
-        selunlock(cases, lockorder, norder); // selparkcommit
+        selunlock(cases, order, lo, norder); // selparkcommit
 
         // wait for someone to wake us up
         Sudog fired = w.lvParam();
@@ -303,9 +341,8 @@ public final class Select {
         }
 
         // pass 3 - dequeue from unsuccessful chans
-        sellock(cases, lockorder, norder);
-        for (int k = 0; k < norder; k++) {
-            Sudog sg = sgs[k];
+        sellock(cases, order, lo, norder);
+        for (Sudog sg = waiting; sg != null; sg = sg.waitlink) {
             if (sg != fired) {
                 if (cases[sg.casi].kind == SEND) {
                     sg.c.sendq.remove(sg);
@@ -314,7 +351,7 @@ public final class Select {
                 }
             }
         }
-        selunlock(cases, lockorder, norder);
+        selunlock(cases, order, lo, norder);
 
         Case cas = cases[fired.casi];
         if (cas.kind == SEND) {
@@ -331,11 +368,11 @@ public final class Select {
         return fired.casi;
     }
 
-    /** select.go: sellock. Locks each distinct channel once, in lock order. */
-    private static void sellock(Case[] cases, int[] lockorder, int norder) {
+    /** select.go: sellock. Locks each distinct channel once, in lock order (order[lo, lo + norder)). */
+    private static void sellock(Case[] cases, int[] order, int lo, int norder) {
         Chan<?> last = null;
-        for (int k = 0; k < norder; k++) {
-            Chan<?> c = cases[lockorder[k]].c;
+        for (int k = lo; k < lo + norder; k++) {
+            Chan<?> c = cases[order[k]].c;
             if (c != last) {
                 c.lock();
                 last = c;
@@ -347,10 +384,10 @@ public final class Select {
      * select.go: selunlock. Unlocks in reverse order; duplicates are adjacent in lock order,
      * so a channel is unlocked at its first occurrence from the end.
      */
-    private static void selunlock(Case[] cases, int[] lockorder, int norder) {
-        for (int k = norder - 1; k >= 0; k--) {
-            Chan<?> c = cases[lockorder[k]].c;
-            if (k > 0 && c == cases[lockorder[k - 1]].c) {
+    private static void selunlock(Case[] cases, int[] order, int lo, int norder) {
+        for (int k = lo + norder - 1; k >= lo; k--) {
+            Chan<?> c = cases[order[k]].c;
+            if (k > lo && c == cases[order[k - 1]].c) {
                 continue;
             }
             c.unlock();

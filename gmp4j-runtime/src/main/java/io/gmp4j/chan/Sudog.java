@@ -30,6 +30,8 @@ final class Sudog {
     /** waitq links and membership; only under {@code c}'s lock. */
     Sudog next, prev;
     boolean queued;
+    /** A select's sudogs in lock order, for pass 3 (select.go: sg.waitlink). Only its own G. */
+    Sudog waitlink;
     /** closechan's list of Gs to ready once the lock is dropped (Go: gList via schedlink). */
     Sudog readyLink;
     /**

@@ -5,13 +5,13 @@ import io.gmp4j.Go;
 import java.util.Arrays;
 
 /**
- * A quick look at channel speed (ANCHORS.md W2, W3, W4, W7), not the benchmark of record
+ * A quick look at channel speed (ANCHORS.md W2, W3, W4, W4s, W7), not the benchmark of record
  * (that is gmp4j-bench, with JMH and the same-run JDK/jox baselines). Prints median (min .. max)
  * of the measured runs after warm-up; asserts nothing.
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -Djdk.trackAllThreads=false \
- *      -cp target/classes:target/test-classes io.gmp4j.chan.ChanPerfMain [runs]
+ *      -cp target/classes:target/test-classes io.gmp4j.chan.ChanPerfMain [runs [W2 W3 W4 W4s W7 ...]]
  * </pre>
  */
 public final class ChanPerfMain {
@@ -19,11 +19,23 @@ public final class ChanPerfMain {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        java.util.Set<String> only = new java.util.HashSet<>(Arrays.asList(args).subList(Math.min(1, args.length), args.length));
         Go.run(() -> {
-            report("W2 ping-pong, 2 unbuffered chans", "ns/round trip", runs, 1_000_000, ChanPerfMain::w2);
-            report("W3 1 -> 1, cap 1024", "ns/msg", runs, 10_000_000, ChanPerfMain::w3);
-            report("W4 1000 producers x 100 -> 1, cap 100", "ns/msg", runs, 100_000, n -> w4(1000, n / 1000));
-            report("W7 2 producers, select over 2 unbuffered", "ns/msg", runs, 1_000_000, ChanPerfMain::w7);
+            if (only.isEmpty() || only.contains("W2")) {
+                report("W2 ping-pong, 2 unbuffered chans", "ns/round trip", runs, 1_000_000, ChanPerfMain::w2);
+            }
+            if (only.isEmpty() || only.contains("W3")) {
+                report("W3 1 -> 1, cap 1024", "ns/msg", runs, 10_000_000, ChanPerfMain::w3);
+            }
+            if (only.isEmpty() || only.contains("W4")) {
+                report("W4 1000 producers x 100 -> 1, cap 100", "ns/msg", runs, 100_000, n -> w4(1000, n / 1000));
+            }
+            if (only.isEmpty() || only.contains("W4s")) {
+                report("W4s 1000 producers x 100 -> 8, cap 100", "ns/msg", runs, 100_000, n -> w4s(1000, n / 1000, 8));
+            }
+            if (only.isEmpty() || only.contains("W7")) {
+                report("W7 2 producers, select over 2 unbuffered", "ns/msg", runs, 1_000_000, ChanPerfMain::w7);
+            }
         });
         System.exit(0);
     }
@@ -97,6 +109,43 @@ public final class ChanPerfMain {
         long sum = 0;
         for (int i = 0; i < producers * each; i++) {
             sum += c.recv();
+        }
+        long t = System.nanoTime() - t0;
+        blackhole(sum);
+        return t;
+    }
+
+    /** W4s: as W4 with {@code shards} channels (producer p sends on p % shards), one consumer each. */
+    static long w4s(int producers, int each, int shards) {
+        @SuppressWarnings("unchecked")
+        Chan<Integer>[] cs = new Chan[shards];
+        for (int s = 0; s < shards; s++) {
+            cs[s] = Chan.make(100);
+        }
+        Chan<Long> sums = Chan.make(shards);
+        long t0 = System.nanoTime();
+        for (int p = 0; p < producers; p++) {
+            Chan<Integer> c = cs[p % shards];
+            Go.go(() -> {
+                for (int i = 0; i < each; i++) {
+                    c.send(i);
+                }
+            });
+        }
+        for (int s = 0; s < shards; s++) {
+            Chan<Integer> c = cs[s];
+            int expect = ((producers - s + shards - 1) / shards) * each;
+            Go.go(() -> {
+                long sum = 0;
+                for (int i = 0; i < expect; i++) {
+                    sum += c.recv();
+                }
+                sums.send(sum);
+            });
+        }
+        long sum = 0;
+        for (int s = 0; s < shards; s++) {
+            sum += sums.recv();
         }
         long t = System.nanoTime() - t0;
         blackhole(sum);
