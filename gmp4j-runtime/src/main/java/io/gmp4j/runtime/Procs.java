@@ -7,6 +7,9 @@ package io.gmp4j.runtime;
 public final class Procs {
     private Procs() {}
 
+    /** runtime.ncpu, read once (availableProcessors is a native call). */
+    private static final int NCPU = Runtime.getRuntime().availableProcessors();
+
     /** The current P's id, or -1 when the caller is not on a P. */
     public static int currentPid() {
         M mp = M.current();
@@ -20,7 +23,7 @@ public final class Procs {
      * queued on the caller's own P.
      */
     public static boolean canSpin(int iter) {
-        if (iter >= 4 || Runtime.getRuntime().availableProcessors() <= 1
+        if (iter >= 4 || NCPU <= 1
                 || Sched.gomaxprocs <= Sched.npidle + Sched.nmspinning.get() + 1) {
             return false;
         }
