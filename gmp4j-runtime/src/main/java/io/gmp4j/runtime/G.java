@@ -14,7 +14,9 @@ import java.util.concurrent.Executor;
  * <pre>
  * Status (Go's _G* names; written by the G itself or by the M that runs it):
  *   _Grunnable -> _Grunning   an M took it from a run queue (M, before cont.run())
- *   _Grunning  -> _Gwaiting   it parks through gmp4j or the JDK (the G, in beginWait)
+ *   _Grunning  -> _Gwaiting   it parks through gmp4j's Park (the G, in beginWait); a G parked
+ *                             by the JDK (j.u.c., sockets, monitors) stays _Grunning with no
+ *                             wait reason: dumps derive one, checkdead treats it as wakeable
  *   _Gwaiting  -> _Grunnable  it was readied (execute; any thread)
  *   _Grunning  -> _Grunnable  it yielded or was preempted (M, after cont.run() returned)
  *   _Grunning  -> _Gdead      its task returned or threw (the G, at the end of run)
@@ -23,7 +25,8 @@ import java.util.concurrent.Executor;
  * </pre>
  *
  * <p>Fields: {@code cont} is written once by the first {@code execute} (before the G is in
- * any queue, so every later reader sees it through the queue's release). {@code schedlink}
+ * any queue, so every later reader sees it through the queue's release). {@code allprev} and
+ * {@code allnext} are guarded by the G's AllGs shard. {@code schedlink}
  * is only touched under {@code sched.lock} (global queue). {@code preempt} is set by sysmon
  * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
  * itself and read racily by dumps (benign: a dump is a snapshot).

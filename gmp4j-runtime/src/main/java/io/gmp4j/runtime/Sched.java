@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The scheduler's global state (runtime2.go: type schedt, plus allp/allgs/allm).
+ * The scheduler's global state (runtime2.go: type schedt, plus allp and allm; allgs is
+ * {@link AllGs}).
  *
  * <p>Invariants (checked where cheap):
  * <ul>

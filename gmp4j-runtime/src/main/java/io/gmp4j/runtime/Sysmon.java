@@ -177,7 +177,8 @@ final class Sysmon {
         if (!RunQueue.runqempty(pp)) {
             return true;
         }
-        boolean globalWork = Sched.runqsize != 0 || Timers.earliest(null) != 0 && Timers.earliest(null) <= now;
+        long nextTimer = Timers.earliest(null);
+        boolean globalWork = Sched.runqsize != 0 || nextTimer != 0 && nextTimer <= now;
         if (!globalWork) {
             return false;
         }
