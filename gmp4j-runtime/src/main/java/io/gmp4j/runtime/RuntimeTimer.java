@@ -16,9 +16,11 @@ package io.gmp4j.runtime;
  * </pre>
  *
  * <p>{@code f} runs on a scheduler thread and must not block: unpark a G, a non-blocking
- * channel send, or {@code Go.go} for anything longer.
+ * channel send, or {@code Go.go} for anything longer. A subclass may instead override
+ * {@link #run} (Time.sleep's sleeper does: one object per sleep, as Go's gp.timer plus its
+ * closure, instead of a timer and a Runnable).
  */
-public final class RuntimeTimer {
+public class RuntimeTimer {
     static final int IDLE = 0, PENDING = 1, RUNNING = 2;
 
     final Runnable f;
@@ -30,7 +32,17 @@ public final class RuntimeTimer {
     int heapIndex = -1;
 
     public RuntimeTimer(Runnable f) {
-        this.f = f;
+        this.f = java.util.Objects.requireNonNull(f, "RuntimeTimer: f");
+    }
+
+    /** For a subclass that overrides {@link #run}. */
+    protected RuntimeTimer() {
+        this.f = null;
+    }
+
+    /** The callback: runs {@code f}. Same rules as {@code f}: a scheduler thread, must not block. */
+    protected void run() {
+        f.run();
     }
 
     /**

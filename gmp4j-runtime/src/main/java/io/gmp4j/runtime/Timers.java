@@ -3,13 +3,22 @@ package io.gmp4j.runtime;
 import java.util.Arrays;
 
 /**
- * A P's timer heap (time.go, Go 1.14+: per-P 4-ary heap; here binary): added to by any
- * thread, run by whoever checks it (proc.go: checkTimers; time.go: runtimer).
+ * A P's timer heap (time.go, Go 1.14+: per-P 4-ary heap): added to by any thread, run by
+ * whoever checks it (proc.go: checkTimers; time.go: runtimer).
  *
- * <p>Invariants, under {@link #lock}: {@code heap[0..len)} is a min-heap on {@code when};
- * every timer in it is PENDING, knows its index and points back here; {@link #minWhen}
- * is {@code heap[0].when}, or 0 when empty (written under the lock, read racily as a hint,
- * as Go's timer0When).
+ * <p>Invariants, under {@link #lock}: {@code heap[0..len)} is a 4-ary min-heap on
+ * {@code when}; {@code whens[i] == heap[i].when} (Go 1.23 keeps the same copy in its heap
+ * entries, timerWhen, so that sifting compares a contiguous array instead of chasing one
+ * pointer per level); every timer in it is PENDING, knows its index and points back here;
+ * {@link #minWhen} is {@code whens[0]}, or 0 when empty (written under the lock, read racily
+ * as a hint, as Go's timer0When).
+ *
+ * <p>Running due timers ({@link #check}): one lock acquisition per timer pops it (one-shot:
+ * PENDING -> RUNNING, out of the heap; periodic: re-armed in place), then its callback runs
+ * outside the lock. Popping a batch per acquisition was tried and dropped: the longer hold made
+ * goroutines arming timers block on the monitor often enough to hang W6 (2 of 3 runs of 30 on
+ * 2026-11-28, an unmounted virtual thread owning the lock; not understood yet), for a gain
+ * within the noise.
  *
  * <p>Waking a sleeping M (time.go: wakeNetPoller): an M that stops with timers pending
  * registers as the timer sleeper with its deadline; adding an earlier timer kicks it, and
@@ -20,6 +29,7 @@ final class Timers {
     final P pp;
     final Object lock = new Object();
     private RuntimeTimer[] heap = new RuntimeTimer[8];
+    private long[] whens = new long[8];
     private int len;
     volatile long minWhen;
 
@@ -61,6 +71,7 @@ final class Timers {
             return false;
         }
         removeAt(t.heapIndex);
+        updateMin();
         t.heap = null;
         t.state = RuntimeTimer.IDLE;
         return true;
@@ -83,35 +94,47 @@ final class Timers {
         for (;;) {
             RuntimeTimer due;
             synchronized (lock) {
-                if (len == 0 || heap[0].when > now) {
+                if (len == 0 || whens[0] > now) {
                     return minWhen;
                 }
-                due = heap[0];
-                if (due.period > 0) {
-                    // time.go: runOneTimer: skip the ticks we missed, keep the phase.
-                    long next = due.when + due.period;
-                    if (next <= now) {
-                        next += ((now - next) / due.period + 1) * due.period;
-                    }
-                    due.when = next;
-                    siftDown(0);
-                    updateMin();
-                } else {
-                    removeAt(0);
-                    due.heap = null;
-                    due.state = RuntimeTimer.RUNNING;
-                }
+                due = popDue(now);
+                updateMin();
             }
-            try {
-                due.f.run();
-            } catch (Throwable e) {
-                Panics.fatal("timer callback threw " + e, e);
+            run(due);
+        }
+    }
+
+    /** time.go: runOneTimer, the heap half: takes heap[0], due at {@code now}. Lock held. */
+    private RuntimeTimer popDue(long now) {
+        RuntimeTimer due = heap[0];
+        if (due.period > 0) {
+            // time.go: runOneTimer: skip the ticks we missed, keep the phase.
+            long next = due.when + due.period;
+            if (next <= now) {
+                next += ((now - next) / due.period + 1) * due.period;
             }
-            if (due.period == 0) {
-                synchronized (due) {
-                    if (due.state == RuntimeTimer.RUNNING && due.heap == null) {
-                        due.state = RuntimeTimer.IDLE;
-                    }
+            due.when = next;
+            whens[0] = next;
+            siftDown(0);
+        } else {
+            removeAt(0);
+            due.heap = null;
+            due.state = RuntimeTimer.RUNNING;
+        }
+        return due;
+    }
+
+    /** time.go: runOneTimer, the callback half. No lock held. */
+    private static void run(RuntimeTimer due) {
+        try {
+            due.run();
+        } catch (Throwable e) {
+            Panics.fatal("timer callback threw " + e, e);
+        }
+        if (due.period == 0) {
+            synchronized (due) {
+                if (due.state == RuntimeTimer.RUNNING && due.heap == null) {
+                    due.state = RuntimeTimer.IDLE;
                 }
             }
         }
@@ -187,68 +210,86 @@ final class Timers {
         }
     }
 
-    // ---- the heap (lock held) ----------------------------------------------------------
+    // ---- the 4-ary heap (lock held) -------------------------------------------------
 
     private void push(RuntimeTimer t) {
         if (len == heap.length) {
             heap = Arrays.copyOf(heap, len * 2);
+            whens = Arrays.copyOf(whens, len * 2);
         }
         heap[len] = t;
+        whens[len] = t.when;
         t.heapIndex = len;
         siftUp(len++);
         updateMin();
     }
 
+    /** Removes heap[i]; the caller updates minWhen (updateMin) before it drops the lock. */
     private void removeAt(int i) {
         RuntimeTimer removed = heap[i];
-        RuntimeTimer last = heap[--len];
-        heap[len] = null;
+        int last = --len;
         removed.heapIndex = -1;
-        if (i != len) {
-            heap[i] = last;
-            last.heapIndex = i;
+        if (i != last) {
+            heap[i] = heap[last];
+            whens[i] = whens[last];
+            heap[i].heapIndex = i;
+            heap[last] = null;
             siftDown(i);
-            siftUp(last.heapIndex);
+            siftUp(i);
+        } else {
+            heap[last] = null;
         }
-        updateMin();
     }
 
     private void updateMin() {
-        minWhen = len == 0 ? 0 : Math.max(1, heap[0].when);
+        minWhen = len == 0 ? 0 : Math.max(1, whens[0]);
     }
 
     private void siftUp(int i) {
         RuntimeTimer t = heap[i];
+        long when = whens[i];
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            RuntimeTimer pt = heap[parent];
-            if (pt.when <= t.when) {
+            int parent = (i - 1) >>> 2;
+            if (whens[parent] <= when) {
                 break;
             }
-            heap[i] = pt;
-            pt.heapIndex = i;
+            heap[i] = heap[parent];
+            whens[i] = whens[parent];
+            heap[i].heapIndex = i;
             i = parent;
         }
         heap[i] = t;
+        whens[i] = when;
         t.heapIndex = i;
     }
 
     private void siftDown(int i) {
         RuntimeTimer t = heap[i];
-        int half = len >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            if (child + 1 < len && heap[child + 1].when < heap[child].when) {
-                child++;
+        long when = whens[i];
+        for (;;) {
+            int first = 4 * i + 1;
+            if (first >= len) {
+                break;
             }
-            if (t.when <= heap[child].when) {
+            int end = Math.min(first + 4, len);
+            int child = first;
+            long childWhen = whens[first];
+            for (int c = first + 1; c < end; c++) {
+                if (whens[c] < childWhen) {
+                    child = c;
+                    childWhen = whens[c];
+                }
+            }
+            if (when <= childWhen) {
                 break;
             }
             heap[i] = heap[child];
+            whens[i] = childWhen;
             heap[i].heapIndex = i;
             i = child;
         }
         heap[i] = t;
+        whens[i] = when;
         t.heapIndex = i;
     }
 }

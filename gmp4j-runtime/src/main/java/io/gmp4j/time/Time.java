@@ -22,13 +22,13 @@ public final class Time {
      *
      * sleep (runtime/time.go: timeSleep):
      *   1. checkPreempt; d <= 0 returns at once
-     *   2. arm a one-shot RuntimeTimer whose f is Sleeper.run: fired = true; Park.ready(g)
+     *   2. arm a one-shot Sleeper (a RuntimeTimer whose run is: fired = true; Park.ready(g))
      *   3. park (wait reason "sleep") until fired; a spurious return parks again
      * The unpark in step 2 comes from the M running timers, so the G lands on that M's P
      * (goroutineReady -> goready).
      *
      * Differences from Go (docs/DIVERGENCES.md): Go reuses one timer per G for Sleep (gp.timer); we
-     * allocate a small one per call (a per-G field would need the runtime's G). Values sent are
+     * allocate one 40-byte Sleeper per call (a per-G field would need the runtime's G). Values sent are
      * Instant.now() when the timer runs, not the scheduled time.
      */
     private Time() {}
@@ -41,8 +41,7 @@ public final class Time {
             return;
         }
         Sleeper s = new Sleeper(Thread.currentThread());
-        RuntimeTimer t = new RuntimeTimer(s);
-        t.reset(when(ns), 0);
+        s.reset(when(ns), 0);
         while (!s.fired) {
             Park.park(s, WaitReason.SLEEP);
         }
@@ -113,7 +112,7 @@ public final class Time {
     }
 
     /** runtime/time.go: goroutineReady, for one sleeping goroutine. Runs on a scheduler thread. */
-    private static final class Sleeper implements Runnable {
+    private static final class Sleeper extends RuntimeTimer {
         private final Thread g;
         volatile boolean fired;
 
@@ -122,7 +121,7 @@ public final class Time {
         }
 
         @Override
-        public void run() {
+        protected void run() {
             fired = true; // read by the sleeper's park loop
             Park.ready(g);
         }
