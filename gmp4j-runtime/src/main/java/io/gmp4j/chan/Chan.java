@@ -540,6 +540,18 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
+    /**
+     * lock for a caller that already holds another channel's lock (select's sellock): spins
+     * and never yields or parks. A goroutine that unmounted while holding a channel lock could
+     * leave an M (a timer callback's trySend) spinning on that lock with no M left to run the
+     * holder; Go's runtime locks make the holder non-preemptible for the same reason.
+     */
+    void lockHoldingOthers() {
+        while (!LOCK.compareAndSet(this, 0, 1)) { // acquire; pairs with unlock's release
+            Thread.onSpinWait();
+        }
+    }
+
     /** Outlined so that {@link #lock} inlines into the fast path. */
     private void lockSlow() {
         long sleepNanos = LOCK_SLEEP_MIN_NANOS;

@@ -374,7 +374,11 @@ public final class Select {
         for (int k = lo; k < lo + norder; k++) {
             Chan<?> c = cases[order[k]].c;
             if (c != last) {
-                c.lock();
+                if (last == null) {
+                    c.lock();
+                } else {
+                    c.lockHoldingOthers(); // never unmount while holding the earlier locks
+                }
                 last = c;
             }
         }

@@ -27,7 +27,7 @@ public class RuntimeTimer {
     // Guarded by heap.lock while heap != null.
     long when;
     long period;
-    int state = IDLE;
+    volatile int state = IDLE;
     Timers heap;
     int heapIndex = -1;
 
@@ -83,6 +83,25 @@ public class RuntimeTimer {
                 }
                 return h.remove(this);
             }
+        }
+    }
+
+    /**
+     * RUNNING -> IDLE after a one-shot callback returned, unless a reset re-armed it meanwhile.
+     * A CAS, not this timer's monitor: a goroutine in {@link #reset} may hold that monitor while
+     * it waits (unmounted) for a heap lock, and an M must never block behind an unmounted G.
+     */
+    boolean casRunningToIdle() {
+        return STATE.compareAndSet(this, RUNNING, IDLE);
+    }
+
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(RuntimeTimer.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

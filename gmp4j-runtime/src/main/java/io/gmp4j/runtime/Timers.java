@@ -132,11 +132,7 @@ final class Timers {
             Panics.fatal("timer callback threw " + e, e);
         }
         if (due.period == 0) {
-            synchronized (due) {
-                if (due.state == RuntimeTimer.RUNNING && due.heap == null) {
-                    due.state = RuntimeTimer.IDLE;
-                }
-            }
+            due.casRunningToIdle(); // fails if a reset re-armed it meanwhile: then it is PENDING
         }
     }
 
