@@ -101,7 +101,7 @@ class ProcTest {
                 for (int i = 0; i < n; i++) {
                     Go.go(() -> {
                         ps.add(Export.currentPid());
-                        long until = System.nanoTime() + 200_000; // 200 us of work each
+                        long until = System.nanoTime() + 1_000_000; // 1 ms of work each: ~100 ms in all, time for the other M to be scheduled even on a loaded machine
                         while (System.nanoTime() < until) {
                             Thread.onSpinWait();
                         }
