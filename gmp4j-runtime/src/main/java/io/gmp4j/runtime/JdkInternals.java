@@ -30,7 +30,6 @@ final class JdkInternals {
     private static final MethodHandle NEW_VIRTUAL_THREAD;
     private static final VarHandle SCHEDULER;
     private static final VarHandle CARRIER_THREAD;
-    private static final Class<?> VIRTUAL_THREAD;
     private static final String PROBLEM;
 
     static {
@@ -61,7 +60,6 @@ final class JdkInternals {
         NEW_VIRTUAL_THREAD = ctor;
         SCHEDULER = scheduler;
         CARRIER_THREAD = carrier;
-        VIRTUAL_THREAD = vt;
         PROBLEM = problem;
     }
 
@@ -94,10 +92,6 @@ final class JdkInternals {
     /** The carrier that {@code vt} is mounted on, or null (a volatile read). */
     static Thread carrierOf(Thread vt) {
         return (Thread) CARRIER_THREAD.getVolatile(vt);
-    }
-
-    static boolean isVirtualThreadClass(Thread t) {
-        return t.getClass() == VIRTUAL_THREAD;
     }
 
     /**

@@ -59,8 +59,6 @@ final class P {
     volatile int schedtick;
     /** Incremented on every hand-off (runtime2.go: syscalltick). */
     volatile int syscalltick;
-    /** Nanos when the current G started running on this P (sysmon's schedwhen). */
-    volatile long runningSinceNanos;
 
     /** sysmon's view (runtime2.go: sysmontick), owned by sysmon. */
     int sysmonSchedtick;

@@ -178,12 +178,4 @@ final class RunQueue {
         pp.soRunqtail(t + n); // makes the stolen Gs visible to consumers
         return gp;
     }
-
-    /** Owner only (or with the world stopped): empties pp's queue into {@code sink}. */
-    static void drainTo(P pp, java.util.function.Consumer<G> sink) {
-        G gp;
-        while ((gp = runqget(pp)) != null) {
-            sink.accept(gp);
-        }
-    }
 }
