@@ -1,73 +1,15 @@
 package io.gmp4j.chan.lincheck;
 
-import io.gmp4j.GoPanic;
-import io.gmp4j.chan.Chan;
-import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.annotations.Param;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
-import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
-import org.junit.jupiter.api.Test;
-
-/**
- * Linearizability of a cap-2 channel's trySend, tryRecv, close and len (full, empty and closed states all reachable).
- * Blocking operations that need a partner are not in these suites: lincheck models blocking
- * only for Kotlin suspend functions, so a parked Java thread is reported as a hang; the
- * stress tests in ChanTest/SelectTest cover hand-off (kotlinx
- * jvm/test/lincheck/ChannelsLincheckTest.kt is the model for this layout).
- */
-@Param(name = "v", gen = IntGen.class, conf = "1:5")
-public class BufferedChanLincheckTest {
+/** Linearizability of a cap-2 channel's trySend, tryRecv, close and len (full, empty and closed states all reachable). */
+public class BufferedChanLincheckTest extends ChanLincheckSuite {
     static final int CAP = 2;
 
-    private final Chan<Integer> ch = Chan.make(CAP);
-
-    @Operation
-    public String trySend(@Param(name = "v") int v) {
-        try {
-            return String.valueOf(ch.trySend(v));
-        } catch (GoPanic p) {
-            return "panic: " + p.getMessage();
-        }
+    public BufferedChanLincheckTest() {
+        super(CAP);
     }
 
-    @Operation
-    public String tryRecv() {
-        Chan.Recv<Integer> r = ch.tryRecv();
-        return r == null ? "not ready" : r.value() + "/" + r.ok();
-    }
-
-    @Operation
-    public String close() {
-        try {
-            ch.close();
-            return "ok";
-        } catch (GoPanic p) {
-            return "panic: " + p.getMessage();
-        }
-    }
-
-    @Operation
-    public int len() {
-        return ch.len();
-    }
-
-    // Contract: every concurrent history of these operations matches some sequential order
-    // of ChanSpec (stress: real threads, many random scenarios).
-    @Test
-    void stress() {
-        LincheckRunner.check(BufferedChanLincheckTest.class, new StressOptions()
-                .sequentialSpecification(ChanSpec.Cap2.class)
-                .iterations(30).invocationsPerIteration(1000)
-                .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2));
-    }
-
-    // Contract: as stress(), exploring thread interleavings systematically (model checking).
-    @Test
-    void modelChecking() {
-        LincheckRunner.check(BufferedChanLincheckTest.class, new ModelCheckingOptions()
-                .sequentialSpecification(ChanSpec.Cap2.class)
-                .iterations(30).invocationsPerIteration(500)
-                .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2));
+    @Override
+    Class<?> spec() {
+        return ChanSpec.Cap2.class;
     }
 }

@@ -1,37 +1,23 @@
 package io.gmp4j.chan.lincheck;
 
 import io.gmp4j.GoPanic;
-import io.gmp4j.chan.Chan;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
-import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
-import org.junit.jupiter.api.Test;
 
-/**
- * Linearizability of send (which cannot block at this capacity), trySend, tryRecv, close and len.
- * Blocking operations that need a partner are not in these suites: lincheck models blocking
- * only for Kotlin suspend functions, so a parked Java thread is reported as a hang; the
- * stress tests in ChanTest/SelectTest cover hand-off (kotlinx
- * jvm/test/lincheck/ChannelsLincheckTest.kt is the model for this layout).
- */
-@Param(name = "v", gen = IntGen.class, conf = "1:5")
-public class LargeChanLincheckTest {
+/** Linearizability of send (which cannot block at this capacity), trySend, tryRecv, close and len. */
+public class LargeChanLincheckTest extends ChanLincheckSuite {
     static final int CAP = 64;
 
-    private final Chan<Integer> ch = Chan.make(CAP);
-
-    @Operation
-    public String trySend(@Param(name = "v") int v) {
-        try {
-            return String.valueOf(ch.trySend(v));
-        } catch (GoPanic p) {
-            return "panic: " + p.getMessage();
-        }
+    public LargeChanLincheckTest() {
+        super(CAP);
     }
 
-    /** Blocking send, safe here: CAP exceeds the operations a scenario can perform. */
+    @Override
+    Class<?> spec() {
+        return ChanSpec.Large.class;
+    }
+
+    /** Blocking send, safe here: the capacity exceeds the operations a scenario can perform. */
     @Operation
     public String send(@Param(name = "v") int v) {
         try {
@@ -40,45 +26,5 @@ public class LargeChanLincheckTest {
         } catch (GoPanic p) {
             return "panic: " + p.getMessage();
         }
-    }
-
-    @Operation
-    public String tryRecv() {
-        Chan.Recv<Integer> r = ch.tryRecv();
-        return r == null ? "not ready" : r.value() + "/" + r.ok();
-    }
-
-    @Operation
-    public String close() {
-        try {
-            ch.close();
-            return "ok";
-        } catch (GoPanic p) {
-            return "panic: " + p.getMessage();
-        }
-    }
-
-    @Operation
-    public int len() {
-        return ch.len();
-    }
-
-    // Contract: every concurrent history of these operations matches some sequential order
-    // of ChanSpec (stress: real threads, many random scenarios).
-    @Test
-    void stress() {
-        LincheckRunner.check(LargeChanLincheckTest.class, new StressOptions()
-                .sequentialSpecification(ChanSpec.Large.class)
-                .iterations(30).invocationsPerIteration(1000)
-                .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2));
-    }
-
-    // Contract: as stress(), exploring thread interleavings systematically (model checking).
-    @Test
-    void modelChecking() {
-        LincheckRunner.check(LargeChanLincheckTest.class, new ModelCheckingOptions()
-                .sequentialSpecification(ChanSpec.Large.class)
-                .iterations(30).invocationsPerIteration(500)
-                .threads(3).actorsPerThread(3).actorsBefore(2).actorsAfter(2));
     }
 }
