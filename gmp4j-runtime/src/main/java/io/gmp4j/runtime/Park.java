@@ -25,7 +25,23 @@ public final class Park {
      * caller's wait loop does not spin) and set again when it returns.
      */
     public static void park(Object blocker, WaitReason reason) {
-        parkNanos(blocker, reason, 0);
+        // Not a call to parkNanos: every frame here is copied into each parked goroutine's
+        // stack chunk (the mem workload), so the common path keeps one frame less.
+        boolean interrupted = Thread.interrupted();
+        G gp = G.current();
+        if (gp != null) {
+            gp.beginWait(reason);
+        }
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            if (gp != null) {
+                gp.endWait();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** As {@link #park}, for at most {@code nanos} (0: no limit; negative: no wait at all). */
