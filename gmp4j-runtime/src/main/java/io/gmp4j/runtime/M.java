@@ -38,8 +38,8 @@ final class M extends Thread {
     private volatile boolean wakeup;
 
     M(long id) {
-        // A mounted G runs on its M's stack, so the M gets the JVM's default stack size (-Xss),
-        // as the JDK's own carrier threads do: a goroutine recurses as deep as a virtual thread.
+        // The JVM's default stack size, as the JDK's own carrier threads have. (A goroutine's
+        // own depth limit is the JDK's virtual-thread limit, not this: ProcTest measures it.)
         super(null, null, "gmp4j-M" + id, 0, false);
         this.id = id;
         setDaemon(true);
