@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  *
  * Go <= 1.13 hangs: the loop holds the only P. Go 1.14+ preempts it (sysmon, SIGURG).
  * gmp4j cannot preempt a JVM loop; what it does instead is Go's syscall hand-off: sysmon sees an
- * M that has run one G for more than 10 ms (forcePreemptNS) while other work waits, takes its P
+ * M that has run one G for more than 2 ms (gmp4j.forcePreemptMillis; Go: 10 ms) while other work waits, takes its P
  * away (retake -> handoffp) and gives it to another M. The spinning G keeps its own OS thread,
  * P-less, and the second goroutine runs on the P. Divergence (docs/DIVERGENCES.md): while the
  * hog spins, more than GOMAXPROCS goroutines run in parallel, as Go's do during syscalls.

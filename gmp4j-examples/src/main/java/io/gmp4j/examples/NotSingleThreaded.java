@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * yields, so 1000 tiny increments at GOMAXPROCS=1 usually come out right: the race is there
  * (no happens-before), it just does not show.
  * Part 2 makes it show, for a gmp4j-specific reason: goroutines that each compute for longer
- * than 10 ms. sysmon hands the P of a long-running G to another M (retake -> handoffp), the first
+ * than 10 ms (sysmon acts after 2 ms). sysmon hands the P of a long-running G to another M (retake -> handoffp), the first
  * G keeps running on its own, P-less, OS thread, so at GOMAXPROCS=1 several goroutines really run
  * in parallel (docs/DIVERGENCES.md). The plain shared counter loses updates; an AtomicLong does not.
  * All counts are measured in this run.

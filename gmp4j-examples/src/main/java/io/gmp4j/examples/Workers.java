@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * draining one channel of CPU-bound jobs (the seed's LCG, W5 in ANCHORS.md).
  *
  * The seed's "10-30 % slower" is not what Go measures today (W5: 0.99), and gmp4j shows why the
- * question is subtler here: a worker that stays on its M for more than 10 ms while others wait
+ * question is subtler here: a worker that stays on its M for more than 2 ms (Go: 10 ms) while others wait
  * has its P handed off by sysmon (retake -> handoffp), and keeps running on its own, P-less, OS
  * thread. So with 4 x NumCPU workers more than GOMAXPROCS of them run at once, on more Ms: the
  * example measures both times, the most workers seen computing at the same moment, and the
