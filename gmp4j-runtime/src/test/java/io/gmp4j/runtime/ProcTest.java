@@ -340,6 +340,7 @@ class ProcTest {
     /** Inside a goroutine, Thread.currentThread() is a virtual thread and ThreadLocals are per G. */
     @Test
     void goroutineIsAVirtualThread() {
+        int before = Go.numGoroutine();
         ThreadLocal<Integer> tl = ThreadLocal.withInitial(() -> 0);
         inGoroutine(() -> {
             assertTrue(Thread.currentThread().isVirtual());
@@ -348,6 +349,7 @@ class ProcTest {
             assertEquals(7, tl.get());
         });
         assertEquals(0, tl.get());
+        assertNoLeak(before);
     }
 
     private static int reached;
@@ -403,6 +405,7 @@ class ProcTest {
     /** Ms are reused: many rounds of bursts do not grow the thread count without bound. */
     @Test
     void msDoNotLeak() {
+        int before = Go.numGoroutine();
         withProcs(4, () -> {
             for (int round = 0; round < 20; round++) {
                 AtomicInteger left = new AtomicInteger(500);
@@ -413,5 +416,6 @@ class ProcTest {
             }
             assertTrue(Export.threads() <= 4 + 16, "threads: " + Export.threads());
         });
+        assertNoLeak(before);
     }
 }
