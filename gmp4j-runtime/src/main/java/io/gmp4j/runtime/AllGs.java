@@ -73,6 +73,20 @@ final class AllGs {
         return n;
     }
 
+    /** Whether some live G matches {@code p}; stops at the first (each shard under its monitor). */
+    static boolean anyMatch(java.util.function.Predicate<G> p) {
+        for (Shard s : shards) {
+            synchronized (s) {
+                for (G gp = s.head; gp != null; gp = gp.allnext) {
+                    if (p.test(gp)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** A snapshot of every live G. */
     static List<G> snapshot() {
         List<G> all = new ArrayList<>();

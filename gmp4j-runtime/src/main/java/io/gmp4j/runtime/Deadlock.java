@@ -26,6 +26,7 @@ final class Deadlock {
     static final java.util.Set<Thread> mainWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static long suspectSince;
     private static long suspectTicks = -1;
+    private static long vetoedUntil;
 
     static void check(long now) {
         if (mainsRunning.get() == 0 && !Proc.isMainGoexited()) {
@@ -42,7 +43,16 @@ final class Deadlock {
             suspectSince = now;
             return;
         }
-        if (now - suspectSince >= 100_000_000L && !outsideThreadMayWake()) {
+        if (now - suspectSince < 100_000_000L || now < vetoedUntil) {
+            return;
+        }
+        // The expensive part, at most once a second while the runtime sits idle: scan every
+        // goroutine (stopping at the first that is not parked on gmp4j) and the platform threads.
+        if (AllGs.anyMatch(Deadlock::mayBeWokenFromOutside) || outsideThreadMayWake()) {
+            vetoedUntil = now + 1_000_000_000L;
+            return;
+        }
+        if (quiescentTicks() == ticks) {
             if (Proc.isMainGoexited() && AllGs.count() == 0) {
                 Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
             }
@@ -55,7 +65,6 @@ final class Deadlock {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.isAlive() && !t.isVirtual() && !(t instanceof M) && !Sysmon.isSysmon(t) && !mainWaiters.contains(t)
                     && !t.getName().equals("DestroyJavaVM") && inMainGroup(t)) {
-                suspectTicks = -1; // look again later; the thread may end
                 return true;
             }
         }
@@ -72,7 +81,12 @@ final class Deadlock {
         return false;
     }
 
-    /** The sum of schedticks when the runtime is quiescent and deadlocked, else -1. */
+    /** Not parked on a gmp4j primitive: running, runnable, or parked where others can wake it. */
+    private static boolean mayBeWokenFromOutside(G gp) {
+        return gp.status != G._Gwaiting || !gp.waitReason.onlyGoroutinesCanWake();
+    }
+
+    /** The sum of schedticks when no P, M, queue or timer has work, else -1 (cheap: no G scan). */
     private static long quiescentTicks() {
         if (Sched.npidle != Sched.gomaxprocs || Sched.runqsize != 0 || Sched.nmspinning.get() != 0) {
             return -1;
@@ -86,11 +100,6 @@ final class Deadlock {
         }
         for (M mp : Sched.allm()) {
             if (mp.curg != null) {
-                return -1;
-            }
-        }
-        for (G gp : AllGs.snapshot()) {
-            if (gp.status != G._Gwaiting || !gp.waitReason.onlyGoroutinesCanWake()) {
                 return -1;
             }
         }
