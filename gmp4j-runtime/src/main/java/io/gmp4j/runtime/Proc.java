@@ -302,7 +302,7 @@ final class Proc {
                 if (Sched.runqsize != 0 || !RunQueue.runqempty(pp)) {
                     continue; // new work (timers run by stealWork readied Gs)
                 }
-                long w = Timers.earliest(pp);
+                long w = Timers.earliest();
                 if (w != 0 && (pollUntil == 0 || w < pollUntil)) {
                     pollUntil = w;
                 }

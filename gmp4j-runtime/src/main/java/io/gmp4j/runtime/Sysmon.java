@@ -88,7 +88,7 @@ final class Sysmon {
                 delayMicros = 10_000;
             }
             long sleepNanos = delayMicros * 1000;
-            long nextTimer = Timers.earliest(null);
+            long nextTimer = Timers.earliest();
             if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs) {
                 // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
                 sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
@@ -190,7 +190,7 @@ final class Sysmon {
         if (!RunQueue.runqempty(pp)) {
             return true;
         }
-        long nextTimer = Timers.earliest(null);
+        long nextTimer = Timers.earliest();
         boolean globalWork = Sched.runqsize != 0 || nextTimer != 0 && nextTimer <= now;
         if (!globalWork) {
             return false;

@@ -168,7 +168,7 @@ final class Timers {
     }
 
     /** The earliest pending timer over all Ps, or 0 (proc.go: timeSleepUntil). */
-    static long earliest(P ignored) {
+    static long earliest() {
         long min = 0;
         for (P p : Sched.allp) {
             long w = p.timers.minWhen;
