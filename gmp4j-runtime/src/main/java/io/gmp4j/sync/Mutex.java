@@ -45,8 +45,13 @@ public final class Mutex implements Locker {
      * ACTIVE_SPIN_CNT pauses. The run-queue and idle-P conditions are the scheduler's private state,
      * so we check the first two only (a runtime hook would tighten it; see the report of issue 6).
      *
-     * The fast paths (lock: one CAS; unlock: one getAndAdd) are outlined from the slow paths so
-     * that they inline, as mutex.go does.
+     * The fast paths (lock: one read and one CAS; unlock: one getAndAdd) are outlined from the
+     * slow paths so that they inline, as mutex.go does. Lock's fast path takes any state that is
+     * neither LOCKED nor STARVING, where Go's takes only 0. The outcome is the same: with those
+     * bits clear, lockSlow's first iteration does not spin and CASes old -> old|LOCKED. But Go's
+     * version pays the lockSlow call on every acquisition while a waiter is parked or WOKEN is
+     * set, which is most of the time under contention: in W8, 800,000 of 1,000,000 locks went
+     * through lockSlow and each cost 8-10 ns instead of 5-6 (docs/BENCHMARKS.md).
      *
      * Differences from Go (docs/DIVERGENCES.md): unlock of an unlocked Mutex is a GoPanic, not an
      * unrecoverable fatal error; no race-detector annotations; no mutex profile.
@@ -70,8 +75,9 @@ public final class Mutex implements Locker {
     /** mutex.go: Lock. Blocks (wait reason {@code sync.Mutex.Lock}) until the mutex is free. */
     @Override
     public void lock() {
-        if (STATE.compareAndSet(this, 0, MUTEX_LOCKED)) { // fast path: grab an unlocked mutex
-            return;
+        int old = state;
+        if ((old & (MUTEX_LOCKED | MUTEX_STARVING)) == 0 && STATE.compareAndSet(this, old, old | MUTEX_LOCKED)) {
+            return; // fast path: grab an unlocked mutex, waiters or not (normal mode lets newcomers barge)
         }
         lockSlow();
     }
