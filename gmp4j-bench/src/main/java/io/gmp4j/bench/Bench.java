@@ -29,7 +29,9 @@ import java.util.Set;
  *       rotated each round so none always runs first. Idle children block on stdin; each child
  *       collects garbage after a run before it answers, so it is quiet while the next runs.</li>
  *   <li>Consequences: a system's runs are interleaved in time with the others', so drift on
- *       the machine moves all columns alike; the price is one JVM start per system and
+ *       the machine moves all columns alike. Java children start with a 1 GiB heap
+ *       ({@link #HEAP_FLAGS}) so that the collection after a run does not shrink it; the
+ *       price is one JVM start per system and
  *       workload (about 0.5 s, overlapped) and a few idle processes holding memory. Background
  *       JIT compilation of an idle child can still overlap another's run; the warm-up rounds
  *       keep that small.</li>
@@ -40,8 +42,18 @@ import java.util.Set;
 public final class Bench {
     /** The flags every JVM that runs gmp4j needs (README: "Embedding"); all Java children get them. */
     static final List<String> GMP4J_JVM_FLAGS = List.of(
-            "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Djdk.trackAllThreads=false",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Djdk.trackAllThreads=false",
             "-XX:+EnableDynamicAgentLoading");
+
+    /**
+     * The children's initial heap. Each child runs System.gc() after a run (see the class
+     * comment); G1 then shrinks the heap to a few tens of MB, and the next run pays for growing
+     * it back: eight young pauses and a concurrent mark in one W6 run, where 100,000 parked
+     * threads are live (measured 2026-11-29: W6 130-180 ms on both schedulers with the shrink,
+     * 54-66 ms without). A fixed floor, the usual benchmarking practice, measures the workload
+     * instead of the harness. Not added when the caller sets an initial heap of its own.
+     */
+    static final List<String> HEAP_FLAGS = List.of("-Xms1g");
 
     record Options(List<Workload> workloads, Workload.Mode mode, Path json, Set<Kind> systems,
                    boolean jmh, String jmhInclude) {}
@@ -315,10 +327,18 @@ public final class Bench {
                 flags.add(a);
             }
         }
-        flags.addAll(GMP4J_JVM_FLAGS);
+        for (String f : GMP4J_JVM_FLAGS) {
+            if (!flags.contains(f)) { // the launcher passes most of them to the parent already
+                flags.add(f);
+            }
+        }
         String extra = System.getProperty("gmp4j.bench.childJvmArgs", "").trim();
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));
+        }
+        if (flags.stream().noneMatch(f -> f.startsWith("-Xms") || f.startsWith("-XX:InitialHeapSize")
+                || f.startsWith("-XX:MinHeapSize"))) {
+            flags.addAll(HEAP_FLAGS);
         }
         return flags;
     }

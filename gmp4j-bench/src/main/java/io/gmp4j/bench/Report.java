@@ -28,6 +28,7 @@ final class Report {
                 + machine.memoryBytes() / (1L << 30) + " GiB, " + machine.os());
         out.println("  go      " + machine.go());
         out.println("  mode    " + mode + "; each system in its own process, runs interleaved");
+        out.println("  JVMs    " + String.join(" ", Bench.childJvmFlags()));
         out.println("  Figures: median (min .. max) of the measured runs. gmp4j/this < 1 means gmp4j is better");
         out.println("  (every figure is lower-is-better). Compare ratios, not absolute figures, across runs.");
         out.println();
@@ -142,7 +143,8 @@ final class Report {
         j.open('{');
         j.field("date", machine.date()).field("commit", machine.commit()).field("jdk", machine.jdk())
                 .field("os", machine.os()).field("cpu", machine.cpu()).field("cpus", machine.cpus())
-                .field("memoryBytes", machine.memoryBytes()).field("go", machine.go());
+                .field("memoryBytes", machine.memoryBytes()).field("go", machine.go())
+                .field("jvmFlags", String.join(" ", Bench.childJvmFlags()));
         j.key("mode").open('{').field("scale", mode.scale().name().toLowerCase(Locale.ROOT))
                 .field("warmups", mode.warmups()).field("runs", mode.runs()).close('}');
         j.key("workloads").open('[');
