@@ -8,11 +8,11 @@ import java.util.List;
  *
  * <p>Go appends to one slice under allglock and never removes (dead Gs are reused). Our Gs
  * cannot be reused, so each G is linked into one of {@link #SHARDS} intrusive doubly linked
- * lists, chosen by goid, under that shard's monitor. Measured on W1 (JDK 25, 2 cores,
+ * lists, chosen by goid, under that shard's lock. Measured on W1 (JDK 25, 2 cores,
  * 2026-11-28): a ConcurrentHashMap plus an AtomicInteger counter cost about 60 ns per
- * goroutine; this costs two uncontended monitor enters.
+ * goroutine; this costs two uncontended lock acquisitions.
  *
- * <p>Counts are kept per shard under its monitor; {@link #count} sums them without locks
+ * <p>Counts are kept per shard under its lock; {@link #count} sums them without locks
  * (a racy snapshot, as runtime.NumGoroutine is).
  */
 final class AllGs {
@@ -28,6 +28,8 @@ final class AllGs {
     }
 
     private static final class Shard {
+        /** A RuntimeMutex, not the shard's monitor: sysmon (checkdead) and dumps scan shards. */
+        final RuntimeMutex mu = new RuntimeMutex();
         G head;
         volatile int count;
         // Padding against false sharing between shards hit by different Ms.
@@ -36,7 +38,8 @@ final class AllGs {
 
     static void add(G gp) {
         Shard s = shards[(int) (gp.goid & (SHARDS - 1))];
-        synchronized (s) {
+        s.mu.lock();
+        try {
             G h = s.head;
             gp.allnext = h;
             if (h != null) {
@@ -44,12 +47,15 @@ final class AllGs {
             }
             s.head = gp;
             s.count++;
+        } finally {
+            s.mu.unlock();
         }
     }
 
     static void remove(G gp) {
         Shard s = shards[(int) (gp.goid & (SHARDS - 1))];
-        synchronized (s) {
+        s.mu.lock();
+        try {
             G prev = gp.allprev, next = gp.allnext;
             if (prev != null) {
                 prev.allnext = next;
@@ -61,6 +67,8 @@ final class AllGs {
             }
             gp.allprev = gp.allnext = null;
             s.count--;
+        } finally {
+            s.mu.unlock();
         }
     }
 
@@ -73,15 +81,18 @@ final class AllGs {
         return n;
     }
 
-    /** Whether some live G matches {@code p}; stops at the first (each shard under its monitor). */
+    /** Whether some live G matches {@code p}; stops at the first (each shard under its lock). */
     static boolean anyMatch(java.util.function.Predicate<G> p) {
         for (Shard s : shards) {
-            synchronized (s) {
+            s.mu.lock();
+            try {
                 for (G gp = s.head; gp != null; gp = gp.allnext) {
                     if (p.test(gp)) {
                         return true;
                     }
                 }
+            } finally {
+                s.mu.unlock();
             }
         }
         return false;
@@ -91,10 +102,13 @@ final class AllGs {
     static List<G> snapshot() {
         List<G> all = new ArrayList<>();
         for (Shard s : shards) {
-            synchronized (s) {
+            s.mu.lock();
+            try {
                 for (G gp = s.head; gp != null; gp = gp.allnext) {
                     all.add(gp);
                 }
+            } finally {
+                s.mu.unlock();
             }
         }
         return all;

@@ -131,8 +131,11 @@ final class Proc {
 
     /** The global queue plus wakep: the path for wake-ups from outside our Ps. Any thread. */
     static void injectGlobal(G gp) {
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             Sched.globrunqput(gp);
+        } finally {
+            Sched.lock.unlock();
         }
         wakep();
     }
@@ -204,8 +207,11 @@ final class Proc {
             if (mp.p.retired) {
                 // procresize retired our P while we looked (a steal can take a G after the
                 // check at the top of findRunnable): running gp here would exceed GOMAXPROCS.
-                synchronized (Sched.lock) {
+                Sched.lock.lock();
+                try {
                     Sched.globrunqputhead(gp);
+                } finally {
+                    Sched.lock.unlock();
                 }
                 dropSpinning(mp);
                 retirep(mp);
@@ -269,8 +275,11 @@ final class Proc {
             // by constantly respawning each other.
             if (pp.schedtick % 61 == 0 && Sched.runqsize > 0) {
                 G gp;
-                synchronized (Sched.lock) {
+                Sched.lock.lock();
+                try {
                     gp = Sched.globrunqget(pp, 1);
+                } finally {
+                    Sched.lock.unlock();
                 }
                 if (gp != null) {
                     return gp;
@@ -281,8 +290,11 @@ final class Proc {
                 return gp;
             }
             if (Sched.runqsize != 0) {
-                synchronized (Sched.lock) {
+                Sched.lock.lock();
+                try {
                     gp = Sched.globrunqget(pp, 0);
+                } finally {
+                    Sched.lock.unlock();
                 }
                 if (gp != null) {
                     return gp;
@@ -312,7 +324,8 @@ final class Proc {
             }
 
             // Release the P and sleep (the "delicate dance" of proc.go).
-            synchronized (Sched.lock) {
+            Sched.lock.lock();
+            try {
                 if (Sched.runqsize != 0) {
                     return Sched.globrunqget(pp, 0);
                 }
@@ -325,6 +338,8 @@ final class Proc {
                 }
                 releasep(mp);
                 Sched.pidleput(pp);
+            } finally {
+                Sched.lock.unlock();
             }
             if (mp.spinning) {
                 mp.spinning = false;
@@ -416,8 +431,11 @@ final class Proc {
         if (!work) {
             return null;
         }
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             return Sched.pidlegetSpinning();
+        } finally {
+            Sched.lock.unlock();
         }
     }
 
@@ -462,8 +480,11 @@ final class Proc {
             return;
         }
         P pp;
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             pp = Sched.pidlegetSpinning();
+        } finally {
+            Sched.lock.unlock();
         }
         if (pp == null) {
             if (Sched.nmspinning.decrementAndGet() < 0) {
@@ -480,7 +501,9 @@ final class Proc {
      */
     static void startm(P pp, boolean spinning) {
         M nmp;
-        synchronized (Sched.lock) {
+        long newId = 0;
+        Sched.lock.lock();
+        try {
             if (pp == null) {
                 pp = Sched.pidleget();
                 if (pp == null) {
@@ -490,32 +513,47 @@ final class Proc {
                     return;
                 }
             }
-            nmp = Sched.mget();
-            if (nmp == null) {
-                nmp = newm();
-            }
-            nmp.spinning = spinning;
-            nmp.nextp = pp;
             pp.status = P._Prunning;
-            pp.m = nmp;
+            nmp = Sched.mget();
+            if (nmp != null) {
+                nmp.spinning = spinning;
+                nmp.nextp = pp;
+                pp.m = nmp;
+            } else {
+                newId = mReserveID();
+            }
+        } finally {
+            Sched.lock.unlock();
         }
-        if (!nmp.isAlive() && nmp.getState() == Thread.State.NEW) {
-            nmp.start();
-        } else {
+        if (nmp != null) {
             nmp.notewakeup(); // the volatile write publishes nextp and spinning
+            return;
         }
-    }
-
-    /** proc.go: newm + checkmcount. Lock held. */
-    private static M newm() {
-        Sched.assertLockHeld();
-        int n = Sched.mcount.incrementAndGet();
-        if (n > Sched.maxmcount) {
+        // proc.go: startm drops sched.lock before newm; so do we (building a Thread is no
+        // critical section, and the thread-limit crash prints).
+        if (newId < 0) {
             Panics.threadExhaustion(Sched.maxmcount);
         }
-        M mp = new M(++Sched.mnext);
-        Sched.allmAdd(mp);
-        return mp;
+        nmp = new M(newId);
+        nmp.spinning = spinning;
+        nmp.nextp = pp;
+        Sched.lock.lock();
+        try {
+            Sched.allmAdd(nmp);
+            pp.m = nmp;
+        } finally {
+            Sched.lock.unlock();
+        }
+        nmp.start();
+    }
+
+    /** proc.go: mReserveID + checkmcount. Lock held. The new M's id, or -1 past the thread limit. */
+    private static long mReserveID() {
+        Sched.assertLockHeld();
+        if (Sched.mcount.incrementAndGet() > Sched.maxmcount) {
+            return -1;
+        }
+        return ++Sched.mnext;
     }
 
     /**
@@ -527,8 +565,11 @@ final class Proc {
         if (mp.p != null) {
             throw new IllegalStateException("stopm: holding p");
         }
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             Sched.mput(mp);
+        } finally {
+            Sched.lock.unlock();
         }
         if (timeoutNanos > 0) {
             Timers.registerSleeper(mp, Sched.nanotime() + timeoutNanos);
@@ -543,7 +584,8 @@ final class Proc {
                     return true;
                 }
                 // Timed out, or kicked because a timer moved earlier (Go's netpollBreak).
-                synchronized (Sched.lock) {
+                Sched.lock.lock();
+                try {
                     if (Sched.mremove(mp)) {
                         pp = Sched.pidleget();
                         if (pp == null) {
@@ -552,6 +594,8 @@ final class Proc {
                         acquirep(mp, pp);
                         return true;
                     }
+                } finally {
+                    Sched.lock.unlock();
                 }
                 timeoutNanos = 0; // startm took us off the list: its nextp is on the way
             }
@@ -583,8 +627,11 @@ final class Proc {
         pp.syscalltick++;
         pp.m = null;
         if (pp.retired) {
-            synchronized (Sched.lock) {
+            Sched.lock.lock();
+            try {
                 retire(pp);
+            } finally {
+                Sched.lock.unlock();
             }
             return;
         }
@@ -598,13 +645,16 @@ final class Proc {
             startm(pp, true);
             return;
         }
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             if (Sched.runqsize != 0) {
                 // fall through to start an M below
             } else {
                 Sched.pidleput(pp);
                 return;
             }
+        } finally {
+            Sched.lock.unlock();
         }
         startm(pp, false);
     }
@@ -666,7 +716,8 @@ final class Proc {
         }
         int old;
         boolean grew;
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             old = Sched.gomaxprocs;
             P[] allp = Sched.allp;
             if (nprocs > allp.length) {
@@ -693,6 +744,8 @@ final class Proc {
             Sched.allp = allp;
             Sched.gomaxprocs = nprocs;
             grew = nprocs > old;
+        } finally {
+            Sched.lock.unlock();
         }
         if (started && (grew || Sched.runqsize != 0)) {
             wakep(); // a spinning M wakes the next one while work and idle Ps remain (resetspinning)
@@ -715,8 +768,11 @@ final class Proc {
     /** mp holds a retired P: give it up (proc.go: procresize's "release the current P"). */
     private static void retirep(M mp) {
         P pp = releasep(mp);
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             retire(pp);
+        } finally {
+            Sched.lock.unlock();
         }
         wakep();
     }

@@ -50,8 +50,11 @@ public final class Procs {
 
     /** Idle Ms parked on the idle list. */
     public static int idleThreads() {
-        synchronized (Sched.lock) {
+        Sched.lock.lock();
+        try {
             return Sched.nmidle;
+        } finally {
+            Sched.lock.unlock();
         }
     }
 

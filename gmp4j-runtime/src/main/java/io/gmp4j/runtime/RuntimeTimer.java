@@ -55,6 +55,14 @@ public class RuntimeTimer {
         return pending;
     }
 
+    /**
+     * Arms a one-shot timer that no other thread can reach yet (Time.sleep's sleeper): a reset
+     * without the monitor, which only orders reset and stop calls made on the same timer.
+     */
+    public void startOneShot(long whenNanos) {
+        Timers.target().add(this, whenNanos, 0);
+    }
+
     /** time.go: deltimer. Returns true if it was pending, so {@code f} will not run for that arming. */
     public synchronized boolean stop() {
         return removeIfPending();
@@ -66,8 +74,11 @@ public class RuntimeTimer {
         if (h == null) {
             return false;
         }
-        synchronized (h.lock) {
+        h.lock.lock();
+        try {
             return heap == h && state == PENDING;
+        } finally {
+            h.lock.unlock();
         }
     }
 
@@ -77,11 +88,14 @@ public class RuntimeTimer {
             if (h == null) {
                 return false;
             }
-            synchronized (h.lock) {
+            h.lock.lock();
+            try {
                 if (heap != h) {
                     continue; // moved to another P's heap meanwhile (procresize): retry there
                 }
                 return h.remove(this);
+            } finally {
+                h.lock.unlock();
             }
         }
     }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Sched {
     private Sched() {}
 
-    /** runtime2.go: sched.lock. */
-    static final Object lock = new Object();
+    /** runtime2.go: sched.lock. A RuntimeMutex, never a monitor: an M must not queue behind an unmounted goroutine (RuntimeMutex). */
+    static final RuntimeMutex lock = new RuntimeMutex();
 
     // Global run queue (sched.lock).
     static G runqhead, runqtail;
@@ -59,7 +59,8 @@ final class Sched {
     }
 
     static void allmRemove(M mp) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             M[] a = allm;
             for (int i = 0; i < a.length; i++) {
                 if (a[i] == mp) {
@@ -70,6 +71,8 @@ final class Sched {
                     return;
                 }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -100,7 +103,7 @@ final class Sched {
     }
 
     static void assertLockHeld() {
-        assert Thread.holdsLock(lock) : "sched.lock not held";
+        assert lock.heldByCurrentThread() : "sched.lock not held";
     }
 
     /** proc.go: globrunqput. Lock held. */
@@ -129,10 +132,13 @@ final class Sched {
 
     /** proc.go: globrunqputbatch. Takes the lock. */
     static void globrunqputbatch(G[] batch, int n) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             for (int i = 0; i < n; i++) {
                 globrunqput(batch[i]);
             }
+        } finally {
+            lock.unlock();
         }
     }
 

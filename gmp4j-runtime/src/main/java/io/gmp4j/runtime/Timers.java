@@ -15,10 +15,9 @@ import java.util.Arrays;
  *
  * <p>Running due timers ({@link #check}): one lock acquisition per timer pops it (one-shot:
  * PENDING -> RUNNING, out of the heap; periodic: re-armed in place), then its callback runs
- * outside the lock. Popping a batch per acquisition was tried and dropped: the longer hold made
- * goroutines arming timers block on the monitor often enough to hang W6 (2 of 3 runs of 30 on
- * 2026-11-28, an unmounted virtual thread owning the lock; not understood yet), for a gain
- * within the noise.
+ * outside the lock. (Popping a batch per acquisition was tried on 2026-11-28 and hung W6; the
+ * lock was a Java monitor then, and the longer hold made the monitor-succession hang described
+ * in {@link RuntimeMutex} frequent. The gain was within the noise, so it was not retried.)
  *
  * <p>Waking a sleeping M (time.go: wakeNetPoller): an M that stops with timers pending
  * registers as the timer sleeper with its deadline; adding an earlier timer kicks it, and
@@ -27,7 +26,8 @@ import java.util.Arrays;
  */
 final class Timers {
     final P pp;
-    final Object lock = new Object();
+    /** The heap's lock: a RuntimeMutex, taken by goroutines (arming) and Ms (running). */
+    final RuntimeMutex lock = new RuntimeMutex();
     private RuntimeTimer[] heap = new RuntimeTimer[8];
     private long[] whens = new long[8];
     private int len;
@@ -52,21 +52,24 @@ final class Timers {
         return pp.timers;
     }
 
-    /** time.go: addtimer/doaddtimer. Caller holds the timer's monitor. */
+    /** time.go: addtimer/doaddtimer. Caller holds the timer's monitor, or no one else can reach t. */
     void add(RuntimeTimer t, long when, long period) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             t.when = when;
             t.period = period;
             t.state = RuntimeTimer.PENDING;
             t.heap = this;
             push(t);
+        } finally {
+            lock.unlock();
         }
         wakeNetPoller(when);
     }
 
     /** time.go: deltimer. Lock held. True if t was pending here. */
     boolean remove(RuntimeTimer t) {
-        assert Thread.holdsLock(lock);
+        assert lock.heldByCurrentThread();
         if (t.heap != this || t.state != RuntimeTimer.PENDING) {
             return false;
         }
@@ -93,12 +96,15 @@ final class Timers {
         }
         for (;;) {
             RuntimeTimer due;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (len == 0 || whens[0] > now) {
                     return minWhen;
                 }
                 due = popDue(now);
                 updateMin();
+            } finally {
+                lock.unlock();
             }
             run(due);
         }
@@ -142,7 +148,8 @@ final class Timers {
             return;
         }
         RuntimeTimer[] moved;
-        synchronized (lock) {
+        lock.lock();
+        try {
             moved = Arrays.copyOf(heap, len);
             for (int i = 0; i < len; i++) {
                 heap[i] = null;
@@ -150,11 +157,16 @@ final class Timers {
             len = 0;
             minWhen = 0;
             for (RuntimeTimer t : moved) {
-                synchronized (to.lock) {
+                to.lock.lock();
+                try {
                     t.heap = to;
                     to.push(t);
+                } finally {
+                    to.lock.unlock();
                 }
             }
+        } finally {
+            lock.unlock();
         }
         for (RuntimeTimer t : moved) {
             wakeNetPoller(t.when);
@@ -162,8 +174,11 @@ final class Timers {
     }
 
     int size() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             return len;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -41,7 +41,7 @@ public final class Time {
             return;
         }
         Sleeper s = new Sleeper(Thread.currentThread());
-        s.reset(when(ns), 0);
+        s.startOneShot(when(ns));
         while (!s.fired) {
             Park.park(s, WaitReason.SLEEP);
         }

@@ -41,6 +41,37 @@ class TimeTest {
     }
 
     /**
+     * W6's shape as a stress test: rounds of 20,000 goroutines spawned by one goroutine, each
+     * sleeping twice for 0-2 ms. Every sleeper arms a timer from a goroutine (and wakes an idle P
+     * from there) while Ms pop timers and release Ps: the traffic on sched.lock and the timer
+     * heaps that hung W6 when they were Java monitors (docs/HACKING.md, RuntimeMutex). All rounds
+     * finish, every goroutine exactly once, none leaks (runG's deadline bounds a hang).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void sleepStormCompletes(int procs) {
+        runG(procs, () -> {
+            int n = io.gmp4j.testing.GoTesting.scaled(20_000);
+            for (int round = 0; round < 5; round++) {
+                AtomicInteger woke = new AtomicInteger();
+                WaitGroup wg = new WaitGroup();
+                wg.add(n);
+                for (int i = 0; i < n; i++) {
+                    long ns = (i * 7919L) % 2_000_000;
+                    Go.go(() -> {
+                        Time.sleep(Duration.ofNanos(ns));
+                        Time.sleep(Duration.ofNanos(2_000_000 - ns));
+                        woke.incrementAndGet();
+                        wg.done();
+                    });
+                }
+                wg.await();
+                assertEquals(n, woke.get(), "round " + round);
+            }
+        });
+    }
+
+    /**
      * sleep_test.go: TestSleepOrder / TestAfterQueuing. Goroutines sleeping different durations
      * wake in order of their durations (steps of 10 ms; a generous gap on a loaded machine).
      */
