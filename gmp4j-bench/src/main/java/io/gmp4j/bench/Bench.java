@@ -144,7 +144,7 @@ public final class Bench {
             case QUICK -> 3;
             case TINY -> 1;
         };
-        return new Options(List.copyOf(workloads), new Workload.Mode(scale, warmups, measured), json, systems,
+        return new Options(List.copyOf(workloads), new Workload.Mode(scale, warmups, measured, runs != null), json, systems,
                 jmh, jmhInclude);
     }
 
@@ -217,7 +217,7 @@ public final class Bench {
                 }
             }
         }
-        Workload.Mode mode = o.mode();
+        Workload.Mode mode = w.mode(o.mode());
         int rounds = mode.warmups() + mode.runs();
         int k = cols.size();
         for (int round = 0; round < rounds; round++) {

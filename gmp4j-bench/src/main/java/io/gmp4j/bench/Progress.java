@@ -35,7 +35,7 @@ final class Progress {
         if (!terminal) {
             return;
         }
-        Workload.Mode m = options.mode();
+        Workload.Mode m = w.mode(options.mode());
         String phase = round < m.warmups()
                 ? "warm-up " + (round + 1) + "/" + m.warmups()
                 : "run " + (round - m.warmups() + 1) + "/" + m.runs();

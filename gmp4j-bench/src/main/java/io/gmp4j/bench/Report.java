@@ -67,6 +67,10 @@ final class Report {
         out.println(w.id() + "  " + w.title);
         StringBuilder sizes = new StringBuilder();
         refParams.forEach((k, v) -> sizes.append(' ').append(k).append('=').append(v));
+        Workload.Mode wm = w.mode(mode);
+        if (wm.runs() != mode.runs()) {
+            sizes.append("; ").append(wm.runs()).append(" measured runs");
+        }
         out.println("    " + w.unit + ", lower is better;" + sizes);
         out.printf("    %-24s %10s  %-24s %11s%n", "system", "median", "(min .. max)", "gmp4j/this");
         for (Column c : cols) {
@@ -82,7 +86,7 @@ final class Report {
                     line.append("  ").append(extra).append(' ')
                             .append(extra.equals("samples") && !Double.isNaN(m) ? Long.toString(Math.round(m)) : num(m));
                 }
-                if (c.runs.size() < mode.runs()) {
+                if (c.runs.size() < wm.runs()) {
                     line.append("  [").append(c.runs.size()).append(" runs]");
                 }
                 if (!c.params.equals(refParams)) {
@@ -151,7 +155,8 @@ final class Report {
         for (int i = 0; i < workloads.size(); i++) {
             Workload w = workloads.get(i);
             Column[] cols = tables.get(i);
-            j.open('{').field("id", w.id()).field("title", w.title).field("unit", w.unit);
+            j.open('{').field("id", w.id()).field("title", w.title).field("unit", w.unit)
+                    .field("runs", w.mode(mode).runs());
             j.key("systems").open('[');
             for (Column c : cols) {
                 j.open('{').field("name", c.contender.name()).field("kind", c.contender.kind().label);

@@ -217,7 +217,26 @@ enum Workload {
     /** Run-size and repetition settings of one invocation. */
     enum Scale { FULL, QUICK, TINY }
 
-    record Mode(Scale scale, int warmups, int runs) {
+    /**
+     * This workload's settings: {@code mode} with more measured runs for W8, unless the runs
+     * were given on the command line. One W8 run is 6-10 ms, so the default 5 runs measure each
+     * system for 50 ms, and the first runs of a fresh JVM decide the median (2026-11-29: the
+     * same build gave gmp4j/jdk-vt 0.84-1.02 over 5-15 runs and 0.50-0.69 over 40). 25 runs
+     * cost about a second per system.
+     */
+    Mode mode(Mode mode) {
+        if (this != W8 || mode.runsGiven()) {
+            return mode;
+        }
+        int min = switch (mode.scale()) {
+            case FULL -> 25;
+            case QUICK -> 10;
+            case TINY -> 1;
+        };
+        return new Mode(mode.scale(), mode.warmups(), Math.max(min, mode.runs()), false);
+    }
+
+    record Mode(Scale scale, int warmups, int runs, boolean runsGiven) {
         /** The N of "did not run within N s" (W9) and the slack W10 gets. */
         int starveSeconds() {
             return switch (scale) {

@@ -85,6 +85,17 @@ class BenchHarnessTest {
         assertTrue(out.contains("go                       n/a: Go has no"), out);
     }
 
+    /** W8's runs are 6-10 ms: it gets at least 25 measured runs, unless --runs says otherwise. */
+    @Test
+    void shortWorkloadsGetMoreRuns() {
+        Bench.Options full = Bench.parse(new String[] {"W8", "W2"});
+        assertEquals(25, Workload.W8.mode(full.mode()).runs());
+        assertEquals(5, Workload.W2.mode(full.mode()).runs());
+        Bench.Options given = Bench.parse(new String[] {"W8", "--runs", "7"});
+        assertEquals(7, Workload.W8.mode(given.mode()).runs());
+        assertEquals(10, Workload.W8.mode(Bench.parse(new String[] {"W8", "--quick"}).mode()).runs());
+    }
+
     @Test
     void parsesTheIssueCommandLine() {
         Bench.Options o = Bench.parse(new String[] {"W1", "W10", "--runs", "7", "--quick", "--json", "x.json"});
