@@ -26,8 +26,7 @@ import java.util.concurrent.Executor;
  *
  * <p>Fields: {@code cont} is written once by the first {@code execute} (before the G is in
  * any queue, so every later reader sees it through the queue's release). {@code allprev} and
- * {@code allnext} are guarded by the G's AllGs shard. {@code schedlink}
- * is only touched under {@code sched.lock} (global queue). {@code preempt} is set by sysmon
+ * {@code allnext} are guarded by the G's AllGs shard. {@code preempt} is set by sysmon
  * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
  * itself and read racily by dumps (benign: a dump is a snapshot).
  */
@@ -41,10 +40,8 @@ public final class G implements Runnable, Executor {
     final Thread thread;
     /** The JDK continuation runner for {@link #thread}; same object on every execute. */
     Runnable cont;
-    /** allgs links (AllGs shard monitor). */
+    /** allgs links (AllGs shard lock). */
     G allprev, allnext;
-    /** Global run queue link (sched.lock). */
-    G schedlink;
     volatile int status;
     volatile WaitReason waitReason = WaitReason.ZERO;
     volatile long waitSinceNanos;

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Invariants (checked where cheap):
  * <ul>
- *   <li>The global run queue is a singly linked list of Gs through {@code G.schedlink};
- *       {@code runqsize} counts it. Both are read and written only under {@link #lock}
- *       ({@code runqsize} is also read racily as a hint, as Go does).</li>
+ *   <li>The global run queue is the ring {@code globq[globqHead..globqTail)} (indexes masked
+ *       by its power-of-two length); {@code runqsize} counts it. Both are read and written only
+ *       under {@link #lock} ({@code runqsize} is also read racily as a hint, as Go does).</li>
  *   <li>An idle P is on {@code pidle} and nowhere else; {@code npidle} counts it
  *       (written under the lock, read racily).</li>
  *   <li>An idle M is on {@code midle}, parked in notesleep, with no P.</li>
@@ -27,8 +27,13 @@ final class Sched {
     /** runtime2.go: sched.lock. A RuntimeMutex, never a monitor: an M must not queue behind an unmounted goroutine (RuntimeMutex). */
     static final RuntimeMutex lock = new RuntimeMutex();
 
-    // Global run queue (sched.lock).
-    static G runqhead, runqtail;
+    // Global run queue (sched.lock): a growable ring of G references, where Go links Gs through
+    // g.schedlink. A batch moves between it and a local queue without touching the Gs: with the
+    // linked list, globrunqget chased schedlink through up to 128 cold G objects under the lock
+    // (W1 sends ~99 % of its goroutines through this queue).
+    private static final int GLOBQ_MIN = 256;
+    private static G[] globq = new G[GLOBQ_MIN];
+    private static long globqHead, globqTail; // globqTail - globqHead == runqsize
     static volatile int runqsize;
 
     // Idle Ps (sched.lock).
@@ -126,25 +131,23 @@ final class Sched {
     /** proc.go: globrunqput. Lock held. */
     static void globrunqput(G gp) {
         assertLockHeld();
-        gp.schedlink = null;
-        if (runqtail != null) {
-            runqtail.schedlink = gp;
-        } else {
-            runqhead = gp;
+        int size = runqsize;
+        if (size == globq.length) {
+            resizeGlobq(size * 2);
         }
-        runqtail = gp;
-        runqsize++;
+        globq[(int) (globqTail++ & (globq.length - 1))] = gp;
+        runqsize = size + 1;
     }
 
     /** proc.go: globrunqputhead. Lock held. */
     static void globrunqputhead(G gp) {
         assertLockHeld();
-        gp.schedlink = runqhead;
-        runqhead = gp;
-        if (runqtail == null) {
-            runqtail = gp;
+        int size = runqsize;
+        if (size == globq.length) {
+            resizeGlobq(size * 2);
         }
-        runqsize++;
+        globq[(int) (--globqHead & (globq.length - 1))] = gp;
+        runqsize = size + 1;
     }
 
     /** proc.go: globrunqputbatch. Takes the lock. */
@@ -179,22 +182,36 @@ final class Sched {
         if (n > P.RUNQ_SIZE / 2) {
             n = P.RUNQ_SIZE / 2;
         }
-        runqsize = size - n;
         G gp = runqpop();
-        for (n--; n > 0; n--) {
+        for (int i = 1; i < n; i++) {
             RunQueue.runqput(pp, runqpop(), false);
+        }
+        runqsize = size - n;
+        if (size == n && globq.length > 4 * GLOBQ_MIN) {
+            globq = new G[GLOBQ_MIN]; // a burst is over: give its memory back
         }
         return gp;
     }
 
     private static G runqpop() {
-        G gp = runqhead;
-        runqhead = gp.schedlink;
-        if (runqhead == null) {
-            runqtail = null;
-        }
-        gp.schedlink = null;
+        G[] q = globq;
+        int i = (int) (globqHead++ & (q.length - 1));
+        G gp = q[i];
+        q[i] = null;
         return gp;
+    }
+
+    /** Copies the ring into an array of {@code capacity} (a power of two), oldest first. Lock held. */
+    private static void resizeGlobq(int capacity) {
+        G[] old = globq;
+        G[] q = new G[capacity];
+        int size = (int) (globqTail - globqHead);
+        for (int i = 0; i < size; i++) {
+            q[i] = old[(int) ((globqHead + i) & (old.length - 1))];
+        }
+        globq = q;
+        globqHead = 0;
+        globqTail = size;
     }
 
     /** proc.go: pidleput. Lock held. pp's queue must be empty. */
