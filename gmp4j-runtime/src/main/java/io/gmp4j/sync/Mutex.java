@@ -51,7 +51,11 @@ public final class Mutex implements Locker {
      * bits clear, lockSlow's first iteration does not spin and CASes old -> old|LOCKED. But Go's
      * version pays the lockSlow call on every acquisition while a waiter is parked or WOKEN is
      * set, which is most of the time under contention: in W8, 800,000 of 1,000,000 locks went
-     * through lockSlow and each cost 8-10 ns instead of 5-6 (docs/BENCHMARKS.md).
+     * through lockSlow and each cost 8-10 ns instead of 5-6 (docs/BENCHMARKS.md). The read
+     * before the CAS is test-and-test-and-set: a bare CAS(0, LOCKED) first makes the uncontended
+     * pair faster (4.2 against 4.9 ns on a platform thread, AMD EPYC) but W8 slower (7.50
+     * against 6.45 ns, means of 10 processes' medians, 2026-11-29), because a failing CAS takes
+     * the line from the holder where a read only shares it.
      *
      * Differences from Go (docs/DIVERGENCES.md): unlock of an unlocked Mutex is a GoPanic, not an
      * unrecoverable fatal error; no race-detector annotations; no mutex profile.
