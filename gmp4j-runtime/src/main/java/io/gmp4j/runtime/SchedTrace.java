@@ -1,6 +1,10 @@
 package io.gmp4j.runtime;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GODEBUG=schedtrace=X[,scheddetail=1]} (proc.go: schedtrace), in modern Go's (1.22+)
@@ -21,10 +25,24 @@ final class SchedTrace {
             return;
         }
         last = now;
-        print(System.err, Env.godebug("scheddetail", 0) > 0, now);
+        // Straight to file descriptor 2, as Go's print does, not through System.err: sysmon must
+        // not queue on System.err's lock behind a goroutine that waits for it unmounted (the
+        // lock hands itself to its first waiter; docs/HACKING.md). One write per report.
+        try {
+            STDERR.write(format(Env.godebug("scheddetail", 0) > 0, now).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // stderr closed: nothing to report to
+        }
     }
 
+    private static final FileOutputStream STDERR = new FileOutputStream(FileDescriptor.err);
+
     static void print(PrintStream out, boolean detailed, long now) {
+        out.print(format(detailed, now));
+        out.flush();
+    }
+
+    private static String format(boolean detailed, long now) {
         StringBuilder sb = new StringBuilder();
         P[] allp = Sched.allp;
         int n = Math.min(Sched.gomaxprocs, allp.length);
@@ -62,7 +80,6 @@ final class SchedTrace {
             }
             sb.append("]\n");
         }
-        out.print(sb);
-        out.flush();
+        return sb.toString();
     }
 }
