@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Sched {
     private Sched() {}
 
-    /** runtime2.go: sched.lock. A RuntimeMutex, never a monitor: an M must not queue behind an unmounted goroutine (RuntimeMutex). */
+    /**
+     * runtime2.go: sched.lock. A RuntimeMutex, never a Java monitor: an M must not queue behind
+     * an unmounted goroutine (see RuntimeMutex).
+     */
     static final RuntimeMutex lock = new RuntimeMutex();
 
     // Global run queue (sched.lock): a growable ring of G references, where Go links Gs through
