@@ -1,5 +1,6 @@
 package io.gmp4j.metrics;
 
+import io.gmp4j.Go;
 import io.gmp4j.runtime.Procs;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
@@ -43,6 +44,13 @@ public final class Metrics {
         int getIdleThreads();
 
         long getSteals();
+
+        /**
+         * Every goroutine's stack in Go's traceback format ({@code goroutine 1 [chan receive]:}),
+         * as {@code runtime.Stack(buf, true)} gives it: the goroutine dump of a live process,
+         * which {@code jstack} cannot show (goroutines are not in the JDK's thread containers).
+         */
+        String goroutineDump();
     }
 
     private static final class Scheduler implements SchedulerMXBean {
@@ -64,6 +72,11 @@ public final class Metrics {
         @Override
         public int getIdleThreads() {
             return Procs.idleThreads();
+        }
+
+        @Override
+        public String goroutineDump() {
+            return Go.stack(true);
         }
 
         @Override
