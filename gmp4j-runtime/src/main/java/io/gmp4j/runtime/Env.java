@@ -54,6 +54,45 @@ public final class Env {
         }
     }
 
+    /**
+     * runtime1.go: setTraceback, for {@code GOTRACEBACK}: how much a crash prints. {@code level}
+     * 0 prints no goroutine, 1 user frames, 2 also the runtime's; {@code all}: every goroutine,
+     * not only the one that crashed; {@code crash}: Go aborts for a core dump (see Panics).
+     */
+    record Traceback(int level, boolean all, boolean crash) {}
+
+    /**
+     * GOTRACEBACK as Go 1.19 reads it: none, single (the default, also when unset or empty),
+     * all, system, crash; a number n means level n with all (0, 1 and 2 are Go's historical
+     * synonyms of none, all and system); anything else is level 0 with all, as Go's default
+     * case makes it (Go does not fall back to single for a typo, so neither do we).
+     */
+    static Traceback gotraceback() {
+        String v = get("GOTRACEBACK");
+        if (v == null) {
+            v = "";
+        }
+        return switch (v) {
+            case "none" -> new Traceback(0, false, false);
+            case "single", "" -> new Traceback(1, false, false);
+            case "all" -> new Traceback(1, true, false);
+            case "system" -> new Traceback(2, true, false);
+            case "crash" -> new Traceback(2, true, true);
+            default -> {
+                int n = 0;
+                try {
+                    long l = Long.parseLong(v);
+                    if (l >= 0 && l <= 0xFFFF_FFFFL) {
+                        n = (int) Math.min(l, Integer.MAX_VALUE);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not a number: level 0, as Go's atoi failing leaves it
+                }
+                yield new Traceback(n, true, false);
+            }
+        };
+    }
+
     /** A positive int from knob {@code name}, or 0 when unset or invalid (Go's atoi32 + n > 0). */
     static int positiveInt(String name) {
         String v = get(name);

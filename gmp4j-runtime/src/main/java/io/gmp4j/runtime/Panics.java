@@ -33,7 +33,19 @@ public final class Panics {
         for (Throwable c = panic.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             sb.append(" [caused by ").append(c).append(']');
         }
-        sb.append("\n\n").append(Traceback.goroutine(gp, panic));
+        sb.append('\n');
+        // panic.go: dopanic_m. GOTRACEBACK decides how much follows the message.
+        Env.Traceback tb = Env.gotraceback();
+        if (tb.level() > 0) {
+            boolean system = tb.level() >= 2;
+            sb.append('\n').append(Traceback.goroutine(gp, panic, system));
+            if (tb.all()) {
+                String others = Traceback.others(gp, system);
+                if (!others.isEmpty()) {
+                    sb.append('\n').append(others);
+                }
+            }
+        }
         die(sb.toString());
     }
 
@@ -49,19 +61,27 @@ public final class Panics {
         return t.toString();
     }
 
-    /** runtime.fatal: prints the message and all goroutines, exits 2. */
+    /**
+     * runtime.fatal: prints the message and, unless GOTRACEBACK=none, every goroutine (a fatal
+     * error is a user throw in Go: all goroutines at the GOTRACEBACK level); exits 2.
+     */
     static void fatal(String msg, Throwable cause) {
-        StringBuilder sb = new StringBuilder("fatal error: ").append(msg).append("\n\n");
+        StringBuilder sb = new StringBuilder("fatal error: ").append(msg).append('\n');
         if (cause != null && !(cause instanceof Goexit.Signal)) {
             sb.append("runtime: ").append(cause).append('\n');
         }
-        sb.append(Traceback.stack(true));
-        die(sb.toString());
+        die(sb.append(goroutines()).toString());
     }
 
     /** proc.go: checkmcount. */
     static void threadExhaustion(int max) {
-        die("runtime: program exceeds " + max + "-thread limit\nfatal error: thread exhaustion\n\n" + Traceback.stack(true));
+        die("runtime: program exceeds " + max + "-thread limit\nfatal error: thread exhaustion\n" + goroutines());
+    }
+
+    /** A fatal error's goroutine dump at the GOTRACEBACK level: empty for none. */
+    private static String goroutines() {
+        Env.Traceback tb = Env.gotraceback();
+        return tb.level() > 0 ? "\n" + Traceback.stack(true, tb.level() >= 2) : "";
     }
 
     private static void die(String report) {

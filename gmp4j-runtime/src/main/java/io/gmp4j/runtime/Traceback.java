@@ -12,7 +12,7 @@ import java.util.List;
  *         Pipeline.java:31
  * </pre>
  * Frames of gmp4j's runtime and the JDK's continuation machinery are hidden, as Go hides
- * runtime frames unless {@code GOTRACEBACK=system}.
+ * runtime frames, unless {@code GOTRACEBACK=system} (or crash, or a number >= 2).
  */
 public final class Traceback {
     private Traceback() {}
@@ -20,42 +20,58 @@ public final class Traceback {
     /**
      * runtime.Stack: the current goroutine, then with {@code all} every other one. From a
      * thread that is not a goroutine (sysmon's fatal errors, a platform thread), {@code all}
-     * lists only the goroutines, as Go's crash reports do.
+     * lists only the goroutines, as Go's crash reports do. GOTRACEBACK=system (level 2) shows
+     * the runtime's frames too.
      */
     public static String stack(boolean all) {
+        return stack(all, Env.gotraceback().level() >= 2);
+    }
+
+    static String stack(boolean all, boolean system) {
         StringBuilder sb = new StringBuilder();
         G self = G.current();
         if (self != null) {
             header(sb, self, "running");
-            frames(sb, Thread.currentThread().getStackTrace(), true);
+            frames(sb, Thread.currentThread().getStackTrace(), true, system);
         } else if (!all) {
             sb.append("goroutine 0 [running]:\n");
-            frames(sb, Thread.currentThread().getStackTrace(), true);
+            frames(sb, Thread.currentThread().getStackTrace(), true, system);
         }
         if (all) {
-            List<G> gs = AllGs.snapshot();
-            gs.sort(Comparator.comparingLong(g -> g.goid));
-            boolean first = self == null;
-            for (G gp : gs) {
-                if (gp == self) {
-                    continue;
-                }
-                if (!first) {
-                    sb.append('\n');
-                }
-                first = false;
-                header(sb, gp, state(gp));
-                frames(sb, gp.thread.getStackTrace(), false);
+            String others = others(self, system);
+            if (self != null && !others.isEmpty()) {
+                sb.append('\n');
             }
+            sb.append(others);
+        }
+        return sb.toString();
+    }
+
+    /** traceback.go: tracebackothers. Every goroutine but {@code self}, by goid, blank-line separated. */
+    static String others(G self, boolean system) {
+        StringBuilder sb = new StringBuilder();
+        List<G> gs = AllGs.snapshot();
+        gs.sort(Comparator.comparingLong(g -> g.goid));
+        boolean first = true;
+        for (G gp : gs) {
+            if (gp == self) {
+                continue;
+            }
+            if (!first) {
+                sb.append('\n');
+            }
+            first = false;
+            header(sb, gp, state(gp));
+            frames(sb, gp.thread.getStackTrace(), false, system);
         }
         return sb.toString();
     }
 
     /** One goroutine's header and frames, for panics. */
-    static String goroutine(G gp, Throwable t) {
+    static String goroutine(G gp, Throwable t, boolean system) {
         StringBuilder sb = new StringBuilder();
         header(sb, gp, "running");
-        frames(sb, t.getStackTrace(), false);
+        frames(sb, t.getStackTrace(), false, system);
         return sb.toString();
     }
 
@@ -106,7 +122,7 @@ public final class Traceback {
         sb.append("]:\n");
     }
 
-    private static void frames(StringBuilder sb, StackTraceElement[] st, boolean skipStackCall) {
+    private static void frames(StringBuilder sb, StackTraceElement[] st, boolean skipStackCall, boolean system) {
         boolean skipping = skipStackCall;
         for (StackTraceElement e : st) {
             String c = e.getClassName();
@@ -117,7 +133,7 @@ public final class Traceback {
                 }
                 skipping = false;
             }
-            if (hidden(c)) {
+            if (!system && hidden(c)) {
                 continue;
             }
             sb.append(c).append('.').append(e.getMethodName()).append("(...)\n\t");

@@ -1,6 +1,7 @@
 package io.gmp4j.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.testing.GoTesting;
@@ -27,6 +28,39 @@ class CrashTest {
         assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine "), c.stderr());
         assertTrue(c.stderr().matches("(?s)panic: boom\n\ngoroutine \\d+ \\[running\\]:\nio\\.gmp4j\\.testprog\\.TestProg\\.lambda.*"),
                 c.stderr());
+    }
+
+    // crash_test.go: TestTracebackSystem / runtime1.go: setTraceback
+    /**
+     * GOTRACEBACK: single (the default) prints the panicking goroutine only; all adds the
+     * others (here main, parked); system adds the runtime's frames; none, and a value Go does
+     * not know, print no goroutine. Exit status 2 throughout.
+     */
+    @Test
+    void gotraceback() {
+        Child single = run("panic", List.of(), List.of());
+        assertFalse(single.stderr().contains("goroutine 1 ["), single.stderr());
+        assertFalse(single.stderr().contains("java.lang.VirtualThread"), single.stderr());
+
+        Child all = run("panic", List.of(), List.of("GOTRACEBACK=all"));
+        assertEquals(2, all.exitCode(), all.stderr());
+        assertTrue(all.stderr().startsWith("panic: boom\n\ngoroutine "), all.stderr());
+        assertTrue(all.stderr().contains("\n\ngoroutine 1 ["), all.stderr());
+        assertFalse(all.stderr().contains("java.lang.VirtualThread"), all.stderr());
+
+        Child system = run("panic", List.of("-Dgmp4j.GOTRACEBACK=system"), List.of());
+        assertEquals(2, system.exitCode(), system.stderr());
+        assertTrue(system.stderr().contains("goroutine 1 ["), system.stderr());
+        assertTrue(system.stderr().contains("java.lang.VirtualThread.run(...)"), system.stderr());
+
+        for (String none : List.of("none", "bogus")) {
+            Child c = run("panic", List.of(), List.of("GOTRACEBACK=" + none));
+            assertEquals(2, c.exitCode(), c.stderr());
+            assertEquals("panic: boom\n", c.stderr(), "GOTRACEBACK=" + none);
+        }
+        Child deadlock = run("deadlock", List.of(), List.of("GOTRACEBACK=none"));
+        assertEquals(2, deadlock.exitCode(), deadlock.stderr());
+        assertEquals("fatal error: all goroutines are asleep - deadlock!\n", deadlock.stderr());
     }
 
     // crash_test.go: TestGoexitDeadlock, TestGoexitCrash
