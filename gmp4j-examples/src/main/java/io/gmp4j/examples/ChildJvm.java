@@ -38,6 +38,7 @@ public final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("GOMAXPROCS");
         pb.environment().remove("GODEBUG");
+        pb.environment().remove("GOTRACEBACK");
         for (String kv : env) {
             int eq = kv.indexOf('=');
             pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
