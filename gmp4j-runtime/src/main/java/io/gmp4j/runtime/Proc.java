@@ -56,6 +56,7 @@ final class Proc {
             Env.load();
             procresize(Env.initialGomaxprocs());
             Sysmon.start();
+            GcTrace.install();
             started = true;
         }
     }

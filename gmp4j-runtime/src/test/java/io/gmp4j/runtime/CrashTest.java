@@ -63,6 +63,19 @@ class CrashTest {
         assertEquals("fatal error: all goroutines are asleep - deadlock!\n", deadlock.stderr());
     }
 
+    /** GODEBUG=gctrace=1: a Go-shaped line per JVM collection on stderr; Go.gc() ones are "(forced)". */
+    @Test
+    void gctrace() {
+        Child c = run("gctrace", List.of(), List.of("GODEBUG=gctrace=1"));
+        assertEquals(0, c.exitCode(), c.stderr());
+        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+0 ms clock, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
+        long forced = c.stderr().lines().filter(l -> l.matches(line) && l.endsWith("(forced)")).count();
+        assertTrue(forced >= 2, c.stderr());
+        assertTrue(c.stderr().lines().allMatch(l -> l.matches(line)), c.stderr());
+        Child off = run("gctrace", List.of(), List.of());
+        assertEquals("", off.stderr());
+    }
+
     // crash_test.go: TestGoexitDeadlock, TestGoexitCrash
     /** main's Goexit lets the others finish, then Go's "no goroutines" fatal error, exit 2. */
     @Test

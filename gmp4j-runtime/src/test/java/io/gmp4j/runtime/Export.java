@@ -88,4 +88,9 @@ public final class Export {
         var v = Cgroup.parseCpuMax(s);
         return v.isPresent() ? v.getAsDouble() : -1;
     }
+
+    /** Collections GODEBUG=gctrace has printed so far. */
+    public static int gcTraceReported() {
+        return GcTrace.reported();
+    }
 }

@@ -84,6 +84,16 @@ public final class TestProg {
                 }
                 System.out.println("gomaxprocs=" + Go.gomaxprocs(0));
             }
+            case "gctrace" -> Go.run(() -> {
+                Go.gc();
+                Go.gc();
+                // The JDK's notification thread prints after the collection: wait until it has.
+                boolean tracing = String.valueOf(System.getenv("GODEBUG")).contains("gctrace=1");
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (tracing && io.gmp4j.runtime.Export.gcTraceReported() < 2 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+            });
             case "gomaxprocs" -> Go.run(() -> System.out.println("gomaxprocs=" + Go.gomaxprocs(0)));
             case "schedtrace" -> Go.run(() -> {
                 long until = System.nanoTime() + 350_000_000L;
