@@ -2,13 +2,9 @@ package io.gmp4j.runtime;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.GcInfo;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import javax.management.NotificationEmitter;
@@ -41,7 +37,6 @@ final class GcTrace {
     private GcTrace() {}
 
     private static final String NOTIFICATION = "com.sun.management.gc.notification";
-    private static final FileOutputStream STDERR = new FileOutputStream(FileDescriptor.err);
     private static int n;
     private static long gcMillis;
     private static boolean installed;
@@ -79,7 +74,7 @@ final class GcTrace {
         long after = used(gi.getMemoryUsageAfterGc());
         long committed = 0;
         for (var e : gi.getMemoryUsageAfterGc().entrySet()) {
-            if (HEAP.contains(e.getKey())) {
+            if (Heap.POOLS.contains(e.getKey())) {
                 committed += e.getValue().getCommitted();
             }
         }
@@ -92,16 +87,16 @@ final class GcTrace {
                 concurrent ? "0" : ms, concurrent ? ms : "0",
                 mb(before), mb(after), mb(after), mb(committed), Math.max(1, Sched.gomaxprocs),
                 "System.gc()".equals(info.getGcCause()) ? " (forced)" : "");
-        try {
-            // fd 2 directly, as Go's print; never System.err's lock (docs/HACKING.md).
-            STDERR.write(line.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-            // stderr closed: nothing to report to
-        }
+        Print.stderr(line);
     }
 
-    /** The heap pools' names (GcInfo also reports metaspace and the code cache). */
-    private static final java.util.Set<String> HEAP = heapPools();
+    /**
+     * The heap pools' names (GcInfo also reports metaspace and the code cache). A holder, so that
+     * install() without gctrace loads none of java.management at start-up.
+     */
+    private static final class Heap {
+        static final java.util.Set<String> POOLS = heapPools();
+    }
 
     private static java.util.Set<String> heapPools() {
         java.util.Set<String> names = new java.util.HashSet<>();
@@ -120,7 +115,7 @@ final class GcTrace {
     private static long used(Map<String, MemoryUsage> pools) {
         long sum = 0;
         for (var e : pools.entrySet()) {
-            if (HEAP.contains(e.getKey())) {
+            if (Heap.POOLS.contains(e.getKey())) {
                 sum += e.getValue().getUsed();
             }
         }

@@ -1,10 +1,6 @@
 package io.gmp4j.runtime;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GODEBUG=schedtrace=X[,scheddetail=1]} (proc.go: schedtrace), in modern Go's (1.22+)
@@ -25,17 +21,8 @@ final class SchedTrace {
             return;
         }
         last = now;
-        // Straight to file descriptor 2, as Go's print does, not through System.err: sysmon must
-        // not queue on System.err's lock behind a goroutine that waits for it unmounted (the
-        // lock hands itself to its first waiter; docs/HACKING.md). One write per report.
-        try {
-            STDERR.write(format(Env.godebug("scheddetail", 0) > 0, now).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException ignored) {
-            // stderr closed: nothing to report to
-        }
+        Print.stderr(format(Env.godebug("scheddetail", 0) > 0, now)); // not System.err: see Print
     }
-
-    private static final FileOutputStream STDERR = new FileOutputStream(FileDescriptor.err);
 
     static void print(PrintStream out, boolean detailed, long now) {
         out.print(format(detailed, now));
