@@ -58,10 +58,7 @@ final class ChanTimer {
         } finally {
             mu.unlock();
         }
-        boolean pending = old != null && old.stop();
-        if (ChanOps.drain(c)) {
-            pending = true;
-        }
+        boolean pending = stopAndDrain(old);
         RuntimeTimer next = new RuntimeTimer(() -> fire(mySeq));
         mu.lock();
         try {
@@ -87,11 +84,16 @@ final class ChanTimer {
         } finally {
             mu.unlock();
         }
+        return stopAndDrain(old);
+    }
+
+    /**
+     * The second half of stop/reset, outside mu: stops the arming taken off {@code rt} and drains
+     * a value an older arming sent. True if either prevented a send (Go 1.23's result).
+     */
+    private boolean stopAndDrain(RuntimeTimer old) {
         boolean pending = old != null && old.stop();
-        if (ChanOps.drain(c)) {
-            pending = true;
-        }
-        return pending;
+        return ChanOps.drain(c) || pending;
     }
 
     /** sleep.go: sendTime. Runs on a scheduler thread; never blocks. */
