@@ -31,4 +31,16 @@ public final class HandoffEvent extends jdk.jfr.Event {
     @Label("Blocked while pinned")
     @Description("true: parked or waiting for a monitor while pinned; false: running (a loop or a native call)")
     boolean blocked;
+
+    /** Commits one event. Sysmon calls it only once JFR runs, so this class loads no earlier. */
+    static void emit(int p, long goid, long heldNanos, boolean blocked) {
+        HandoffEvent e = new HandoffEvent();
+        if (e.shouldCommit()) {
+            e.p = p;
+            e.goid = goid;
+            e.heldNanos = heldNanos;
+            e.blocked = blocked;
+            e.commit();
+        }
+    }
 }

@@ -32,6 +32,8 @@ final class M extends Thread {
     boolean exitAfterG;
     /** goid batch (proc.go: p.goidcache). Only this M's current G. */
     long goidcache, goidcacheend;
+    /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */
+    boolean inheritTime;
     /** In scheduler code, owning {@code p} outright (P.running is null). */
     boolean inScheduler = true;
 

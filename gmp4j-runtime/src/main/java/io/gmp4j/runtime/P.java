@@ -55,16 +55,25 @@ final class P {
 
     /** The M running a G on this P, or null while in scheduler code (see class comment). */
     volatile M running;
-    /** Incremented on every scheduler call (runtime2.go: schedtick). */
+    /**
+     * Incremented when a G starts a new time slice (runtime2.go: schedtick): every execute but
+     * those of a G taken from runnext, which inherit the slice. Sysmon preempts the running G
+     * when it has not moved for forcePreemptNS.
+     */
     volatile int schedtick;
+    /** Incremented on every execute, inherited slice or not: sysmon's "same G still mounted". */
+    volatile int runticks;
     /** Incremented on every hand-off (runtime2.go: syscalltick). */
     volatile int syscalltick;
 
     /** sysmon's view (runtime2.go: sysmontick), owned by sysmon. */
     int sysmonSchedtick;
     long sysmonSchedwhen;
-    /** The schedtick at which sysmon asked the running G to yield, or -1. */
-    int sysmonPreemptTick = -1;
+    /** sysmon's view of runticks: the value and when it was first seen. */
+    int sysmonRunticks;
+    long sysmonRunwhen;
+    /** The runticks at which sysmon asked the running G to yield, or -1. */
+    int sysmonPreemptRun = -1;
 
     /** Per-P timer heap (Go 1.14+). */
     final Timers timers = new Timers(this);
@@ -81,6 +90,10 @@ final class P {
 
     void soSchedtick(int t) {
         SCHEDTICK.setRelease(this, t);
+    }
+
+    void soRunticks(int t) {
+        RUNTICKS.setRelease(this, t);
     }
 
     void soRunning(M mp) {
@@ -120,7 +133,7 @@ final class P {
         return "P" + id;
     }
 
-    private static final VarHandle RUNNING, RUNQHEAD, RUNQTAIL, RUNNEXT, SCHEDTICK;
+    private static final VarHandle RUNNING, RUNQHEAD, RUNQTAIL, RUNNEXT, SCHEDTICK, RUNTICKS;
 
     static {
         try {
@@ -130,6 +143,7 @@ final class P {
             RUNQTAIL = l.findVarHandle(P.class, "runqtail", int.class);
             RUNNEXT = l.findVarHandle(P.class, "runnext", G.class);
             SCHEDTICK = l.findVarHandle(P.class, "schedtick", int.class);
+            RUNTICKS = l.findVarHandle(P.class, "runticks", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

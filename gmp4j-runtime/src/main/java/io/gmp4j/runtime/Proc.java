@@ -14,7 +14,9 @@ import java.lang.invoke.VarHandle;
  * <pre>
  *   caller                                 queue
  *   a G on one of our Ms (unpark, go)      that M's P: runnext (the old runnext to the tail)
- *   one of our Ms (yield, timer callback)  that M's P: tail; Go.gosched: the global queue
+ *   one of our Ms running a timer          that M's P: runnext, as goready does
+ *   one of our Ms (a G's yield)            that M's P: tail; Go.gosched: the global queue
+ *   sysmon (a busy P's timer)              the head of the global queue, then wakep
  *   any other thread                       the global queue, then wakep
  * </pre>
  *
@@ -105,8 +107,8 @@ final class Proc {
         if (t instanceof M mp) {
             P pp = mp.p;
             if (pp != null) {
-                if (mp.inScheduler) { // owns pp outright: a timer callback or steal path
-                    RunQueue.runqput(pp, gp, false);
+                if (mp.inScheduler) { // owns pp outright: a timer callback (time.go: goroutineReady -> goready)
+                    RunQueue.runqput(pp, gp, true);
                     wakep();
                     return;
                 }
@@ -126,6 +128,17 @@ final class Proc {
                 wakepFenced(); // runqput's exchange of runnext was the full fence of step (1)
                 return;
             }
+        } else if (Sysmon.isSysmon(t)) {
+            // A busy P's timer run by sysmon: Go would run it on that P and ready the G into its
+            // runnext; the head of the global queue is the nearest place sysmon can reach.
+            Sched.lock.lock();
+            try {
+                Sched.globrunqputhead(gp);
+            } finally {
+                Sched.lock.unlock();
+            }
+            wakep();
+            return;
         }
         injectGlobal(gp);
     }
@@ -243,7 +256,15 @@ final class Proc {
      */
     private static boolean execute(M mp, G gp) {
         P pp = mp.p;
-        pp.soSchedtick(pp.schedtick + 1); // owner-only increment: a release store, no fence
+        if (mp.inheritTime) {
+            mp.inheritTime = false;
+        } else {
+            pp.soSchedtick(pp.schedtick + 1); // owner-only increment: a release store, no fence
+        }
+        pp.soRunticks(pp.runticks + 1);
+        if (gp.preempt) {
+            gp.preempt = false; // a request for an earlier slice (proc.go: execute clears it too)
+        }
         mp.soCurg(gp);
         gp.soStatus(G._Grunning);
         mp.inScheduler = false;
@@ -286,7 +307,15 @@ final class Proc {
                     return gp;
                 }
             }
-            G gp = RunQueue.runqget(pp);
+            // runnext inherits the time slice of the G that readied it (proc.go: runqget's
+            // inheritTime): a pair handing off through runnext shares one slice, so sysmon sees
+            // it as one long-running G and preempts it (retake).
+            G gp = RunQueue.runnextget(pp);
+            if (gp != null) {
+                mp.inheritTime = true;
+                return gp;
+            }
+            gp = RunQueue.runqget(pp);
             if (gp != null) {
                 return gp;
             }
@@ -630,11 +659,13 @@ final class Proc {
         if (pp.retired) {
             Sched.lock.lock();
             try {
-                retire(pp);
+                if (pp.retired) { // re-read under the lock: procresize may have grown GOMAXPROCS back
+                    retire(pp);
+                    return;
+                }
             } finally {
                 Sched.lock.unlock();
             }
-            return;
         }
         // If it has local work or there is global work, start it straight away.
         if (!RunQueue.runqempty(pp) || Sched.runqsize != 0 || pp.timers.hasDue(Sched.nanotime())) {
@@ -733,6 +764,7 @@ final class Proc {
                 if (i < nprocs) {
                     pp.retired = false; // a retired P still held by an M: it just keeps it
                     if (pp.status == P._Pdead || i >= Sched.allp.length) {
+                        pp.timers.revive();
                         Sched.pidleput(pp);
                     }
                 } else if (pp.status != P._Pdead && !pp.retired) {
@@ -766,12 +798,17 @@ final class Proc {
         pp.m = null;
     }
 
-    /** mp holds a retired P: give it up (proc.go: procresize's "release the current P"). */
+    /**
+     * mp holds a retired P: give it up (proc.go: procresize's "release the current P"), unless
+     * procresize grew GOMAXPROCS again since mp looked: then mp keeps it.
+     */
     private static void retirep(M mp) {
-        P pp = releasep(mp);
         Sched.lock.lock();
         try {
-            retire(pp);
+            if (!mp.p.retired) {
+                return;
+            }
+            retire(releasep(mp));
         } finally {
             Sched.lock.unlock();
         }

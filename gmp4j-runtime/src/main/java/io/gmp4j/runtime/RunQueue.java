@@ -69,11 +69,19 @@ final class RunQueue {
 
     /** proc.go: runqget. Owner only. runnext first, then the head of the ring. */
     static G runqget(P pp) {
+        G next = runnextget(pp);
+        return next != null ? next : runqgetRing(pp);
+    }
+
+    /** proc.go: runqget's runnext half (the G it returns inherits the time slice). Owner only. */
+    static G runnextget(P pp) {
         G next = pp.runnext;
         // A racing stealer can only CAS runnext to null, so a failed CAS here means it is gone.
-        if (next != null && pp.casRunnext(next, null)) {
-            return next;
-        }
+        return next != null && pp.casRunnext(next, null) ? next : null;
+    }
+
+    /** proc.go: runqget's ring half. Owner only. */
+    private static G runqgetRing(P pp) {
         for (;;) {
             int h = pp.laRunqhead();
             int t = pp.runqtail;

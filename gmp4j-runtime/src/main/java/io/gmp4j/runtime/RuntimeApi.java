@@ -90,39 +90,19 @@ public final class RuntimeApi {
             return Sched.gomaxprocs;
         }
         Env.gomaxprocsFixed = true;
-        int old = resizeOnPlatformThread(Math.min(n, 1024));
+        n = Math.min(n, 1024);
+        if (n == Sched.gomaxprocs) {
+            return n; // debug.go: GOMAXPROCS returns early when nothing changes
+        }
+        // Runs on the caller, goroutine or not: procresize takes the timer locks it nests under
+        // sched.lock without yielding (RuntimeMutex.lockHoldingOthers), so a goroutine never
+        // unmounts holding sched.lock, as Go runs it with the world stopped.
+        int old = Proc.procresize(n);
         M mp = M.current();
         if (mp != null && mp.p != null && mp.p.retired) {
             Proc.gosched(); // leave the retired P now, as Go's stop-the-world would have moved us
         }
         return old;
-    }
-
-    /**
-     * procresize holds sched.lock while it takes timer-heap locks. A goroutine that blocked on
-     * one of those would unmount holding sched.lock (JEP 491), and every M would then block
-     * behind a G that needs an M to run: so a goroutine hands the resize to a platform thread,
-     * as Go runs it on the system stack with the world stopped.
-     */
-    private static int resizeOnPlatformThread(int n) {
-        if (!Thread.currentThread().isVirtual()) {
-            return Proc.procresize(n);
-        }
-        int[] old = new int[1];
-        Thread t = Thread.ofPlatform().daemon().name("gmp4j-procresize").start(() -> old[0] = Proc.procresize(n));
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // Go's GOMAXPROCS is not interruptible; keep the flag
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return old[0];
     }
 
     public static int numGoroutine() {

@@ -61,6 +61,18 @@ public final class RuntimeMutex {
         }
     }
 
+    /**
+     * lock, for a caller that already holds another RuntimeMutex: spins without ever yielding.
+     * A goroutine that yielded here would unmount holding the first lock, and the M that should
+     * run it again may be the one spinning on that lock.
+     */
+    public void lockHoldingOthers() {
+        while (!STATE.compareAndSet(this, 0, 1)) {
+            Thread.onSpinWait();
+        }
+        holder = Thread.currentThread();
+    }
+
     /** lock_futex.go: unlock2. Only the holder. */
     public void unlock() {
         assert state == 1 && holder == Thread.currentThread() : "unlock: runtime mutex not held by this thread";

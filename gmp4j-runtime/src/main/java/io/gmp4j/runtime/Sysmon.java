@@ -78,6 +78,7 @@ final class Sysmon {
         // when a timer is due while Ps are busy.
         long delayMicros = 0;
         int idle = 0;
+        lastCgroupCheck = System.nanoTime(); // schedinit has just read the limit
         for (;;) {
             if (idle == 0) {
                 delayMicros = 20;
@@ -121,7 +122,7 @@ final class Sysmon {
             if (!pp.timers.hasDue(now)) {
                 continue;
             }
-            if (pp.running != null && pp.sysmonSchedtick == pp.schedtick) {
+            if (pp.running != null && pp.sysmonRunticks == pp.runticks) {
                 pp.timers.check(now);
                 n++;
             } else if (pp.status == P._Pidle && Sched.nmspinning.get() == 0) {
@@ -145,22 +146,36 @@ final class Sysmon {
             if (pp.sysmonSchedtick != t) {
                 pp.sysmonSchedtick = t;
                 pp.sysmonSchedwhen = now;
-                pp.sysmonPreemptTick = -1;
-                continue;
+            }
+            int r = pp.runticks;
+            boolean sameG = pp.sysmonRunticks == r; // no execute since the last tick
+            if (!sameG) {
+                pp.sysmonRunticks = r;
+                pp.sysmonRunwhen = now;
+                pp.sysmonPreemptRun = -1;
             }
             G gp = mp.curg;
             if (gp == null) {
                 continue;
             }
-            boolean blocked = pinnedBlocked(gp);
-            boolean tooLong = now - pp.sysmonSchedwhen >= forcePreemptNanos;
-            if (!blocked && !tooLong) {
-                continue;
+            // Go's time slice: the slice began at the last execute that did not inherit one
+            // (a runnext chain shares it). Over it, ask the running G to yield; repeated at each
+            // tick, so every G of a runnext chain that runs on goes to the global queue.
+            if (now - pp.sysmonSchedwhen >= forcePreemptNanos) {
+                if (!gp.preempt) {
+                    gp.preempt = true; // phase 1: the G yields at its next gmp4j call (gopreempt_m)
+                    n++;
+                }
+                if (pp.sysmonPreemptRun != r) {
+                    pp.sysmonPreemptRun = r;
+                    continue;
+                }
             }
-            if (!blocked && pp.sysmonPreemptTick != t) {
-                gp.preempt = true; // phase 1: ask; the G yields at its next gmp4j call
-                pp.sysmonPreemptTick = t;
-                n++;
+            // The hand-off (phase 2; case 3 without phase 1): the same G is still mounted a
+            // tick after it was asked, or it blocked while pinned.
+            boolean blocked = sameG && pinnedBlocked(gp);
+            boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos;
+            if (!blocked && !hog) {
                 continue;
             }
             if (!blocked && asyncPreemptOff) {
@@ -172,13 +187,8 @@ final class Sysmon {
             if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
                 Proc.handoffp(pp);
                 n++;
-                HandoffEvent e = new HandoffEvent();
-                if (e.shouldCommit()) {
-                    e.p = pp.id;
-                    e.goid = gp.goid;
-                    e.heldNanos = now - pp.sysmonSchedwhen;
-                    e.blocked = blocked;
-                    e.commit();
+                if (jfrRegistered) {
+                    HandoffEvent.emit(pp.id, gp.goid, now - pp.sysmonRunwhen, blocked);
                 }
             }
         }
@@ -208,7 +218,8 @@ final class Sysmon {
         return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
     }
 
-    private static boolean jfrRegistered;
+    private static volatile boolean jfrRegistered;
+    private static boolean jfrRegistering;
 
     /**
      * Events of the unnamed module reach a recording only once registered; registering at
@@ -217,9 +228,14 @@ final class Sysmon {
      * less than a second earlier may miss the first hand-offs.
      */
     private static void registerJfrEvents() {
-        if (!jfrRegistered && jdk.jfr.FlightRecorder.isInitialized()) {
-            jfrRegistered = true;
-            jdk.jfr.FlightRecorder.register(HandoffEvent.class);
+        if (!jfrRegistering && jdk.jfr.FlightRecorder.isInitialized()) {
+            jfrRegistering = true;
+            // Registering loads and instruments the event class (~150 ms on a cold JVM): never
+            // on sysmon's own path, where it would delay timers and hand-offs.
+            Thread.ofPlatform().daemon().name("gmp4j-jfr-register").start(() -> {
+                jdk.jfr.FlightRecorder.register(HandoffEvent.class);
+                jfrRegistered = true;
+            });
         }
     }
 

@@ -32,6 +32,8 @@ final class Timers {
     private long[] whens = new long[8];
     private int len;
     volatile long minWhen;
+    /** The P was retired and its timers moved to P0's heap (lock). */
+    private boolean dead;
 
     private static volatile M sleeper;
     private static volatile long sleeperWhen;
@@ -40,7 +42,11 @@ final class Timers {
         this.pp = pp;
     }
 
-    /** The heap a timer armed by the caller goes to: its P's, or P0's from outside. */
+    /**
+     * The heap a timer armed by the caller goes to: its M's P's; from outside an M (a platform
+     * thread, or a goroutine whose M lost its P), a P chosen by the caller's thread id, so that
+     * outside threads spread over the Ps. {@link #add} redirects from a P retired meanwhile.
+     */
     static Timers target() {
         Proc.schedinit();
         M mp = M.current();
@@ -52,19 +58,29 @@ final class Timers {
         return pp.timers;
     }
 
-    /** time.go: addtimer/doaddtimer. Caller holds the timer's monitor, or no one else can reach t. */
+    /**
+     * time.go: addtimer/doaddtimer. Caller holds the timer's monitor, or no one else can reach t.
+     * A heap retired meanwhile (procresize ran between target() and here) passes the timer to
+     * P0's, which is never retired: no timer is left where no M looks.
+     */
     void add(RuntimeTimer t, long when, long period) {
-        lock.lock();
-        try {
-            t.when = when;
-            t.period = period;
-            t.state = RuntimeTimer.PENDING;
-            t.heap = this;
-            push(t);
-        } finally {
-            lock.unlock();
+        for (Timers h = this; ; h = Sched.allp[0].timers) {
+            h.lock.lock();
+            try {
+                if (h.dead) {
+                    continue;
+                }
+                t.when = when;
+                t.period = period;
+                t.state = RuntimeTimer.PENDING;
+                t.heap = h;
+                h.push(t);
+            } finally {
+                h.lock.unlock();
+            }
+            wakeNetPoller(when);
+            return;
         }
-        wakeNetPoller(when);
     }
 
     /** time.go: deltimer. Lock held. True if t was pending here. */
@@ -142,14 +158,18 @@ final class Timers {
         }
     }
 
-    /** Moves every timer to {@code to} (procresize retiring this P). */
+    /**
+     * Moves every timer to {@code to} and marks this heap dead until {@link #revive} (procresize
+     * retiring this P), so that an add racing with the retirement goes to {@code to} as well.
+     */
     void moveTo(Timers to) {
         if (to == this) {
             return;
         }
         RuntimeTimer[] moved;
-        lock.lock();
+        lock.lockHoldingOthers(); // under sched.lock, possibly on a goroutine (Go.gomaxprocs)
         try {
+            dead = true;
             moved = Arrays.copyOf(heap, len);
             for (int i = 0; i < len; i++) {
                 heap[i] = null;
@@ -157,7 +177,7 @@ final class Timers {
             len = 0;
             minWhen = 0;
             for (RuntimeTimer t : moved) {
-                to.lock.lock();
+                to.lock.lockHoldingOthers();
                 try {
                     t.heap = to;
                     to.push(t);
@@ -170,6 +190,16 @@ final class Timers {
         }
         for (RuntimeTimer t : moved) {
             wakeNetPoller(t.when);
+        }
+    }
+
+    /** The P is in use again (procresize grew GOMAXPROCS). */
+    void revive() {
+        lock.lockHoldingOthers(); // under sched.lock
+        try {
+            dead = false;
+        } finally {
+            lock.unlock();
         }
     }
 
