@@ -86,14 +86,18 @@ public interface Context {
         return TimerCtx.withDeadline(parent, d, cause);
     }
 
-    /** context.go: WithTimeout = withDeadline(parent, now + timeout). */
+    /**
+     * context.go: WithTimeout = withDeadline(parent, now + timeout). A timeout past the end of
+     * Instant's range saturates to {@link Instant#MAX} (never; its timer is never due), a
+     * negative one before its start to {@link Instant#MIN} (already exceeded).
+     */
     static WithCancel withTimeout(Context parent, Duration timeout) {
-        return withDeadline(parent, Instant.now().plus(timeout));
+        return withDeadline(parent, TimerCtx.deadlineAfter(timeout));
     }
 
-    /** context.go: WithTimeoutCause. */
+    /** context.go: WithTimeoutCause. Saturates as {@link #withTimeout}. */
     static WithCancel withTimeoutCause(Context parent, Duration timeout, Throwable cause) {
-        return withDeadlineCause(parent, Instant.now().plus(timeout), cause);
+        return withDeadlineCause(parent, TimerCtx.deadlineAfter(timeout), cause);
     }
 
     /** context.go: WithValue. A child whose value(key) is val; keys compare with equals. Panics on a null key. */

@@ -11,6 +11,9 @@ import java.util.Optional;
  * context.go: timerCtx, WithDeadlineCause. A CancelCtx with a deadline and a time.AfterFunc
  * timer that cancels it with DEADLINE_EXCEEDED. If the parent's deadline is already earlier, the
  * result is a plain WithCancel (the parent's deadline will cancel it first).
+ * Far deadlines saturate (Go's time.Add and time/sleep.go: when): now + timeout past Instant's
+ * range is Instant.MAX; the timer's delay, Duration.between(now, d), saturates to MaxInt64 ns in
+ * Time, which arms it at "never" (it is not due before the end of the nanoTime range).
  * Fields: deadline final; timer under mu (set once at creation, nulled by cancel).
  */
 final class TimerCtx extends CancelCtx {
@@ -46,6 +49,16 @@ final class TimerCtx extends CancelCtx {
             c.mu.unlock();
         }
         return new Context.WithCancel(c, () -> c.cancel(true, Context.CANCELED, null));
+    }
+
+    /** now + timeout, saturated to [Instant.MIN, Instant.MAX] instead of throwing. */
+    static Instant deadlineAfter(Duration timeout) {
+        Instant now = Instant.now();
+        try {
+            return now.plus(timeout);
+        } catch (java.time.DateTimeException | ArithmeticException outOfRange) {
+            return timeout.isNegative() ? Instant.MIN : Instant.MAX;
+        }
     }
 
     private Throwable errUnlocked() {

@@ -44,6 +44,18 @@ public final class RuntimeMutex {
         holder = Thread.currentThread();
     }
 
+    /**
+     * One CAS, no wait: true if the caller now holds the lock. For a scheduler thread that must
+     * not wait for a holder that may be an unmounted goroutine (ChanTimer's send lock).
+     */
+    public boolean tryLock() {
+        if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
+            holder = Thread.currentThread();
+            return true;
+        }
+        return false;
+    }
+
     /** lock_futex.go: lock2, the contended part (outlined so that {@link #lock} inlines). */
     private void lockSlow() {
         assert holder != Thread.currentThread() : "RuntimeMutex: already held by this thread";

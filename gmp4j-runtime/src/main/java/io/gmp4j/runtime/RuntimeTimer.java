@@ -63,6 +63,23 @@ public class RuntimeTimer {
         Timers.target().add(this, whenNanos, 0);
     }
 
+    /**
+     * Arms, once, a timer whose {@link #start} and {@link #stopSerialized} calls the caller
+     * orders with its own lock (ChanTimer's mu: one timer per arming, armed under that lock).
+     * As {@link #reset} on an idle timer, without the monitor.
+     */
+    public void start(long whenNanos, long periodNanos) {
+        Timers.target().add(this, whenNanos, Math.max(0, periodNanos));
+    }
+
+    /**
+     * {@link #stop} without the monitor, for a timer armed by {@link #start}: the caller's lock
+     * orders it after that arming. True if it was pending (then f will not run for it).
+     */
+    public boolean stopSerialized() {
+        return removeIfPending();
+    }
+
     /** time.go: deltimer. Returns true if it was pending, so {@code f} will not run for that arming. */
     public synchronized boolean stop() {
         return removeIfPending();

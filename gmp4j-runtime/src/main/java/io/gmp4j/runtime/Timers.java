@@ -130,10 +130,11 @@ final class Timers {
     private RuntimeTimer popDue(long now) {
         RuntimeTimer due = heap[0];
         if (due.period > 0) {
-            // time.go: runOneTimer: skip the ticks we missed, keep the phase.
-            long next = due.when + due.period;
+            // time.go: runOneTimer: skip the ticks we missed, keep the phase. Saturates: a
+            // period past the end of the clock's range leaves the timer at "never" (maxWhen).
+            long next = saturatingAdd(due.when, due.period);
             if (next <= now) {
-                next += ((now - next) / due.period + 1) * due.period;
+                next = saturatingAdd(next, ((now - next) / due.period + 1) * due.period);
             }
             due.when = next;
             whens[0] = next;
@@ -212,6 +213,24 @@ final class Timers {
         }
     }
 
+    /** a + b for b >= 0, saturating at Long.MAX_VALUE (time.go: maxWhen). */
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        return r < a ? Long.MAX_VALUE : r;
+    }
+
+    /**
+     * The pending timers over every P's heap (test hook, and the count gctrace-like dumps may
+     * want): takes each heap lock in turn, so it is a snapshot per heap, not a global one.
+     */
+    static int pendingCount() {
+        int n = 0;
+        for (P p : Sched.allp) {
+            n += p.timers.size();
+        }
+        return n;
+    }
+
     /** The earliest pending timer over all Ps, or 0 (proc.go: timeSleepUntil). */
     static long earliest() {
         long min = 0;
@@ -227,6 +246,14 @@ final class Timers {
     // ---- waking an M for a new earliest timer -----------------------------------------
 
     static void registerSleeper(M mp, long when) {
+        if (when < 0) {
+            // stopm's nanotime() + timeout overflowed: its timeout was taken from a timer at
+            // "never" (Long.MAX_VALUE). System.nanoTime() is the time since boot on the
+            // platforms we run on, so no real deadline is negative. Without this clamp the
+            // wrapped deadline sorts before every real one and wakeNetPoller never kicks the
+            // sleeper for an earlier timer (leaving it to sysmon's tick).
+            when = Long.MAX_VALUE;
+        }
         if (sleeper == null || when < sleeperWhen) {
             sleeperWhen = when;
             sleeper = mp;

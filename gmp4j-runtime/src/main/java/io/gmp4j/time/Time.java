@@ -101,14 +101,27 @@ public final class Time {
         }
     }
 
-    /** runtime/time.go: when. The absolute System.nanoTime() deadline for a delay; saturates (maxWhen). */
+    /**
+     * time/sleep.go: when. The absolute System.nanoTime() deadline for a delay: now for d <= 0,
+     * and {@code Long.MAX_VALUE} ("never", runtime/time.go: maxWhen) when now + d overflows, so
+     * that a delay of MaxInt64 never fires (sleep_test.go: TestOverflowSleep). Every deadline
+     * the runtime's heaps see is in [now, Long.MAX_VALUE]: a when of MAX_VALUE is never due.
+     */
     static long when(long delayNanos) {
         long now = System.nanoTime();
         if (delayNanos <= 0) {
             return now;
         }
-        long t = now + delayNanos;
-        return t - now < 0 ? Long.MAX_VALUE : t; // overflow: "never" (time.go: maxWhen)
+        return saturatingAdd(now, delayNanos);
+    }
+
+    /** a + b, clamped to the long range (Math.addExact's overflow test, without the throw). */
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) { // both operands have the sign that r lacks: overflow
+            return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
     }
 
     /** runtime/time.go: goroutineReady, for one sleeping goroutine. Runs on a scheduler thread. */

@@ -93,4 +93,9 @@ public final class Export {
     public static int gcTraceReported() {
         return GcTrace.reported();
     }
+
+    /** Runtime timers pending over every P's heap (each heap's count under its lock). */
+    public static int timersPending() {
+        return Timers.pendingCount();
+    }
 }
