@@ -1,5 +1,8 @@
 package io.gmp4j.runtime;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+
 /**
  * proc.go: checkdead, run by sysmon. The program is deadlocked when no goroutine can ever run
  * again: every P is idle with empty queues, no M is running a G (a P-less M with a hog or a
@@ -10,13 +13,27 @@ package io.gmp4j.runtime;
  *
  * <p>Only while a main goroutine (Go.run) is alive or has Goexited, as in a Go program;
  * outside Go.run, platform threads we cannot see may still wake goroutines. For the same
- * reason a live application platform thread (thread group "main" or "VirtualThreads", daemon
- * or not) other than
- * Go.run's own caller and gmp4j's Ms and sysmon vetoes the verdict: an HTTP server's
- * dispatcher that starts goroutines, a thread that will send on a channel. In Go it would be a
- * goroutine in IO wait. The JDK's own threads (system thread groups) do not count. The verdict must
- * hold on two sysmon checks 100 ms apart with no scheduling in between, so a race with a
- * goroutine that is parking or being readied cannot produce it.
+ * reason nothing outside gmp4j's goroutines that could still act may be left (in Go it would
+ * be a goroutine in IO wait), so any of these vetoes the verdict (outsideMayWake):
+ * <ul>
+ *   <li>a JDK virtual thread started inside a goroutine that has not terminated, running or
+ *       parked (ForeignThreads): something outside may unpark it;</li>
+ *   <li>a ForkJoinPool with work: a task running or queued, or a delayed one pending. That is
+ *       the common pool (CompletableFuture.runAsync), the JDK's virtual-thread scheduler
+ *       (virtual threads started outside goroutines: running, runnable or in a timed park) and
+ *       any pool whose worker thread is alive. An idle pool's workers can only act when
+ *       someone submits, and that someone counts on its own;</li>
+ *   <li>any other live application platform thread (thread group "main" or "VirtualThreads",
+ *       daemon or not): an HTTP server's dispatcher, a thread that will send on a channel.</li>
+ * </ul>
+ * Not counted: gmp4j's Ms and sysmon, the platform threads waiting in Go.run for their main
+ * goroutine (a goroutine waiting in a nested Go.run is parked as GO_RUN, asleep like any
+ * other), and the JDK's own threads (system thread groups: reference handler, finalizer,
+ * cleaner, signal dispatcher, pollers, unparkers). Blind spot: a JDK virtual thread started
+ * outside goroutines and parked with no timeout (on a socket, say) is invisible with
+ * jdk.trackAllThreads=false (DIVERGENCES.md). The verdict must hold on two sysmon checks
+ * 100 ms apart with no scheduling in between, so a race with a goroutine that is parking or
+ * being readied cannot produce it.
  */
 final class Deadlock {
     private Deadlock() {}
@@ -48,7 +65,7 @@ final class Deadlock {
         }
         // The expensive part, at most once a second while the runtime sits idle: scan every
         // goroutine (stopping at the first that is not parked on gmp4j) and the platform threads.
-        if (AllGs.anyMatch(Deadlock::mayBeWokenFromOutside) || outsideThreadMayWake()) {
+        if (AllGs.anyMatch(Deadlock::mayBeWokenFromOutside) || outsideMayWake()) {
             vetoedUntil = now + 1_000_000_000L;
             return;
         }
@@ -60,15 +77,43 @@ final class Deadlock {
         }
     }
 
-    /** A live application platform thread that is not gmp4j's nor waiting in Go.run (checked only on a suspect). */
-    private static boolean outsideThreadMayWake() {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && !t.isVirtual() && !(t instanceof M) && !Sysmon.isSysmon(t) && !mainWaiters.contains(t)
-                    && !t.getName().equals("DestroyJavaVM") && inMainGroup(t)) {
+    /** Something outside gmp4j's goroutines could still wake one (see the class comment; only on a suspect). */
+    static boolean outsideMayWake() {
+        if (ForeignThreads.anyAlive()
+                || poolBusy(JdkInternals.defaultScheduler()) || poolBusy(ForkJoinPool.commonPool())) {
+            return true;
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads;
+        int n;
+        do {
+            threads = new Thread[root.activeCount() + 16];
+            n = root.enumerate(threads, true);
+        } while (n == threads.length);
+        for (int i = 0; i < n; i++) {
+            Thread t = threads[i];
+            if (!t.isAlive() || t.isVirtual() || t instanceof M || Sysmon.isSysmon(t) || mainWaiters.contains(t)
+                    || t.getName().equals("DestroyJavaVM")) {
+                continue;
+            }
+            if (t instanceof ForkJoinWorkerThread w) {
+                if (poolBusy(w.getPool())) {
+                    return true;
+                }
+            } else if (inMainGroup(t)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A ForkJoinPool running, holding or scheduling a task. */
+    private static boolean poolBusy(java.util.concurrent.Executor e) {
+        return e instanceof ForkJoinPool p && (p.getActiveThreadCount() > 0 || p.hasQueuedSubmissions()
+                || p.getQueuedTaskCount() > 0 || p.getDelayedTaskCount() > 0);
     }
 
     private static boolean inMainGroup(Thread t) {

@@ -24,8 +24,10 @@ import java.util.concurrent.Executor;
  *                             gfput/gfget free list (docs/DIVERGENCES.md)
  * </pre>
  *
- * <p>Fields: {@code cont} is written once by the first {@code execute} (before the G is in
- * any queue, so every later reader sees it through the queue's release). {@code allprev} and
+ * <p>A virtual thread started inside the goroutine inherits the G as its scheduler (the JDK's
+ * constructor takes the parent's): its continuations reach {@link #execute} too, and go to the
+ * JDK's own scheduler (ForeignThreads). {@code cont} is the thread's own continuation, read
+ * from the JDK at construction, so one reference compare tells them apart. {@code allprev} and
  * {@code allnext} are guarded by the G's AllGs shard. {@code preempt} is set by sysmon
  * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
  * itself and read racily by dumps (benign: a dump is a snapshot).
@@ -38,8 +40,8 @@ public final class G implements Runnable, Executor {
     public final long goid;
     final Runnable fn;
     final Thread thread;
-    /** The JDK continuation runner for {@link #thread}; same object on every execute. */
-    Runnable cont;
+    /** The JDK continuation runner for {@link #thread}; the same object on every execute. */
+    final Runnable cont;
     /** allgs links (AllGs shard lock). */
     G allprev, allnext;
     volatile int status;
@@ -63,6 +65,7 @@ public final class G implements Runnable, Executor {
         this.status = _Grunnable;
         // Unnamed, like Go's goroutines: building a name per G costs ~15% of a spawn. Dumps use goid.
         this.thread = JdkInternals.newVirtualThread(this, isMain ? "main goroutine" : "", this);
+        this.cont = JdkInternals.runContinuationOf(thread);
     }
 
     /** The goroutine running on the current thread, or null when it is not one of ours. */
@@ -71,7 +74,8 @@ public final class G implements Runnable, Executor {
         if (!t.isVirtual()) {
             return null;
         }
-        return JdkInternals.schedulerOf(t) instanceof G gp ? gp : null;
+        // A JDK virtual thread started in a goroutine has that G as its scheduler too.
+        return JdkInternals.schedulerOf(t) instanceof G gp && gp.thread == t ? gp : null;
     }
 
     /** The virtual thread that is this goroutine. */
@@ -119,12 +123,14 @@ public final class G implements Runnable, Executor {
     /**
      * proc.go: ready. Called by the JDK whenever this G's virtual thread becomes runnable,
      * on whatever thread made it so. Thread-safe; never throws (the caller may be a JDK
-     * timer or poller thread).
+     * timer or poller thread). A continuation that is not ours belongs to a JDK virtual
+     * thread started inside this goroutine: it goes to the JDK's scheduler, whatever our state.
      */
     @Override
     public void execute(Runnable continuation) {
-        if (cont == null) {
-            cont = continuation;
+        if (continuation != cont) {
+            ForeignThreads.execute(continuation);
+            return;
         }
         soStatus(_Grunnable);
         Proc.ready(this);

@@ -1,7 +1,6 @@
 package io.gmp4j.runtime;
 
 import io.gmp4j.GoPanic;
-import java.util.concurrent.locks.LockSupport;
 
 /** The runtime entry points behind {@link io.gmp4j.Go}; not for users. */
 public final class RuntimeApi {
@@ -73,8 +72,10 @@ public final class RuntimeApi {
         }
 
         void await() {
+            // In a goroutine this is a gmp4j wait, asleep for checkdead: only the inner main
+            // goroutine ends it, so a deadlock inside a nested Go.run is reported.
             while (!finished) {
-                LockSupport.park(this);
+                Park.park(this, WaitReason.GO_RUN);
             }
         }
     }

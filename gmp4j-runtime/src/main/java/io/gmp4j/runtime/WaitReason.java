@@ -20,6 +20,8 @@ public enum WaitReason {
     SYNC_COND_WAIT("sync.Cond.Wait"),
     SEMACQUIRE("semacquire"),
     IO_WAIT("IO wait"),
+    /** A goroutine in a nested Go.run, waiting for that run's main goroutine (no Go equivalent). */
+    GO_RUN("Go.run"),
     /** Parked outside gmp4j (java.util.concurrent, a monitor, a socket): an outside thread may wake it. */
     JAVA_PARK("java park"),
     PREEMPTED("preempted"),
@@ -47,7 +49,7 @@ public enum WaitReason {
         return switch (this) {
             case CHAN_SEND, CHAN_RECEIVE, CHAN_SEND_NIL_CHAN, CHAN_RECEIVE_NIL_CHAN, SELECT, SELECT_NO_CASES,
                  SYNC_MUTEX_LOCK, SYNC_RWMUTEX_RLOCK, SYNC_RWMUTEX_LOCK, SYNC_WAITGROUP_WAIT, SYNC_COND_WAIT,
-                 SEMACQUIRE -> true;
+                 SEMACQUIRE, GO_RUN -> true;
             default -> false;
         };
     }
