@@ -27,7 +27,10 @@ import io.gmp4j.runtime.Traceback;
 public final class Go {
     private Go() {}
 
-    /** {@code go f()}: starts f in a new goroutine. Callable from any thread. */
+    /**
+     * {@code go f()}: starts f in a new goroutine. Callable from any thread. A null f is Go's
+     * {@code fatal error: go of nil func value}: the program ends, nothing to catch.
+     */
     public static void go(Runnable f) {
         RuntimeApi.newproc(f);
     }

@@ -146,7 +146,11 @@ public final class G implements Runnable, Executor {
         } catch (Throwable panic) {
             Panics.crash(this, panic);
         } finally {
-            Proc.goexit0(this);
+            try {
+                Proc.goexit0(this);
+            } catch (Throwable e) {
+                Panics.runtimeThrow("goexit0", e); // not the JDK's uncaught-exception printout
+            }
         }
     }
 

@@ -51,8 +51,12 @@ final class GcTrace {
             for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 if (gc instanceof NotificationEmitter emitter) {
                     emitter.addNotificationListener((note, handback) -> {
-                        if (NOTIFICATION.equals(note.getType())) {
-                            report(GarbageCollectionNotificationInfo.from((CompositeData) note.getUserData()));
+                        try {
+                            if (NOTIFICATION.equals(note.getType())) {
+                                report(GarbageCollectionNotificationInfo.from((CompositeData) note.getUserData()));
+                            }
+                        } catch (Throwable e) {
+                            Panics.runtimeThrow("gctrace", e); // the JDK's thread would drop it
                         }
                     }, null, null);
                 }

@@ -16,8 +16,13 @@ final class Print {
     private static final FileOutputStream STDERR = new FileOutputStream(FileDescriptor.err);
 
     static void stderr(String s) {
+        stderr(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes bytes encoded in advance: allocates nothing (the out-of-memory report). */
+    static void stderr(byte[] b) {
         try {
-            STDERR.write(s.getBytes(StandardCharsets.UTF_8));
+            STDERR.write(b);
         } catch (IOException ignored) {
             // stderr closed: nothing to report to
         }

@@ -56,6 +56,7 @@ final class Proc {
             JdkInternals.check();
             JdkInternals.initPollerFromPlatformThread();
             Env.load();
+            Panics.preload();
             procresize(Env.initialGomaxprocs());
             Sysmon.start();
             GcTrace.install();
@@ -75,7 +76,13 @@ final class Proc {
         long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid();
         G newg = new G(goid, fn, isMain);
         AllGs.add(newg);
-        newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
+        try {
+            newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
+        } catch (Throwable e) {
+            // Out of memory in the JDK's start: no G that never runs stays in allgs (checkdead).
+            AllGs.remove(newg);
+            throw e;
+        }
         return newg;
     }
 
@@ -184,7 +191,7 @@ final class Proc {
         try {
             schedule(mp);
         } catch (Throwable e) {
-            Panics.fatal("schedule: unexpected " + e, e);
+            Panics.runtimeThrow("schedule", e);
         } finally {
             Sched.allmRemove(mp);
             Sched.mcount.decrementAndGet();

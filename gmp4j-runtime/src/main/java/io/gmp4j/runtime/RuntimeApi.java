@@ -8,7 +8,7 @@ public final class RuntimeApi {
 
     public static void newproc(Runnable f) {
         if (f == null) {
-            throw new NullPointerException("go of nil func value");
+            Panics.fatal("go of nil func value", null); // proc.go: newproc1
         }
         Proc.newproc(f, false);
     }
@@ -35,9 +35,11 @@ public final class RuntimeApi {
                 } catch (Goexit.Signal exit) {
                     throw exit; // Go.run does not return: main did not (Goexit's contract)
                 } catch (Throwable t) {
+                    // The crash report comes before the caller is released: without a handler
+                    // crash halts here, and the caller never races it with the JVM's own
+                    // uncaught-exception exit. With one, the panic is rethrown to the caller.
+                    Panics.crash(G.current(), t);
                     done.panic = t;
-                    done.finish();
-                    throw t;
                 }
                 done.finish();
             }, true);
@@ -48,6 +50,7 @@ public final class RuntimeApi {
                 Deadlock.mainWaiters.remove(caller);
             }
         }
+        Panics.waitIfPanicking();
         Throwable t = done.panic;
         if (t != null) {
             if (t instanceof RuntimeException re) {

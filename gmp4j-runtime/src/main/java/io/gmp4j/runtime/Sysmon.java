@@ -80,31 +80,37 @@ final class Sysmon {
         int idle = 0;
         lastCgroupCheck = System.nanoTime(); // schedinit has just read the limit
         for (;;) {
-            if (idle == 0) {
-                delayMicros = 20;
-            } else if (idle > 50) {
-                delayMicros *= 2;
+            try {
+                if (idle == 0) {
+                    delayMicros = 20;
+                } else if (idle > 50) {
+                    delayMicros *= 2;
+                }
+                if (delayMicros > 10_000) {
+                    delayMicros = 10_000;
+                }
+                long sleepNanos = delayMicros * 1000;
+                long nextTimer = Timers.earliest();
+                if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs) {
+                    // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
+                    sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
+                }
+                LockSupport.parkNanos(sleepNanos);
+                long now = Sched.nanotime();
+                int work = runBusyTimers(now) + retake(now);
+                Deadlock.check(now);
+                if (now - lastCgroupCheck > 1_000_000_000L) {
+                    lastCgroupCheck = now;
+                    updateMaxprocs();
+                    registerJfrEvents();
+                }
+                SchedTrace.tick(now);
+                idle = work > 0 ? 0 : idle + 1;
+            } catch (Throwable e) {
+                // Without sysmon, hand-offs, busy Ps' timers and checkdead stop: a throw here is
+                // Go's throw (out of memory included), never a silent end of the thread.
+                Panics.runtimeThrow("sysmon", e);
             }
-            if (delayMicros > 10_000) {
-                delayMicros = 10_000;
-            }
-            long sleepNanos = delayMicros * 1000;
-            long nextTimer = Timers.earliest();
-            if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs) {
-                // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
-                sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
-            }
-            LockSupport.parkNanos(sleepNanos);
-            long now = Sched.nanotime();
-            int work = runBusyTimers(now) + retake(now);
-            Deadlock.check(now);
-            if (now - lastCgroupCheck > 1_000_000_000L) {
-                lastCgroupCheck = now;
-                updateMaxprocs();
-                registerJfrEvents();
-            }
-            SchedTrace.tick(now);
-            idle = work > 0 ? 0 : idle + 1;
         }
     }
 

@@ -152,7 +152,7 @@ final class Timers {
         try {
             due.run();
         } catch (Throwable e) {
-            Panics.fatal("timer callback threw " + e, e);
+            Panics.runtimeThrow("timer callback", e);
         }
         if (due.period == 0) {
             due.casRunningToIdle(); // fails if a reset re-armed it meanwhile: then it is PENDING

@@ -122,23 +122,48 @@ public final class Traceback {
         sb.append("]:\n");
     }
 
+    /** traceback.go: tracebackInnerFrames, tracebackOuterFrames. */
+    static final int INNER_FRAMES = 50, OUTER_FRAMES = 50;
+
+    /**
+     * traceback.go: traceback2. A stack deeper than INNER_FRAMES + OUTER_FRAMES shows its
+     * innermost and outermost frames with Go's "...N frames elided..." line between them.
+     */
     private static void frames(StringBuilder sb, StackTraceElement[] st, boolean skipStackCall, boolean system) {
-        boolean skipping = skipStackCall;
-        for (StackTraceElement e : st) {
-            String c = e.getClassName();
-            if (skipping) {
-                // drop getStackTrace and the frames of Traceback/Go.stack themselves
-                if (c.equals("java.lang.Thread") || c.startsWith("io.gmp4j.runtime.Traceback") || c.equals("io.gmp4j.Go")) {
-                    continue;
-                }
-                skipping = false;
+        int from = 0;
+        if (skipStackCall) {
+            // drop getStackTrace and the frames of Traceback/Go.stack themselves
+            while (from < st.length && skippedCaller(st[from].getClassName())) {
+                from++;
             }
-            if (!system && hidden(c)) {
+        }
+        int count = 0;
+        for (int i = from; i < st.length; i++) {
+            if (system || !hidden(st[i].getClassName())) {
+                count++;
+            }
+        }
+        int shown = 0;
+        for (int i = from; i < st.length; i++) {
+            StackTraceElement e = st[i];
+            if (!system && hidden(e.getClassName())) {
                 continue;
             }
-            sb.append(c).append('.').append(e.getMethodName()).append("(...)\n\t");
+            if (count > INNER_FRAMES + OUTER_FRAMES && shown >= INNER_FRAMES && shown < count - OUTER_FRAMES) {
+                if (shown == INNER_FRAMES) {
+                    sb.append("...").append(count - INNER_FRAMES - OUTER_FRAMES).append(" frames elided...\n");
+                }
+                shown++;
+                continue;
+            }
+            shown++;
+            sb.append(e.getClassName()).append('.').append(e.getMethodName()).append("(...)\n\t");
             sb.append(e.getFileName() != null ? e.getFileName() : "?").append(':').append(Math.max(0, e.getLineNumber())).append('\n');
         }
+    }
+
+    private static boolean skippedCaller(String c) {
+        return c.equals("java.lang.Thread") || c.startsWith("io.gmp4j.runtime.Traceback") || c.equals("io.gmp4j.Go");
     }
 
     /** The runtime's own frames and the JDK's parking and continuation machinery. */

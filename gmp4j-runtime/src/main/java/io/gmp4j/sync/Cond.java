@@ -17,6 +17,9 @@ public final class Cond {
      *                               made after we check our condition)
      *           L.unlock(); notify.await(t) (wait reason sync.Cond.Wait); L.lock()
      * A signal between L.unlock() and the park is not lost: the ticket is already counted.
+     * If L.unlock() throws (await without holding a Mutex: Go's fatal "sync: unlock of unlocked
+     * mutex", a GoPanic here as Mutex.unlock's), the ticket is cancelled before the panic
+     * propagates, so the next signal still reaches a real waiter.
      *
      * Differences from Go: no copyChecker (a Java object cannot be copied by value).
      */
@@ -33,11 +36,19 @@ public final class Cond {
         return l;
     }
 
-    /** cond.go: Wait. Unlocks L, waits for signal/broadcast, locks L again. */
+    /**
+     * cond.go: Wait. Unlocks L, waits for signal/broadcast, locks L again. Without L held, L's
+     * unlock panics (a Mutex: "sync: unlock of unlocked mutex") and await waits for nothing.
+     */
     public void await() {
         Park.checkPreempt();
         int t = notify.add();
-        l.unlock();
+        try {
+            l.unlock();
+        } catch (Throwable e) {
+            notify.cancel(t); // the ticket must not swallow a later signal
+            throw e;
+        }
         try {
             notify.await(t, this);
         } finally {

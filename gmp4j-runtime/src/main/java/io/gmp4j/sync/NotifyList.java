@@ -14,6 +14,9 @@ import java.lang.invoke.VarHandle;
  * have been signalled. A waiter whose ticket is already below notify does not park; others queue
  * (in any order; notifyOne searches for the ticket == notify). Ticket comparisons wrap (less()).
  *
+ * Cancel: a ticket taken by an await whose unlock threw is withdrawn (cancel()): notifyOne skips
+ * it, so a misused Cond does not swallow the next signal.
+ *
  * Fields: wait: getAndAdd (any thread, no lock). notify: written under lock, read lock-free by
  *   the fast "nothing to do" check (getVolatile; pairs with the setVolatile under lock).
  *   head/tail: lock.
@@ -43,14 +46,43 @@ final class NotifyList {
         }
         Sudog s = new Sudog();
         s.ticket = t;
+        enqueue(s);
+        lock.unlock();
+        s.parkUntilReady(blocker, WaitReason.SYNC_COND_WAIT);
+    }
+
+    /**
+     * The caller took ticket t but will not wait for it (its Locker's unlock threw). A signal
+     * that already went to t goes on to the next ticket; one still to come skips t, through an
+     * abandoned entry in the queue. Without this, t would swallow the next signal and a real
+     * waiter would sleep on. (Go has no such path: its Unlock of an unlocked Mutex is fatal.)
+     * A Broadcast's notification passed on this way is at worst a spurious wake-up, and only
+     * after a misuse.
+     */
+    void cancel(int t) {
+        Sudog s = null;
+        lock.lock();
+        if (less(t, notify)) {
+            s = notifyOneLocked();
+        } else {
+            Sudog a = new Sudog();
+            a.ticket = t;
+            a.abandoned = true;
+            enqueue(a);
+        }
+        lock.unlock();
+        if (s != null) {
+            s.ready();
+        }
+    }
+
+    private void enqueue(Sudog s) {
         if (tail == null) {
             head = s;
         } else {
             tail.next = s;
         }
         tail = s;
-        lock.unlock();
-        s.parkUntilReady(blocker, WaitReason.SYNC_COND_WAIT);
     }
 
     /** sema.go: notifyListNotifyAll. */
@@ -68,7 +100,9 @@ final class NotifyList {
         while (s != null) {
             Sudog next = s.next;
             s.next = null;
-            s.ready();
+            if (!s.abandoned) {
+                s.ready();
+            }
             s = next;
         }
     }
@@ -80,15 +114,38 @@ final class NotifyList {
             return;
         }
         lock.lock();
-        // Re-check under the lock.
-        int t = notify;
-        if (t == wait) {
-            lock.unlock();
-            return;
+        Sudog s = notifyOneLocked();
+        lock.unlock();
+        if (s != null) {
+            s.ready();
         }
-        // Update the next notify ticket. The waiter with ticket t may not have queued yet: then
-        // it sees notify > t in await() and does not park.
-        notify = t + 1;
+    }
+
+    /**
+     * Advances notify past the next live ticket and unlinks its waiter, if queued (the caller
+     * readies it after dropping the lock). Abandoned tickets are skipped. Lock held.
+     */
+    private Sudog notifyOneLocked() {
+        for (;;) {
+            int t = notify;
+            if (t == wait) {
+                return null;
+            }
+            // Update the next notify ticket. The waiter with ticket t may not have queued yet:
+            // then it sees notify > t in await() and does not park.
+            notify = t + 1;
+            Sudog s = unlink(t);
+            if (s == null) {
+                return null;
+            }
+            if (!s.abandoned) {
+                s.next = null;
+                return s;
+            }
+        }
+    }
+
+    private Sudog unlink(int t) {
         for (Sudog p = null, s = head; s != null; p = s, s = s.next) {
             if (s.ticket == t) {
                 Sudog n = s.next;
@@ -100,13 +157,10 @@ final class NotifyList {
                 if (n == null) {
                     tail = p;
                 }
-                lock.unlock();
-                s.next = null;
-                s.ready();
-                return;
+                return s;
             }
         }
-        lock.unlock();
+        return null;
     }
 
     /** sema.go: less. Ticket order with wrap-around. */

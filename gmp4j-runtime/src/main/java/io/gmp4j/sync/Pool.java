@@ -231,8 +231,13 @@ public final class Pool<T> {
                         }
                         if (gc instanceof NotificationEmitter emitter) {
                             emitter.addNotificationListener((n, handback) -> {
-                                if (GC_NOTIFICATION.equals(n.getType())) {
-                                    poolCleanup();
+                                try {
+                                    if (GC_NOTIFICATION.equals(n.getType())) {
+                                        poolCleanup();
+                                    }
+                                } catch (Throwable e) {
+                                    // the JDK's thread would drop it, and the victim cache with it
+                                    io.gmp4j.runtime.Panics.runtimeThrow("sync.poolCleanup", e);
                                 }
                             }, null, null);
                         }

@@ -23,6 +23,8 @@ final class Sudog {
     int ticket;
     /** Set once by the waker after unlinking us; read by the waiter in its park loop. */
     volatile boolean woken;
+    /** NotifyList: a ticket whose Cond.await threw before waiting; no thread waits here (the queue's lock). */
+    boolean abandoned;
     /** Queue links (the queue's RuntimeMutex). */
     Sudog next, prev;
 

@@ -123,6 +123,136 @@ class CrashTest {
                 c.stderr());
     }
 
+    // crash_test.go: TestMainGoroutineID
+    /**
+     * A panic in the main goroutine: Go's report for goroutine 1 and status 2, every time (Go.run's
+     * caller used to be released first, racing the JVM's own uncaught-exception exit 1).
+     */
+    @Test
+    void panicInMain() {
+        Child c = run("panicMain", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine 1 [running]:\nio.gmp4j.testprog.TestProg.lambda"),
+                c.stderr());
+        assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
+    }
+
+    // crash_test.go: TestPanicAfterGoexit
+    /** A panic in a finally block run by main's Goexit is an ordinary crash. */
+    @Test
+    void panicAfterGoexit() {
+        Child c = run("panicAfterGoexit", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: hello\n\ngoroutine 1 [running]:\n"), c.stderr());
+    }
+
+    // crash_test.go: TestRecoveredPanicAfterGoexit
+    /** A panic recovered in that finally block: Goexit goes on, and main's Goexit ends in Go's deadlock. */
+    @Test
+    void recoveredPanicAfterGoexit() {
+        Child c = run("recoveredPanicAfterGoexit", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
+                c.stderr());
+    }
+
+    /** A pending time.AfterFunc is no goroutine: main's panic shows goroutine 1 alone. */
+    @Test
+    void panicWithPendingTimer() {
+        Child c = run("panicWithPendingTimer", List.of(), List.of("GOTRACEBACK=all"));
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine 1 [running]:\n"), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.startsWith("goroutine ")).count(), c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    // panic.go: PanicNilError (Go 1.21), GODEBUG=panicnil=1
+    /** panic(nil): Go's PanicNilError text; with panicnil=1 the old "panic: nil". */
+    @Test
+    void panicNil() {
+        Child c = run("panicNil", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: panic called with nil argument\n\ngoroutine "), c.stderr());
+        Child old = run("panicNil", List.of(), List.of("GODEBUG=panicnil=1"));
+        assertEquals(2, old.exitCode(), old.stderr());
+        assertTrue(old.stderr().startsWith("panic: nil\n\ngoroutine "), old.stderr());
+    }
+
+    // panic.go: printpanics (a panic while panicking)
+    /** A PanicHandler that throws: both panics printed, Go's nesting, exit 2 (was: exit 0, a JDK trace). */
+    @Test
+    void panicHandlerThatThrows() {
+        Child c = run("handlerThrows", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith(
+                "panic: boom\n\tpanic: java.lang.IllegalStateException: handler failed\n\ngoroutine "), c.stderr());
+        assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
+    }
+
+    // panic.go: startpanic_m, fatalpanic
+    /** Four goroutines panicking at once: one report, the first; the others wait for the halt. */
+    @Test
+    void simultaneousPanicsPrintOneReport() {
+        Child c = run("simultaneousPanics", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().matches("(?s)panic: boom [0-3]\n\ngoroutine \\d+ \\[running\\]:\n.*"), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.contains("panic: ")).count(), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.startsWith("goroutine ")).count(), c.stderr());
+    }
+
+    // stack.go: newstack; traceback.go: tracebackInnerFrames/OuterFrames
+    /**
+     * A StackOverflowError is Go's fatal "stack overflow" with a bounded trace (the middle elided
+     * as Go elides deep stacks), and no PanicHandler receives it.
+     */
+    @Test
+    void stackOverflow() {
+        for (boolean handler : new boolean[] {false, true}) {
+            Child c = handler ? run("stackOverflow", List.of(), List.of(), "handler") : run("stackOverflow", List.of(), List.of());
+            assertEquals(2, c.exitCode(), c.stderr());
+            assertTrue(c.stderr().matches("(?s)runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\n\n"
+                    + "goroutine \\d+ \\[running\\]:\nio\\.gmp4j\\.testprog\\.TestProg\\.recurse\\(\\.\\.\\.\\)\n.*"), c.stderr());
+            assertTrue(c.stderr().contains("\n...") && c.stderr().contains(" frames elided...\n"), c.stderr());
+            long frames = c.stderr().lines().filter(l -> l.endsWith("(...)")).count();
+            assertTrue(frames <= Traceback.INNER_FRAMES + Traceback.OUTER_FRAMES + 5, frames + " frames\n" + c.stderr());
+            assertEquals("", c.stdout(), "no handler sees a stack overflow");
+        }
+    }
+
+    // crash_test.go: TestGoNil; proc.go: newproc1
+    /** go of a nil func: Go's fatal error, which no catch recovers. */
+    @Test
+    void goNil() {
+        Child c = run("goNil", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: go of nil func value\n\ngoroutine 1 [running]:\n"), c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    // malloc.go: throw("out of memory")
+    /** A goroutine that fills the heap: Go's out-of-memory fatal error, not the handler, exit 2. */
+    @Test
+    void outOfMemory() {
+        Child c = run("oom", List.of("-Xmx48m"), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: runtime: out of memory\n"), c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    /**
+     * Issue 12 item 5: with the heap full and a handler keeping the program alive, no runtime
+     * thread dies silently: the program either crashes with Go's out-of-memory error or its later
+     * deadlock is found (sysmon used to die of the OutOfMemoryError, and the deadlock hung).
+     */
+    @Test
+    void outOfMemoryLeavesNoDeadRuntimeThread() {
+        Child c = run("oomThenDeadlock", List.of("-Xmx48m"), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: runtime: out of memory\n")
+                || c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n"), c.stderr());
+        assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
+    }
+
     /** DESIGN.md sharp edge 6: without --add-opens, one line that says what to do, exit 1, no trace. */
     @Test
     void missingAddOpensGivesOneLine() throws Exception {

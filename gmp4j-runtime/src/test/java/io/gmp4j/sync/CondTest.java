@@ -135,4 +135,89 @@ class CondTest {
             wg.await();
         });
     }
+
+    /**
+     * Issue 12 item 6: await without the lock panics (Mutex.unlock's "sync: unlock of unlocked
+     * mutex") and leaves no ticket behind: the next signal reaches the real waiter. Go's Unlock
+     * is fatal there; ours is a GoPanic, so the Cond must stay usable after it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void awaitWithoutLockLeavesNoTicket(int procs) {
+        runG(procs, () -> {
+            Mutex m = new Mutex();
+            Cond c = new Cond(m);
+            io.gmp4j.GoPanic p = assertThrows(io.gmp4j.GoPanic.class, c::await);
+            assertEquals("sync: unlock of unlocked mutex", p.getMessage());
+            AtomicInteger awake = new AtomicInteger();
+            WaitGroup entered = new WaitGroup();
+            entered.add(1);
+            WaitGroup done = new WaitGroup();
+            done.add(1);
+            Go.go(() -> {
+                m.lock();
+                entered.done();
+                c.await();
+                awake.incrementAndGet();
+                m.unlock();
+                done.done();
+            });
+            entered.await();
+            m.lock(); // the waiter has its ticket and released m
+            c.signal();
+            m.unlock();
+            done.await(); // hung here when the stale ticket took the signal
+            assertEquals(1, awake.get());
+        });
+    }
+
+    /**
+     * A signal counted against the misused await's ticket (it came while the failing unlock ran)
+     * goes on to the next waiter instead of vanishing with the ticket.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void signalOwedToCancelledTicketPassesOn(int procs) {
+        runG(procs, () -> {
+            Mutex m = new Mutex();
+            WaitGroup entered = new WaitGroup();
+            entered.add(1);
+            WaitGroup done = new WaitGroup();
+            done.add(1);
+            Cond[] c = new Cond[1];
+            Locker failsFirst = new Locker() {
+                int calls;
+
+                @Override
+                public void lock() {
+                    m.lock();
+                }
+
+                @Override
+                public void unlock() {
+                    if (calls++ > 0) {
+                        m.unlock();
+                        return;
+                    }
+                    // The misuser holds ticket 0. A real waiter takes ticket 1, then a signal
+                    // is made: notify passes 0, the misuser's ticket.
+                    Go.go(() -> {
+                        m.lock();
+                        entered.done();
+                        c[0].await();
+                        m.unlock();
+                        done.done();
+                    });
+                    entered.await();
+                    m.lock(); // the waiter has ticket 1 and released m
+                    m.unlock();
+                    c[0].signal();
+                    throw new io.gmp4j.GoPanic("misuse");
+                }
+            };
+            c[0] = new Cond(failsFirst);
+            assertThrows(io.gmp4j.GoPanic.class, c[0]::await);
+            done.await(); // hung here when the signal stayed with ticket 0
+        });
+    }
 }

@@ -5,10 +5,12 @@ import io.gmp4j.GoPanic;
 import io.gmp4j.debug.Debug;
 import io.gmp4j.runtime.Park;
 import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.time.Time;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -102,6 +104,96 @@ public final class TestProg {
                     LockSupport.parkNanos(1_000_000);
                 }
             });
+            // crash_test.go: TestMainGoroutineID: a panic in main names goroutine 1
+            case "panicMain" -> Go.run(() -> {
+                throw new GoPanic("boom");
+            });
+            // crash_test.go: TestPanicAfterGoexit
+            case "panicAfterGoexit" -> Go.run(() -> {
+                try {
+                    Go.goexit();
+                } finally {
+                    panicWith("hello");
+                }
+            });
+            // crash_test.go: TestRecoveredPanicAfterGoexit
+            case "recoveredPanicAfterGoexit" -> Go.run(() -> {
+                try {
+                    Go.goexit();
+                } finally {
+                    try {
+                        panicWith("hello");
+                    } catch (GoPanic r) {
+                        if (r.value() == null) {
+                            panicWith("bad recover");
+                        }
+                    }
+                }
+            });
+            // A pending timer is no goroutine: the trace shows goroutine 1 only.
+            case "panicWithPendingTimer" -> Go.run(() -> {
+                Time.afterFunc(Duration.ofHours(1), () -> System.out.println("timer fired"));
+                throw new GoPanic("boom");
+            });
+            case "panicNil" -> Go.run(() -> {
+                Go.go(() -> {
+                    throw new GoPanic(null);
+                });
+                parkForever();
+            });
+            case "handlerThrows" -> {
+                Go.setPanicHandler((goid, p) -> {
+                    throw new IllegalStateException("handler failed");
+                });
+                Go.run(() -> {
+                    Go.go(() -> {
+                        throw new GoPanic("boom");
+                    });
+                    parkForever();
+                });
+            }
+            case "simultaneousPanics" -> Go.run(() -> {
+                Go.gomaxprocs(4);
+                io.gmp4j.chan.Chan<Object> start = io.gmp4j.chan.Chan.make(0);
+                for (int i = 0; i < 4; i++) {
+                    int id = i;
+                    Go.go(() -> {
+                        start.recv();
+                        throw new GoPanic("boom " + id);
+                    });
+                }
+                start.close();
+                parkForever();
+            });
+            case "stackOverflow" -> {
+                if (args.length > 1) {
+                    Go.setPanicHandler((goid, p) -> System.out.println("handler got " + p));
+                }
+                Go.run(() -> {
+                    Go.go(() -> sink = recurse(0));
+                    parkForever();
+                });
+            }
+            // crash_test.go: TestGoNil: the fatal error cannot be recovered
+            case "goNil" -> Go.run(() -> {
+                try {
+                    Go.go(null);
+                } catch (Throwable t) {
+                    System.out.println("recovered " + t);
+                }
+                parkForever();
+            });
+            // A goroutine fills the heap: Go's out-of-memory throw, which no handler receives.
+            case "oom" -> {
+                Go.setPanicHandler((goid, p) -> System.out.println("handler got " + p));
+                Go.run(() -> {
+                    java.util.List<long[]> hog = new java.util.ArrayList<>();
+                    for (;;) {
+                        hog.add(new long[16 << 10]);
+                    }
+                });
+            }
+            case "oomThenDeadlock" -> oomThenDeadlock();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -132,6 +224,47 @@ public final class TestProg {
             }
             System.out.printf("second goroutine ran after %.1f ms%n", (System.nanoTime() - start) / 1e6);
         });
+    }
+
+    /**
+     * Issue 12 item 5: the heap stays full while goroutines, channels and timers churn (user
+     * code absorbs its own OutOfMemoryErrors, a handler its panics), then main deadlocks. Any
+     * runtime thread that hits the full heap must crash the program with Go's out-of-memory
+     * error; if none does, checkdead must still report the deadlock. Never a hang.
+     */
+    private static void oomThenDeadlock() {
+        Go.setPanicHandler((goid, p) -> {});
+        Go.run(() -> {
+            java.util.List<long[]> hog = new java.util.ArrayList<>();
+            try {
+                for (;;) {
+                    hog.add(new long[8 << 10]);
+                }
+            } catch (OutOfMemoryError e) {
+                // the heap is full: keep it so
+            }
+            long until = System.nanoTime() + 300_000_000L;
+            while (System.nanoTime() < until) {
+                try {
+                    io.gmp4j.chan.Chan<Object> c = io.gmp4j.chan.Chan.make(0);
+                    Go.go(() -> c.send(new long[1 << 10]));
+                    c.recv();
+                    Time.sleep(Duration.ofNanos(100_000));
+                } catch (OutOfMemoryError e) {
+                    hog.remove(hog.size() - 1);
+                }
+            }
+            hog = null;
+            io.gmp4j.chan.Chan.make(0).recv(); // nobody will send: deadlock
+        });
+    }
+
+    private static void panicWith(String v) {
+        throw new GoPanic(v);
+    }
+
+    private static int recurse(int n) {
+        return n == Integer.MAX_VALUE ? n : recurse(n + 1) + 1;
     }
 
     /** A loop with no calls: nothing gmp4j could use as a preemption point. */
