@@ -61,6 +61,8 @@ final class P {
      * when it has not moved for forcePreemptNS.
      */
     volatile int schedtick;
+    /** Set by sysmon when the running slice is over; cleared by the owner in findRunnable. */
+    volatile boolean sliceOver;
     /** Incremented on every execute, inherited slice or not: sysmon's "same G still mounted". */
     volatile int runticks;
     /** Incremented on every hand-off (runtime2.go: syscalltick). */

@@ -302,7 +302,15 @@ final class Proc {
             // Check the global runnable queue once in a while to ensure fairness.
             // Otherwise two goroutines can completely occupy the local runqueue
             // by constantly respawning each other.
-            if (pp.schedtick % 61 == 0 && Sched.runqsize > 0) {
+            // sysmon found the running slice over (retake). A G preempted at a gmp4j call went to
+            // the global queue already; one that parked through the JDK (LockSupport, j.u.c.)
+            // could not be preempted, so the slice ends here: the global queue and the local
+            // ring go before runnext, which starts a new slice instead of inheriting this one.
+            boolean sliceOver = pp.sliceOver;
+            if (sliceOver) {
+                pp.sliceOver = false;
+            }
+            if ((sliceOver || pp.schedtick % 61 == 0) && Sched.runqsize > 0) {
                 G gp;
                 Sched.lock.lock();
                 try {
@@ -317,9 +325,9 @@ final class Proc {
             // runnext inherits the time slice of the G that readied it (proc.go: runqget's
             // inheritTime): a pair handing off through runnext shares one slice, so sysmon sees
             // it as one long-running G and preempts it (retake).
-            G gp = RunQueue.runnextget(pp);
+            G gp = sliceOver ? RunQueue.runqgetRing(pp) : RunQueue.runnextget(pp);
             if (gp != null) {
-                mp.inheritTime = true;
+                mp.inheritTime = !sliceOver;
                 return gp;
             }
             gp = RunQueue.runqget(pp);
@@ -609,7 +617,9 @@ final class Proc {
             Sched.lock.unlock();
         }
         if (timeoutNanos > 0) {
-            Timers.registerSleeper(mp, Sched.nanotime() + timeoutNanos);
+            long now = Sched.nanotime();
+            long until = now + timeoutNanos;
+            Timers.registerSleeper(mp, until < now ? Long.MAX_VALUE : until); // a timer at "never" saturates
         }
         try {
             for (;;) {

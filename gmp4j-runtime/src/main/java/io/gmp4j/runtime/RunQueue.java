@@ -81,7 +81,7 @@ final class RunQueue {
     }
 
     /** proc.go: runqget's ring half. Owner only. */
-    private static G runqgetRing(P pp) {
+    static G runqgetRing(P pp) {
         for (;;) {
             int h = pp.laRunqhead();
             int t = pp.runqtail;

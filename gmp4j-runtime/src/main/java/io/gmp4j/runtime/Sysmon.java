@@ -168,6 +168,9 @@ final class Sysmon {
             // (a runnext chain shares it). Over it, ask the running G to yield; repeated at each
             // tick, so every G of a runnext chain that runs on goes to the global queue.
             if (now - pp.sysmonSchedwhen >= forcePreemptNanos) {
+                if (!pp.sliceOver) {
+                    pp.sliceOver = true; // for a G that parks through the JDK: see findRunnable
+                }
                 if (!gp.preempt) {
                     gp.preempt = true; // phase 1: the G yields at its next gmp4j call (gopreempt_m)
                     n++;

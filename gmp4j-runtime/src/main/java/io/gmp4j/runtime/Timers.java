@@ -246,14 +246,6 @@ final class Timers {
     // ---- waking an M for a new earliest timer -----------------------------------------
 
     static void registerSleeper(M mp, long when) {
-        if (when < 0) {
-            // stopm's nanotime() + timeout overflowed: its timeout was taken from a timer at
-            // "never" (Long.MAX_VALUE). System.nanoTime() is the time since boot on the
-            // platforms we run on, so no real deadline is negative. Without this clamp the
-            // wrapped deadline sorts before every real one and wakeNetPoller never kicks the
-            // sleeper for an earlier timer (leaving it to sysmon's tick).
-            when = Long.MAX_VALUE;
-        }
         if (sleeper == null || when < sleeperWhen) {
             sleeperWhen = when;
             sleeper = mp;

@@ -62,10 +62,10 @@ class GomaxprocsUnderLoadTest {
                     try {
                         while (!stop.get()) {
                             work(20_000); // ~20 us
-                            if (k % 2 == 0) {
+                            if (k % 20 != 0) {
                                 Go.gosched();
                             } else {
-                                Time.sleep(Duration.ofMillis(5));
+                                Time.sleep(Duration.ofMillis(10)); // 50 sleepers: 10 % of a P
                             }
                         }
                     } finally {
@@ -74,68 +74,79 @@ class GomaxprocsUnderLoadTest {
                 });
             }
 
-            // Timers armed from platform threads (hashed onto a P by thread id) while the Ps change.
-            AtomicInteger late = new AtomicInteger();
-            List<Thread> armers = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                armers.add(Thread.ofPlatform().daemon().start(() -> {
-                    for (int j = 0; j < 100; j++) {
-                        long t = System.nanoTime();
-                        Time.sleep(Duration.ofMillis(1));
-                        if (System.nanoTime() - t > 5_000_000_000L) {
-                            late.incrementAndGet();
-                        }
-                    }
-                }));
+            try {
+                resizeAndCheck(stop, busy);
+            } finally {
+                stop.set(true);
+                busy.await();
             }
-
-            long t0 = System.nanoTime();
-            WaitGroup callers = new WaitGroup();
-            int calls = scaled(1000);
-            for (int i = 0; i < 4; i++) {
-                callers.add(1);
-                Go.go(() -> {
-                    try {
-                        ThreadLocalRandom r = ThreadLocalRandom.current();
-                        for (int j = 0; j < calls / 4; j++) {
-                            Go.gomaxprocs(1 + r.nextInt(8));
-                        }
-                    } finally {
-                        callers.done();
-                    }
-                });
-            }
-            callers.await();
-            long callsMs = (System.nanoTime() - t0) / 1_000_000;
-            assertTrue(callsMs < 60_000, calls + " gomaxprocs calls took " + callsMs + " ms");
-
-            for (Thread t : armers) {
-                try {
-                    t.join(60_000);
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-                assertTrue(!t.isAlive(), "a platform thread's sleeps did not all return within 60 s\n" + Go.stack(true));
-            }
-            assertEquals(0, late.get(), "1 ms sleeps from platform threads that took over 5 s");
-
-            Go.gomaxprocs(1);
-            long t1 = System.nanoTime();
-            Time.sleep(Duration.ofSeconds(1));
-            long sleptMs = (System.nanoTime() - t1) / 1_000_000;
-            assertTrue(sleptMs >= 1000 && sleptMs < 3000, "a 1 s sleep after the resizes took " + sleptMs + " ms");
-
-            stop.set(true);
-            busy.await();
-            // Every P above GOMAXPROCS=1 is retired once its M schedules; its timers are on P0.
-            Chan<Boolean> tick = Chan.make(0);
-            for (int i = 0; i < 100 && timersOnRetiredPs() != 0; i++) {
-                Time.afterFunc(Duration.ofMillis(10), () -> tick.trySend(true));
-                tick.recv();
-            }
-            assertEquals(0, timersOnRetiredPs(), "timers left on retired Ps");
         }));
         assertNoLeak(before);
+    }
+
+    /** The resizes and their checks; the caller stops the busy goroutines whatever happens. */
+    private static void resizeAndCheck(AtomicBoolean stop, WaitGroup busy) {
+        // Timers armed from platform threads (hashed onto a P by thread id) while the Ps change.
+        AtomicInteger late = new AtomicInteger();
+        List<Thread> armers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            armers.add(Thread.ofPlatform().daemon().start(() -> {
+                for (int j = 0; j < 100; j++) {
+                    long t = System.nanoTime();
+                    Time.sleep(Duration.ofMillis(1));
+                    if (System.nanoTime() - t > 5_000_000_000L) {
+                        late.incrementAndGet();
+                    }
+                }
+            }));
+        }
+
+        long t0 = System.nanoTime();
+        WaitGroup callers = new WaitGroup();
+        int calls = scaled(1000);
+        for (int i = 0; i < 4; i++) {
+            callers.add(1);
+            Go.go(() -> {
+                try {
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    for (int j = 0; j < calls / 4; j++) {
+                        Go.gomaxprocs(1 + r.nextInt(8));
+                    }
+                } finally {
+                    callers.done();
+                }
+            });
+        }
+        callers.await();
+        long callsMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(callsMs < 60_000, calls + " gomaxprocs calls took " + callsMs + " ms");
+
+        for (Thread t : armers) {
+            try {
+                t.join(60_000);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertTrue(!t.isAlive(), "a platform thread's sleeps did not all return within 60 s\n" + Go.stack(true));
+        }
+        assertEquals(0, late.get(), "1 ms sleeps from platform threads that took over 5 s");
+
+        Go.gomaxprocs(2);
+        long t1 = System.nanoTime();
+        Time.sleep(Duration.ofSeconds(1));
+        long sleptMs = (System.nanoTime() - t1) / 1_000_000;
+        assertTrue(sleptMs >= 1000 && sleptMs < 3000, "a 1 s sleep after the resizes took " + sleptMs + " ms");
+
+        stop.set(true);
+        busy.await();
+        Go.gomaxprocs(1);
+        // Every P above GOMAXPROCS=1 is retired once its M schedules; its timers are on P0.
+        Chan<Boolean> tick = Chan.make(0);
+        for (int i = 0; i < 100 && timersOnRetiredPs() != 0; i++) {
+            Time.afterFunc(Duration.ofMillis(10), () -> tick.trySend(true));
+            tick.recv();
+        }
+        assertEquals(0, timersOnRetiredPs(), "timers left on retired Ps");
     }
 
     /** An idle runtime: a call that changes GOMAXPROCS is cheap, one that does not is free. */
