@@ -32,10 +32,15 @@ import java.lang.invoke.VarHandle;
  * it by CAS around its runqput; sysmon's retake takes it by CAS and hands the P to another M.
  * Whoever fails the CAS has lost the P and treats it as a P-less caller would.
  *
- * <p>Divergences from Go (docs/DIVERGENCES.md): no inheritTime (every execute counts a
- * schedtick, so the 1-in-61 global check alone bounds global-queue starvation under runnext
- * ping-pong); no G free list (a virtual thread cannot be restarted); gomaxprocs shrinks
- * without stopping the world (a P above the new limit is retired when its M next schedules).
+ * <p>Time slice (proc.go: runqget's inheritTime, sysmon's preemptone): a G taken from runnext
+ * inherits the slice of the G that readied it, so execute counts no schedtick for it; sysmon
+ * asks the running G to yield once the slice is forcePreemptNS old, and marks the P
+ * (P.sliceOver) for a G that parks through the JDK without a gmp4j call: findRunnable then
+ * serves the global queue and the local ring before runnext.
+ *
+ * <p>Divergences from Go (docs/DIVERGENCES.md): no G free list (a virtual thread cannot be
+ * restarted); gomaxprocs shrinks without stopping the world (a P above the new limit is retired
+ * when its M next schedules; timers armed on it meanwhile go to P0).
  */
 final class Proc {
     private Proc() {}

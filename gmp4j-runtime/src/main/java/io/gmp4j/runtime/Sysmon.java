@@ -15,10 +15,13 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Retake (Go's two cases folded into one, because the JVM cannot tell a CPU loop from a
  * blocking native call: both show a mounted, RUNNABLE G):
  * <ol>
- *   <li>A P whose schedtick has not moved for {@link #forcePreemptNanos} runs one G too long:
- *       sysmon sets {@code g.preempt}, which the next gmp4j call honours by yielding
- *       (Go's stack-guard preemption).</li>
- *   <li>If at a later tick the same G still holds the P, and other work waits for it (its
+ *   <li>A P whose schedtick has not moved for {@link #forcePreemptNanos} has run one time
+ *       slice too long (one G, or a runnext chain that inherits the slice): sysmon sets
+ *       {@code g.preempt} of the running G, which the next gmp4j call honours by yielding to
+ *       the global queue (Go's stack-guard preemption), and {@code P.sliceOver}, which the
+ *       P's next findRunnable honours; repeated each tick while the slice lasts.</li>
+ *   <li>If at a later tick the same G is still mounted (runticks unchanged), has been for
+ *       forcePreemptNS, and other work waits for it (its
  *       own run queue; or the global queue or due timers with no idle P), sysmon takes the P
  *       by CAS on {@code P.running} and hands it to another M (handoffp), as Go does for a P
  *       in a syscall. The G keeps its M and runs on without a P.</li>
