@@ -176,7 +176,10 @@ final class Sysmon {
                 }
                 if (!gp.preempt) {
                     gp.preempt = true; // phase 1: the G yields at its next gmp4j call (gopreempt_m)
-                    n++;
+                    if (now - pp.sysmonRunwhen >= forcePreemptNanos) {
+                        n++; // a hog: tick again soon for the hand-off. A runnext chain's ask is
+                             // not work (Go's retake counts none), so sysmon still backs off.
+                    }
                 }
                 if (pp.sysmonPreemptRun != r) {
                     pp.sysmonPreemptRun = r;
