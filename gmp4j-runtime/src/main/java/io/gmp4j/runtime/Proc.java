@@ -233,6 +233,7 @@ final class Proc {
             if (mp.p.retired) {
                 // procresize retired our P while we looked (a steal can take a G after the
                 // check at the top of findRunnable): running gp here would exceed GOMAXPROCS.
+                mp.inheritTime = false;
                 Sched.lock.lock();
                 try {
                     Sched.globrunqputhead(gp);
@@ -304,18 +305,18 @@ final class Proc {
             long now = pp.timers.minWhen != 0 ? Sched.nanotime() : Sched.coarseNanos();
             long pollUntil = pp.timers.check(now);
 
-            // Check the global runnable queue once in a while to ensure fairness.
-            // Otherwise two goroutines can completely occupy the local runqueue
-            // by constantly respawning each other.
             // sysmon found the running slice over (retake). A G preempted at a gmp4j call went to
-            // the global queue already; one that parked through the JDK (LockSupport, j.u.c.)
-            // could not be preempted, so the slice ends here: the global queue and the local
-            // ring go before runnext, which starts a new slice instead of inheriting this one.
+            // the global queue already, and the local queue comes next, as in Go. A runnext
+            // chain that parks through the JDK (LockSupport, j.u.c.) makes no gmp4j call and
+            // cannot be preempted: its slice ends here, the local ring and then the global
+            // queue go before runnext, which starts a new slice instead of inheriting this one.
             boolean sliceOver = pp.sliceOver;
             if (sliceOver) {
                 pp.sliceOver = false;
-            }
-            if ((sliceOver || pp.schedtick % 61 == 0) && Sched.runqsize > 0) {
+            } else if (pp.schedtick % 61 == 0 && Sched.runqsize > 0) {
+                // Check the global runnable queue once in a while to ensure fairness.
+                // Otherwise two goroutines can completely occupy the local runqueue
+                // by constantly respawning each other.
                 G gp;
                 Sched.lock.lock();
                 try {
@@ -327,12 +328,22 @@ final class Proc {
                     return gp;
                 }
             }
-            // runnext inherits the time slice of the G that readied it (proc.go: runqget's
-            // inheritTime): a pair handing off through runnext shares one slice, so sysmon sees
-            // it as one long-running G and preempts it (retake).
-            G gp = sliceOver ? RunQueue.runqgetRing(pp) : RunQueue.runnextget(pp);
+            G gp;
+            if (sliceOver) {
+                gp = RunQueue.runqgetRing(pp);
+                if (gp == null && Sched.runqsize > 0) {
+                    Sched.lock.lock();
+                    try {
+                        gp = Sched.globrunqget(pp, 1);
+                    } finally {
+                        Sched.lock.unlock();
+                    }
+                }
+            } else {
+                gp = RunQueue.runnextget(pp);
+                mp.inheritTime = gp != null;
+            }
             if (gp != null) {
-                mp.inheritTime = !sliceOver;
                 return gp;
             }
             gp = RunQueue.runqget(pp);

@@ -176,10 +176,11 @@ final class Sysmon {
                 }
                 if (!gp.preempt) {
                     gp.preempt = true; // phase 1: the G yields at its next gmp4j call (gopreempt_m)
-                    if (now - pp.sysmonRunwhen >= forcePreemptNanos) {
-                        n++; // a hog: tick again soon for the hand-off. A runnext chain's ask is
-                             // not work (Go's retake counts none), so sysmon still backs off.
-                    }
+                    // Counted as work, unlike Go's retake: sysmon keeps its 20 us tick while it
+                    // preempts, so each G of a runnext chain is asked within a tick of taking
+                    // the P. Backing off to 10 ms here let one pair of TestPingPongHog hold the
+                    // P for seconds (2026-12-04); the tick costs W2 nothing measurable.
+                    n++;
                 }
                 if (pp.sysmonPreemptRun != r) {
                     pp.sysmonPreemptRun = r;
