@@ -36,7 +36,7 @@ import java.lang.invoke.VarHandle;
  * inherits the slice of the G that readied it, so execute counts no schedtick for it; sysmon
  * asks the running G to yield once the slice is forcePreemptNS old, and marks the P
  * (P.sliceOver) for a G that parks through the JDK without a gmp4j call: findRunnable then
- * serves the global queue and the local ring before runnext.
+ * serves the local ring and the global queue before runnext.
  *
  * <p>Divergences from Go (docs/DIVERGENCES.md): no G free list (a virtual thread cannot be
  * restarted); gomaxprocs shrinks without stopping the world (a P above the new limit is retired
