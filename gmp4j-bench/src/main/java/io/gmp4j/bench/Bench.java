@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * {@code ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE] [--jmh [REGEX]]}
  *
- * <p>Runs each workload of {@code shared/ANCHORS.md} on gmp4j, the JDK's default virtual-thread
+ * <p>Runs each workload of {@code docs/BENCHMARKS.md} on gmp4j, the JDK's default virtual-thread
  * scheduler, platform threads, jox and the Go twin, and prints per workload the median
  * (min .. max) of the measured runs and gmp4j's ratio to every other system.
  *
