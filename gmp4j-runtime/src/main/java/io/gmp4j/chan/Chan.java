@@ -28,9 +28,10 @@ public final class Chan<T> implements Iterable<T> {
      *
      * Why this design and not a lock-free one (measured 2026-11-28, 2-core shared machine,
      * JDK 25, branch chan at 0a4c5f7, the harness now in `./gmp4j bench`, against the same
-     * workloads on jox 1.0.1 -- the "fast and scalable channels" algorithm behind kotlinx.coroutines: segments of cells,
-     * per-cell CAS, no lock, spin-then-park -- both on the gmp4j scheduler; median of 5 (3
-     * at GOMAXPROCS 1), ns per round trip (W2) or per message; Go 1.19: W2 204, W3 36, W7 164):
+     * workloads on jox 1.0.1 -- the "fast and scalable channels" algorithm behind
+     * kotlinx.coroutines: segments of cells, per-cell CAS, no lock, spin-then-park -- both on
+     * the gmp4j scheduler; median of 5 (3 at GOMAXPROCS 1), ns per round trip (W2) or per
+     * message; Go 1.19: W2 204, W3 36, W7 164):
      *
      *                       GOMAXPROCS=2         GOMAXPROCS=1
      *                       hchan     jox        hchan     jox
