@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * {@code ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE] [--jmh [REGEX]]}
  *
- * <p>Runs each workload of {@code shared/ANCHORS.md} on gmp4j, the JDK's default virtual-thread
+ * <p>Runs each workload of {@code docs/BENCHMARKS.md} on gmp4j, the JDK's default virtual-thread
  * scheduler, platform threads, jox and the Go twin, and prints per workload the median
  * (min .. max) of the measured runs and gmp4j's ratio to every other system.
  *
@@ -40,10 +40,15 @@ import java.util.Set;
  * within N s" (W9) with the runs it did complete, and is not asked again.
  */
 public final class Bench {
-    /** The flags every JVM that runs gmp4j needs (README: "Embedding"); all Java children get them. */
+    /**
+     * The flags every JVM that runs gmp4j gets (README: "Embedding"; the same three in the
+     * launcher, the pom's argLine, GoTesting and ChildJvm), plus -XX:+EnableDynamicAgentLoading
+     * as in the pom's argLine; all Java children get them. One token each: childJvmFlags
+     * drops those the parent already has.
+     */
     static final List<String> GMP4J_JVM_FLAGS = List.of(
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Djdk.trackAllThreads=false",
-            "-XX:+EnableDynamicAgentLoading");
+            "--enable-native-access=ALL-UNNAMED", "-XX:+EnableDynamicAgentLoading");
 
     /**
      * The children's initial heap. Each child runs System.gc() after a run (see the class

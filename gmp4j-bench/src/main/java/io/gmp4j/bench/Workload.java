@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The ten workloads of {@code shared/ANCHORS.md} (W1-W10, W4s), "mem", and PP (the anchors'
- * park/unpark ping-pong spike, no channels): what each measures, its sizes in full and
+ * The ten workloads of {@code docs/BENCHMARKS.md} (W1-W10, W4s), "mem", and PP (the original
+ * design's park/unpark ping-pong spike, no channels): what each measures, its sizes in full and
  * {@code --quick} mode, and the systems it runs on.
  *
  * <p>Sizes are per system where a system is two orders of magnitude slower (platform threads

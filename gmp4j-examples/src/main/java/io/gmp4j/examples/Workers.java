@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /*
  * Seed 002, Bug 2: "Adding more workers made it slower". NumCPU vs 4 x NumCPU goroutines
- * draining one channel of CPU-bound jobs (the seed's LCG, W5 in ANCHORS.md).
+ * draining one channel of CPU-bound jobs (the seed's LCG, W5 in docs/BENCHMARKS.md).
  *
  * The seed's "10-30 % slower" is not what Go measures today (W5: 0.99), and gmp4j shows why the
  * question is subtler here: a worker that stays on its M for more than 2 ms (Go: 10 ms) while others wait

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /** The seed 002_* ports: each example's main logic, bounded in time, leak-checked. */
 class SeedBugsTest {
 
-    // seed 002 Bug 1, Go 1.14+ behaviour; bound: sysmon's 10 ms forcePreemptNS plus scheduling
-    // noise on a loaded 2-core machine stays far below 1 s (gmp4j's W9 figure is < 1 ms).
+    // seed 002 Bug 1, Go 1.14+ behaviour; bound: sysmon's forcePreempt (2 ms by default; Go's
+    // forcePreemptNS is 10 ms) plus scheduling noise on a loaded 2-core machine stays far below
+    // 1 s (gmp4j's W9 figure is < 1 ms).
     /** At GOMAXPROCS=1 a call-free spinning goroutine does not keep a second goroutine from running. */
     @Test
     void cpuHogDoesNotStarve() {

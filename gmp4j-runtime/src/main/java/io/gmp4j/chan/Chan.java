@@ -27,10 +27,11 @@ public final class Chan<T> implements Iterable<T> {
      * waker's runnext, so an unbuffered hand-off runs the receiver next on the same P).
      *
      * Why this design and not a lock-free one (measured 2026-11-28, 2-core shared machine,
-     * JDK 25, branch chan at 0a4c5f7, ChanPerfMain vs the same workloads on jox 1.0.1 -- the
-     * "fast and scalable channels" algorithm behind kotlinx.coroutines: segments of cells,
-     * per-cell CAS, no lock, spin-then-park -- both on the gmp4j scheduler; median of 5 (3
-     * at GOMAXPROCS 1), ns per round trip (W2) or per message; Go 1.19: W2 204, W3 36, W7 164):
+     * JDK 25, branch chan at 0a4c5f7, the harness now in `./gmp4j bench`, against the same
+     * workloads on jox 1.0.1 -- the "fast and scalable channels" algorithm behind
+     * kotlinx.coroutines: segments of cells, per-cell CAS, no lock, spin-then-park -- both on
+     * the gmp4j scheduler; median of 5 (3 at GOMAXPROCS 1), ns per round trip (W2) or per
+     * message; Go 1.19: W2 204, W3 36, W7 164):
      *
      *                       GOMAXPROCS=2         GOMAXPROCS=1
      *                       hchan     jox        hchan     jox
@@ -567,13 +568,10 @@ public final class Chan<T> implements Iterable<T> {
             } else {
                 // The holder is not running: its thread was descheduled by the OS, or it is a
                 // select's G that yielded here while holding an earlier channel of its lock
-                // order. Yielding on (the old behaviour) kept this CPU busy against it: on the
-                // 2-CPU machine W2/W7 counted ~2.5 M yields per 45 M locks. Sleep instead, as
-                // Go's lock2 futex-sleeps, with a doubling back-off. Measured 2026-11-28
-                // (ChanPerfMain, shared 2-core AMD EPYC, JDK 25, GOMAXPROCS=2, old/new JVMs
-                // alternated, medians of 5, ns): W7 326/328 -> 300/287; W4 258/100 -> 107/43;
-                // W2 548/555 -> 576/494 (noise); W3 33-37 -> 28-40 (noise); W4s 38-126 ->
-                // 62-108 (noise, possibly slightly worse). Guarded by W2/W4/W7 in gmp4j bench.
+                // order. Yielding on would keep this CPU busy against it, so sleep, as Go's
+                // lock2 futex-sleeps, with a doubling back-off. Against yielding without bound
+                // it cut W4 from 258 to 107 ns (2026-11-28, shared 2-core AMD EPYC, GOMAXPROCS=2,
+                // medians of 5). Guarded by W2/W4/W7 in `./gmp4j bench`.
                 LockSupport.parkNanos(this, sleepNanos);
                 sleepNanos = Math.min(2 * sleepNanos, LOCK_SLEEP_MAX_NANOS);
             }

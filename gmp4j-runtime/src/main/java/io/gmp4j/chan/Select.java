@@ -46,7 +46,7 @@ public final class Select {
      * Allocation per blocking select: one order array (pollorder and lockorder in one, as
      * select.go's order), one Waiter, one Sudog per case linked through Sudog.waitlink (Go's
      * gp.waiting list). It was four arrays (pollorder, sort keys, lockorder, sudogs) plus an
-     * Arrays.sort call; the change measured W7 (ChanPerfMain, 2026-11-28, shared 2-core AMD
+     * Arrays.sort call; the change measured W7 (the harness now in `./gmp4j bench`, 2026-11-28, shared 2-core AMD
      * EPYC, JDK 25, base and new JVMs alternated, 3 rounds x median of 5, ns/msg):
      * GOMAXPROCS=1 394/356/332 -> 244/338/257; GOMAXPROCS=2 449/433/349 -> 423/407/345.
      *

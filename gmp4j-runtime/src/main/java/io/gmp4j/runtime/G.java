@@ -33,8 +33,9 @@ import java.util.concurrent.Executor;
  * itself and read racily by dumps (benign: a dump is a snapshot).
  */
 public final class G implements Runnable, Executor {
-    // runtime2.go: _Gidle.._Gdead
-    static final int _Gidle = 0, _Grunnable = 1, _Grunning = 2, _Gsyscall = 3, _Gwaiting = 4, _Gdead = 6;
+    // runtime2.go: _Grunnable.._Gdead, Go's numbers (no _Gidle: a G is runnable from birth;
+    // no _Gsyscall: a blocking JDK call is not seen, sysmon retakes the P instead)
+    static final int _Grunnable = 1, _Grunning = 2, _Gwaiting = 4, _Gdead = 6;
 
     /** runtime2.go: goid. 1 is the main goroutine. */
     public final long goid;

@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The unsupported JDK internals gmp4j stands on, found once and checked at start-up
- * (DESIGN.md, sharp edges 1, 5 and 6). Everything else reaches them through this class.
+ * (docs/DESIGN.md, sharp edges 1, 5 and 6). Everything else reaches them through this class.
  *
  * <ul>
  *   <li>{@code java.lang.VirtualThread(Executor, String, int, Runnable)}: a virtual thread

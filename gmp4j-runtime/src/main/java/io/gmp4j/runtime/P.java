@@ -10,12 +10,18 @@ import java.lang.invoke.VarHandle;
  * head; operations in {@link RunQueue}), {@code runnext}, the per-P timer heap and counters.
  *
  * <pre>
- * Status (runtime2.go: _Pidle.._Pdead):
+ * Status (runtime2.go: _Pidle, _Prunning, _Pdead, Go's numbers; no _Psyscall, see {@code running}
+ * below; no _Pgcstop, procresize never stops the world):
  *   _Pidle    -> _Prunning  acquirep by an M (from the idle list, or handed to a new M)
  *   _Prunning -> _Pidle     releasep: the M found nothing to run, or sysmon retook the P
- *   _Prunning -> _Pgcstop   stop-the-world for gomaxprocs (procresize)
- *   _Pgcstop  -> _Pidle     start-the-world; _Pgcstop -> _Pdead when the P is removed
+ *   _Pidle    -> _Pdead     procresize shrinks GOMAXPROCS: an idle P above the limit is
+ *                           taken off the idle list and retired at once
+ *   _Prunning -> _Pdead     a P above the limit held by an M is marked {@code retired}; the
+ *                           M retires it at its next schedule (retirep), or handoffp does
+ *   _Pdead    -> _Pidle     procresize grows GOMAXPROCS again: the P is revived onto the
+ *                           idle list
  * </pre>
+ * Retiring moves the P's queue to the global queue and its timers to P0.
  *
  * <p>Who writes what:
  * <ul>
@@ -33,7 +39,7 @@ import java.lang.invoke.VarHandle;
  * </ul>
  */
 final class P {
-    static final int _Pidle = 0, _Prunning = 1, _Psyscall = 2, _Pgcstop = 3, _Pdead = 4;
+    static final int _Pidle = 0, _Prunning = 1, _Pdead = 4;
     /** runtime2.go: the local run queue's size. */
     static final int RUNQ_SIZE = 256;
 

@@ -7,29 +7,11 @@ package io.gmp4j.runtime;
 public final class Procs {
     private Procs() {}
 
-    /** runtime.ncpu, read once (availableProcessors is a native call). */
-    private static final int NCPU = Runtime.getRuntime().availableProcessors();
-
     /** The current P's id, or -1 when the caller is not on a P. */
     public static int currentPid() {
         M mp = M.current();
         P pp = mp != null ? mp.p : null;
         return pp != null ? pp.id : -1;
-    }
-
-    /**
-     * proc.go: sync_runtime_canSpin. Whether a sync primitive may spin-wait at iteration
-     * {@code iter}: few iterations, a multicore machine, an idle P to spare, and nothing
-     * queued on the caller's own P.
-     */
-    public static boolean canSpin(int iter) {
-        if (iter >= 4 || NCPU <= 1
-                || Sched.gomaxprocs <= Sched.npidle + Sched.nmspinning.get() + 1) {
-            return false;
-        }
-        M mp = M.current();
-        P pp = mp != null ? mp.p : null;
-        return pp == null || RunQueue.runqempty(pp);
     }
 
     /** The current GOMAXPROCS. */

@@ -16,7 +16,7 @@ public final class RuntimeApi {
     public static void runMain(Runnable main) {
         String problem = JdkInternals.problem();
         if (problem != null) {
-            // One line, no reflection trace (DESIGN.md sharp edge 6).
+            // One line, no reflection trace (docs/DESIGN.md, sharp edge 6).
             System.err.println(problem);
             System.exit(1);
         }

@@ -253,7 +253,7 @@ class CrashTest {
         assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
     }
 
-    /** DESIGN.md sharp edge 6: without --add-opens, one line that says what to do, exit 1, no trace. */
+    /** docs/DESIGN.md, sharp edge 6: without --add-opens, one line that says what to do, exit 1, no trace. */
     @Test
     void missingAddOpensGivesOneLine() throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),

@@ -1,6 +1,8 @@
 package io.gmp4j.sync;
 
 import io.gmp4j.GoPanic;
+import io.gmp4j.xsync.Semaphore;
+import io.gmp4j.xsync.XsyncExport;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
@@ -91,7 +93,7 @@ class SyncLincheckTest {
 
         @Operation
         public long held() {
-            return s.curForTest();
+            return XsyncExport.cur(s);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.gmp4j.sync;
+package io.gmp4j.xsync;
 
 import static io.gmp4j.sync.GoTestSupport.runG;
 import static org.junit.jupiter.api.Assertions.*;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.context.Context;
+import io.gmp4j.sync.GoTestSupport;
+import io.gmp4j.sync.WaitGroup;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;

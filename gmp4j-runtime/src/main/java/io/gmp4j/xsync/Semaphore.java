@@ -1,9 +1,10 @@
-package io.gmp4j.sync;
+package io.gmp4j.xsync;
 
 import io.gmp4j.GoPanic;
 import io.gmp4j.context.Context;
 import io.gmp4j.runtime.Park;
 import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.sync.Mutex;
 
 /**
  * {@code golang.org/x/sync/semaphore.Weighted}: a weighted semaphore. Acquirers are served in

@@ -1,10 +1,12 @@
-package io.gmp4j.sync;
+package io.gmp4j.xsync;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
+import io.gmp4j.sync.Once;
+import io.gmp4j.sync.WaitGroup;
 import java.util.function.Consumer;
 
 /**

@@ -1,10 +1,11 @@
-package io.gmp4j.sync;
+package io.gmp4j.xsync;
 
 import static io.gmp4j.sync.GoTestSupport.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.GoPanic;
 import io.gmp4j.context.Context;
+import io.gmp4j.sync.WaitGroup;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
