@@ -341,8 +341,9 @@ public final class Bench {
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));
         }
+        // A caller's heap flags win: with -Xmx below 1 GiB our -Xms1g would stop the child JVMs.
         if (flags.stream().noneMatch(f -> f.startsWith("-Xms") || f.startsWith("-XX:InitialHeapSize")
-                || f.startsWith("-XX:MinHeapSize"))) {
+                || f.startsWith("-XX:MinHeapSize") || f.startsWith("-Xmx") || f.startsWith("-XX:MaxHeapSize"))) {
             flags.addAll(HEAP_FLAGS);
         }
         return flags;
