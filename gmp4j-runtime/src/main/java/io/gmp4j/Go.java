@@ -1,9 +1,9 @@
 package io.gmp4j;
 
-import io.gmp4j.runtime.Goexit;
-import io.gmp4j.runtime.Panics;
-import io.gmp4j.runtime.RuntimeApi;
-import io.gmp4j.runtime.Traceback;
+import io.gmp4j.internal.runtime.Goexit;
+import io.gmp4j.internal.runtime.Panics;
+import io.gmp4j.internal.runtime.RuntimeApi;
+import io.gmp4j.internal.runtime.Traceback;
 
 /**
  * The {@code go} statement and Go's package {@code runtime}.
@@ -105,6 +105,6 @@ public final class Go {
 
     /** The calling goroutine's id (Go keeps it private; handy in logs), 0 outside goroutines. */
     public static long goid() {
-        return io.gmp4j.runtime.Park.goid();
+        return io.gmp4j.internal.runtime.Park.goid();
     }
 }

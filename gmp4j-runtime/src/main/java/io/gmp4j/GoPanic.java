@@ -14,7 +14,7 @@ public class GoPanic extends RuntimeException {
     /** Go's {@code panic(v)}. */
     public GoPanic(Object value) {
         // panic.go: gopanic: panic(nil) panics with a *PanicNilError unless GODEBUG=panicnil=1.
-        Object v = value == null && io.gmp4j.runtime.Env.godebug("panicnil", 0) == 0 ? new PanicNilError() : value;
+        Object v = value == null && io.gmp4j.internal.runtime.Env.godebug("panicnil", 0) == 0 ? new PanicNilError() : value;
         super(v == null ? "nil" : String.valueOf(v));
         this.value = v;
     }

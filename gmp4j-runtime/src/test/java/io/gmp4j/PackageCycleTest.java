@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * The API packages form no import cycle (Go forbids one; here it would mean two packages that
  * cannot be understood apart). Runs jdeps on the runtime's classes and searches the package
  * edges among {@code chan}, {@code sync}, {@code xsync}, {@code time} and {@code context} for a
- * cycle. {@code io.gmp4j} itself and {@code io.gmp4j.runtime} are the internals every package
- * shares and are left out.
+ * cycle. {@code io.gmp4j} itself and {@code io.gmp4j.internal.runtime} are the internals every
+ * package shares and are left out.
  */
 class PackageCycleTest {
     private static final Set<String> API = Set.of(

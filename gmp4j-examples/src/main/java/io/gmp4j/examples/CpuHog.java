@@ -1,7 +1,7 @@
 package io.gmp4j.examples;
 
 import io.gmp4j.Go;
-import io.gmp4j.runtime.Procs;
+import io.gmp4j.internal.runtime.Procs;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Time;
 import java.io.PrintStream;

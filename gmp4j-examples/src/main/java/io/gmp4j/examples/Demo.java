@@ -4,7 +4,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
-import io.gmp4j.runtime.Procs;
+import io.gmp4j.internal.runtime.Procs;
 import io.gmp4j.sync.Mutex;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package io.gmp4j.examples;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
-import io.gmp4j.runtime.Procs;
+import io.gmp4j.internal.runtime.Procs;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
 import java.util.concurrent.locks.LockSupport;

@@ -1,8 +1,8 @@
 package io.gmp4j.chan;
 
 import io.gmp4j.GoPanic;
-import io.gmp4j.runtime.Park;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

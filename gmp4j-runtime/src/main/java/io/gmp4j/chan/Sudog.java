@@ -1,6 +1,6 @@
 package io.gmp4j.chan;
 
-import io.gmp4j.runtime.Park;
+import io.gmp4j.internal.runtime.Park;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,6 @@
 package io.gmp4j.debug;
 
-import io.gmp4j.runtime.RuntimeApi;
+import io.gmp4j.internal.runtime.RuntimeApi;
 
 /** Go's package runtime/debug. */
 public final class Debug {

@@ -1,7 +1,7 @@
 package io.gmp4j.metrics;
 
 import io.gmp4j.Go;
-import io.gmp4j.runtime.Procs;
+import io.gmp4j.internal.runtime.Procs;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;

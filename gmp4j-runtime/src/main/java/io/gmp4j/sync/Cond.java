@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import io.gmp4j.runtime.Park;
+import io.gmp4j.internal.runtime.Park;
 
 /**
  * Go's {@code sync.Cond}: a rendezvous point for goroutines waiting for, or announcing, an

@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import io.gmp4j.runtime.Procs;
+import io.gmp4j.internal.runtime.Procs;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.management.GarbageCollectorMXBean;
@@ -237,7 +237,7 @@ public final class Pool<T> {
                                     }
                                 } catch (Throwable e) {
                                     // the JDK's thread would drop it, and the victim cache with it
-                                    io.gmp4j.runtime.Panics.runtimeThrow("sync.poolCleanup", e);
+                                    io.gmp4j.internal.runtime.Panics.runtimeThrow("sync.poolCleanup", e);
                                 }
                             }, null, null);
                         }

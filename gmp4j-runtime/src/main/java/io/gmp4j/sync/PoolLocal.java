@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import io.gmp4j.runtime.RuntimeMutex;
+import io.gmp4j.internal.runtime.RuntimeMutex;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

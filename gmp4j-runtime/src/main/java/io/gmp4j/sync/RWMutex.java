@@ -1,7 +1,7 @@
 package io.gmp4j.sync;
 
 import io.gmp4j.GoPanic;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 

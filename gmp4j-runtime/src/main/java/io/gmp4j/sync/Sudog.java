@@ -1,7 +1,7 @@
 package io.gmp4j.sync;
 
-import io.gmp4j.runtime.Park;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.WaitReason;
 
 /*
  * One parked waiter (runtime2.go: type sudog), for Sema, NotifyList and the x/sync types.

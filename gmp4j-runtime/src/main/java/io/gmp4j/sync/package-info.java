@@ -17,6 +17,6 @@
  *       at the end of the line.</li>
  *   <li>{@code getOpaque}/plain: a racy hint; each use says why the race is benign.</li>
  * </ul>
- * Fields protected by a {@link io.gmp4j.runtime.RuntimeMutex} are plain and say so.
+ * Fields protected by a {@link io.gmp4j.internal.runtime.RuntimeMutex} are plain and say so.
  */
 package io.gmp4j.sync;

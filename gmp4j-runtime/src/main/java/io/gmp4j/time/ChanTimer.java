@@ -1,8 +1,8 @@
 package io.gmp4j.time;
 
 import io.gmp4j.chan.Chan;
-import io.gmp4j.runtime.RuntimeMutex;
-import io.gmp4j.runtime.RuntimeTimer;
+import io.gmp4j.internal.runtime.RuntimeMutex;
+import io.gmp4j.internal.runtime.RuntimeTimer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;

@@ -2,9 +2,9 @@ package io.gmp4j.time;
 
 import io.gmp4j.GoPanic;
 import io.gmp4j.chan.Chan;
-import io.gmp4j.runtime.Park;
-import io.gmp4j.runtime.RuntimeTimer;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.RuntimeTimer;
+import io.gmp4j.internal.runtime.WaitReason;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -2,7 +2,7 @@ package io.gmp4j.time;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
-import io.gmp4j.runtime.RuntimeTimer;
+import io.gmp4j.internal.runtime.RuntimeTimer;
 import java.time.Duration;
 import java.time.Instant;
 

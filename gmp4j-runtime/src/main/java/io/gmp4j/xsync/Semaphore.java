@@ -2,8 +2,8 @@ package io.gmp4j.xsync;
 
 import io.gmp4j.GoPanic;
 import io.gmp4j.context.Context;
-import io.gmp4j.runtime.Park;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.WaitReason;
 import io.gmp4j.sync.Mutex;
 
 /**

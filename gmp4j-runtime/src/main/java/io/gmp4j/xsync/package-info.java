@@ -3,7 +3,7 @@
  * ({@code semaphore.Weighted}) and {@link io.gmp4j.xsync.ErrGroup} ({@code errgroup.Group}).
  *
  * <p>Built only on the public {@link io.gmp4j.sync}, {@link io.gmp4j.chan} and
- * {@link io.gmp4j.context} types (plus {@code io.gmp4j.runtime.Park} for the semaphore's
+ * {@link io.gmp4j.context} types (plus {@code io.gmp4j.internal.runtime.Park} for the semaphore's
  * waiters), as x/sync is built on Go's standard library. {@code sync} does not import this
  * package or {@code context}, so the API packages form no cycle (checked by
  * {@code PackageCycleTest}).

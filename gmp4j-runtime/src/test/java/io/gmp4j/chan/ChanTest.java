@@ -2,8 +2,8 @@ package io.gmp4j.chan;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
-import io.gmp4j.runtime.G;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.G;
+import io.gmp4j.internal.runtime.WaitReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -3,8 +3,8 @@ package io.gmp4j.testprog;
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.debug.Debug;
-import io.gmp4j.runtime.Park;
-import io.gmp4j.runtime.WaitReason;
+import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.WaitReason;
 import io.gmp4j.time.Time;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -92,7 +92,7 @@ public final class TestProg {
                 // The JDK's notification thread prints after the collection: wait until it has.
                 boolean tracing = String.valueOf(System.getenv("GODEBUG")).contains("gctrace=1");
                 long deadline = System.nanoTime() + 10_000_000_000L;
-                while (tracing && io.gmp4j.runtime.Export.gcTraceReported() < 2 && System.nanoTime() < deadline) {
+                while (tracing && io.gmp4j.internal.runtime.Export.gcTraceReported() < 2 && System.nanoTime() < deadline) {
                     LockSupport.parkNanos(1_000_000);
                 }
             });

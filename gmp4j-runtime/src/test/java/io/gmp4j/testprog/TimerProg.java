@@ -4,7 +4,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
-import io.gmp4j.runtime.Export;
+import io.gmp4j.internal.runtime.Export;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Ticker;
 import io.gmp4j.time.Time;

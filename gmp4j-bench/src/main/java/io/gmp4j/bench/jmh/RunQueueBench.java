@@ -1,6 +1,6 @@
 package io.gmp4j.bench.jmh;
 
-import io.gmp4j.runtime.BenchHooks;
+import io.gmp4j.internal.runtime.BenchHooks;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -8,7 +8,7 @@
  * virtual threads, as a same-run baseline.
  *
  * <p>The exception is {@link io.gmp4j.bench.jmh.RunQueueBench}: run-queue put/get/steal are
- * package-private in {@code io.gmp4j.runtime}, so it goes through
- * {@code io.gmp4j.runtime.BenchHooks} on detached Ps, one op per invocation.
+ * package-private in {@code io.gmp4j.internal.runtime}, so it goes through
+ * {@code io.gmp4j.internal.runtime.BenchHooks} on detached Ps, one op per invocation.
  */
 package io.gmp4j.bench.jmh;

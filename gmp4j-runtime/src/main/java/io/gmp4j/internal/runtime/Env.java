@@ -1,0 +1,128 @@
+package io.gmp4j.internal.runtime;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Go's environment knobs (runtime1.go: parsedebugvars; proc.go: schedinit's GOMAXPROCS).
+ * Each is read from the system property {@code gmp4j.NAME}, else the environment variable
+ * {@code NAME}. An invalid value is ignored and the default used, as Go does: start-up never
+ * fails on a bad knob.
+ */
+public final class Env {
+    private Env() {}
+
+    private static volatile Map<String, String> godebug = Map.of();
+    /** GOMAXPROCS was given by env/property or runtime.GOMAXPROCS: no cgroup updates. */
+    static volatile boolean gomaxprocsFixed;
+
+    /** The value of knob {@code name}: property {@code gmp4j.name} wins over the environment. */
+    public static String get(String name) {
+        String v = System.getProperty("gmp4j." + name);
+        return v != null ? v : System.getenv(name);
+    }
+
+    static void load() {
+        godebug = parseGodebug(get("GODEBUG"));
+    }
+
+    /** runtime1.go: parsegodebug. "a=1,b=2"; malformed entries are skipped. */
+    static Map<String, String> parseGodebug(String s) {
+        Map<String, String> m = new HashMap<>();
+        if (s == null) {
+            return m;
+        }
+        for (String kv : s.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq > 0) {
+                m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return m;
+    }
+
+    /** GODEBUG {@code key} as an int, or {@code def} when unset or invalid. */
+    public static int godebug(String key, int def) {
+        String v = godebug.get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            return def;
+        }
+    }
+
+    /**
+     * runtime1.go: setTraceback, for {@code GOTRACEBACK}: how much a crash prints. {@code level}
+     * 0 prints no goroutine, 1 user frames, 2 also the runtime's; {@code all}: every goroutine,
+     * not only the one that crashed; {@code crash}: Go aborts for a core dump (see Panics).
+     */
+    record Traceback(int level, boolean all, boolean crash) {}
+
+    /**
+     * GOTRACEBACK as Go 1.19 reads it: none, single (the default, also when unset or empty),
+     * all, system, crash; a number n means level n with all (0, 1 and 2 are Go's historical
+     * synonyms of none, all and system); anything else is level 0 with all, as Go's default
+     * case makes it (Go does not fall back to single for a typo, so neither do we).
+     */
+    static Traceback gotraceback() {
+        String v = get("GOTRACEBACK");
+        if (v == null) {
+            v = "";
+        }
+        return switch (v) {
+            case "none" -> new Traceback(0, false, false);
+            case "single", "" -> new Traceback(1, false, false);
+            case "all" -> new Traceback(1, true, false);
+            case "system" -> new Traceback(2, true, false);
+            case "crash" -> new Traceback(2, true, true);
+            default -> {
+                int n = 0;
+                try {
+                    long l = Long.parseLong(v);
+                    if (l >= 0 && l <= 0xFFFF_FFFFL) {
+                        n = (int) Math.min(l, Integer.MAX_VALUE);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not a number: level 0, as Go's atoi failing leaves it
+                }
+                yield new Traceback(n, true, false);
+            }
+        };
+    }
+
+    /** A positive int from knob {@code name}, or 0 when unset or invalid (Go's atoi32 + n > 0). */
+    static int positiveInt(String name) {
+        String v = get(name);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            return n > 0 ? n : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** proc.go: schedinit: GOMAXPROCS from the environment, else Go 1.25's default. */
+    static int initialGomaxprocs() {
+        int n = positiveInt("GOMAXPROCS");
+        if (n > 0) {
+            gomaxprocsFixed = true;
+            return Math.min(n, 1024); // proc.go: _MaxGomaxprocs
+        }
+        return defaultGomaxprocs();
+    }
+
+    /** Go 1.25: the CPUs we may run on, lowered to the cgroup CPU limit (containermaxprocs). */
+    static int defaultGomaxprocs() {
+        int procs = Cgroup.affinityCpus();
+        if (godebug("containermaxprocs", 1) != 0) {
+            procs = Cgroup.adjust(procs, Cgroup.cpuLimit());
+        }
+        return procs;
+    }
+}

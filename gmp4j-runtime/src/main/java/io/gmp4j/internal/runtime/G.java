@@ -1,0 +1,162 @@
+package io.gmp4j.internal.runtime;
+
+import java.util.concurrent.Executor;
+
+/**
+ * A goroutine (runtime2.go: type g).
+ *
+ * <p>A G is a JDK virtual thread whose scheduler is the G itself: the JDK calls
+ * {@link #execute} with the same continuation {@code Runnable} whenever the thread becomes
+ * runnable (started, unparked, yielded), which is Go's {@code ready}. The G is also the
+ * thread's task ({@link #run}), which gives Go's goroutine exit path: panics, Goexit,
+ * {@code allgs} removal.
+ *
+ * <pre>
+ * Status (Go's _G* names; written by the G itself or by the M that runs it):
+ *   _Grunnable -> _Grunning   an M took it from a run queue (M, before cont.run())
+ *   _Grunning  -> _Gwaiting   it parks through gmp4j's Park (the G, in beginWait); a G parked
+ *                             by the JDK (j.u.c., sockets, monitors) stays _Grunning with no
+ *                             wait reason: dumps derive one, checkdead treats it as wakeable
+ *   _Gwaiting  -> _Grunnable  it was readied (execute; any thread)
+ *   _Grunning  -> _Grunnable  it yielded or was preempted (M, after cont.run() returned)
+ *   _Grunning  -> _Gdead      its task returned or threw (the G, at the end of run)
+ *   _Gdead     -> *           never: a virtual thread cannot be restarted, so there is no
+ *                             gfput/gfget free list (docs/DIVERGENCES.md)
+ * </pre>
+ *
+ * <p>A virtual thread started inside the goroutine inherits the G as its scheduler (the JDK's
+ * constructor takes the parent's): its continuations reach {@link #execute} too, and go to the
+ * JDK's own scheduler (ForeignThreads). {@code cont} is the thread's own continuation, read
+ * from the JDK at construction, so one reference compare tells them apart. {@code allprev} and
+ * {@code allnext} are guarded by the G's AllGs shard. {@code preempt} is set by sysmon
+ * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
+ * itself and read racily by dumps (benign: a dump is a snapshot).
+ */
+public final class G implements Runnable, Executor {
+    // runtime2.go: _Grunnable.._Gdead, Go's numbers (no _Gidle: a G is runnable from birth;
+    // no _Gsyscall: a blocking JDK call is not seen, sysmon retakes the P instead)
+    static final int _Grunnable = 1, _Grunning = 2, _Gwaiting = 4, _Gdead = 6;
+
+    /** runtime2.go: goid. 1 is the main goroutine. */
+    public final long goid;
+    final Runnable fn;
+    final Thread thread;
+    /** The JDK continuation runner for {@link #thread}; the same object on every execute. */
+    final Runnable cont;
+    /** allgs links (AllGs shard lock). */
+    G allprev, allnext;
+    volatile int status;
+    volatile WaitReason waitReason = WaitReason.ZERO;
+    volatile long waitSinceNanos;
+    /** runtime2.go: preempt. Set by sysmon (retake), cleared by the G at a preemption point. */
+    volatile boolean preempt;
+    /** Go.gosched asked that the next execute go to the global queue (set by the G itself). */
+    boolean toGlobal;
+    /** runtime2.go: lockedm. The M this G is wired to by lockOSThread, or null. */
+    volatile M lockedm;
+    /** The nesting count of lockOSThread (runtime2.go: m.lockedExt, kept on the G). */
+    int lockedExt;
+    /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
+    final boolean isMain;
+
+    G(long goid, Runnable fn, boolean isMain) {
+        this.goid = goid;
+        this.fn = fn;
+        this.isMain = isMain;
+        this.status = _Grunnable;
+        // Unnamed, like Go's goroutines: building a name per G costs ~15% of a spawn. Dumps use goid.
+        this.thread = JdkInternals.newVirtualThread(this, isMain ? "main goroutine" : "", this);
+        this.cont = JdkInternals.runContinuationOf(thread);
+    }
+
+    /** The goroutine running on the current thread, or null when it is not one of ours. */
+    public static G current() {
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            return null;
+        }
+        // A JDK virtual thread started in a goroutine has that G as its scheduler too.
+        return JdkInternals.schedulerOf(t) instanceof G gp && gp.thread == t ? gp : null;
+    }
+
+    /** The virtual thread that is this goroutine. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** What the goroutine waits for (ZERO when it is not waiting on a gmp4j primitive). */
+    public WaitReason waitReason() {
+        return waitReason;
+    }
+
+    // The diagnostic fields (status, waitReason, waitSinceNanos) are volatile for their racy
+    // readers (dumps, checkdead, schedtrace) but written with release stores: a StoreLoad fence
+    // per park would cost ~10 ns twice per goroutine switch, and no reader needs it.
+
+    void beginWait(WaitReason reason) {
+        WAIT_SINCE.setRelease(this, Sched.coarseNanos());
+        WAIT_REASON.setRelease(this, reason);
+        STATUS.setRelease(this, _Gwaiting);
+    }
+
+    void endWait() {
+        STATUS.setRelease(this, _Grunning);
+        WAIT_REASON.setRelease(this, WaitReason.ZERO);
+    }
+
+    void soStatus(int s) {
+        STATUS.setRelease(this, s);
+    }
+
+    private static final java.lang.invoke.VarHandle STATUS, WAIT_REASON, WAIT_SINCE;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            STATUS = l.findVarHandle(G.class, "status", int.class);
+            WAIT_REASON = l.findVarHandle(G.class, "waitReason", WaitReason.class);
+            WAIT_SINCE = l.findVarHandle(G.class, "waitSinceNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * proc.go: ready. Called by the JDK whenever this G's virtual thread becomes runnable,
+     * on whatever thread made it so. Thread-safe; never throws (the caller may be a JDK
+     * timer or poller thread). A continuation that is not ours belongs to a JDK virtual
+     * thread started inside this goroutine: it goes to the JDK's scheduler, whatever our state.
+     */
+    @Override
+    public void execute(Runnable continuation) {
+        if (continuation != cont) {
+            ForeignThreads.execute(continuation);
+            return;
+        }
+        soStatus(_Grunnable);
+        Proc.ready(this);
+    }
+
+    /** The goroutine body: Go's goexit0 path runs in the finally. */
+    @Override
+    public void run() {
+        try {
+            fn.run();
+        } catch (Goexit.Signal exit) {
+            // runtime.Goexit: finally blocks have run on the way here.
+        } catch (Throwable panic) {
+            Panics.crash(this, panic);
+        } finally {
+            try {
+                Proc.goexit0(this);
+            } catch (Throwable e) {
+                Panics.runtimeThrow("goexit0", e); // not the JDK's uncaught-exception printout
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "goroutine " + goid;
+    }
+}

@@ -1,0 +1,132 @@
+package io.gmp4j.internal.runtime;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.Locale;
+import java.util.Map;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * {@code GODEBUG=gctrace=1} (mgc.go: gcMarkTermination's summary line), made from the JVM's GC
+ * notifications, since the JVM collects, not gmp4j. One line per collection on fd 2:
+ * <pre>
+ * gc 3 @1.204s 2%: 4+0+0 ms clock, 220->41->41 MB, 512 MB goal, 2 P (forced)
+ * </pre>
+ * Go's fields and what fills them here:
+ * <ul>
+ *   <li>{@code gc N @Ts P%}: the collection's number, its start since the JVM started, and the
+ *       share of the run so far spent in the JVM's collections (pauses and concurrent cycles).</li>
+ *   <li>{@code a+b+c ms clock}: Go's stop-the-world sweep termination, concurrent mark and
+ *       stop-the-world mark termination. A JVM pause (a young, mixed or full collection) is
+ *       reported as {@code a}; a concurrent cycle (G1's "Concurrent GC" bean, which includes its
+ *       remark and cleanup pauses) as {@code b}.</li>
+ *   <li>{@code x->y->z MB}: heap in use before, after, and live after. The JVM reports no marked
+ *       size, so z is y.</li>
+ *   <li>{@code MB goal}: the heap the JVM has committed after the collection (Go's goal is the
+ *       heap size that triggers the next cycle; the committed size is the JVM's nearest figure).</li>
+ *   <li>{@code N P}: GOMAXPROCS. {@code (forced)}: the cause was {@code System.gc()} ({@code Go.gc()}).</li>
+ * </ul>
+ * Left out, because the JVM does not report them per collection: Go's CPU breakdown
+ * ({@code ms cpu}), stack and globals sizes (goroutine stacks are heap objects here).
+ */
+final class GcTrace {
+    private GcTrace() {}
+
+    private static final String NOTIFICATION = "com.sun.management.gc.notification";
+    private static int n;
+    private static long gcMillis;
+    private static boolean installed;
+
+    /** Installs the listener when GODEBUG has gctrace > 0. Once; from schedinit. */
+    static synchronized void install() {
+        if (installed || Env.godebug("gctrace", 0) <= 0) {
+            return;
+        }
+        installed = true;
+        try {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    emitter.addNotificationListener((note, handback) -> {
+                        try {
+                            if (NOTIFICATION.equals(note.getType())) {
+                                report(GarbageCollectionNotificationInfo.from((CompositeData) note.getUserData()));
+                            }
+                        } catch (Throwable e) {
+                            Panics.runtimeThrow("gctrace", e); // the JDK's thread would drop it
+                        }
+                    }, null, null);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // No java.management or jdk.management (a jlinked image): no trace, as Go without it.
+        }
+    }
+
+    /** How many collections have been reported (tests wait for the asynchronous listener). */
+    static synchronized int reported() {
+        return n;
+    }
+
+    /** Runs on the JMX notification thread, one collection at a time. */
+    private static synchronized void report(GarbageCollectionNotificationInfo info) {
+        GcInfo gi = info.getGcInfo();
+        long before = used(gi.getMemoryUsageBeforeGc());
+        long after = used(gi.getMemoryUsageAfterGc());
+        long committed = 0;
+        for (var e : gi.getMemoryUsageAfterGc().entrySet()) {
+            if (Heap.POOLS.contains(e.getKey())) {
+                committed += e.getValue().getCommitted();
+            }
+        }
+        long uptime = Math.max(1, gi.getEndTime());
+        gcMillis += gi.getDuration();
+        boolean concurrent = info.getGcName().contains("Concurrent");
+        String ms = Long.toString(gi.getDuration()); // the JVM reports whole milliseconds
+        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %s+%s+0 ms clock, %d->%d->%d MB, %d MB goal, %d P%s%n",
+                ++n, gi.getStartTime() / 1000.0, gcMillis * 100 / uptime,
+                concurrent ? "0" : ms, concurrent ? ms : "0",
+                mb(before), mb(after), mb(after), mb(committed), Math.max(1, Sched.gomaxprocs),
+                "System.gc()".equals(info.getGcCause()) ? " (forced)" : "");
+        Print.stderr(line);
+    }
+
+    /**
+     * The heap pools' names (GcInfo also reports metaspace and the code cache). A holder, so that
+     * install() without gctrace loads none of java.management at start-up.
+     */
+    private static final class Heap {
+        static final java.util.Set<String> POOLS = heapPools();
+    }
+
+    private static java.util.Set<String> heapPools() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        try {
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+                    names.add(pool.getName());
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no java.management: install() will not get this far
+        }
+        return names;
+    }
+
+    private static long used(Map<String, MemoryUsage> pools) {
+        long sum = 0;
+        for (var e : pools.entrySet()) {
+            if (Heap.POOLS.contains(e.getKey())) {
+                sum += e.getValue().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private static long mb(long bytes) {
+        return bytes >> 20;
+    }
+}

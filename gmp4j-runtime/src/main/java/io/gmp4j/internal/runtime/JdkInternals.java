@@ -1,0 +1,216 @@
+package io.gmp4j.internal.runtime;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * The unsupported JDK internals gmp4j stands on, found once and checked at start-up
+ * (docs/DESIGN.md, sharp edges 1, 5 and 6). Everything else reaches them through this class.
+ *
+ * <ul>
+ *   <li>{@code java.lang.VirtualThread(Executor, String, int, Runnable)}: a virtual thread
+ *       with our scheduler. Each G is its own {@link Executor}, so {@code execute} knows
+ *       which G became runnable without a lookup.</li>
+ *   <li>{@code VirtualThread.scheduler} (final): maps the current virtual thread to its G.</li>
+ *   <li>{@code VirtualThread.carrierThread} (volatile): the M a G is mounted on. Read as a
+ *       field, never through the {@code currentCarrierThread} intrinsic, which C2 may cache
+ *       across a park (sharp edge 5).</li>
+ *   <li>{@code VirtualThread.runContinuation} (final): the Runnable the JDK hands to the
+ *       scheduler on every submission, so that {@code G.execute} tells its own thread from a
+ *       child that inherited the G as its scheduler (ForeignThreads).</li>
+ *   <li>{@code VirtualThread.defaultScheduler()}: the JDK's own ForkJoinPool, where such
+ *       children run.</li>
+ *   <li>{@code VirtualThread.state} and the virtual thread captured by the runContinuation
+ *       lambda: which child a forwarded continuation belongs to and whether it is just starting
+ *       (optional: without them ForeignThreads does not count children).</li>
+ * </ul>
+ *
+ * <p>When one is missing, {@link #check} names the JDK and the flag to add, in one line.
+ */
+final class JdkInternals {
+    private JdkInternals() {}
+
+    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final MethodHandle NEW_VIRTUAL_THREAD;
+    private static final VarHandle SCHEDULER;
+    private static final VarHandle CARRIER_THREAD;
+    private static final VarHandle RUN_CONTINUATION;
+    private static final Executor DEFAULT_SCHEDULER;
+    /** Optional (null when this JDK lays them out differently): see threadOf, isStarting. */
+    private static final VarHandle STATE;
+    private static final MethodHandle CONTINUATION_THREAD;
+    private static final Class<?> CONTINUATION_CLASS;
+    /** VirtualThread.STARTED: started, not yet run (JDK 25's value). */
+    private static final int STARTED = 1;
+    private static final String PROBLEM;
+
+    static {
+        MethodHandle ctor = null;
+        VarHandle scheduler = null, carrier = null, runCont = null, state = null;
+        MethodHandle contThread = null;
+        Executor defaultScheduler = null;
+        Class<?> vt = null;
+        String problem = null;
+        try {
+            vt = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(vt, MethodHandles.lookup());
+            ctor = lookup.findConstructor(vt,
+                    MethodType.methodType(void.class, Executor.class, String.class, int.class, Runnable.class))
+                    .asType(MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+            scheduler = lookup.findVarHandle(vt, "scheduler", Executor.class);
+            carrier = lookup.findVarHandle(vt, "carrierThread", Thread.class);
+            runCont = lookup.findVarHandle(vt, "runContinuation", Runnable.class);
+            defaultScheduler = (Executor) lookup.findStatic(vt, "defaultScheduler",
+                    MethodType.methodType(Executor.class)).invokeExact();
+            try {
+                state = lookup.findVarHandle(vt, "state", int.class);
+                contThread = continuationThreadGetter(ctor, runCont, vt);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                state = null; // ForeignThreads then cannot count children: deadlock checks stay conservative
+                contThread = null;
+            }
+        } catch (IllegalAccessException | SecurityException e) {
+            problem = "gmp4j: the JVM was started without " + FLAG
+                    + " (Java " + Runtime.version() + "); add it to the java command line"
+                    + " (or Add-Opens: java.base/java.lang to the jar manifest)";
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            problem = "gmp4j: this JDK (" + Runtime.version() + ") lacks the virtual-thread internals gmp4j needs ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "); use JDK 25";
+        } catch (Throwable e) {
+            problem = "gmp4j: this JDK (" + Runtime.version() + ") has no default virtual-thread scheduler gmp4j can reach ("
+                    + e + "); use JDK 25";
+        }
+        if (problem == null && Runtime.version().feature() < 25) {
+            problem = "gmp4j: needs JDK 25 or newer, this is " + Runtime.version()
+                    + "; install it (e.g. Temurin 25) and point JAVA_HOME at it";
+        }
+        NEW_VIRTUAL_THREAD = ctor;
+        SCHEDULER = scheduler;
+        CARRIER_THREAD = carrier;
+        RUN_CONTINUATION = runCont;
+        DEFAULT_SCHEDULER = defaultScheduler;
+        STATE = contThread == null ? null : state;
+        CONTINUATION_THREAD = state == null || contThread == null ? null
+                : contThread.asType(MethodType.methodType(Thread.class, Runnable.class));
+        CONTINUATION_CLASS = CONTINUATION_THREAD == null ? null : contThread.type().parameterType(0);
+        PROBLEM = problem;
+    }
+
+    /** The start-up self-test: null when gmp4j can run, else the one line to print. */
+    static String problem() {
+        return PROBLEM;
+    }
+
+    /** Fails with the one-line explanation when the internals are missing. */
+    static void check() {
+        if (PROBLEM != null) {
+            throw new IllegalStateException(PROBLEM);
+        }
+    }
+
+    /** An unstarted virtual thread whose scheduler is {@code scheduler}. */
+    static Thread newVirtualThread(Executor scheduler, String name, Runnable task) {
+        try {
+            return (Thread) NEW_VIRTUAL_THREAD.invokeExact(scheduler, name, 0, task);
+        } catch (Throwable e) {
+            throw new IllegalStateException("newVirtualThread: " + e, e);
+        }
+    }
+
+    /** The scheduler of virtual thread {@code t}. */
+    static Executor schedulerOf(Thread t) {
+        return (Executor) SCHEDULER.get(t);
+    }
+
+    /** The carrier that {@code vt} is mounted on, or null (a volatile read). */
+    static Thread carrierOf(Thread vt) {
+        return (Thread) CARRIER_THREAD.getVolatile(vt);
+    }
+
+    /** The Runnable the JDK passes to {@code vt}'s scheduler each time vt becomes runnable. */
+    static Runnable runContinuationOf(Thread vt) {
+        return (Runnable) RUN_CONTINUATION.get(vt);
+    }
+
+    /** The JDK's default virtual-thread scheduler (a ForkJoinPool in JDK 25). */
+    static Executor defaultScheduler() {
+        return DEFAULT_SCHEDULER;
+    }
+
+    /** The virtual thread whose runContinuation is {@code cont}, or null when unknown. */
+    static Thread threadOf(Runnable cont) {
+        MethodHandle h = CONTINUATION_THREAD;
+        if (h == null || cont.getClass() != CONTINUATION_CLASS) {
+            return null;
+        }
+        try {
+            return (Thread) h.invokeExact(cont);
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /** Whether virtual thread {@code vt} has been started and has not run yet (its first submission). */
+    static boolean isStarting(Thread vt) {
+        return STATE != null && (int) STATE.getVolatile(vt) == STARTED;
+    }
+
+    /**
+     * The getter of the one VirtualThread field of the runContinuation lambda
+     * ({@code this::runContinuation} captures the thread). The lambda is a hidden class of
+     * java.lang, so the same --add-opens reaches it.
+     */
+    private static MethodHandle continuationThreadGetter(MethodHandle ctor, VarHandle runCont, Class<?> vt)
+            throws ReflectiveOperationException {
+        Thread probe;
+        try {
+            probe = (Thread) ctor.invokeExact((Executor) Runnable::run, "", 0, (Runnable) () -> {});
+        } catch (Throwable e) {
+            throw new ReflectiveOperationException(e);
+        }
+        Runnable r = (Runnable) runCont.get(probe);
+        Class<?> lambda = r.getClass();
+        java.lang.reflect.Field found = null;
+        for (java.lang.reflect.Field f : lambda.getDeclaredFields()) {
+            if (f.getType() == vt && !java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                if (found != null) {
+                    throw new NoSuchFieldException("two VirtualThread fields in " + lambda);
+                }
+                found = f;
+            }
+        }
+        if (found == null) {
+            throw new NoSuchFieldException("no VirtualThread field in " + lambda);
+        }
+        MethodHandle getter = MethodHandles.privateLookupIn(lambda, MethodHandles.lookup()).unreflectGetter(found);
+        getter = getter.asType(MethodType.methodType(Thread.class, lambda));
+        if ((Thread) invokeGetter(getter, r) != probe) {
+            throw new NoSuchFieldException("the runContinuation lambda does not hold its thread");
+        }
+        return getter;
+    }
+
+    private static Object invokeGetter(MethodHandle getter, Runnable r) throws ReflectiveOperationException {
+        try {
+            return getter.invoke(r);
+        } catch (Throwable e) {
+            throw new ReflectiveOperationException(e);
+        }
+    }
+
+    /**
+     * Sharp edge 1: initialise the JDK's I/O poller from a platform thread, so that its
+     * sub-poller virtual threads do not inherit our scheduler for the life of the JVM.
+     */
+    static void initPollerFromPlatformThread() {
+        try {
+            Class.forName("sun.nio.ch.Poller", true, null);
+        } catch (ClassNotFoundException | LinkageError ignored) {
+            // A JDK without the class has no poller to capture.
+        }
+    }
+}

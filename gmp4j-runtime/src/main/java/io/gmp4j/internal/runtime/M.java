@@ -1,0 +1,109 @@
+package io.gmp4j.internal.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A machine: a platform thread that runs Go's scheduler loop (runtime2.go: type m;
+ * proc.go: mstart, schedule). See {@link Proc} for the loop itself.
+ *
+ * <p>Fields: {@code p} is written by this M only (acquirep/releasep). {@code nextp} and
+ * {@code spinning} are written by whoever starts the M (startm, under sched.lock or before
+ * the wake-up) and read by the M after it wakes: the wake-up is the hand-over
+ * ({@link #notewakeup}'s volatile write, read in {@link #notesleep}). {@code curg} is written
+ * by this M and read racily by sysmon and dumps.
+ */
+final class M extends Thread {
+    final long id;
+    /** The attached P, or null (runtime2.go: m.p). Owned by this M. */
+    P p;
+    /** The P handed to this M by startm (runtime2.go: m.nextp). */
+    volatile P nextp;
+    /** Looking for work (runtime2.go: m.spinning); counted in sched.nmspinning. */
+    volatile boolean spinning;
+    /** The G this M is running, or null. */
+    volatile G curg;
+    /** The G wired to this M by lockOSThread (runtime2.go: m.lockedg). */
+    volatile G lockedg;
+    /** Idle M list link (sched.lock). */
+    M schedlink;
+    /** True while in the idle list (sched.lock). */
+    boolean idle;
+    /** Set by this M's lockedg ending: the M exits instead of going idle (proc.go: goexit0 + mexit). */
+    boolean exitAfterG;
+    /** goid batch (proc.go: p.goidcache). Only this M's current G. */
+    long goidcache, goidcacheend;
+    /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */
+    boolean inheritTime;
+    /** In scheduler code, owning {@code p} outright (P.running is null). */
+    boolean inScheduler = true;
+
+    private volatile boolean wakeup;
+
+    M(long id) {
+        // The JVM's default stack size, as the JDK's own carrier threads have. (A goroutine's
+        // own depth limit is the JDK's virtual-thread limit, not this: ProcTest measures it.)
+        super(null, null, "gmp4j-M" + id, 0, false);
+        this.id = id;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        Proc.mstart(this);
+    }
+
+    void soCurg(G gp) {
+        CURG.setRelease(this, gp);
+    }
+
+    private static final java.lang.invoke.VarHandle CURG;
+
+    static {
+        try {
+            CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** runtime: notesleep(&m.park). Only this M. Returns false on timeout. */
+    boolean notesleep(long timeoutNanos) {
+        long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        while (!wakeup) {
+            if (timeoutNanos > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        wakeup = false;
+        return true;
+    }
+
+    /** runtime: notewakeup(&m.park). Any thread. */
+    void notewakeup() {
+        wakeup = true; // read by notesleep after its park returns
+        LockSupport.unpark(this);
+    }
+
+    /** The M running the caller: the caller itself, or the carrier of the current G; else null. */
+    static M current() {
+        Thread t = Thread.currentThread();
+        if (t instanceof M m) {
+            return m;
+        }
+        if (t.isVirtual()) {
+            return JdkInternals.carrierOf(t) instanceof M m ? m : null;
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "M" + id;
+    }
+}

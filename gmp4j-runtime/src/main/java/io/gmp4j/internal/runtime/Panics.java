@@ -1,0 +1,264 @@
+package io.gmp4j.internal.runtime;
+
+import io.gmp4j.GoPanic;
+import io.gmp4j.PanicHandler;
+import java.io.PrintStream;
+import java.lang.invoke.MethodHandles;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How a program dies (panic.go: fatalpanic, printpanics, startpanic_m; proc.go: fatal/throw).
+ * An uncaught panic prints {@code panic: <value>} and the goroutine's traceback, a fatal error
+ * prints {@code fatal error: <msg>} and every goroutine; both exit with status 2 through
+ * {@link Runtime#halt}, as Go's exit(2) does not run deferred work.
+ *
+ * <p>One report per process: the first thread to start dying prints and halts; any other that
+ * panics or throws meanwhile parks for good (Go's paniclk and the {@code lock(&deadlock)} in
+ * fatalpanic). A main goroutine that returns while another is dying waits too (proc.go: main's
+ * {@code panicking} check), so the JVM does not exit 0 under the report.
+ *
+ * <p>What Go does not recover from is not handed to a {@link PanicHandler}: a
+ * {@link StackOverflowError} is Go's {@code fatal error: stack overflow}, an
+ * {@link OutOfMemoryError} {@code fatal error: runtime: out of memory}. The out-of-memory report
+ * is encoded up front and a reserve is dropped before it is written, so it prints with the heap
+ * full. Runtime threads (Ms, sysmon, timer callbacks, GC listeners) hand what escapes them to
+ * {@link #runtimeThrow}: never a silent death.
+ */
+public final class Panics {
+    private Panics() {}
+
+    private static volatile PanicHandler handler;
+    /**
+     * panic.go: panicking. The thread that prints the report; null while nobody dies. An
+     * AtomicReference, not a VarHandle: linking a VarHandle call site allocates, and the first
+     * CAS may come with the heap full.
+     */
+    private static final AtomicReference<Thread> dying = new AtomicReference<>();
+
+    private static final byte[] OOM = "fatal error: runtime: out of memory\n".getBytes(StandardCharsets.UTF_8);
+    /** Freed before an out-of-memory report is built, so that the dump gets a little heap. */
+    @SuppressWarnings("unused")
+    private static byte[] reserve = new byte[256 << 10];
+
+    /** Loads and initialises what the fatal paths use while the heap has room (schedinit). */
+    static void preload() {
+        dying.compareAndSet(null, null);
+        dying.get();
+        Print.stderr(new byte[0]);
+        Env.gotraceback();
+        try {
+            MethodHandles.lookup().ensureInitialized(Traceback.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("preload: " + e, e);
+        }
+    }
+
+    /** Installs {@code h} (null: the default crash); returns the previous one. */
+    public static PanicHandler setHandler(PanicHandler h) {
+        PanicHandler old = handler;
+        handler = h;
+        return old;
+    }
+
+    /**
+     * A panic escaped goroutine gp. Returns only when a handler took it; a handler that throws
+     * is a panic during the panic: both are printed (printpanics' chain) and the program dies.
+     */
+    static void crash(G gp, Throwable panic) {
+        try {
+            crash0(gp, panic);
+        } catch (Throwable e) {
+            runtimeThrow("printpanics", e); // building the report failed (out of memory, most likely)
+        }
+    }
+
+    private static void crash0(G gp, Throwable panic) {
+        if (panic instanceof OutOfMemoryError) {
+            outOfMemory();
+        }
+        if (panic instanceof StackOverflowError) {
+            stackOverflow(gp, panic);
+        }
+        PanicHandler h = handler;
+        if (h != null) {
+            try {
+                h.onPanic(gp.goid, panic);
+                return;
+            } catch (Throwable second) {
+                if (second instanceof OutOfMemoryError) {
+                    outOfMemory();
+                }
+                report(gp, panic, second);
+            }
+        }
+        report(gp, panic, null);
+    }
+
+    /** panic.go: fatalpanic. {@code second} (or null) panicked while {@code first} was handled. */
+    private static void report(G gp, Throwable first, Throwable second) {
+        startpanic();
+        StringBuilder sb = new StringBuilder();
+        printpanic(sb, first);
+        Throwable last = first;
+        if (second != null) {
+            sb.append('\t');
+            printpanic(sb, second);
+            last = second;
+        }
+        // panic.go: dopanic_m. GOTRACEBACK decides how much follows the message.
+        Env.Traceback tb = Env.gotraceback();
+        if (tb.level() > 0) {
+            boolean system = tb.level() >= 2;
+            sb.append('\n').append(Traceback.goroutine(gp, last, system));
+            if (tb.all()) {
+                String others = Traceback.others(gp, system);
+                if (!others.isEmpty()) {
+                    sb.append('\n').append(others);
+                }
+            }
+        }
+        die(sb.toString());
+    }
+
+    private static void printpanic(StringBuilder sb, Throwable t) {
+        sb.append("panic: ").append(panicText(t));
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            sb.append(" [caused by ").append(c).append(']');
+        }
+        sb.append('\n');
+    }
+
+    /** The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise. */
+    static String panicText(Throwable t) {
+        if (t instanceof GoPanic gp) {
+            Object v = gp.value();
+            if (v instanceof Throwable e) {
+                return e.toString();
+            }
+            return String.valueOf(gp.getMessage());
+        }
+        return t.toString();
+    }
+
+    /**
+     * runtime.fatal: prints the message and, unless GOTRACEBACK=none, every goroutine (a fatal
+     * error is a user throw in Go: all goroutines at the GOTRACEBACK level); exits 2.
+     */
+    static void fatal(String msg, Throwable cause) {
+        if (cause instanceof OutOfMemoryError) {
+            outOfMemory();
+        }
+        startpanic();
+        StringBuilder sb = new StringBuilder("fatal error: ").append(msg).append('\n');
+        if (cause != null && !(cause instanceof Goexit.Signal)) {
+            sb.append("runtime: ").append(cause).append('\n');
+        }
+        die(sb.append(goroutines()).toString());
+    }
+
+    /**
+     * Something escaped a runtime thread's loop (an M's schedule, sysmon's tick, a timer callback,
+     * a GC listener): Go's throw. Out of memory gets Go's own report; nothing allocates before
+     * that test.
+     */
+    public static void runtimeThrow(String where, Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            outOfMemory();
+        }
+        fatal(where + ": unexpected " + e, e);
+    }
+
+    /** proc.go: checkmcount. */
+    static void threadExhaustion(int max) {
+        startpanic();
+        die("runtime: program exceeds " + max + "-thread limit\nfatal error: thread exhaustion\n" + goroutines());
+    }
+
+    /**
+     * stack.go: newstack's overflow check. The JVM's limit is its own (-Xss, the virtual thread's
+     * stack), Go's message names Go's 1 GB maximum. The traceback is the overflowing goroutine's,
+     * elided in the middle as Go elides deep stacks.
+     */
+    private static void stackOverflow(G gp, Throwable e) {
+        startpanic();
+        StringBuilder sb = new StringBuilder("runtime: goroutine stack exceeds 1000000000-byte limit\n")
+                .append("fatal error: stack overflow\n");
+        Env.Traceback tb = Env.gotraceback();
+        if (tb.level() > 0) {
+            boolean system = tb.level() >= 2;
+            sb.append('\n').append(Traceback.goroutine(gp, e, system));
+            String others = Traceback.others(gp, system);
+            if (!others.isEmpty()) {
+                sb.append('\n').append(others);
+            }
+        }
+        die(sb.toString());
+    }
+
+    /**
+     * malloc.go: throw("out of memory"). The message is written from bytes encoded at class
+     * initialisation; the goroutine dump follows if the freed reserve lets it be built.
+     */
+    private static void outOfMemory() {
+        reserve = null;
+        startpanic();
+        try {
+            Print.stderr(OOM);
+            String dump = goroutines();
+            if (!dump.isEmpty()) {
+                Print.stderr(dump);
+            }
+        } catch (Throwable ignored) {
+            // no heap even for the dump: the message is out
+        } finally {
+            Runtime.getRuntime().halt(2);
+        }
+    }
+
+    /**
+     * panic.go: startpanic_m. The first thread to get here prints; any other parks for good
+     * (the process halts under it). The dying thread itself may pass again (a throw while it
+     * builds its report).
+     */
+    private static void startpanic() {
+        Thread me = Thread.currentThread();
+        if (dying.get() == me) {
+            return;
+        }
+        if (!dying.compareAndSet(null, me)) { // a CAS, not a monitor: Ms and goroutines both get here
+            waitForever();
+        }
+    }
+
+    /** proc.go: main: "if panicking, wait forever": Go.run's caller after main returned. */
+    static void waitIfPanicking() {
+        Thread d = dying.get();
+        if (d != null && d != Thread.currentThread()) {
+            waitForever();
+        }
+    }
+
+    private static void waitForever() {
+        for (;;) {
+            LockSupport.park(Panics.class);
+        }
+    }
+
+    /** A fatal error's goroutine dump at the GOTRACEBACK level: empty for none. */
+    private static String goroutines() {
+        Env.Traceback tb = Env.gotraceback();
+        return tb.level() > 0 ? "\n" + Traceback.stack(true, tb.level() >= 2) : "";
+    }
+
+    private static void die(String report) {
+        PrintStream err = System.err;
+        err.print(report);
+        if (!report.endsWith("\n")) {
+            err.println();
+        }
+        err.flush();
+        Runtime.getRuntime().halt(2);
+    }
+}

@@ -1,0 +1,103 @@
+package io.gmp4j.internal.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * gopark / goready for gmp4j's own primitives (channels, select, sync, time).
+ *
+ * <p>A goroutine is a JDK virtual thread on our scheduler, so parking is
+ * {@link LockSupport#park}: the G unmounts and its M runs the next G; {@link #ready} is
+ * {@link LockSupport#unpark}, which reaches {@code G.execute} and so Go's {@code ready}
+ * (the waker's {@code runnext} when the waker is a G on one of our Ms). What this class adds
+ * is Go's bookkeeping: the wait reason a goroutine dump shows, the time the wait began, and
+ * the cooperative preemption check.
+ *
+ * <p>Works from any thread: a platform thread that is not a goroutine parks as a thread.
+ * Like {@code LockSupport.park}, {@link #park} may return spuriously: callers re-check their
+ * condition in a loop.
+ */
+public final class Park {
+    private Park() {}
+
+    /**
+     * proc.go: gopark. Parks the caller until {@link #ready} or spuriously; records {@code reason}.
+     * Not interruptible, like Go's waits: a pending interrupt is cleared for the park (so the
+     * caller's wait loop does not spin) and set again when it returns.
+     */
+    public static void park(Object blocker, WaitReason reason) {
+        // Not a call to parkNanos: every frame here is copied into each parked goroutine's
+        // stack chunk (the mem workload), so the common path keeps one frame less.
+        boolean interrupted = Thread.interrupted();
+        G gp = G.current();
+        if (gp != null) {
+            gp.beginWait(reason);
+        }
+        try {
+            LockSupport.park(blocker);
+        } finally {
+            if (gp != null) {
+                gp.endWait();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** As {@link #park}, for at most {@code nanos} (0: no limit; negative: no wait at all). */
+    public static void parkNanos(Object blocker, WaitReason reason, long nanos) {
+        if (nanos < 0) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        G gp = G.current();
+        if (gp != null) {
+            gp.beginWait(reason);
+        }
+        try {
+            if (nanos > 0) {
+                LockSupport.parkNanos(blocker, nanos);
+            } else {
+                LockSupport.park(blocker);
+            }
+        } finally {
+            if (gp != null) {
+                gp.endWait();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** proc.go: goready. Makes {@code t} runnable; from a G on our M it runs next on that P. */
+    public static void ready(Thread t) {
+        LockSupport.unpark(t);
+    }
+
+    /**
+     * The cooperative preemption point (Go's stack-bound check at function entry): when sysmon
+     * asked the current goroutine to give up its P, yield now. Cheap when no request is pending;
+     * every gmp4j operation that may block calls it.
+     */
+    public static void checkPreempt() {
+        G gp = G.current();
+        if (gp != null && gp.preempt) {
+            Proc.preemptPark(gp);
+        }
+    }
+
+    /** Clears a pending preemption request of the caller (it is about to yield anyway). */
+    static void checkPreemptCleared() {
+        G gp = G.current();
+        if (gp != null) {
+            gp.preempt = false;
+        }
+    }
+
+    /** The current goroutine's id, or 0 on a thread that is not a goroutine. */
+    public static long goid() {
+        G gp = G.current();
+        return gp == null ? 0 : gp.goid;
+    }
+}

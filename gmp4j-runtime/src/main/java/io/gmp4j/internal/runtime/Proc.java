@@ -1,0 +1,876 @@
+package io.gmp4j.internal.runtime;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * The scheduler loop and Go's ready path (proc.go: schedule, findRunnable, execute, ready,
+ * newproc, wakep, startm, stopm, handoffp, acquirep, releasep, resetspinning, goexit0).
+ *
+ * <p>An M runs {@link #schedule} forever: find a runnable G, mount it by running its JDK
+ * continuation on the M's own stack, and when the continuation returns (the G parked,
+ * yielded or ended) look for the next one. A G becomes runnable in {@link #ready}, called by
+ * the JDK through {@code G.execute} on whatever thread made it so:
+ *
+ * <pre>
+ *   caller                                 queue
+ *   a G on one of our Ms (unpark, go)      that M's P: runnext (the old runnext to the tail)
+ *   one of our Ms running a timer          that M's P: runnext, as goready does
+ *   one of our Ms (a G's yield)            that M's P: tail; Go.gosched: the global queue
+ *   sysmon (a busy P's timer)              the head of the global queue, then wakep
+ *   any other thread                       the global queue, then wakep
+ * </pre>
+ *
+ * <p>Wake-up protocol (proc.go's "Worker thread parking/unparking" essay, unchanged): a
+ * producer publishes work, then (1) issues a full fence and (2) reads nmspinning; it starts a
+ * spinning M only when none spins and a P is idle. A spinning M that gives up (3) releases its
+ * P under sched.lock after re-checking the global queue and needspinning, (4) decrements
+ * nmspinning (a full fence), and (5) re-checks every P's run queue and the global queue.
+ * Either the producer sees nmspinning == 0 at (2) or the M sees the work at (5).
+ *
+ * <p>P ownership while a G runs: {@code P.running} (see {@link P}). The M sets it before
+ * mounting a G and takes it back by CAS when the continuation returns; a G-side ready takes
+ * it by CAS around its runqput; sysmon's retake takes it by CAS and hands the P to another M.
+ * Whoever fails the CAS has lost the P and treats it as a P-less caller would.
+ *
+ * <p>Time slice (proc.go: runqget's inheritTime, sysmon's preemptone): a G taken from runnext
+ * inherits the slice of the G that readied it, so execute counts no schedtick for it; sysmon
+ * asks the running G to yield once the slice is forcePreemptNS old, and marks the P
+ * (P.sliceOver) for a G that parks through the JDK without a gmp4j call: findRunnable then
+ * serves the local ring and the global queue before runnext.
+ *
+ * <p>Divergences from Go (docs/DIVERGENCES.md): no G free list (a virtual thread cannot be
+ * restarted); gomaxprocs shrinks without stopping the world (a P above the new limit is retired
+ * when its M next schedules; timers armed on it meanwhile go to P0).
+ */
+final class Proc {
+    private Proc() {}
+
+    private static volatile boolean started;
+    /** The first main goroutine exited through Goexit (proc.go: main's Goexit case). */
+    private static volatile boolean mainGoexited;
+
+    /** proc.go: schedinit. Idempotent; the first goroutine operation calls it. */
+    static void schedinit() {
+        if (started) {
+            return;
+        }
+        synchronized (Proc.class) {
+            if (started) {
+                return;
+            }
+            JdkInternals.check();
+            JdkInternals.initPollerFromPlatformThread();
+            Env.load();
+            Panics.preload();
+            procresize(Env.initialGomaxprocs());
+            Sysmon.start();
+            GcTrace.install();
+            started = true;
+        }
+    }
+
+    static boolean started() {
+        return started;
+    }
+
+    // ---- creating and readying goroutines -------------------------------------------
+
+    /** proc.go: newproc. Any thread. */
+    static G newproc(Runnable fn, boolean isMain) {
+        schedinit();
+        long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid();
+        G newg = new G(goid, fn, isMain);
+        AllGs.add(newg);
+        try {
+            newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
+        } catch (Throwable e) {
+            // Out of memory in the JDK's start: no G that never runs stays in allgs (checkdead).
+            AllGs.remove(newg);
+            throw e;
+        }
+        return newg;
+    }
+
+    /**
+     * proc.go: newproc1's goid allocation: each M takes goids from the global counter in
+     * batches of 16 (Go's _GoidCacheBatch, per P there; per M here because an M, unlike a P,
+     * is never shared while a G runs on it).
+     */
+    private static long newGoid() {
+        M mp = M.current();
+        if (mp == null) {
+            return Sched.goidgen.getAndIncrement();
+        }
+        if (mp.goidcache == mp.goidcacheend) {
+            mp.goidcache = Sched.goidgen.getAndAdd(16);
+            mp.goidcacheend = mp.goidcache + 16;
+        }
+        return mp.goidcache++;
+    }
+
+    /** proc.go: ready. Any thread; never throws (see the table in the class comment). */
+    static void ready(G gp) {
+        Thread t = Thread.currentThread();
+        if (gp.toGlobal) {
+            gp.toGlobal = false;
+            injectGlobal(gp);
+            return;
+        }
+        if (t instanceof M mp) {
+            P pp = mp.p;
+            if (pp != null) {
+                if (mp.inScheduler) { // owns pp outright: a timer callback (time.go: goroutineReady -> goready)
+                    RunQueue.runqput(pp, gp, true);
+                    wakep();
+                    return;
+                }
+                if (pp.casRunning(mp, null)) { // the JDK's afterYield, still inside cont.run()
+                    RunQueue.runqput(pp, gp, false);
+                    pp.soRunning(mp); // hands pp back to the running G; pairs with casRunning
+                    wakep();
+                    return;
+                }
+            }
+        } else if (t.isVirtual() && JdkInternals.carrierOf(t) instanceof M mp) {
+            // The JDK pins the waker's continuation around execute, so mp stays our carrier.
+            P pp = mp.p;
+            if (pp != null && pp.casRunning(mp, null)) {
+                RunQueue.runqput(pp, gp, true);
+                pp.soRunning(mp); // hands pp back to the running G; pairs with casRunning
+                wakepFenced(); // runqput's exchange of runnext was the full fence of step (1)
+                return;
+            }
+        } else if (Sysmon.isSysmon(t)) {
+            // A busy P's timer run by sysmon: Go would run it on that P and ready the G into its
+            // runnext; the head of the global queue is the nearest place sysmon can reach.
+            Sched.lock.lock();
+            try {
+                Sched.globrunqputhead(gp);
+            } finally {
+                Sched.lock.unlock();
+            }
+            wakep();
+            return;
+        }
+        injectGlobal(gp);
+    }
+
+    /** The global queue plus wakep: the path for wake-ups from outside our Ps. Any thread. */
+    static void injectGlobal(G gp) {
+        Sched.lock.lock();
+        try {
+            Sched.globrunqput(gp);
+        } finally {
+            Sched.lock.unlock();
+        }
+        wakep();
+    }
+
+    /** runtime.Gosched: the current G goes to the global queue (proc.go: goschedImpl). */
+    static void gosched() {
+        G gp = G.current();
+        if (gp == null) {
+            Thread.yield();
+            return;
+        }
+        gp.toGlobal = true;
+        Thread.yield();
+        gp.toGlobal = false; // in case the JDK did not yield (pinned): no stale request
+    }
+
+    /** Cooperative preemption at a gmp4j call (proc.go: gopreempt_m). Only gp itself. */
+    static void preemptPark(G gp) {
+        gp.preempt = false;
+        gosched();
+    }
+
+    // ---- the M side ------------------------------------------------------------------
+
+    /** proc.go: mstart1. The body of every M. */
+    static void mstart(M mp) {
+        P pp = mp.nextp;
+        mp.nextp = null;
+        if (pp != null) {
+            acquirep(mp, pp);
+        }
+        try {
+            schedule(mp);
+        } catch (Throwable e) {
+            Panics.runtimeThrow("schedule", e);
+        } finally {
+            Sched.allmRemove(mp);
+            Sched.mcount.decrementAndGet();
+        }
+    }
+
+    /** proc.go: schedule. Only mp. Returns only when mp exits (a locked G ended on it). */
+    private static void schedule(M mp) {
+        for (;;) {
+            if (mp.lockedg != null) {
+                // proc.go: schedule -> stoplockedm: this M runs only its locked G.
+                stoplockedm(mp);
+                runLocked(mp, mp.lockedg);
+                if (mp.exitAfterG) {
+                    handoffAndExit(mp);
+                    return;
+                }
+                continue;
+            }
+            if (mp.p == null) {
+                dropSpinning(mp);
+                stopm(mp, 0);
+                continue;
+            }
+            if (mp.p.retired) {
+                dropSpinning(mp);
+                retirep(mp);
+                continue;
+            }
+            G gp = findRunnable(mp);
+            if (gp == null) {
+                continue; // mp lost or gave up its P; loop to acquire one
+            }
+            if (mp.p.retired) {
+                // procresize retired our P while we looked (a steal can take a G after the
+                // check at the top of findRunnable): running gp here would exceed GOMAXPROCS.
+                mp.inheritTime = false;
+                Sched.lock.lock();
+                try {
+                    Sched.globrunqputhead(gp);
+                } finally {
+                    Sched.lock.unlock();
+                }
+                dropSpinning(mp);
+                retirep(mp);
+                continue;
+            }
+            if (mp.spinning) {
+                resetspinning(mp);
+            }
+            M locked = gp.lockedm;
+            if (locked != null && locked != mp) {
+                // proc.go: startlockedm: hand our P to the G's own M and stop.
+                startlockedm(mp, locked);
+                continue;
+            }
+            if (!execute(mp, gp)) {
+                mp.p = null; // sysmon retook it: Go's exitsyscall finding no P
+            }
+            if (mp.exitAfterG) {
+                handoffAndExit(mp);
+                return;
+            }
+        }
+    }
+
+    /**
+     * proc.go: execute. Only mp. Runs gp until it parks, yields or ends. Returns false when
+     * mp lost its P meanwhile (sysmon's hand-off).
+     */
+    private static boolean execute(M mp, G gp) {
+        P pp = mp.p;
+        if (mp.inheritTime) {
+            mp.inheritTime = false;
+        } else {
+            pp.soSchedtick(pp.schedtick + 1); // owner-only increment: a release store, no fence
+        }
+        pp.soRunticks(pp.runticks + 1);
+        if (gp.preempt) {
+            gp.preempt = false; // a request for an earlier slice (proc.go: execute clears it too)
+        }
+        mp.soCurg(gp);
+        gp.soStatus(G._Grunning);
+        mp.inScheduler = false;
+        pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
+        try {
+            gp.cont.run();
+        } finally {
+            mp.soCurg(null);
+            mp.inScheduler = true;
+        }
+        return pp.casRunning(mp, null);
+    }
+
+    /**
+     * proc.go: findRunnable. Only mp, which holds a P. Returns a G to run, or null when mp
+     * gave up its P (it then slept and the caller loops).
+     */
+    private static G findRunnable(M mp) {
+        for (;;) {
+            P pp = mp.p;
+            if (pp.retired) {
+                return null;
+            }
+            // nanoTime costs ~20 ns: only read it when this P has timers.
+            long now = pp.timers.minWhen != 0 ? Sched.nanotime() : Sched.coarseNanos();
+            long pollUntil = pp.timers.check(now);
+
+            // sysmon found the running slice over (retake). A G preempted at a gmp4j call went to
+            // the global queue already, and the local queue comes next, as in Go. A runnext
+            // chain that parks through the JDK (LockSupport, j.u.c.) makes no gmp4j call and
+            // cannot be preempted: its slice ends here, the local ring and then the global
+            // queue go before runnext, which starts a new slice instead of inheriting this one.
+            boolean sliceOver = pp.sliceOver;
+            if (sliceOver) {
+                pp.sliceOver = false;
+            } else if (pp.schedtick % 61 == 0 && Sched.runqsize > 0) {
+                // Check the global runnable queue once in a while to ensure fairness.
+                // Otherwise two goroutines can completely occupy the local runqueue
+                // by constantly respawning each other.
+                G gp;
+                Sched.lock.lock();
+                try {
+                    gp = Sched.globrunqget(pp, 1);
+                } finally {
+                    Sched.lock.unlock();
+                }
+                if (gp != null) {
+                    return gp;
+                }
+            }
+            G gp;
+            if (sliceOver) {
+                gp = RunQueue.runqgetRing(pp);
+                if (gp == null && Sched.runqsize > 0) {
+                    Sched.lock.lock();
+                    try {
+                        gp = Sched.globrunqget(pp, 1);
+                    } finally {
+                        Sched.lock.unlock();
+                    }
+                }
+            } else {
+                gp = RunQueue.runnextget(pp);
+                mp.inheritTime = gp != null;
+            }
+            if (gp != null) {
+                return gp;
+            }
+            gp = RunQueue.runqget(pp);
+            if (gp != null) {
+                return gp;
+            }
+            if (Sched.runqsize != 0) {
+                Sched.lock.lock();
+                try {
+                    gp = Sched.globrunqget(pp, 0);
+                } finally {
+                    Sched.lock.unlock();
+                }
+                if (gp != null) {
+                    return gp;
+                }
+            }
+
+            // Spinning Ms: steal work from other Ps. Limit the number of spinning Ms to half
+            // the busy Ps, so that CPU use stays low when GOMAXPROCS >> 1 but parallelism is low.
+            if (mp.spinning || 2 * Sched.nmspinning.get() < Sched.gomaxprocs - Sched.npidle) {
+                if (!mp.spinning) {
+                    becomeSpinning(mp);
+                }
+                gp = stealWork(mp, pp, now);
+                if (gp != null) {
+                    return gp;
+                }
+                if (Sched.runqsize != 0 || !RunQueue.runqempty(pp)) {
+                    continue; // new work (timers run by stealWork readied Gs)
+                }
+                long w = Timers.earliest();
+                if (w != 0 && (pollUntil == 0 || w < pollUntil)) {
+                    pollUntil = w;
+                }
+            }
+            if (pollUntil != 0 && pollUntil <= Sched.nanotime()) {
+                continue; // a timer is due now: run it
+            }
+
+            // Release the P and sleep (the "delicate dance" of proc.go).
+            Sched.lock.lock();
+            try {
+                if (Sched.runqsize != 0) {
+                    return Sched.globrunqget(pp, 0);
+                }
+                if (!mp.spinning && Sched.needspinning == 1) {
+                    // See proc.go: a wakep found no idle P and asked the next M that would
+                    // release its P to spin instead.
+                    Sched.needspinning = 0;
+                    becomeSpinning(mp);
+                    continue;
+                }
+                releasep(mp);
+                Sched.pidleput(pp);
+            } finally {
+                Sched.lock.unlock();
+            }
+            if (mp.spinning) {
+                mp.spinning = false;
+                if (Sched.nmspinning.decrementAndGet() < 0) {
+                    throw new IllegalStateException("findRunnable: negative nmspinning");
+                }
+                // Re-check all queues now that we are no longer counted as spinning (step 5).
+                P p2 = checkRunqsNoP();
+                if (p2 != null) {
+                    acquirep(mp, p2);
+                    becomeSpinning(mp);
+                    continue;
+                }
+            }
+            long timeout = 0;
+            if (pollUntil != 0) {
+                timeout = Math.max(1, pollUntil - Sched.nanotime());
+            }
+            stopm(mp, timeout);
+            return null;
+        }
+    }
+
+    /** proc.go: stealWork. Only mp (spinning). 4 rounds over all Ps in random order. */
+    private static G stealWork(M mp, P pp, long now) {
+        P[] allp = Sched.allp;
+        int n = Math.min(Sched.gomaxprocs, allp.length);
+        if (n <= 1) {
+            return null;
+        }
+        final int stealTries = 4;
+        for (int i = 0; i < stealTries; i++) {
+            boolean stealTimersOrRunNextG = i == stealTries - 1;
+            int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(n);
+            int inc = coprime(n, start);
+            for (int k = 0, pos = start; k < n; k++, pos = (pos + inc) % n) {
+                P p2 = allp[pos];
+                if (p2 == pp || p2.retired) {
+                    continue;
+                }
+                if (stealTimersOrRunNextG && p2.timers.hasDue(now)) {
+                    // Run p2's due timers here: the Gs they ready land on our P.
+                    p2.timers.check(now);
+                    G gp = RunQueue.runqget(pp);
+                    if (gp != null) {
+                        return gp;
+                    }
+                }
+                if (p2.status != P._Pidle) {
+                    G gp = RunQueue.runqsteal(pp, p2, stealTimersOrRunNextG);
+                    if (gp != null) {
+                        return gp;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** proc.go: randomOrder: an increment coprime to n, so that every P is visited once. */
+    private static int coprime(int n, int seed) {
+        int inc = 1 + (seed * 7 + 3) % n;
+        while (gcd(inc, n) != 1) {
+            inc = inc % n + 1;
+        }
+        return inc;
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /** proc.go: checkRunqsNoP. mp has no P. Returns an idle P to use if any queue has work. */
+    private static P checkRunqsNoP() {
+        P[] allp = Sched.allp;
+        int n = Math.min(Sched.gomaxprocs, allp.length);
+        boolean work = Sched.runqsize != 0;
+        for (int i = 0; i < n && !work; i++) {
+            P p2 = allp[i];
+            if (p2.status != P._Pidle && !RunQueue.runqempty(p2)) {
+                work = true;
+            }
+        }
+        if (!work) {
+            return null;
+        }
+        Sched.lock.lock();
+        try {
+            return Sched.pidlegetSpinning();
+        } finally {
+            Sched.lock.unlock();
+        }
+    }
+
+    /** Leaves the spinning state without looking for work again (mp is about to lose its P). */
+    private static void dropSpinning(M mp) {
+        if (mp.spinning) {
+            mp.spinning = false;
+            if (Sched.nmspinning.decrementAndGet() < 0) {
+                throw new IllegalStateException("dropSpinning: negative nmspinning");
+            }
+        }
+    }
+
+    private static void becomeSpinning(M mp) {
+        mp.spinning = true;
+        Sched.nmspinning.incrementAndGet();
+        Sched.needspinning = 0;
+    }
+
+    /** proc.go: resetspinning. Only mp. */
+    private static void resetspinning(M mp) {
+        mp.spinning = false;
+        if (Sched.nmspinning.decrementAndGet() < 0) {
+            throw new IllegalStateException("resetspinning: negative nmspinning");
+        }
+        // M wakes up another spinning M if there's an idle P and no other spinning M.
+        wakep();
+    }
+
+    /** proc.go: wakep. Any thread. Starts a spinning M when none spins and a P is idle. */
+    static void wakep() {
+        VarHandle.fullFence(); // step (1) of the wake-up protocol: the work is visible before we read nmspinning
+        wakepFenced();
+    }
+
+    /** wakep for a caller that has just issued a full fence after publishing its work. */
+    private static void wakepFenced() {
+        if (Sched.nmspinning.get() != 0 || Sched.npidle == 0 || !Sched.nmspinning.compareAndSet(0, 1)) {
+            if (Sched.npidle == 0) {
+                Sched.needspinning = 1;
+            }
+            return;
+        }
+        P pp;
+        Sched.lock.lock();
+        try {
+            pp = Sched.pidlegetSpinning();
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (pp == null) {
+            if (Sched.nmspinning.decrementAndGet() < 0) {
+                throw new IllegalStateException("wakep: negative nmspinning");
+            }
+            return;
+        }
+        startm(pp, true);
+    }
+
+    /**
+     * proc.go: startm. Any thread. Runs pp (or, when null, an idle P) on an idle or new M.
+     * A spinning start must already be counted in nmspinning.
+     */
+    static void startm(P pp, boolean spinning) {
+        M nmp;
+        long newId = 0;
+        Sched.lock.lock();
+        try {
+            if (pp == null) {
+                pp = Sched.pidleget();
+                if (pp == null) {
+                    if (spinning) {
+                        Sched.nmspinning.decrementAndGet();
+                    }
+                    return;
+                }
+            }
+            pp.status = P._Prunning;
+            nmp = Sched.mget();
+            if (nmp != null) {
+                nmp.spinning = spinning;
+                nmp.nextp = pp;
+                pp.m = nmp;
+            } else {
+                newId = mReserveID();
+            }
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (nmp != null) {
+            nmp.notewakeup(); // the volatile write publishes nextp and spinning
+            return;
+        }
+        // proc.go: startm drops sched.lock before newm; so do we (building a Thread is no
+        // critical section, and the thread-limit crash prints).
+        if (newId < 0) {
+            Panics.threadExhaustion(Sched.maxmcount);
+        }
+        nmp = new M(newId);
+        nmp.spinning = spinning;
+        nmp.nextp = pp;
+        Sched.lock.lock();
+        try {
+            Sched.allmAdd(nmp);
+            pp.m = nmp;
+        } finally {
+            Sched.lock.unlock();
+        }
+        nmp.start();
+    }
+
+    /** proc.go: mReserveID + checkmcount. Lock held. The new M's id, or -1 past the thread limit. */
+    private static long mReserveID() {
+        Sched.assertLockHeld();
+        if (Sched.mcount.incrementAndGet() > Sched.maxmcount) {
+            return -1;
+        }
+        return ++Sched.mnext;
+    }
+
+    /**
+     * proc.go: stopm. Only mp, without a P. Sleeps on the idle list until startm hands it a P
+     * (returns true) or the timeout (0 = none) passes (returns false; it then tries an idle P
+     * itself, which is how a sleeping M runs the next timer: Go's netpoll(delay)).
+     */
+    static boolean stopm(M mp, long timeoutNanos) {
+        if (mp.p != null) {
+            throw new IllegalStateException("stopm: holding p");
+        }
+        Sched.lock.lock();
+        try {
+            Sched.mput(mp);
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (timeoutNanos > 0) {
+            long now = Sched.nanotime();
+            long until = now + timeoutNanos;
+            Timers.registerSleeper(mp, until < now ? Long.MAX_VALUE : until); // a timer at "never" saturates
+        }
+        try {
+            for (;;) {
+                mp.notesleep(timeoutNanos);
+                P pp = mp.nextp;
+                if (pp != null) {
+                    mp.nextp = null;
+                    acquirep(mp, pp);
+                    return true;
+                }
+                // Timed out, or kicked because a timer moved earlier (Go's netpollBreak).
+                Sched.lock.lock();
+                try {
+                    if (Sched.mremove(mp)) {
+                        pp = Sched.pidleget();
+                        if (pp == null) {
+                            return false;
+                        }
+                        acquirep(mp, pp);
+                        return true;
+                    }
+                } finally {
+                    Sched.lock.unlock();
+                }
+                timeoutNanos = 0; // startm took us off the list: its nextp is on the way
+            }
+        } finally {
+            Timers.unregisterSleeper(mp);
+        }
+    }
+
+    /** proc.go: acquirep. Only mp. */
+    static void acquirep(M mp, P pp) {
+        mp.p = pp;
+        pp.m = mp;
+        pp.status = P._Prunning;
+    }
+
+    /** proc.go: releasep. Only mp. */
+    static P releasep(M mp) {
+        P pp = mp.p;
+        mp.p = null;
+        pp.m = null;
+        return pp;
+    }
+
+    /**
+     * proc.go: handoffp. The caller owns pp (sysmon after a retake, or an M leaving it).
+     * Gives pp to an M if there is work for it, else to the idle list.
+     */
+    static void handoffp(P pp) {
+        pp.syscalltick++;
+        pp.m = null;
+        if (pp.retired) {
+            Sched.lock.lock();
+            try {
+                if (pp.retired) { // re-read under the lock: procresize may have grown GOMAXPROCS back
+                    retire(pp);
+                    return;
+                }
+            } finally {
+                Sched.lock.unlock();
+            }
+        }
+        // If it has local work or there is global work, start it straight away.
+        if (!RunQueue.runqempty(pp) || Sched.runqsize != 0 || pp.timers.hasDue(Sched.nanotime())) {
+            startm(pp, false);
+            return;
+        }
+        // No local work, check that there are no spinning/idle M's, otherwise our help is not required.
+        if (Sched.nmspinning.get() + Sched.npidle == 0 && Sched.nmspinning.compareAndSet(0, 1)) {
+            startm(pp, true);
+            return;
+        }
+        Sched.lock.lock();
+        try {
+            if (Sched.runqsize != 0) {
+                // fall through to start an M below
+            } else {
+                Sched.pidleput(pp);
+                return;
+            }
+        } finally {
+            Sched.lock.unlock();
+        }
+        startm(pp, false);
+    }
+
+    /**
+     * proc.go: stoplockedm. Only mp, whose locked G is not running: give the P away and sleep
+     * until startlockedm hands mp a P together with its G.
+     */
+    private static void stoplockedm(M mp) {
+        if (mp.p != null) {
+            handoffp(releasep(mp));
+        }
+        for (;;) {
+            mp.notesleep(0);
+            P pp = mp.nextp;
+            if (pp != null) {
+                mp.nextp = null;
+                acquirep(mp, pp);
+                return;
+            }
+        }
+    }
+
+    /** Runs mp's locked G once on the P startlockedm handed over. Only mp. */
+    private static void runLocked(M mp, G gp) {
+        if (!execute(mp, gp)) {
+            mp.p = null;
+        }
+    }
+
+    /** proc.go: startlockedm. Only mp, which found a G locked to {@code locked}. */
+    private static void startlockedm(M mp, M locked) {
+        P pp = releasep(mp);
+        pp.m = locked;
+        locked.nextp = pp;
+        locked.notewakeup();
+        stopm(mp, 0);
+    }
+
+    /** A locked G ended on mp: mp exits with it, handing its P on (proc.go: goexit0, mexit). */
+    private static void handoffAndExit(M mp) {
+        P pp = mp.p;
+        mp.p = null;
+        if (pp != null) {
+            handoffp(pp);
+        }
+    }
+
+    // ---- gomaxprocs --------------------------------------------------------------------
+
+    /**
+     * proc.go: procresize, without stopping the world: new Ps go to the idle list; a P above
+     * the new limit that is idle is retired now, and one held by an M is marked and retired
+     * by that M at its next schedule (its queue moves to the global queue). Any thread.
+     */
+    static int procresize(int nprocs) {
+        if (nprocs < 1) {
+            throw new IllegalArgumentException("procresize: invalid arg " + nprocs);
+        }
+        int old;
+        boolean grew;
+        Sched.lock.lock();
+        try {
+            old = Sched.gomaxprocs;
+            P[] allp = Sched.allp;
+            if (nprocs > allp.length) {
+                P[] grown = java.util.Arrays.copyOf(allp, nprocs);
+                for (int i = allp.length; i < nprocs; i++) {
+                    grown[i] = new P(i);
+                }
+                allp = grown;
+            }
+            for (int i = 0; i < allp.length; i++) {
+                P pp = allp[i];
+                if (i < nprocs) {
+                    pp.retired = false; // a retired P still held by an M: it just keeps it
+                    if (pp.status == P._Pdead || i >= Sched.allp.length) {
+                        pp.timers.revive();
+                        Sched.pidleput(pp);
+                    }
+                } else if (pp.status != P._Pdead && !pp.retired) {
+                    pp.retired = true;
+                    if (Sched.pidleremove(pp)) {
+                        retire(pp);
+                    }
+                }
+            }
+            Sched.allp = allp;
+            Sched.gomaxprocs = nprocs;
+            grew = nprocs > old;
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (started && (grew || Sched.runqsize != 0)) {
+            wakep(); // a spinning M wakes the next one while work and idle Ps remain (resetspinning)
+        }
+        return old;
+    }
+
+    /** Retires pp: its Gs to the global queue, timers to P0. Lock held; nobody runs on pp. */
+    private static void retire(P pp) {
+        Sched.assertLockHeld();
+        G gp;
+        while ((gp = RunQueue.runqget(pp)) != null) {
+            Sched.globrunqput(gp);
+        }
+        pp.timers.moveTo(Sched.allp[0].timers);
+        pp.status = P._Pdead;
+        pp.m = null;
+    }
+
+    /**
+     * mp holds a retired P: give it up (proc.go: procresize's "release the current P"), unless
+     * procresize grew GOMAXPROCS again since mp looked: then mp keeps it.
+     */
+    private static void retirep(M mp) {
+        Sched.lock.lock();
+        try {
+            if (!mp.p.retired) {
+                return;
+            }
+            retire(releasep(mp));
+        } finally {
+            Sched.lock.unlock();
+        }
+        wakep();
+    }
+
+    // ---- goroutine exit ----------------------------------------------------------------
+
+    /** proc.go: goexit0. Only gp, as its last act. */
+    static void goexit0(G gp) {
+        gp.status = G._Gdead;
+        gp.waitReason = WaitReason.ZERO;
+        AllGs.remove(gp);
+        M locked = gp.lockedm;
+        if (locked != null) {
+            // A G that ends while locked takes its M down with it (proc.go: goexit0).
+            locked.exitAfterG = true;
+            gp.lockedm = null;
+        }
+        if (mainGoexited && AllGs.count() == 0) {
+            Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
+        }
+    }
+
+    static void mainGoexited() {
+        mainGoexited = true;
+    }
+
+    static boolean isMainGoexited() {
+        return mainGoexited;
+    }
+}

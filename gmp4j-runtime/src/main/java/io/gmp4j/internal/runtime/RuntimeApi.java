@@ -1,0 +1,147 @@
+package io.gmp4j.internal.runtime;
+
+import io.gmp4j.GoPanic;
+
+/** The runtime entry points behind {@link io.gmp4j.Go}; not for users. */
+public final class RuntimeApi {
+    private RuntimeApi() {}
+
+    public static void newproc(Runnable f) {
+        if (f == null) {
+            Panics.fatal("go of nil func value", null); // proc.go: newproc1
+        }
+        Proc.newproc(f, false);
+    }
+
+    public static void runMain(Runnable main) {
+        String problem = JdkInternals.problem();
+        if (problem != null) {
+            // One line, no reflection trace (docs/DESIGN.md, sharp edge 6).
+            System.err.println(problem);
+            System.exit(1);
+        }
+        Proc.schedinit();
+        MainWait done = new MainWait();
+        Deadlock.mainsRunning.incrementAndGet();
+        Thread caller = Thread.currentThread();
+        boolean platformCaller = !caller.isVirtual();
+        if (platformCaller) {
+            Deadlock.mainWaiters.add(caller);
+        }
+        try {
+            Proc.newproc(() -> {
+                try {
+                    main.run();
+                } catch (Goexit.Signal exit) {
+                    throw exit; // Go.run does not return: main did not (Goexit's contract)
+                } catch (Throwable t) {
+                    // The crash report comes before the caller is released: without a handler
+                    // crash halts here, and the caller never races it with the JVM's own
+                    // uncaught-exception exit. With one, the panic is rethrown to the caller.
+                    Panics.crash(G.current(), t);
+                    done.panic = t;
+                }
+                done.finish();
+            }, true);
+            done.await();
+        } finally {
+            Deadlock.mainsRunning.decrementAndGet();
+            if (platformCaller) {
+                Deadlock.mainWaiters.remove(caller);
+            }
+        }
+        Panics.waitIfPanicking();
+        Throwable t = done.panic;
+        if (t != null) {
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new GoPanic("main goroutine panicked", t);
+        }
+    }
+
+    /** Lets Go.run's caller wait for main, whether it is a platform thread or a goroutine. */
+    private static final class MainWait {
+        private final Thread waiter = Thread.currentThread();
+        private volatile boolean finished;
+        volatile Throwable panic;
+
+        void finish() {
+            finished = true;
+            Park.ready(waiter);
+        }
+
+        void await() {
+            // In a goroutine this is a gmp4j wait, asleep for checkdead: only the inner main
+            // goroutine ends it, so a deadlock inside a nested Go.run is reported.
+            while (!finished) {
+                Park.park(this, WaitReason.GO_RUN);
+            }
+        }
+    }
+
+    public static void gosched() {
+        Park.checkPreemptCleared();
+        Proc.gosched();
+    }
+
+    public static int gomaxprocs(int n) {
+        Proc.schedinit();
+        if (n < 1) {
+            return Sched.gomaxprocs;
+        }
+        Env.gomaxprocsFixed = true;
+        n = Math.min(n, 1024);
+        if (n == Sched.gomaxprocs) {
+            return n; // debug.go: GOMAXPROCS returns early when nothing changes
+        }
+        // Runs on the caller, goroutine or not: procresize takes the timer locks it nests under
+        // sched.lock without yielding (RuntimeMutex.lockHoldingOthers), so a goroutine never
+        // unmounts holding sched.lock, as Go runs it with the world stopped.
+        int old = Proc.procresize(n);
+        M mp = M.current();
+        if (mp != null && mp.p != null && mp.p.retired) {
+            Proc.gosched(); // leave the retired P now, as Go's stop-the-world would have moved us
+        }
+        return old;
+    }
+
+    public static int numGoroutine() {
+        return AllGs.count();
+    }
+
+    public static void lockOSThread() {
+        G gp = G.current();
+        if (gp == null) {
+            return; // a platform thread is its own M already
+        }
+        if (gp.lockedExt++ == 0) {
+            M mp = M.current();
+            gp.lockedm = mp;
+            mp.lockedg = gp;
+        }
+    }
+
+    public static void unlockOSThread() {
+        G gp = G.current();
+        if (gp == null || gp.lockedExt == 0) {
+            return; // as Go: unlocking an unlocked goroutine is a no-op
+        }
+        if (--gp.lockedExt == 0) {
+            M mp = gp.lockedm;
+            gp.lockedm = null;
+            if (mp != null) {
+                mp.lockedg = null;
+            }
+        }
+    }
+
+    public static int setMaxThreads(int threads) {
+        int old = Sched.maxmcount;
+        Sched.maxmcount = threads;
+        return old;
+    }
+}

@@ -1,0 +1,138 @@
+package io.gmp4j.internal.runtime;
+
+/**
+ * A runtime timer (time.go: type timer): calls {@code f} at {@code when}, then every
+ * {@code period} nanos if that is positive. Lives in one P's heap ({@link Timers}) while
+ * pending; run by that P's M from findRunnable, by a stealing M, or by sysmon when the P is
+ * busy with a long-running G.
+ *
+ * <pre>
+ * State (written under the owning heap's lock; see Timers):
+ *   IDLE    -> PENDING   reset (modtimer/addtimer)
+ *   PENDING -> IDLE      stop (deltimer): f will not run for this arming
+ *   PENDING -> RUNNING   a heap check popped it: f is about to run (periodic: re-armed, stays PENDING)
+ *   RUNNING -> IDLE      f returned
+ *   RUNNING -> PENDING   reset while f runs: a new arming
+ * </pre>
+ *
+ * <p>{@code f} runs on a scheduler thread and must not block: unpark a G, a non-blocking
+ * channel send, or {@code Go.go} for anything longer. A subclass may instead override
+ * {@link #run} (Time.sleep's sleeper does: one object per sleep, as Go's gp.timer plus its
+ * closure, instead of a timer and a Runnable).
+ */
+public class RuntimeTimer {
+    static final int IDLE = 0, PENDING = 1, RUNNING = 2;
+
+    final Runnable f;
+    // Guarded by heap.lock while heap != null.
+    long when;
+    long period;
+    volatile int state = IDLE;
+    Timers heap;
+    int heapIndex = -1;
+
+    public RuntimeTimer(Runnable f) {
+        this.f = java.util.Objects.requireNonNull(f, "RuntimeTimer: f");
+    }
+
+    /** For a subclass that overrides {@link #run}. */
+    protected RuntimeTimer() {
+        this.f = null;
+    }
+
+    /** The callback: runs {@code f}. Same rules as {@code f}: a scheduler thread, must not block. */
+    protected void run() {
+        f.run();
+    }
+
+    /**
+     * time.go: modtimer. Arms the timer for {@code whenNanos} (System.nanoTime clock) and then
+     * every {@code periodNanos} (0: once). Returns true if it was pending. Any thread.
+     */
+    public synchronized boolean reset(long whenNanos, long periodNanos) {
+        boolean pending = removeIfPending();
+        Timers.target().add(this, whenNanos, Math.max(0, periodNanos));
+        return pending;
+    }
+
+    /**
+     * Arms a one-shot timer that no other thread can reach yet (Time.sleep's sleeper): a reset
+     * without the monitor, which only orders reset and stop calls made on the same timer.
+     */
+    public void startOneShot(long whenNanos) {
+        Timers.target().add(this, whenNanos, 0);
+    }
+
+    /**
+     * Arms, once, a timer whose {@link #start} and {@link #stopSerialized} calls the caller
+     * orders with its own lock (ChanTimer's mu: one timer per arming, armed under that lock).
+     * As {@link #reset} on an idle timer, without the monitor.
+     */
+    public void start(long whenNanos, long periodNanos) {
+        Timers.target().add(this, whenNanos, Math.max(0, periodNanos));
+    }
+
+    /**
+     * {@link #stop} without the monitor, for a timer armed by {@link #start}: the caller's lock
+     * orders it after that arming. True if it was pending (then f will not run for it).
+     */
+    public boolean stopSerialized() {
+        return removeIfPending();
+    }
+
+    /** time.go: deltimer. Returns true if it was pending, so {@code f} will not run for that arming. */
+    public synchronized boolean stop() {
+        return removeIfPending();
+    }
+
+    /** Whether the timer is armed. */
+    public synchronized boolean pending() {
+        Timers h = heap;
+        if (h == null) {
+            return false;
+        }
+        h.lock.lock();
+        try {
+            return heap == h && state == PENDING;
+        } finally {
+            h.lock.unlock();
+        }
+    }
+
+    private boolean removeIfPending() {
+        for (;;) {
+            Timers h = heap;
+            if (h == null) {
+                return false;
+            }
+            h.lock.lock();
+            try {
+                if (heap != h) {
+                    continue; // moved to another P's heap meanwhile (procresize): retry there
+                }
+                return h.remove(this);
+            } finally {
+                h.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * RUNNING -> IDLE after a one-shot callback returned, unless a reset re-armed it meanwhile.
+     * A CAS, not this timer's monitor: a goroutine in {@link #reset} may hold that monitor while
+     * it waits (unmounted) for a heap lock, and an M must never block behind an unmounted G.
+     */
+    boolean casRunningToIdle() {
+        return STATE.compareAndSet(this, RUNNING, IDLE);
+    }
+
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(RuntimeTimer.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

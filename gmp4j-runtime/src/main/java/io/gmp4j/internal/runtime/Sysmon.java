@@ -1,0 +1,268 @@
+package io.gmp4j.internal.runtime;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The system monitor (proc.go: sysmon, retake): one daemon platform thread, outside the Ps.
+ *
+ * <p>Each tick it (1) runs the timers of busy Ps that are due (their Ms are in user code and
+ * will not look), (2) retakes Ps from Ms stuck with one G, (3) looks for a deadlock, and
+ * (4) about once a second re-reads the cgroup CPU limit.
+ *
+ * <p>Timing, as Go: sleep 20 us; after 1 ms of ticks with nothing to do, double the sleep
+ * up to 10 ms; any retake resets it to 20 us.
+ *
+ * <p>Retake (Go's two cases folded into one, because the JVM cannot tell a CPU loop from a
+ * blocking native call: both show a mounted, RUNNABLE G):
+ * <ol>
+ *   <li>A P whose schedtick has not moved for {@link #forcePreemptNanos} has run one time
+ *       slice too long (one G, or a runnext chain that inherits the slice): sysmon sets
+ *       {@code g.preempt} of the running G, which the next gmp4j call honours by yielding to
+ *       the global queue (Go's stack-guard preemption), and {@code P.sliceOver}, which the
+ *       P's next findRunnable honours; repeated each tick while the slice lasts.</li>
+ *   <li>If at a later tick the same G is still mounted (runticks unchanged), has been for
+ *       forcePreemptNS, and other work waits for it (its
+ *       own run queue; or the global queue or due timers with no idle P), sysmon takes the P
+ *       by CAS on {@code P.running} and hands it to another M (handoffp), as Go does for a P
+ *       in a syscall. The G keeps its M and runs on without a P.</li>
+ *   <li>A G blocked while pinned (the JDK reports WAITING/BLOCKED while mounted: a monitor
+ *       or park inside a native frame or class initialiser) gets the same hand-off after one
+ *       tick, without the preempt phase.</li>
+ * </ol>
+ * {@code GODEBUG=asyncpreemptoff=1} disables the hand-off of case 2 (Go 1.13 had no way to
+ * stop a call-free loop; seed Bug 1 hangs), but not case 3 (Go always retook Ps in syscalls).
+ *
+ * <p>Divergence (docs/DIVERGENCES.md): after a case-2 hand-off, GOMAXPROCS + k Gs run in
+ * parallel until the k hogs block or end; the OS time-slices them, which is what bounds W9/W10.
+ */
+final class Sysmon {
+    private Sysmon() {}
+
+    /**
+     * proc.go: forcePreemptNS is 10 ms. Ours defaults to 2 ms (property
+     * gmp4j.forcePreemptMillis, fractional allowed): W9/W10 latency is this plus one tick,
+     * and the hand-offs it adds to W5 cost nothing measurable (docs/BENCHMARKS.md).
+     */
+    static final long forcePreemptNanos = forcePreempt();
+
+    private static volatile Thread thread;
+    private static volatile long lastCgroupCheck;
+
+    private static long forcePreempt() {
+        String v = System.getProperty("gmp4j.forcePreemptMillis");
+        if (v != null) {
+            try {
+                double ms = Double.parseDouble(v);
+                if (ms > 0) {
+                    return (long) (ms * 1_000_000);
+                }
+            } catch (NumberFormatException ignored) {
+                // invalid: keep the default, as Go ignores bad knobs
+            }
+        }
+        return 2_000_000;
+    }
+
+    static boolean isSysmon(Thread t) {
+        return t == thread;
+    }
+
+    static synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        thread = new Thread(Sysmon::loop, "gmp4j-sysmon");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void loop() {
+        // The delay is Go's: 20 us, doubled after 50 idle ticks (1 ms), at most 10 ms; cut short
+        // when a timer is due while Ps are busy.
+        long delayMicros = 0;
+        int idle = 0;
+        lastCgroupCheck = System.nanoTime(); // schedinit has just read the limit
+        for (;;) {
+            try {
+                if (idle == 0) {
+                    delayMicros = 20;
+                } else if (idle > 50) {
+                    delayMicros *= 2;
+                }
+                if (delayMicros > 10_000) {
+                    delayMicros = 10_000;
+                }
+                long sleepNanos = delayMicros * 1000;
+                long nextTimer = Timers.earliest();
+                if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs) {
+                    // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
+                    sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
+                }
+                LockSupport.parkNanos(sleepNanos);
+                long now = Sched.nanotime();
+                int work = runBusyTimers(now) + retake(now);
+                Deadlock.check(now);
+                if (now - lastCgroupCheck > 1_000_000_000L) {
+                    lastCgroupCheck = now;
+                    updateMaxprocs();
+                    registerJfrEvents();
+                }
+                SchedTrace.tick(now);
+                idle = work > 0 ? 0 : idle + 1;
+            } catch (Throwable e) {
+                // Without sysmon, hand-offs, busy Ps' timers and checkdead stop: a throw here is
+                // Go's throw (out of memory included), never a silent end of the thread.
+                Panics.runtimeThrow("sysmon", e);
+            }
+        }
+    }
+
+    /**
+     * Runs due timers of Ps whose M has been in one goroutine's code since the last tick (it
+     * will not check them soon). An idle P's timers need an M instead (proc.go: sysmon's
+     * startm for overdue timers): wakep starts a spinning one, whose stealWork runs them and
+     * keeps the readied goroutines on a P rather than the global queue. A P that is switching
+     * goroutines checks its own timers in findRunnable. Sysmon running every due timer cost W6
+     * (100,000 sleepers) ~8 % of its timers through the global queue (syncperf, 2026-11-28).
+     */
+    private static int runBusyTimers(long now) {
+        int n = 0;
+        for (P pp : Sched.allp) {
+            if (!pp.timers.hasDue(now)) {
+                continue;
+            }
+            if (pp.running != null && pp.sysmonRunticks == pp.runticks) {
+                pp.timers.check(now);
+                n++;
+            } else if (pp.status == P._Pidle && Sched.nmspinning.get() == 0) {
+                Proc.wakep();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** proc.go: retake. Returns how many Ps it handed off or asked to yield. */
+    static int retake(long now) {
+        int n = 0;
+        boolean asyncPreemptOff = Env.godebug("asyncpreemptoff", 0) == 1;
+        for (P pp : Sched.allp) {
+            M mp = pp.running;
+            if (mp == null) {
+                continue; // idle or in scheduler code
+            }
+            int t = pp.schedtick;
+            if (pp.sysmonSchedtick != t) {
+                pp.sysmonSchedtick = t;
+                pp.sysmonSchedwhen = now;
+            }
+            int r = pp.runticks;
+            boolean sameG = pp.sysmonRunticks == r; // no execute since the last tick
+            if (!sameG) {
+                pp.sysmonRunticks = r;
+                pp.sysmonRunwhen = now;
+                pp.sysmonPreemptRun = -1;
+            }
+            G gp = mp.curg;
+            if (gp == null) {
+                continue;
+            }
+            // Go's time slice: the slice began at the last execute that did not inherit one
+            // (a runnext chain shares it). Over it, ask the running G to yield; repeated at each
+            // tick, so every G of a runnext chain that runs on goes to the global queue.
+            if (now - pp.sysmonSchedwhen >= forcePreemptNanos) {
+                if (!pp.sliceOver) {
+                    pp.sliceOver = true; // for a G that parks through the JDK: see findRunnable
+                }
+                if (!gp.preempt) {
+                    gp.preempt = true; // phase 1: the G yields at its next gmp4j call (gopreempt_m)
+                    // Counted as work, unlike Go's retake: sysmon keeps its 20 us tick while it
+                    // preempts, so each G of a runnext chain is asked within a tick of taking
+                    // the P. Backing off to 10 ms here let one pair of TestPingPongHog hold the
+                    // P for seconds (2026-12-04); the tick costs W2 nothing measurable.
+                    n++;
+                }
+                if (pp.sysmonPreemptRun != r) {
+                    pp.sysmonPreemptRun = r;
+                    continue;
+                }
+            }
+            // The hand-off (phase 2; case 3 without phase 1): the same G is still mounted a
+            // tick after it was asked, or it blocked while pinned.
+            boolean blocked = sameG && pinnedBlocked(gp);
+            boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos;
+            if (!blocked && !hog) {
+                continue;
+            }
+            if (!blocked && asyncPreemptOff) {
+                continue;
+            }
+            if (!otherWorkWaits(pp, now)) {
+                continue;
+            }
+            if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
+                Proc.handoffp(pp);
+                n++;
+                if (jfrRegistered) {
+                    HandoffEvent.emit(pp.id, gp.goid, now - pp.sysmonRunwhen, blocked);
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Whether work is waiting that only a hand-off of pp will get to soon. */
+    private static boolean otherWorkWaits(P pp, long now) {
+        if (!RunQueue.runqempty(pp)) {
+            return true;
+        }
+        long nextTimer = Timers.earliest();
+        boolean globalWork = Sched.runqsize != 0 || nextTimer != 0 && nextTimer <= now;
+        if (!globalWork) {
+            return false;
+        }
+        if (Sched.npidle > 0) {
+            Proc.wakep(); // an idle P can take it without retaking this one
+            return false;
+        }
+        return true;
+    }
+
+    /** Mounted but blocked: parked or waiting for a monitor while pinned. */
+    private static boolean pinnedBlocked(G gp) {
+        Thread.State s = gp.thread.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED;
+    }
+
+    private static volatile boolean jfrRegistered;
+    private static boolean jfrRegistering;
+
+    /**
+     * Events of the unnamed module reach a recording only once registered; registering at
+     * start-up would initialise JFR in every program, so sysmon does it once something else
+     * (a -XX:StartFlightRecording, a Recording, JMC) has initialised JFR. A recording started
+     * less than a second earlier may miss the first hand-offs.
+     */
+    private static void registerJfrEvents() {
+        if (!jfrRegistering && jdk.jfr.FlightRecorder.isInitialized()) {
+            jfrRegistering = true;
+            // Registering loads and instruments the event class (~150 ms on a cold JVM): never
+            // on sysmon's own path, where it would delay timers and hand-offs.
+            Thread.ofPlatform().daemon().name("gmp4j-jfr-register").start(() -> {
+                jdk.jfr.FlightRecorder.register(HandoffEvent.class);
+                jfrRegistered = true;
+            });
+        }
+    }
+
+    /** Go 1.25: re-read the CPU limit unless GOMAXPROCS was fixed (updatemaxprocs). */
+    private static void updateMaxprocs() {
+        if (Env.gomaxprocsFixed || Env.godebug("updatemaxprocs", 1) == 0) {
+            return;
+        }
+        int n = Env.defaultGomaxprocs();
+        if (n != Sched.gomaxprocs && n > 0) {
+            Proc.procresize(n);
+        }
+    }
+}

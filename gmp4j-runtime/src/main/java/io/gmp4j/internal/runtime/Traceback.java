@@ -1,0 +1,180 @@
+package io.gmp4j.internal.runtime;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Goroutine tracebacks in Go's format (traceback.go: goroutineheader, traceback1):
+ * <pre>
+ * goroutine 7 [chan receive, 2 minutes]:
+ * io.gmp4j.examples.Pipeline.lambda$main$0(...)
+ *         Pipeline.java:31
+ * </pre>
+ * Frames of gmp4j's runtime and the JDK's continuation machinery are hidden, as Go hides
+ * runtime frames, unless {@code GOTRACEBACK=system} (or crash, or a number >= 2).
+ */
+public final class Traceback {
+    private Traceback() {}
+
+    /**
+     * runtime.Stack: the current goroutine, then with {@code all} every other one. From a
+     * thread that is not a goroutine (sysmon's fatal errors, a platform thread), {@code all}
+     * lists only the goroutines, as Go's crash reports do. GOTRACEBACK=system (level 2) shows
+     * the runtime's frames too.
+     */
+    public static String stack(boolean all) {
+        return stack(all, Env.gotraceback().level() >= 2);
+    }
+
+    static String stack(boolean all, boolean system) {
+        StringBuilder sb = new StringBuilder();
+        G self = G.current();
+        if (self != null) {
+            header(sb, self, "running");
+            frames(sb, Thread.currentThread().getStackTrace(), true, system);
+        } else if (!all) {
+            sb.append("goroutine 0 [running]:\n");
+            frames(sb, Thread.currentThread().getStackTrace(), true, system);
+        }
+        if (all) {
+            String others = others(self, system);
+            if (self != null && !others.isEmpty()) {
+                sb.append('\n');
+            }
+            sb.append(others);
+        }
+        return sb.toString();
+    }
+
+    /** traceback.go: tracebackothers. Every goroutine but {@code self}, by goid, blank-line separated. */
+    static String others(G self, boolean system) {
+        StringBuilder sb = new StringBuilder();
+        List<G> gs = AllGs.snapshot();
+        gs.sort(Comparator.comparingLong(g -> g.goid));
+        boolean first = true;
+        for (G gp : gs) {
+            if (gp == self) {
+                continue;
+            }
+            if (!first) {
+                sb.append('\n');
+            }
+            first = false;
+            header(sb, gp, state(gp));
+            frames(sb, gp.thread.getStackTrace(), false, system);
+        }
+        return sb.toString();
+    }
+
+    /** One goroutine's header and frames, for panics. */
+    static String goroutine(G gp, Throwable t, boolean system) {
+        StringBuilder sb = new StringBuilder();
+        header(sb, gp, "running");
+        frames(sb, t.getStackTrace(), false, system);
+        return sb.toString();
+    }
+
+    /** Go's status text: wait reason, or runnable/running. */
+    static String state(G gp) {
+        WaitReason r = gp.waitReason;
+        if (r != WaitReason.ZERO) {
+            return r.text();
+        }
+        return switch (gp.status) {
+            case G._Grunnable -> "runnable";
+            case G._Grunning -> {
+                // Mounted, or parked by the JDK (j.u.c., sockets, monitors) without our bookkeeping.
+                Thread.State s = gp.thread.getState();
+                yield s == Thread.State.RUNNABLE ? "running" : jdkWaitReason(gp, s);
+            }
+            default -> "running";
+        };
+    }
+
+    private static String jdkWaitReason(G gp, Thread.State s) {
+        for (StackTraceElement e : gp.thread.getStackTrace()) {
+            String c = e.getClassName();
+            if (c.startsWith("sun.nio.ch.") || c.startsWith("java.net.")) {
+                return "IO wait";
+            }
+            if (c.equals("java.lang.Thread") && e.getMethodName().startsWith("sleep")) {
+                return "sleep";
+            }
+            if (c.equals("java.lang.Object") && e.getMethodName().startsWith("wait")) {
+                return "sync.Cond.Wait";
+            }
+        }
+        return s == Thread.State.BLOCKED ? "sync.Mutex.Lock" : "semacquire";
+    }
+
+    private static void header(StringBuilder sb, G gp, String state) {
+        sb.append("goroutine ").append(gp.goid).append(" [").append(state);
+        if (gp.waitReason != WaitReason.ZERO) {
+            long minutes = (Sched.coarseNanos() - gp.waitSinceNanos) / 60_000_000_000L;
+            if (minutes >= 1) {
+                sb.append(", ").append(minutes).append(minutes == 1 ? " minute" : " minutes");
+            }
+        }
+        if (gp.lockedm != null) {
+            sb.append(", locked to thread");
+        }
+        sb.append("]:\n");
+    }
+
+    /** traceback.go: tracebackInnerFrames, tracebackOuterFrames. */
+    static final int INNER_FRAMES = 50, OUTER_FRAMES = 50;
+
+    /**
+     * traceback.go: traceback2. A stack deeper than INNER_FRAMES + OUTER_FRAMES shows its
+     * innermost and outermost frames with Go's "...N frames elided..." line between them.
+     */
+    private static void frames(StringBuilder sb, StackTraceElement[] st, boolean skipStackCall, boolean system) {
+        int from = 0;
+        if (skipStackCall) {
+            // drop getStackTrace and the frames of Traceback/Go.stack themselves
+            while (from < st.length && skippedCaller(st[from].getClassName())) {
+                from++;
+            }
+        }
+        int count = 0;
+        for (int i = from; i < st.length; i++) {
+            if (system || !hidden(st[i].getClassName())) {
+                count++;
+            }
+        }
+        int shown = 0;
+        for (int i = from; i < st.length; i++) {
+            StackTraceElement e = st[i];
+            if (!system && hidden(e.getClassName())) {
+                continue;
+            }
+            if (count > INNER_FRAMES + OUTER_FRAMES && shown >= INNER_FRAMES && shown < count - OUTER_FRAMES) {
+                if (shown == INNER_FRAMES) {
+                    sb.append("...").append(count - INNER_FRAMES - OUTER_FRAMES).append(" frames elided...\n");
+                }
+                shown++;
+                continue;
+            }
+            shown++;
+            sb.append(e.getClassName()).append('.').append(e.getMethodName()).append("(...)\n\t");
+            sb.append(e.getFileName() != null ? e.getFileName() : "?").append(':').append(Math.max(0, e.getLineNumber())).append('\n');
+        }
+    }
+
+    private static boolean skippedCaller(String c) {
+        return c.equals("java.lang.Thread") || c.startsWith("io.gmp4j.internal.runtime.Traceback") || c.equals("io.gmp4j.Go");
+    }
+
+    /** The runtime's own frames and the JDK's parking and continuation machinery. */
+    private static final java.util.Set<String> HIDDEN = java.util.Set.of(
+            "io.gmp4j.internal.runtime.G", "io.gmp4j.internal.runtime.Proc", "io.gmp4j.internal.runtime.Park", "io.gmp4j.internal.runtime.Goexit",
+            "io.gmp4j.internal.runtime.RuntimeApi", "io.gmp4j.internal.runtime.Panics", "io.gmp4j.internal.runtime.M",
+            "java.lang.VirtualThread", "java.lang.System$1", "java.util.concurrent.locks.LockSupport");
+
+    private static boolean hidden(String cls) {
+        int dollar = cls.indexOf('$');
+        String outer = dollar < 0 ? cls : cls.substring(0, dollar);
+        return HIDDEN.contains(cls) || HIDDEN.contains(outer) || cls.startsWith("jdk.internal.");
+    }
+}

@@ -1,0 +1,269 @@
+package io.gmp4j.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoTesting.Child;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Fatal paths, each in a child JVM with Go's message and exit status (crash_test.go). */
+class CrashTest {
+
+    private static Child run(String prog, List<String> jvm, List<String> env, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = prog;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return GoTesting.runChild("io.gmp4j.testprog.TestProg", jvm, env, 60, all);
+    }
+
+    // crash_test.go: TestPanicTraceback-style
+    /** An escaped panic prints "panic: boom", the goroutine's traceback, and exits 2. */
+    @Test
+    void panicCrashesWithTraceback() {
+        Child c = run("panic", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine "), c.stderr());
+        assertTrue(c.stderr().matches("(?s)panic: boom\n\ngoroutine \\d+ \\[running\\]:\nio\\.gmp4j\\.testprog\\.TestProg\\.lambda.*"),
+                c.stderr());
+    }
+
+    // crash_test.go: TestTracebackSystem / runtime1.go: setTraceback
+    /**
+     * GOTRACEBACK: single (the default) prints the panicking goroutine only; all adds the
+     * others (here main, parked); system adds the runtime's frames; none, and a value Go does
+     * not know, print no goroutine. Exit status 2 throughout.
+     */
+    @Test
+    void gotraceback() {
+        Child single = run("panic", List.of(), List.of());
+        assertFalse(single.stderr().contains("goroutine 1 ["), single.stderr());
+        assertFalse(single.stderr().contains("java.lang.VirtualThread"), single.stderr());
+
+        Child all = run("panic", List.of(), List.of("GOTRACEBACK=all"));
+        assertEquals(2, all.exitCode(), all.stderr());
+        assertTrue(all.stderr().startsWith("panic: boom\n\ngoroutine "), all.stderr());
+        assertTrue(all.stderr().contains("\n\ngoroutine 1 ["), all.stderr());
+        assertFalse(all.stderr().contains("java.lang.VirtualThread"), all.stderr());
+
+        Child system = run("panic", List.of("-Dgmp4j.GOTRACEBACK=system"), List.of());
+        assertEquals(2, system.exitCode(), system.stderr());
+        assertTrue(system.stderr().contains("goroutine 1 ["), system.stderr());
+        assertTrue(system.stderr().contains("java.lang.VirtualThread.run(...)"), system.stderr());
+
+        for (String none : List.of("none", "bogus")) {
+            Child c = run("panic", List.of(), List.of("GOTRACEBACK=" + none));
+            assertEquals(2, c.exitCode(), c.stderr());
+            assertEquals("panic: boom\n", c.stderr(), "GOTRACEBACK=" + none);
+        }
+        Child deadlock = run("deadlock", List.of(), List.of("GOTRACEBACK=none"));
+        assertEquals(2, deadlock.exitCode(), deadlock.stderr());
+        assertEquals("fatal error: all goroutines are asleep - deadlock!\n", deadlock.stderr());
+    }
+
+    /** GODEBUG=gctrace=1: a Go-shaped line per JVM collection on stderr; Go.gc() ones are "(forced)". */
+    @Test
+    void gctrace() {
+        Child c = run("gctrace", List.of(), List.of("GODEBUG=gctrace=1"));
+        assertEquals(0, c.exitCode(), c.stderr());
+        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+0 ms clock, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
+        long forced = c.stderr().lines().filter(l -> l.matches(line) && l.endsWith("(forced)")).count();
+        assertTrue(forced >= 2, c.stderr());
+        assertTrue(c.stderr().lines().allMatch(l -> l.matches(line)), c.stderr());
+        Child off = run("gctrace", List.of(), List.of());
+        assertEquals("", off.stderr());
+    }
+
+    // crash_test.go: TestGoexitDeadlock, TestGoexitCrash
+    /** main's Goexit lets the others finish, then Go's "no goroutines" fatal error, exit 2. */
+    @Test
+    void mainGoexitWaitsForOthersThenDies() {
+        Child c = run("mainGoexit", List.of(), List.of());
+        assertEquals("other goroutine done\n", c.stdout());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
+                c.stderr());
+    }
+
+    // crash_test.go: TestSimpleDeadlock
+    /** All goroutines asleep on gmp4j primitives: Go's deadlock report with the dump, exit 2. */
+    @Test
+    void simpleDeadlock() {
+        Child c = run("deadlock", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), c.stderr());
+        assertTrue(c.stderr().contains("goroutine 1 [chan receive]:"), c.stderr());
+    }
+
+    /** A goroutine blocked in ServerSocket.accept is waiting for the outside world, not deadlocked. */
+    @Test
+    void acceptIsNotDeadlock() {
+        Child c = run("acceptIsNotDeadlock", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("accept timed out\n", c.stdout());
+    }
+
+    /** A non-daemon platform thread that will wake the main goroutine vetoes the deadlock verdict. */
+    @Test
+    void outsidePlatformThreadIsNotDeadlock() {
+        Child c = run("outsideWaker", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("from a platform thread\n", c.stdout());
+    }
+
+    // proc.go: checkmcount
+    /** More Ms than debug.SetMaxThreads allows: Go's thread-exhaustion crash, exit 2. */
+    @Test
+    void threadLimit() {
+        Child c = run("threadLimit", List.of("-Dgmp4j.GOMAXPROCS=1"), List.of(), "4");
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("runtime: program exceeds 4-thread limit\nfatal error: thread exhaustion"),
+                c.stderr());
+    }
+
+    // crash_test.go: TestMainGoroutineID
+    /**
+     * A panic in the main goroutine: Go's report for goroutine 1 and status 2, every time (Go.run's
+     * caller used to be released first, racing the JVM's own uncaught-exception exit 1).
+     */
+    @Test
+    void panicInMain() {
+        Child c = run("panicMain", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine 1 [running]:\nio.gmp4j.testprog.TestProg.lambda"),
+                c.stderr());
+        assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
+    }
+
+    // crash_test.go: TestPanicAfterGoexit
+    /** A panic in a finally block run by main's Goexit is an ordinary crash. */
+    @Test
+    void panicAfterGoexit() {
+        Child c = run("panicAfterGoexit", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: hello\n\ngoroutine 1 [running]:\n"), c.stderr());
+    }
+
+    // crash_test.go: TestRecoveredPanicAfterGoexit
+    /** A panic recovered in that finally block: Goexit goes on, and main's Goexit ends in Go's deadlock. */
+    @Test
+    void recoveredPanicAfterGoexit() {
+        Child c = run("recoveredPanicAfterGoexit", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
+                c.stderr());
+    }
+
+    /** A pending time.AfterFunc is no goroutine: main's panic shows goroutine 1 alone. */
+    @Test
+    void panicWithPendingTimer() {
+        Child c = run("panicWithPendingTimer", List.of(), List.of("GOTRACEBACK=all"));
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine 1 [running]:\n"), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.startsWith("goroutine ")).count(), c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    // panic.go: PanicNilError (Go 1.21), GODEBUG=panicnil=1
+    /** panic(nil): Go's PanicNilError text; with panicnil=1 the old "panic: nil". */
+    @Test
+    void panicNil() {
+        Child c = run("panicNil", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: panic called with nil argument\n\ngoroutine "), c.stderr());
+        Child old = run("panicNil", List.of(), List.of("GODEBUG=panicnil=1"));
+        assertEquals(2, old.exitCode(), old.stderr());
+        assertTrue(old.stderr().startsWith("panic: nil\n\ngoroutine "), old.stderr());
+    }
+
+    // panic.go: printpanics (a panic while panicking)
+    /** A PanicHandler that throws: both panics printed, Go's nesting, exit 2 (was: exit 0, a JDK trace). */
+    @Test
+    void panicHandlerThatThrows() {
+        Child c = run("handlerThrows", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith(
+                "panic: boom\n\tpanic: java.lang.IllegalStateException: handler failed\n\ngoroutine "), c.stderr());
+        assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
+    }
+
+    // panic.go: startpanic_m, fatalpanic
+    /** Four goroutines panicking at once: one report, the first; the others wait for the halt. */
+    @Test
+    void simultaneousPanicsPrintOneReport() {
+        Child c = run("simultaneousPanics", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().matches("(?s)panic: boom [0-3]\n\ngoroutine \\d+ \\[running\\]:\n.*"), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.contains("panic: ")).count(), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.startsWith("goroutine ")).count(), c.stderr());
+    }
+
+    // stack.go: newstack; traceback.go: tracebackInnerFrames/OuterFrames
+    /**
+     * A StackOverflowError is Go's fatal "stack overflow" with a bounded trace (the middle elided
+     * as Go elides deep stacks), and no PanicHandler receives it.
+     */
+    @Test
+    void stackOverflow() {
+        for (boolean handler : new boolean[] {false, true}) {
+            Child c = handler ? run("stackOverflow", List.of(), List.of(), "handler") : run("stackOverflow", List.of(), List.of());
+            assertEquals(2, c.exitCode(), c.stderr());
+            assertTrue(c.stderr().matches("(?s)runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\n\n"
+                    + "goroutine \\d+ \\[running\\]:\nio\\.gmp4j\\.testprog\\.TestProg\\.recurse\\(\\.\\.\\.\\)\n.*"), c.stderr());
+            assertTrue(c.stderr().contains("\n...") && c.stderr().contains(" frames elided...\n"), c.stderr());
+            long frames = c.stderr().lines().filter(l -> l.endsWith("(...)")).count();
+            assertTrue(frames <= Traceback.INNER_FRAMES + Traceback.OUTER_FRAMES + 5, frames + " frames\n" + c.stderr());
+            assertEquals("", c.stdout(), "no handler sees a stack overflow");
+        }
+    }
+
+    // crash_test.go: TestGoNil; proc.go: newproc1
+    /** go of a nil func: Go's fatal error, which no catch recovers. */
+    @Test
+    void goNil() {
+        Child c = run("goNil", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: go of nil func value\n\ngoroutine 1 [running]:\n"), c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    // malloc.go: throw("out of memory")
+    /** A goroutine that fills the heap: Go's out-of-memory fatal error, not the handler, exit 2. */
+    @Test
+    void outOfMemory() {
+        Child c = run("oom", List.of("-Xmx48m"), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: runtime: out of memory\n"), c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    /**
+     * Issue 12 item 5: with the heap full and a handler keeping the program alive, no runtime
+     * thread dies silently: the program either crashes with Go's out-of-memory error or its later
+     * deadlock is found (sysmon used to die of the OutOfMemoryError, and the deadlock hung).
+     */
+    @Test
+    void outOfMemoryLeavesNoDeadRuntimeThread() {
+        Child c = run("oomThenDeadlock", List.of("-Xmx48m"), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: runtime: out of memory\n")
+                || c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n"), c.stderr());
+        assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
+    }
+
+    /** docs/DESIGN.md, sharp edge 6: without --add-opens, one line that says what to do, exit 1, no trace. */
+    @Test
+    void missingAddOpensGivesOneLine() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "io.gmp4j.testprog.TestProg", "gomaxprocs");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        assertEquals(1, out.lines().count(), out);
+        assertTrue(out.startsWith("gmp4j: the JVM was started without --add-opens java.base/java.lang=ALL-UNNAMED"), out);
+    }
+}

@@ -1,0 +1,195 @@
+package io.gmp4j.internal.runtime;
+
+import static io.gmp4j.testing.GoTesting.assertNoLeak;
+import static io.gmp4j.testing.GoTesting.inGoroutine;
+import static io.gmp4j.testing.GoTesting.scaled;
+import static io.gmp4j.testing.GoTesting.withProcs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.time.Time;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * GOMAXPROCS changed at run time while the Ps are busy: every call returns, no timer is left on
+ * a retired P (including timers armed from platform threads, hashed onto a P by thread id), and
+ * the scheduler is healthy afterwards.
+ */
+class GomaxprocsUnderLoadTest {
+
+    static volatile long sink;
+
+    private static void work(int steps) {
+        long x = sink | 1;
+        for (int i = 0; i < steps; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        sink = x;
+    }
+
+    /** Timers on Ps at or above GOMAXPROCS: must be none once the Ms have left them. */
+    private static int timersOnRetiredPs() {
+        int n = 0;
+        P[] allp = Sched.allp;
+        for (int i = Sched.gomaxprocs; i < allp.length; i++) {
+            n += allp[i].timers.size();
+        }
+        return n;
+    }
+
+    @Test
+    void resizeBesideBusyGoroutinesAndTimerArmers() {
+        int before = Go.numGoroutine();
+        withProcs(2, () -> inGoroutine(() -> {
+            AtomicBoolean stop = new AtomicBoolean();
+            WaitGroup busy = new WaitGroup();
+            int nbusy = scaled(1000);
+            for (int i = 0; i < nbusy; i++) {
+                busy.add(1);
+                int k = i;
+                Go.go(() -> {
+                    try {
+                        while (!stop.get()) {
+                            work(20_000); // ~20 us
+                            if (k % 20 != 0) {
+                                Go.gosched();
+                            } else {
+                                Time.sleep(Duration.ofMillis(10)); // 50 sleepers: 10 % of a P
+                            }
+                        }
+                    } finally {
+                        busy.done();
+                    }
+                });
+            }
+
+            try {
+                resizeAndCheck(stop, busy);
+            } finally {
+                stop.set(true);
+                busy.await();
+            }
+        }));
+        assertNoLeak(before);
+    }
+
+    /** The resizes and their checks; the caller stops the busy goroutines whatever happens. */
+    private static void resizeAndCheck(AtomicBoolean stop, WaitGroup busy) {
+        // Timers armed from platform threads (hashed onto a P by thread id) while the Ps change.
+        AtomicInteger late = new AtomicInteger();
+        List<Thread> armers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            armers.add(Thread.ofPlatform().daemon().start(() -> {
+                for (int j = 0; j < 100; j++) {
+                    long t = System.nanoTime();
+                    Time.sleep(Duration.ofMillis(1));
+                    if (System.nanoTime() - t > 5_000_000_000L) {
+                        late.incrementAndGet();
+                    }
+                }
+            }));
+        }
+
+        long t0 = System.nanoTime();
+        WaitGroup callers = new WaitGroup();
+        int calls = scaled(1000);
+        for (int i = 0; i < 4; i++) {
+            callers.add(1);
+            Go.go(() -> {
+                try {
+                    ThreadLocalRandom r = ThreadLocalRandom.current();
+                    for (int j = 0; j < calls / 4; j++) {
+                        Go.gomaxprocs(1 + r.nextInt(8));
+                    }
+                } finally {
+                    callers.done();
+                }
+            });
+        }
+        callers.await();
+        long callsMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(callsMs < 60_000, calls + " gomaxprocs calls took " + callsMs + " ms");
+
+        for (Thread t : armers) {
+            try {
+                t.join(60_000);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertTrue(!t.isAlive(), "a platform thread's sleeps did not all return within 60 s\n" + Go.stack(true));
+        }
+        assertEquals(0, late.get(), "1 ms sleeps from platform threads that took over 5 s");
+
+        Go.gomaxprocs(2);
+        long t1 = System.nanoTime();
+        Time.sleep(Duration.ofSeconds(1));
+        long sleptMs = (System.nanoTime() - t1) / 1_000_000;
+        assertTrue(sleptMs >= 1000 && sleptMs < 3000, "a 1 s sleep after the resizes took " + sleptMs + " ms");
+
+        stop.set(true);
+        busy.await();
+        Go.gomaxprocs(1);
+        // Every P above GOMAXPROCS=1 is retired once its M schedules; its timers are on P0.
+        Chan<Boolean> tick = Chan.make(0);
+        for (int i = 0; i < 100 && timersOnRetiredPs() != 0; i++) {
+            Time.afterFunc(Duration.ofMillis(10), () -> tick.trySend(true));
+            tick.recv();
+        }
+        assertEquals(0, timersOnRetiredPs(), "timers left on retired Ps");
+    }
+
+    /** An idle runtime: a call that changes GOMAXPROCS is cheap, one that does not is free. */
+    @Test
+    void idleResizesReturn() {
+        withProcs(2, () -> inGoroutine(() -> {
+            long t = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                Go.gomaxprocs(1 + i % 3);
+            }
+            long ms = (System.nanoTime() - t) / 1_000_000;
+            assertTrue(ms < 20_000, "1000 idle gomaxprocs calls took " + ms + " ms");
+            Go.gomaxprocs(2);
+            assertEquals(2, Go.gomaxprocs(3), "gomaxprocs(n) returns the previous value");
+            assertEquals(3, Go.gomaxprocs(2), "gomaxprocs(n) returns the previous value");
+            assertEquals(2, Go.gomaxprocs(0), "gomaxprocs(0) reads");
+        }));
+    }
+
+    // proc_test.go: TestPreemption, at GOMAXPROCS=1 set at run time from 2.
+    @Test
+    void preemptionAfterShrink() {
+        int before = Go.numGoroutine();
+        withProcs(2, () -> inGoroutine(() -> {
+            Go.gomaxprocs(1);
+            int n = 5;
+            AtomicInteger x = new AtomicInteger();
+            Chan<Boolean> c = Chan.make(0);
+            for (int g = 0; g < 2; g++) {
+                int me = g;
+                Go.go(() -> {
+                    for (int i = 0; i < n; i++) {
+                        while (x.get() != me) {
+                            Thread.onSpinWait(); // a call-free loop: Go's preempt() has no gmp4j call here
+                        }
+                        x.set(1 - me);
+                    }
+                    c.send(true);
+                });
+            }
+            c.recv();
+            c.recv();
+        }));
+        assertNoLeak(before);
+    }
+}
