@@ -1,7 +1,6 @@
 package io.gmp4j.examples;
 
 import io.gmp4j.Go;
-import io.gmp4j.internal.runtime.Procs;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Time;
 import java.io.PrintStream;
@@ -112,7 +111,7 @@ final class CpuHog implements Example {
                 wg.done();
             });
             wg.await();
-            return new Result(woke - start, ranAt[0] - woke, Procs.threads());
+            return new Result(woke - start, ranAt[0] - woke, LockedThreads.threads());
         } finally {
             spin = false;
             hogDone.await();

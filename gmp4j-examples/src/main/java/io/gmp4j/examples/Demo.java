@@ -4,6 +4,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
+// Internal, not API: Procs.schedtrace prints one GODEBUG=schedtrace line on demand (Go has no call for it).
 import io.gmp4j.internal.runtime.Procs;
 import io.gmp4j.sync.Mutex;
 import io.gmp4j.sync.WaitGroup;

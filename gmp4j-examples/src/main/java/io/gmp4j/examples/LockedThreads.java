@@ -2,7 +2,7 @@ package io.gmp4j.examples;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
-import io.gmp4j.internal.runtime.Procs;
+import io.gmp4j.metrics.Metrics;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
 import java.util.concurrent.locks.LockSupport;
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * the Ps busy. n such goroutines parked on a channel hold n extra threads. When a goroutine ends
  * while still locked, its M is not reused but exits (proc.go: goexit0 -> mexit), so the threads
  * go away again. With `defer runtime.UnlockOSThread()` the parked goroutines hold no thread.
- * The counts printed are gmp4j's Ms (Procs.threads), measured.
+ * The counts printed are gmp4j's Ms (runtime/metrics' /sched/threads:threads), measured.
  */
 final class LockedThreads implements Example {
     @Override
@@ -40,7 +40,7 @@ final class LockedThreads implements Example {
         out.printf("%d goroutines, LockOSThread without Unlock, parked on <-quit: Ms %d -> %d; after they ended: %d%n",
                 n, forgot.before(), forgot.parked(), forgot.after());
         out.printf("  (a locked goroutine owns its M even while parked; when it ends locked, the M exits;%n"
-                + "   Ms started meanwhile to keep the Ps busy stay, idle, as Go's do: %d idle now)%n", Procs.idleThreads());
+                + "   Ms started meanwhile to keep the Ps busy stay, idle, as Go's do: %d idle now)%n", idleThreads());
         Counts fixed = park(n, true);
         out.printf("%d goroutines, defer UnlockOSThread, parked on <-quit:     Ms %d -> %d; after they ended: %d%n",
                 n, fixed.before(), fixed.parked(), fixed.after());
@@ -49,7 +49,7 @@ final class LockedThreads implements Example {
 
     /** Parks n goroutines on a channel (locked to their M unless {@code unlock}), counts Ms, releases them. */
     static Counts park(int n, boolean unlock) {
-        int before = Procs.threads();
+        int before = threads();
         Chan<Void> quit = Chan.make(0);
         WaitGroup ready = new WaitGroup();
         WaitGroup ended = new WaitGroup();
@@ -75,15 +75,25 @@ final class LockedThreads implements Example {
         while (parkedOnQuit() < n && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000);
         }
-        int parked = Procs.threads();
+        int parked = threads();
         quit.close();
         ended.await();
         // Ms of goroutines that ended locked exit asynchronously; observe for up to 2 s.
         deadline = System.nanoTime() + 2_000_000_000L;
-        while (Procs.threads() > before && System.nanoTime() < deadline) {
+        while (threads() > before && System.nanoTime() < deadline) {
             LockSupport.parkNanos(1_000_000);
         }
-        return new Counts(before, parked, Procs.threads());
+        return new Counts(before, parked, threads());
+    }
+
+    /** Live Ms (Go's runtime/metrics /sched/threads:threads). */
+    static int threads() {
+        return Metrics.read().get("/sched/threads:threads").intValue();
+    }
+
+    /** Idle Ms (/sched/threads/idle:threads). */
+    static int idleThreads() {
+        return Metrics.read().get("/sched/threads/idle:threads").intValue();
     }
 
     private static long parkedOnQuit() {

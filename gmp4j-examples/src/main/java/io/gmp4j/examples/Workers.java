@@ -2,6 +2,7 @@ package io.gmp4j.examples;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
+// Internal, not API: Procs.currentMid (which M a goroutine runs on) has no Go API either.
 import io.gmp4j.internal.runtime.Procs;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;

@@ -50,16 +50,6 @@ public final class Procs {
         return s;
     }
 
-    /** Scheduler calls per P since start (p.schedtick), indexed by P id. */
-    public static long[] schedticks() {
-        P[] allp = Sched.allp;
-        long[] s = new long[allp.length];
-        for (int i = 0; i < allp.length; i++) {
-            s[i] = allp[i].schedtick;
-        }
-        return s;
-    }
-
     /** The id of the M the caller runs on, or -1. */
     public static long currentMid() {
         M mp = M.current();
