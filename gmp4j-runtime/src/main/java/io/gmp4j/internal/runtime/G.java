@@ -1,6 +1,7 @@
 package io.gmp4j.internal.runtime;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A goroutine (runtime2.go: type g).
@@ -126,10 +127,24 @@ public final class G implements Runnable, Executor {
      * on whatever thread made it so. Thread-safe; never throws (the caller may be a JDK
      * timer or poller thread). A continuation that is not ours belongs to a JDK virtual
      * thread started inside this goroutine: it goes to the JDK's scheduler, whatever our state.
+     *
+     * <p>G is public (the API packages reach it) and {@link #current} hands it out, so anyone
+     * may call this. Every virtual thread's continuation runner is an instance of one JDK
+     * class ({@code this::runContinuation} in VirtualThread's constructor), the class of our
+     * own {@code cont}; anything else is not a thread's continuation and is rejected, never
+     * run on the JDK's carrier pool (off the hot path: our own continuation is the first
+     * compare). Our own continuation is not reachable without opening java.lang.
+     *
+     * @throws RejectedExecutionException when {@code continuation} is not a virtual thread's
+     *     continuation (the JDK never passes one)
      */
     @Override
     public void execute(Runnable continuation) {
         if (continuation != cont) {
+            if (continuation == null || continuation.getClass() != cont.getClass()) {
+                throw new RejectedExecutionException(
+                        "not a virtual thread's continuation: goroutines are started with Go.go");
+            }
             ForeignThreads.execute(continuation);
             return;
         }
