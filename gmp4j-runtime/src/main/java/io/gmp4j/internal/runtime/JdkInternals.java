@@ -33,7 +33,9 @@ import java.util.concurrent.Executor;
 final class JdkInternals {
     private JdkInternals() {}
 
-    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /** The flag that opens java.lang to us: to the module io.gmp4j on the module path, else ALL-UNNAMED. */
+    static final String FLAG = "--add-opens java.base/java.lang="
+            + (JdkInternals.class.getModule().isNamed() ? JdkInternals.class.getModule().getName() : "ALL-UNNAMED");
 
     private static final MethodHandle NEW_VIRTUAL_THREAD;
     private static final VarHandle SCHEDULER;
