@@ -14,8 +14,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** GoExecutorService honours the ExecutorService contract, with every task on a goroutine. */
+@ExtendWith(GoLeakCheck.class)
 class GoExecutorServiceTest {
 
     @Test

@@ -14,12 +14,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The harness end to end on tiny sizes: child processes for every system, the protocol, the
  * timeout path, the tables and the JSON. Figures are not checked (CI machines are noisy);
  * that every system produced one, or the expected reason why not, is.
  */
+@ExtendWith(GoLeakCheck.class)
 class BenchHarnessTest {
 
     /** W2 runs on every system; each available one reports a figure. */

@@ -15,7 +15,7 @@ public final class ChildJvm {
     /** The outcome of a child JVM; exitCode -1 when it was killed at the timeout. */
     public record Result(int exitCode, String stdout, String stderr, long elapsedNanos) {}
 
-    /** gmp4j's JVM flags: the same three in the launcher, the pom's argLine, Bench and GoTesting. */
+    /** gmp4j's JVM flags: the same three in the launcher, the pom's argLine, Bench and the test kit's GoTesting.JVM_FLAGS. */
     public static final List<String> GMP4J_FLAGS = List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
             "-Djdk.trackAllThreads=false", "--enable-native-access=ALL-UNNAMED");
 

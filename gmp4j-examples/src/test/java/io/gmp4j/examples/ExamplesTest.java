@@ -12,8 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The entry point, and the examples that end the process (each in a child JVM, Go's crash_test technique). */
+@ExtendWith(GoLeakCheck.class)
 class ExamplesTest {
 
     /** --list prints every example once, names aligned; names are unique and findable. */
@@ -34,7 +38,7 @@ class ExamplesTest {
     /** An unknown name: one line on stderr naming the examples, exit status 2. */
     @Test
     void unknownNameExits2() {
-        ChildJvm.Result c = TestSupport.child(List.of(), 60, "no-such-example");
+        GoTesting.Child c = TestSupport.child(List.of(), 60, "no-such-example");
         assertEquals(2, c.exitCode(), c.stderr());
         assertEquals(1, c.stderr().strip().lines().count(), c.stderr());
         assertTrue(c.stderr().contains("unknown example \"no-such-example\"") && c.stderr().contains("primesieve"), c.stderr());
@@ -44,7 +48,7 @@ class ExamplesTest {
     /** The deadlock example dies as Go does: the fatal error, goroutine 1 in [chan send], exit 2. */
     @Test
     void deadlockIsFatal() {
-        ChildJvm.Result c = TestSupport.child(List.of(), 60, "deadlock");
+        GoTesting.Child c = TestSupport.child(List.of(), 60, "deadlock");
         assertEquals(2, c.exitCode(), c.stdout() + c.stderr());
         assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n"), c.stderr());
         assertTrue(c.stderr().contains("goroutine 1 [chan send]:"), c.stderr());
@@ -58,13 +62,13 @@ class ExamplesTest {
         TestSupport.Run r = TestSupport.runExample("deadlock", 30, "--fixed");
         assertEquals(0, r.status());
         assertTrue(r.out().endsWith("received 1\n"), r.out());
-        TestSupport.assertNoLeak(before);
+        GoTesting.assertNoLeak(before);
     }
 
     /** GOMAXPROCS from the environment wins over the cgroup-aware default. */
     @Test
     void gomaxprocsFromEnvironment() {
-        ChildJvm.Result c = TestSupport.child(List.of("GOMAXPROCS=3"), 60, "gomaxprocs");
+        GoTesting.Child c = TestSupport.child(List.of("GOMAXPROCS=3"), 60, "gomaxprocs");
         assertEquals(0, c.exitCode(), c.stderr());
         assertTrue(c.stdout().startsWith("GOMAXPROCS: 3\n"), c.stdout());
         assertTrue(c.stdout().contains("the GOMAXPROCS environment variable (3)"), c.stdout());

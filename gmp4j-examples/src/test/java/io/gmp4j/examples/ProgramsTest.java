@@ -1,6 +1,6 @@
 package io.gmp4j.examples;
 
-import static io.gmp4j.examples.TestSupport.assertNoLeak;
+import static io.gmp4j.testing.GoTesting.assertNoLeak;
 import static io.gmp4j.examples.TestSupport.inGoroutine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The prime sieve, ping-pong, the HTTP server and the demo, each bounded in time and leak-checked. */
+@ExtendWith(GoLeakCheck.class)
 class ProgramsTest {
 
     /** The sieve's first 100 primes are the first 100 primes (checked by trial division); its chain ends. */

@@ -1,6 +1,6 @@
 package io.gmp4j.examples;
 
-import static io.gmp4j.examples.TestSupport.assertNoLeak;
+import static io.gmp4j.testing.GoTesting.assertNoLeak;
 import static io.gmp4j.examples.TestSupport.inGoroutine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +9,12 @@ import io.gmp4j.Go;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The seed 002_* ports: each example's main logic, bounded in time, leak-checked. */
+@ExtendWith(GoLeakCheck.class)
 class SeedBugsTest {
 
     // seed 002 Bug 1, Go 1.14+ behaviour; bound: sysmon's forcePreempt (2 ms by default; Go's
@@ -30,7 +34,7 @@ class SeedBugsTest {
     /** GODEBUG=asyncpreemptoff=1 reproduces the pre-1.14 hang; the watchdog reports it with exit 3. */
     @Test
     void cpuHogHangsWithAsyncPreemptOff() {
-        ChildJvm.Result c = TestSupport.child(List.of("GODEBUG=asyncpreemptoff=1"), 60, "cpuhog", "1500");
+        GoTesting.Child c = TestSupport.child(List.of("GODEBUG=asyncpreemptoff=1"), 60, "cpuhog", "1500");
         assertEquals(3, c.exitCode(), c.stdout() + c.stderr());
         assertTrue(c.stdout().startsWith("hung: the second goroutine did not run within 1500 ms"), c.stdout());
     }
@@ -38,7 +42,7 @@ class SeedBugsTest {
     /** The JDK's default scheduler at parallelism 1 never runs the second virtual thread while the loop spins. */
     @Test
     void jdkSchedulerStarvesAtParallelismOne() {
-        ChildJvm.Result c = ChildJvm.run(JdkSpinCheck.class.getName(), List.of("-Djdk.virtualThreadScheduler.parallelism=1"),
+        GoTesting.Child c = GoTesting.runChild(JdkSpinCheck.class.getName(), List.of("-Djdk.virtualThreadScheduler.parallelism=1"),
                 List.of(), 60, "500");
         assertEquals(0, c.exitCode(), c.stderr());
         assertTrue(c.stdout().startsWith("second virtual thread did not run within 500 ms"), c.stdout());

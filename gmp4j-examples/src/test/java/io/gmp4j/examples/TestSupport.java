@@ -1,21 +1,18 @@
 package io.gmp4j.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.gmp4j.Go;
+import io.gmp4j.testing.GoTesting;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Test support for the examples (the runtime's GoTesting technique, which this module cannot
- * see): run in a goroutine with a time bound, leak checks, captured output.
+ * What the examples' tests add to the test kit (gmp4j-testing's GoTesting): panics of escaped
+ * goroutines recorded instead of exiting the JVM, an example's run with captured output, and a
+ * child JVM running {@link Examples}.
  */
 final class TestSupport {
     private TestSupport() {}
@@ -27,35 +24,19 @@ final class TestSupport {
         Go.setPanicHandler((goid, panic) -> PANICS.add(panic));
     }
 
-    /** Runs {@code body} as a goroutine and waits (from the test thread) up to {@code seconds}; returns its value. */
+    /** {@link GoTesting#inGoroutine(int, Callable)}, failing too if a goroutine panicked meanwhile. */
     static <T> T inGoroutine(int seconds, Callable<T> body) {
-        CountDownLatch done = new CountDownLatch(1);
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Go.go(() -> {
-            try {
-                result[0] = body.call();
-            } catch (Throwable t) {
-                failure[0] = t;
-            } finally {
-                done.countDown();
-            }
-        });
+        T t;
         try {
-            if (!done.await(seconds, TimeUnit.SECONDS)) {
-                fail("goroutine did not finish within " + seconds + " s\n" + Go.stack(true));
-            }
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        if (failure[0] != null) {
-            throw new AssertionError("goroutine failed: " + failure[0], failure[0]);
+            t = GoTesting.inGoroutine(seconds, body);
+        } catch (AssertionError e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new AssertionError("goroutine failed: " + e, e);
         }
         if (!PANICS.isEmpty()) {
             throw new AssertionError("a goroutine panicked: " + PANICS.getFirst(), PANICS.getFirst());
         }
-        @SuppressWarnings("unchecked")
-        T t = (T) result[0];
         return t;
     }
 
@@ -71,24 +52,8 @@ final class TestSupport {
         return new Run(status, bytes.toString(StandardCharsets.UTF_8));
     }
 
-    /**
-     * Waits until the goroutine count is back to {@code before} (a goroutine's exit bookkeeping
-     * runs just after its last statement) and fails after 10 s: a leak.
-     */
-    static void assertNoLeak(int before) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Go.numGoroutine() > before) {
-            if (System.nanoTime() > deadline) {
-                fail("goroutines leaked: " + Go.numGoroutine() + " alive, " + before + " before\n" + Go.stack(true));
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-        assertEquals(before, Go.numGoroutine(), "goroutine count");
-    }
-
     /** Runs {@code Examples <args>} in a child JVM with gmp4j's flags (fatal paths, process-wide settings). */
-    static ChildJvm.Result child(List<String> env, int timeoutSeconds, String... args) {
-        return ChildJvm.run(Examples.class.getName(), ChildJvm.GMP4J_FLAGS, env, timeoutSeconds, args);
+    static GoTesting.Child child(List<String> env, int timeoutSeconds, String... args) {
+        return GoTesting.runChild(Examples.class.getName(), List.of(), env, timeoutSeconds, args);
     }
 }

@@ -24,9 +24,9 @@ final class ChanExport {
     /** Generous bound for "eventually" conditions on a shared 2-core machine. */
     static final Duration EVENTUALLY = Duration.ofSeconds(20);
 
-    /** Stress sizes scale with -Dgmp4j.chanTestScale (default 1). */
+    /** Stress sizes scale with -Dgmp4j.test.scale (default 1), the test kit's one knob. */
     static int scaled(int n) {
-        return Math.max(1, (int) (n * Double.parseDouble(System.getProperty("gmp4j.chanTestScale", "1"))));
+        return io.gmp4j.testing.GoTesting.scaled(n);
     }
 
     /** Sudogs queued in {@code c}'s sendq (Go: len(c.sendq)). */

@@ -29,8 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's runtime/chan_test.go channel behaviours, plus gmp4j's own API surface. */
+@ExtendWith(GoLeakCheck.class)
 class ChanTest {
 
     // chan_test.go: TestChan (the short size, 20 capacities, at GOMAXPROCS 4).

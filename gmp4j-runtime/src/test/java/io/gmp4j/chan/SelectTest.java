@@ -18,8 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's select tests (runtime/chan_test.go) plus the Select API's own contract. */
+@ExtendWith(GoLeakCheck.class)
 class SelectTest {
 
     // chan_test.go: TestNonblockSelectRace (short size). A select with default racing with a

@@ -1,6 +1,6 @@
 package io.gmp4j.context;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -14,8 +14,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's context/context_test.go (x_test.go in Go 1.19+, plus the 1.20/1.21 additions). */
+@ExtendWith(GoLeakCheck.class)
 class ContextTest {
 
     static boolean isDone(Context c) {

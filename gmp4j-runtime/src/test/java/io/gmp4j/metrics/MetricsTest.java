@@ -7,8 +7,11 @@ import io.gmp4j.Go;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** runtime/metrics names and the JMX view agree with the runtime. */
+@ExtendWith(GoLeakCheck.class)
 class MetricsTest {
     @Test
     void readAndJmx() throws Exception {

@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -9,8 +9,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's sync/cond_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class CondTest {
 
     /** cond_test.go: TestCondSignal. Each signal wakes exactly one waiter. */
@@ -44,7 +48,7 @@ class CondTest {
                 c.signal();
                 m.unlock();
                 int want = k;
-                GoTestSupport.awaitTrue("one waiter woken", () -> awake.get() == want);
+                GoTesting.awaitTrue("one waiter woken", () -> awake.get() == want);
                 assertEquals(k, awake.get(), "too many goroutines awake");
             }
             c.signal(); // no waiters: a no-op
@@ -83,7 +87,7 @@ class CondTest {
                 c.signal();
                 m.unlock();
                 int want = i + 1;
-                GoTestSupport.awaitTrue("waiter " + i, () -> {
+                GoTesting.awaitTrue("waiter " + i, () -> {
                     m.lock();
                     try {
                         return woke.size() == want;
@@ -130,7 +134,7 @@ class CondTest {
                 c.broadcast();
                 m.unlock();
                 int want = (round + 1) * n;
-                GoTestSupport.awaitTrue("all woke in round " + round, () -> awake.get() == want);
+                GoTesting.awaitTrue("all woke in round " + round, () -> awake.get() == want);
             }
             wg.await();
         });

@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -12,8 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's sync/mutex_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class MutexTest {
 
     /**
@@ -150,13 +154,13 @@ class MutexTest {
                 mu.unlock();
                 wg.done();
             });
-            GoTestSupport.awaitTrue("waiter queued", () -> (mu.stateForTest() >>> Mutex.MUTEX_WAITER_SHIFT) == 1);
+            GoTesting.awaitTrue("waiter queued", () -> (mu.stateForTest() >>> Mutex.MUTEX_WAITER_SHIFT) == 1);
             Time.sleep(Duration.ofMillis(3));
             // First unlock: normal mode; we re-lock at once (barging), the woken waiter, having
             // waited > 1 ms, re-queues at the head and sets STARVING.
             mu.unlock();
             mu.lock();
-            GoTestSupport.awaitTrue("starvation mode", () -> (mu.stateForTest() & Mutex.MUTEX_STARVING) != 0);
+            GoTesting.awaitTrue("starvation mode", () -> (mu.stateForTest() & Mutex.MUTEX_STARVING) != 0);
             // Second unlock: hand-off. A tryLock by a newcomer now must fail until the waiter ran.
             mu.unlock();
             int mine = 0;

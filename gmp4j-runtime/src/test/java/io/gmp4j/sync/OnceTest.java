@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's sync/once_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class OnceTest {
 
     /**

@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -8,8 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's sync/pool_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class PoolTest {
 
     /**
@@ -58,7 +62,7 @@ class PoolTest {
     void jvmGcRunsCleanup() {
         new Pool<String>().put("x");
         long before = Pool.cleanupsForTest();
-        long deadline = System.nanoTime() + GoTestSupport.LONG.toNanos();
+        long deadline = System.nanoTime() + GoTesting.LONG.toNanos();
         while (Pool.cleanupsForTest() == before && System.nanoTime() < deadline) {
             System.gc();
             Thread.onSpinWait();

@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -10,8 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's sync/rwmutex_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class RWMutexTest {
 
     /** rwmutex_test.go: TestParallelReaders. n readers hold the read lock at the same time. */
@@ -109,7 +113,7 @@ class RWMutexTest {
                 rw.unlock();
                 wg.done();
             });
-            GoTestSupport.awaitTrue("writer pending", () -> rw.readerCountForTest() < 0);
+            GoTesting.awaitTrue("writer pending", () -> rw.readerCountForTest() < 0);
             assertFalse(rw.tryRLock(), "new reader admitted while a writer waits");
             Go.go(() -> {
                 rw.rLock();

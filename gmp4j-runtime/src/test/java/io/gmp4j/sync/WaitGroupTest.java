@@ -1,6 +1,6 @@
 package io.gmp4j.sync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
@@ -10,8 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of Go's sync/waitgroup_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class WaitGroupTest {
 
     /**
@@ -41,7 +45,7 @@ class WaitGroupTest {
                     assertEquals(0, exited.get(), "WaitGroup released group too soon");
                     wg2.done();
                 }
-                GoTestSupport.awaitTrue("all exited", () -> exited.get() == n);
+                GoTesting.awaitTrue("all exited", () -> exited.get() == n);
             }
         });
     }
@@ -77,7 +81,7 @@ class WaitGroupTest {
                 }
                 finished.done();
             });
-            GoTestSupport.awaitTrue("waiter parked", () -> (int) wgWaiters(wg) == 1);
+            GoTesting.awaitTrue("waiter parked", () -> (int) wgWaiters(wg) == 1);
             wg.done(); // readies the waiter (runnext); we keep the only P
             wg.add(1); // the next round starts before the waiter's Wait returned
             finished.await();

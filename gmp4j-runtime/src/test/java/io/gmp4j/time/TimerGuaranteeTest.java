@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Go 1.23's timer guarantees (issue 11, items 2-5): far deadlines never fire
@@ -35,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with receivers racing); no arming outlives a later stop (the ticker leak); unreferenced timers
  * are collected, while a goroutine blocked on one keeps it alive.
  */
+@ExtendWith(GoLeakCheck.class)
 class TimerGuaranteeTest {
     static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
     static final Duration MIN = Duration.ofNanos(Long.MIN_VALUE);

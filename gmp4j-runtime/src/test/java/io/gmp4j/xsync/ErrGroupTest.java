@@ -1,6 +1,6 @@
 package io.gmp4j.xsync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.GoPanic;
@@ -8,8 +8,11 @@ import io.gmp4j.context.Context;
 import io.gmp4j.sync.WaitGroup;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of golang.org/x/sync/errgroup/errgroup_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class ErrGroupTest {
 
     /** errgroup_test.go: TestZeroGroup. await returns the first error; null when none failed. */

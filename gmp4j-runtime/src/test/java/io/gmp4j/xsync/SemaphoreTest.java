@@ -1,12 +1,12 @@
 package io.gmp4j.xsync;
 
-import static io.gmp4j.sync.GoTestSupport.runG;
+import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.context.Context;
-import io.gmp4j.sync.GoTestSupport;
+import io.gmp4j.testing.GoTesting;
 import io.gmp4j.sync.WaitGroup;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Ports of golang.org/x/sync/semaphore/semaphore_test.go. */
+@ExtendWith(GoLeakCheck.class)
 class SemaphoreTest {
 
     /** semaphore_test.go: TestWeighted. Held weight never exceeds the size under a hammer. */
@@ -155,7 +158,7 @@ class SemaphoreTest {
                 assertSame(Context.CANCELED, sem.acquire(c.ctx(), 10)); // queues at the head
                 wg.done();
             });
-            GoTestSupport.awaitTrue("big waiter queued", () -> !sem.tryAcquire(1));
+            GoTesting.awaitTrue("big waiter queued", () -> !sem.tryAcquire(1));
             var t = Context.withTimeout(Context.background(), Duration.ofSeconds(5));
             WaitGroup small = new WaitGroup();
             small.add(1);

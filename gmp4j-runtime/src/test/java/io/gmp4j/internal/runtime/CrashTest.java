@@ -8,8 +8,11 @@ import io.gmp4j.testing.GoTesting;
 import io.gmp4j.testing.GoTesting.Child;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Fatal paths, each in a child JVM with Go's message and exit status (crash_test.go). */
+@ExtendWith(GoLeakCheck.class)
 class CrashTest {
 
     private static Child run(String prog, List<String> jvm, List<String> env, String... args) {

@@ -18,12 +18,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * GOMAXPROCS changed at run time while the Ps are busy: every call returns, no timer is left on
  * a retired P (including timers armed from platform threads, hashed onto a P by thread id), and
  * the scheduler is healthy afterwards.
  */
+@ExtendWith(GoLeakCheck.class)
 class GomaxprocsUnderLoadTest {
 
     static volatile long sink;

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The JDK's own concurrency used from goroutines (issue 12): a virtual thread started in a
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * waits for work that can still come from outside gmp4j's goroutines (Deadlock), in child
  * JVMs for the verdicts (testprog/InteropProg).
  */
+@ExtendWith(GoLeakCheck.class)
 class InteropTest {
 
     /** What a JDK virtual thread started in a goroutine sees of itself. */

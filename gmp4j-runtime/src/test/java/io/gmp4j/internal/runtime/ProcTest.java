@@ -20,8 +20,11 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The scheduler (proc_test.go) through the public API and Export. */
+@ExtendWith(GoLeakCheck.class)
 class ProcTest {
 
     /** Waits, parking, until {@code counter} reaches zero; the last decrementer unparks {@code waiter}. */

@@ -15,8 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The runtime's lock, shared by goroutines, Ms and platform threads (lock_futex.go). */
+@ExtendWith(GoLeakCheck.class)
 class RuntimeMutexTest {
 
     /**

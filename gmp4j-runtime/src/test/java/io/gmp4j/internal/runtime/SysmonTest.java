@@ -24,12 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * sysmon's retake and the M lifecycle (proc.go: sysmon, retake, handoffp, LockOSThread).
  * Bounds are for a loaded 2-core machine: "ran within 1 s", where gmp4j's own figure is a few
  * ms (W9 in docs/BENCHMARKS.md).
  */
+@ExtendWith(GoLeakCheck.class)
 class SysmonTest {
 
     /** Starts {@code blocker} (which holds its M), then checks a new G still runs within 1 s at GOMAXPROCS=1. */

@@ -16,12 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.testing.GoLeakCheck;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Go's time slice: a pair of goroutines that hand the P to each other through runnext shares
  * one slice (inheritTime), and sysmon preempts it, so nothing else on the P waits forever
  * (proc_test.go: TestPingPongHog; time/sleep_test.go: TestAfterFuncStarvation).
  */
+@ExtendWith(GoLeakCheck.class)
 class TimeSliceTest {
 
     /** The reproduction of the issue: a 10 ms sleep beside an unbuffered ping-pong pair. */
