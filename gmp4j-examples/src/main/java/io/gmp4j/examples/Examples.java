@@ -26,7 +26,10 @@ public final class Examples {
             new DeadlockExample(),
             new HttpServerExample(),
             new PrimeSieve(),
-            new PingPong());
+            new PingPong(),
+            new SharedScratch(),
+            new FlagPoll(),
+            new SilentServer());
 
     /** Seed 002_* scenarios with no example, and why (printed by --list). */
     static final List<String> SKIPPED = List.of(

@@ -115,4 +115,44 @@ class SeedBugsTest {
         TestSupport.Run r = TestSupport.runExample("gomaxprocs", 30);
         assertTrue(r.out().startsWith("GOMAXPROCS: " + Go.gomaxprocs(0) + "\n"), r.out());
     }
+
+    /** Bug 12: a shared scratch buffer, yielded across, is overwritten (mismatches > 0); pooled buffers never are. */
+    @Test
+    void sharedScratchCorruptsPooledDoesNot() {
+        int before = Go.numGoroutine();
+        // 8 goroutines each yield between fill and check 50 times: with another runnable
+        // goroutine filling the same buffer at every yield, 0 mismatches in 400 uses cannot happen
+        // unless every yield returned to the same goroutine.
+        SharedScratch.Result buggy = inGoroutine(60, () -> SharedScratch.measure(8, 50, false));
+        assertTrue(buggy.mismatches() > 0, buggy.toString());
+        SharedScratch.Result fixed = inGoroutine(60, () -> SharedScratch.measure(8, 50, true));
+        assertEquals(0, fixed.mismatches(), fixed.toString());
+        assertEquals(400, fixed.uses());
+        assertNoLeak(before);
+    }
+
+    /** Bug 9: the AtomicBoolean flag is seen by both loops; the plain one ends either way (seen or watchdog). */
+    @Test
+    void flagPollFixedSeesFlag() {
+        int before = Go.numGoroutine();
+        FlagPoll.Outcome[] fixed = inGoroutine(60, () -> FlagPoll.measure(true, 5000));
+        assertTrue(fixed[0].sawAfterMs() >= 0 && fixed[1].sawAfterMs() >= 0, java.util.Arrays.toString(fixed));
+        FlagPoll.Outcome[] buggy = inGoroutine(60, () -> FlagPoll.measure(false, 500));
+        assertEquals(2, buggy.length);
+        assertNoLeak(before);
+    }
+
+    /** Bug 3 (seed 003): without a timeout every reader stays parked in [IO wait]; with one none stays. */
+    @Test
+    void hungReadsPileUpWithoutTimeout() {
+        int before = Go.numGoroutine();
+        SilentServer.Result buggy = inGoroutine(60, () -> SilentServer.measure(3, 5, 0));
+        assertEquals(List.of(5, 10, 15), java.util.Arrays.stream(buggy.extraAfterWave()).boxed().toList());
+        assertEquals(15, buggy.ioWait());
+        assertNoLeak(before);
+        SilentServer.Result fixed = inGoroutine(60, () -> SilentServer.measure(3, 5, 50));
+        assertEquals(List.of(0, 0, 0), java.util.Arrays.stream(fixed.extraAfterWave()).boxed().toList());
+        assertEquals(15, fixed.timedOut());
+        assertNoLeak(before);
+    }
 }
