@@ -29,7 +29,10 @@ public final class Examples {
             new PingPong(),
             new SharedScratch(),
             new FlagPoll(),
-            new SilentServer());
+            new SilentServer(),
+            new ChanContention(),
+            new Bursty(),
+            new SmallWrites());
 
     /** Seed 002_* scenarios with no example, and why (printed by --list). */
     static final List<String> SKIPPED = List.of(

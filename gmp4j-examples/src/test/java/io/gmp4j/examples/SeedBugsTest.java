@@ -155,4 +155,43 @@ class SeedBugsTest {
         assertEquals(15, fixed.timedOut());
         assertNoLeak(before);
     }
+
+    /** Bug 6: one channel and sharded channels deliver every value exactly once; times are measured (> 0). */
+    @Test
+    void chanContentionDeliversEverything() {
+        int before = Go.numGoroutine();
+        ChanContention.Result one = inGoroutine(60, () -> ChanContention.measure(200, 50, 1));
+        ChanContention.Result sharded = inGoroutine(60, () -> ChanContention.measure(200, 50, 4));
+        assertEquals(10_000, one.received());
+        assertEquals(10_000, sharded.received());
+        assertTrue(one.wallNanos() > 0 && one.meanSendNanos() > 0 && sharded.wallNanos() > 0, one + " " + sharded);
+        assertNoLeak(before);
+    }
+
+    /** Bug 7: both variants run every task; process CPU is measured and covers at least the tasks' own work. */
+    @Test
+    void burstyMeasuresCpu() {
+        int before = Go.numGoroutine();
+        Bursty.Result perTask = inGoroutine(60, () -> Bursty.measure(20, 10, false));
+        Bursty.Result batched = inGoroutine(60, () -> Bursty.measure(20, 10, true));
+        assertEquals(200, perTask.done());
+        assertEquals(200, batched.done());
+        // the process CPU clock counts every thread, the tasks' included (its granularity is far
+        // below the 20 x 2 ms of sleeping each run takes, so cpu > 0)
+        assertTrue(perTask.cpuNanos() > 0 && batched.cpuNanos() > 0, perTask + " " + batched);
+        assertNoLeak(before);
+    }
+
+    /** Bug 11: every byte arrives both ways; unbuffered makes one socket write per message, buffered at most one per 64 KiB (+1). */
+    @Test
+    void smallWritesCounted() {
+        int before = Go.numGoroutine();
+        SmallWrites.Result raw = inGoroutine(60, () -> SmallWrites.measure(5_000, false));
+        SmallWrites.Result buf = inGoroutine(60, () -> SmallWrites.measure(5_000, true));
+        assertEquals(160_000, raw.bytesReceived());
+        assertEquals(160_000, buf.bytesReceived());
+        assertEquals(5_000, raw.socketWrites());
+        assertTrue(buf.socketWrites() <= 160_000 / 65_536 + 1, buf.toString());
+        assertNoLeak(before);
+    }
 }
