@@ -32,7 +32,8 @@ public final class Examples {
             new SilentServer(),
             new ChanContention(),
             new Bursty(),
-            new SmallWrites());
+            new SmallWrites(),
+            new Service());
 
     /** Seed 002_* scenarios with no example, and why (printed by --list). */
     static final List<String> SKIPPED = List.of(
