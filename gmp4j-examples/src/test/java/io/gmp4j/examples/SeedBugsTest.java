@@ -194,4 +194,18 @@ class SeedBugsTest {
         assertTrue(buf.socketWrites() <= 160_000 / 65_536 + 1, buf.toString());
         assertNoLeak(before);
     }
+
+    /** Bug 13: both child JVMs run with the GC threads asked for, print gctrace lines and their measurements. */
+    @Test
+    void gcThreadsChildren() {
+        GcThreads.Child host = GcThreads.child(false, 1, 1500);
+        assertEquals(0, host.exitCode(), host.stderrTail());
+        assertTrue(host.sizing().equals("GOMAXPROCS=8, ParallelGCThreads=8, ConcGCThreads=2"), host.sizing());
+        assertTrue(host.measured().startsWith("1500 MiB allocated: wall "), host.measured());
+        assertTrue(host.gcLines() > 0 && host.lastGcLine().endsWith(" 8 P"), host.toString());
+        GcThreads.Child matched = GcThreads.child(true, 1, 1500);
+        assertEquals(0, matched.exitCode(), matched.stderrTail());
+        assertTrue(matched.sizing().equals("GOMAXPROCS=1, ParallelGCThreads=1, ConcGCThreads=1"), matched.sizing());
+        assertTrue(matched.gcLines() > 0 && matched.lastGcLine().endsWith(" 1 P"), matched.toString());
+    }
 }
