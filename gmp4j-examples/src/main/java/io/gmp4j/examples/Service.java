@@ -172,7 +172,7 @@ final class Service implements Example {
                                     error = "unexpected body: " + resp.body().strip();
                                 }
                             } catch (IOException e) {
-                                error = e.toString();
+                                error = e.getCause() == null ? e.toString() : e + " (cause: " + e.getCause() + ")";
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                                 error = e.toString();
