@@ -32,7 +32,14 @@ class ExamplesTest {
             assertNotNull(Examples.find(e.name()));
             assertTrue(out.contains("  " + e.name() + " "), out);
         }
-        assertTrue(names.containsAll(List.of("demo", "cpuhog", "deadlock", "httpserver", "primesieve", "pingpong")));
+        assertTrue(names.containsAll(List.of("demo", "cpuhog", "deadlock", "httpserver", "primesieve", "pingpong", "service")));
+        assertEquals(13, Examples.SEEDS.size());
+        for (String seed : Examples.SEEDS) { // every seed 002 scenario names examples that exist
+            for (String name : seed.split(" ")) {
+                assertTrue(name.matches("\\d+") || Examples.find(name) != null, "seed scenario " + seed + ": no example " + name);
+            }
+        }
+        assertTrue(!out.contains("not ported"), out);
     }
 
     /** An unknown name: one line on stderr naming the examples, exit status 2. */

@@ -101,4 +101,36 @@ class ProgramsTest {
         assertEquals(procs, Go.gomaxprocs(0));
         assertNoLeak(before);
     }
+
+    /** Seed 004's service under a small load: every request answers 200 with the JSON, none faster than the handler's 2 ms sleep. */
+    @Test
+    void serviceUnderLoad() throws Exception {
+        int before = Go.numGoroutine();
+        HttpServer server = Service.start(0);
+        try {
+            URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            Service.Load l = inGoroutine(120, () -> Service.load(uri, 200, 20));
+            assertEquals(java.util.Map.of(), l.errors());
+            assertEquals(200, l.ok());
+            assertEquals(200, l.sortedNanos().length);
+            assertTrue(l.percentile(0.1) >= 2_000_000L, "a request took less than the handler's 2 ms sleep: " + l.percentile(0.1));
+            assertTrue(l.percentile(50) <= l.percentile(99) && l.percentile(99) <= l.percentile(100));
+        } finally {
+            server.stop(0);
+        }
+        assertNoLeak(before);
+    }
+
+    /** The load driver counts a refused connection as an error instead of dropping it. */
+    @Test
+    void serviceLoadReportsErrors() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        URI uri = URI.create("http://127.0.0.1:" + port + "/");
+        Service.Load l = inGoroutine(60, () -> Service.load(uri, 10, 2));
+        assertEquals(0, l.ok());
+        assertEquals(10, l.errorCount(), l.errors().toString());
+    }
 }

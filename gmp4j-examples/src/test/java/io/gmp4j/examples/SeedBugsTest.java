@@ -119,4 +119,97 @@ class SeedBugsTest {
         TestSupport.Run r = TestSupport.runExample("gomaxprocs", 30);
         assertTrue(r.out().startsWith("GOMAXPROCS: " + Go.gomaxprocs(0) + "\n"), r.out());
     }
+
+    /** Bug 12: a shared scratch buffer, yielded across, is overwritten (mismatches > 0); pooled buffers never are. */
+    @Test
+    void sharedScratchCorruptsPooledDoesNot() {
+        int before = Go.numGoroutine();
+        // 8 goroutines each yield between fill and check 50 times: with another runnable
+        // goroutine filling the same buffer at every yield, 0 mismatches in 400 uses cannot happen
+        // unless every yield returned to the same goroutine.
+        SharedScratch.Result buggy = inGoroutine(60, () -> SharedScratch.measure(8, 50, false));
+        assertTrue(buggy.mismatches() > 0, buggy.toString());
+        SharedScratch.Result fixed = inGoroutine(60, () -> SharedScratch.measure(8, 50, true));
+        assertEquals(0, fixed.mismatches(), fixed.toString());
+        assertEquals(400, fixed.uses());
+        assertNoLeak(before);
+    }
+
+    /** Bug 9: the AtomicBoolean flag is seen by both loops; the plain one ends either way (seen or watchdog). */
+    @Test
+    void flagPollFixedSeesFlag() {
+        int before = Go.numGoroutine();
+        FlagPoll.Outcome[] fixed = inGoroutine(60, () -> FlagPoll.measure(true, 5000));
+        assertTrue(fixed[0].sawAfterMs() >= 0 && fixed[1].sawAfterMs() >= 0, java.util.Arrays.toString(fixed));
+        FlagPoll.Outcome[] buggy = inGoroutine(60, () -> FlagPoll.measure(false, 500));
+        assertEquals(2, buggy.length);
+        assertNoLeak(before);
+    }
+
+    /** Bug 3 (seed 003): without a timeout every reader stays parked in [IO wait]; with one none stays. */
+    @Test
+    void hungReadsPileUpWithoutTimeout() {
+        int before = Go.numGoroutine();
+        SilentServer.Result buggy = inGoroutine(60, () -> SilentServer.measure(3, 5, 0));
+        assertEquals(List.of(5, 10, 15), java.util.Arrays.stream(buggy.extraAfterWave()).boxed().toList());
+        assertEquals(15, buggy.ioWait());
+        assertNoLeak(before);
+        SilentServer.Result fixed = inGoroutine(60, () -> SilentServer.measure(3, 5, 50));
+        assertEquals(List.of(0, 0, 0), java.util.Arrays.stream(fixed.extraAfterWave()).boxed().toList());
+        assertEquals(15, fixed.timedOut());
+        assertNoLeak(before);
+    }
+
+    /** Bug 6: one channel and sharded channels deliver every value exactly once; times are measured (> 0). */
+    @Test
+    void chanContentionDeliversEverything() {
+        int before = Go.numGoroutine();
+        ChanContention.Result one = inGoroutine(60, () -> ChanContention.measure(200, 50, 1));
+        ChanContention.Result sharded = inGoroutine(60, () -> ChanContention.measure(200, 50, 4));
+        assertEquals(10_000, one.received());
+        assertEquals(10_000, sharded.received());
+        assertTrue(one.wallNanos() > 0 && one.meanSendNanos() > 0 && sharded.wallNanos() > 0, one + " " + sharded);
+        assertNoLeak(before);
+    }
+
+    /** Bug 7: both variants run every task; process CPU is measured and covers at least the tasks' own work. */
+    @Test
+    void burstyMeasuresCpu() {
+        int before = Go.numGoroutine();
+        Bursty.Result perTask = inGoroutine(60, () -> Bursty.measure(20, 10, false));
+        Bursty.Result batched = inGoroutine(60, () -> Bursty.measure(20, 10, true));
+        assertEquals(200, perTask.done());
+        assertEquals(200, batched.done());
+        // the process CPU clock counts every thread, the tasks' included (its granularity is far
+        // below the 20 x 2 ms of sleeping each run takes, so cpu > 0)
+        assertTrue(perTask.cpuNanos() > 0 && batched.cpuNanos() > 0, perTask + " " + batched);
+        assertNoLeak(before);
+    }
+
+    /** Bug 11: every byte arrives both ways; unbuffered makes one socket write per message, buffered at most one per 64 KiB (+1). */
+    @Test
+    void smallWritesCounted() {
+        int before = Go.numGoroutine();
+        SmallWrites.Result raw = inGoroutine(60, () -> SmallWrites.measure(5_000, false));
+        SmallWrites.Result buf = inGoroutine(60, () -> SmallWrites.measure(5_000, true));
+        assertEquals(160_000, raw.bytesReceived());
+        assertEquals(160_000, buf.bytesReceived());
+        assertEquals(5_000, raw.socketWrites());
+        assertTrue(buf.socketWrites() <= 160_000 / 65_536 + 1, buf.toString());
+        assertNoLeak(before);
+    }
+
+    /** Bug 13: both child JVMs run with the GC threads asked for, print gctrace lines and their measurements. */
+    @Test
+    void gcThreadsChildren() {
+        GcThreads.Child host = GcThreads.child(false, 1, 1500);
+        assertEquals(0, host.exitCode(), host.stderrTail());
+        assertTrue(host.sizing().equals("GOMAXPROCS=8, ParallelGCThreads=8, ConcGCThreads=2"), host.sizing());
+        assertTrue(host.measured().startsWith("1500 MiB allocated: wall "), host.measured());
+        assertTrue(host.gcLines() > 0 && host.lastGcLine().endsWith(" 8 P"), host.toString());
+        GcThreads.Child matched = GcThreads.child(true, 1, 1500);
+        assertEquals(0, matched.exitCode(), matched.stderrTail());
+        assertTrue(matched.sizing().equals("GOMAXPROCS=1, ParallelGCThreads=1, ConcGCThreads=1"), matched.sizing());
+        assertTrue(matched.gcLines() > 0 && matched.lastGcLine().endsWith(" 1 P"), matched.toString());
+    }
 }

@@ -1,0 +1,123 @@
+package io.gmp4j.examples;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.time.Time;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/*
+ * Seed 002, Bug 7: "My CPU profile shows runtime.findRunnable". A bursty workload: every 2 ms
+ * a burst of small tasks arrives, then nothing. Sent one by one to GOMAXPROCS worker
+ * goroutines, each task readies a parked worker, which wakes an idle P and a spinning M
+ * (wakep); between bursts the Ms spin looking for work before they park again. That spinning
+ * is CPU the process burns without doing the tasks.
+ *
+ * The program measures it: process CPU time (com.sun.management.OperatingSystemMXBean) against
+ * wall time and against the CPU the tasks themselves took (summed per task with
+ * System.nanoTime). The difference is the overhead: scheduler spinning and wake-ups, plus the
+ * JVM's own threads (JIT, GC), which this figure cannot separate. --fixed batches: one send per
+ * burst carrying every task, so one wake-up per burst. Fewer Ps is the other fix: run it with
+ * GOMAXPROCS=1 ./gmp4j run bursty to compare (GODEBUG=schedtrace=100 shows spinningthreads).
+ */
+final class Bursty implements Example {
+    @Override
+    public String name() {
+        return "bursty";
+    }
+
+    @Override
+    public String summary() {
+        return "seed bug 7: bursts of small tasks woken one by one: process CPU vs wall vs useful work (spinning cost); --fixed: one batch per burst [bursts=500 tasks=50]";
+    }
+
+    /** What one run measured (nanoseconds). */
+    record Result(int procs, long tasks, long done, long wallNanos, long cpuNanos, long workNanos) {}
+
+    @Override
+    public int run(String[] args, PrintStream out) {
+        boolean fixed = Arrays.asList(args).contains("--fixed");
+        String[] nums = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
+        int bursts = nums.length > 0 ? Integer.parseInt(nums[0]) : 500;
+        int tasks = nums.length > 1 ? Integer.parseInt(nums[1]) : 50;
+        Result r = measure(bursts, tasks, fixed);
+        out.printf("%s, GOMAXPROCS=%d: %,d tasks in %d bursts; wall %.0f ms, process CPU %.0f ms (%.2f CPUs busy), the tasks' own work %.0f ms%n",
+                fixed ? "one batch per burst" : "one send per task", r.procs(), r.done(), bursts, r.wallNanos() / 1e6,
+                r.cpuNanos() / 1e6, (double) r.cpuNanos() / r.wallNanos(), r.workNanos() / 1e6);
+        out.printf("  overhead: %.0f ms of CPU beyond the work (%.1f us per task): spinning, wake-ups, and the JVM's own threads%n",
+                (r.cpuNanos() - r.workNanos()) / 1e6, (r.cpuNanos() - r.workNanos()) / 1e3 / r.done());
+        return 0;
+    }
+
+    /** {@code bursts} bursts, 2 ms apart, of {@code tasks} small tasks each, sent per task or per burst. */
+    static Result measure(int bursts, int tasks, boolean batch) {
+        int procs = Go.gomaxprocs(0);
+        Chan<int[]> work = Chan.make(tasks);
+        AtomicLong done = new AtomicLong();
+        AtomicLong workNanos = new AtomicLong();
+        WaitGroup wg = new WaitGroup();
+        for (int w = 0; w < procs; w++) {
+            wg.add(1);
+            Go.go(() -> {
+                try {
+                    long mine = 0;
+                    long n = 0;
+                    for (int[] batchOfTasks : work) {
+                        long t0 = System.nanoTime();
+                        for (int seed : batchOfTasks) {
+                            Blackhole.sink += task(seed);
+                            n++;
+                        }
+                        mine += System.nanoTime() - t0;
+                    }
+                    workNanos.addAndGet(mine);
+                    done.addAndGet(n);
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        long cpu0 = processCpuNanos();
+        long start = System.nanoTime();
+        for (int b = 0; b < bursts; b++) {
+            if (batch) {
+                int[] all = new int[tasks];
+                Arrays.setAll(all, i -> i);
+                work.send(all);
+            } else {
+                for (int i = 0; i < tasks; i++) {
+                    work.send(new int[] {i});
+                }
+            }
+            Time.sleep(Duration.ofMillis(2)); // the idle gap between bursts
+        }
+        work.close();
+        wg.await();
+        long wall = System.nanoTime() - start;
+        long cpu = processCpuNanos() - cpu0;
+        return new Result(procs, (long) bursts * tasks, done.get(), wall, cpu, workNanos.get());
+    }
+
+    /** About a microsecond of arithmetic. */
+    private static long task(int seed) {
+        long x = seed;
+        for (int i = 0; i < 300; i++) {
+            x = (x * 1103515245L + 12345) & 0x7fffffff;
+        }
+        return x;
+    }
+
+    /** The process's CPU time so far (all threads), from the JDK's OperatingSystemMXBean. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Keeps the tasks' results alive. */
+    static final class Blackhole {
+        static volatile long sink;
+    }
+}
