@@ -1,19 +1,26 @@
 package io.gmp4j.internal.runtime;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
 import io.gmp4j.sync.WaitGroup;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import io.gmp4j.testing.GoLeakCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * G is public (in the unexported io.gmp4j.internal.runtime) and G.current() hands it out, so
  * anyone on the class path may call its execute: a Runnable that is not a virtual thread's
  * continuation is rejected, never run on the JDK's carrier pool.
  */
+@ExtendWith(GoLeakCheck.class)
 class GExecuteTest {
     @Test
     void arbitraryRunnableIsRejectedNotRun() {
