@@ -14,7 +14,8 @@
 module io.gmp4j {
     requires java.management; // java.lang.management, javax.management: gctrace, Pool's GC hook, metrics
     requires jdk.management;  // com.sun.management.GarbageCollectionNotificationInfo: gctrace
-    requires jdk.jfr;         // HandoffEvent
+    requires jdk.jfr;         // HandoffEvent; the CPU profile (jdk.jfr.consumer.RecordingStream)
+    requires jdk.httpserver;  // the debug server (/debug/pprof/, /debug/vars)
 
     exports io.gmp4j;
     exports io.gmp4j.chan;

@@ -15,6 +15,26 @@ public final class Debug {
         return RuntimeApi.setMaxThreads(threads);
     }
 
+    /**
+     * Starts the debug server: Go's {@code net/http/pprof} and {@code expvar} handlers
+     * ({@code /debug/pprof/}, {@code /debug/pprof/goroutine}, {@code /debug/pprof/profile},
+     * {@code /debug/vars}) for {@code go tool pprof}, as
+     * {@code go http.ListenAndServe("localhost:6060", nil)} gives a Go program. The same starts at
+     * start-up when {@code -Dgmp4j.debug.addr} or {@code GMP4J_DEBUG_ADDR} is set.
+     *
+     * <p>{@code addr} is {@code "host:port"}; {@code ":port"} listens on the loopback address
+     * (Go's {@code ":6060"} listens on every interface: here only an explicit host does); port 0
+     * picks a free port. Prints {@code gmp4j: debug server on http://127.0.0.1:PORT/debug/pprof/}
+     * on stderr. Its threads are daemon platform threads, not goroutines.
+     *
+     * @return the bound address (with the port picked for port 0)
+     * @throws IllegalArgumentException for a malformed address
+     * @throws java.io.UncheckedIOException when the address cannot be bound
+     */
+    public static java.net.InetSocketAddress serve(String addr) {
+        return io.gmp4j.internal.pprof.DebugServer.serve(addr);
+    }
+
     /** runtime/debug.Stack: the calling goroutine's traceback. */
     public static String stack() {
         return io.gmp4j.Go.stack(false);

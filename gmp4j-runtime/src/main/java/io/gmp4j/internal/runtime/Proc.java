@@ -67,6 +67,9 @@ final class Proc {
             GcTrace.install();
             started = true;
         }
+        // GMP4J_DEBUG_ADDR / -Dgmp4j.debug.addr: the debug server, started on a platform thread
+        // of its own (never an M or sysmon), outside Proc's monitor.
+        io.gmp4j.internal.pprof.DebugServer.startFromEnvironment();
     }
 
     static boolean started() {

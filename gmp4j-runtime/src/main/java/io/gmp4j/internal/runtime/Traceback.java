@@ -67,6 +67,28 @@ public final class Traceback {
         return sb.toString();
     }
 
+    /**
+     * Every live goroutine's stack as the goroutine profile sees it: its frames innermost
+     * first, without the runtime's and the JDK's parking frames (Go's profiles keep
+     * runtime.gopark and friends; these are dropped, as in the dumps), and without the ellipsis
+     * of long stacks. For /debug/pprof/goroutine; callable from any thread that is not an M.
+     */
+    public static List<StackTraceElement[]> goroutineStacks() {
+        List<G> gs = AllGs.snapshot();
+        gs.sort(Comparator.comparingLong(g -> g.goid));
+        List<StackTraceElement[]> out = new ArrayList<>(gs.size());
+        for (G gp : gs) {
+            List<StackTraceElement> fs = new ArrayList<>();
+            for (StackTraceElement e : gp.thread.getStackTrace()) {
+                if (!hidden(e.getClassName())) {
+                    fs.add(e);
+                }
+            }
+            out.add(fs.toArray(new StackTraceElement[0]));
+        }
+        return out;
+    }
+
     /** One goroutine's header and frames, for panics. */
     static String goroutine(G gp, Throwable t, boolean system) {
         StringBuilder sb = new StringBuilder();

@@ -1,0 +1,98 @@
+package io.gmp4j.internal.pprof;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingStream;
+
+/**
+ * /debug/pprof/profile?seconds=N: a CPU profile from JFR's in-process streaming
+ * ({@code jdk.ExecutionSample} every 10 ms, Go's 100 Hz), as Go's sample types
+ * samples/count and cpu/nanoseconds. JFR samples threads running Java code, goroutines
+ * included (by their frames; the sample does not carry the goroutine id).
+ */
+final class Cpu {
+    private Cpu() {}
+
+    static final long PERIOD_NANOS = 10_000_000L;
+    private static final AtomicBoolean busy = new AtomicBoolean();
+
+    static void serve(HttpExchange ex, Map<String, String> q) throws IOException {
+        long sec = DebugServer.secondsParam(q, 30);
+        if (!busy.compareAndSet(false, true)) {
+            throw new DebugServer.BadRequest(500, "Could not enable CPU profiling: cpu profiling already in use");
+        }
+        byte[] gz;
+        try {
+            gz = profile(Duration.ofSeconds(sec));
+        } finally {
+            busy.set(false);
+        }
+        DebugServer.sendProfile(ex, "profile", gz);
+    }
+
+    static byte[] profile(Duration d) {
+        Map<List<String>, long[]> counts = new LinkedHashMap<>();
+        Map<List<String>, StackTraceElement[]> stacks = new LinkedHashMap<>();
+        long start = System.currentTimeMillis() * 1_000_000L;
+        long t0 = System.nanoTime();
+        try (RecordingStream rs = new RecordingStream()) {
+            rs.enable("jdk.ExecutionSample").withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
+            rs.onEvent("jdk.ExecutionSample", ev -> {
+                RecordedStackTrace st = ev.getStackTrace();
+                if (st == null) {
+                    return;
+                }
+                List<StackTraceElement> fs = new ArrayList<>();
+                List<String> key = new ArrayList<>();
+                for (RecordedFrame f : st.getFrames()) {
+                    if (!f.isJavaFrame()) {
+                        continue;
+                    }
+                    String cls = f.getMethod().getType().getName();
+                    String file = sourceFile(cls);
+                    StackTraceElement e = new StackTraceElement(cls, f.getMethod().getName(), file, f.getLineNumber());
+                    fs.add(e);
+                    key.add(e.toString());
+                }
+                synchronized (counts) {
+                    counts.computeIfAbsent(key, k -> new long[1])[0]++;
+                    stacks.putIfAbsent(key, fs.toArray(new StackTraceElement[0]));
+                }
+            });
+            rs.startAsync();
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            rs.stop();
+        }
+        ProfileBuilder p = new ProfileBuilder()
+                .sampleType("samples", "count")
+                .sampleType("cpu", "nanoseconds")
+                .period("cpu", "nanoseconds", PERIOD_NANOS)
+                .time(start, System.nanoTime() - t0);
+        synchronized (counts) {
+            for (var e : counts.entrySet()) {
+                long n = e.getValue()[0];
+                p.sample(stacks.get(e.getKey()), n, n * PERIOD_NANOS);
+            }
+        }
+        return p.gzipped();
+    }
+
+    /** JFR records no source file: the top-level class's simple name + ".java", the usual case. */
+    private static String sourceFile(String cls) {
+        String s = cls.substring(cls.lastIndexOf('.') + 1);
+        int dollar = s.indexOf('$');
+        return (dollar > 0 ? s.substring(0, dollar) : s) + ".java";
+    }
+}

@@ -1,0 +1,365 @@
+package io.gmp4j.internal.pprof;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gmp4j.internal.runtime.Traceback;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The debug server: Go's net/http/pprof ({@code /debug/pprof/}) and expvar ({@code /debug/vars})
+ * on the JDK's {@code com.sun.net.httpserver}. Every thread it uses is a daemon platform thread,
+ * never a goroutine and never an M, so a dump it serves never shows itself and a stuck scheduler
+ * can still be inspected. It takes only the locks any outside thread may take (the {@code AllGs}
+ * shard locks, through {@link Traceback}).
+ */
+public final class DebugServer {
+    private DebugServer() {}
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    /** The system property and the environment variable that start the server at start-up. */
+    public static final String PROPERTY = "gmp4j.debug.addr", ENV = "GMP4J_DEBUG_ADDR";
+
+    /**
+     * Called by schedinit: when {@code gmp4j.debug.addr} or {@code GMP4J_DEBUG_ADDR} is set,
+     * starts the server on a platform thread of its own (never sysmon, never an M). A bad value
+     * gets one stderr line and is otherwise ignored, as Go ignores a bad knob.
+     */
+    public static void startFromEnvironment() {
+        String p = System.getProperty(PROPERTY);
+        String v = p != null ? p : System.getenv(ENV);
+        if (v == null || v.isBlank()) {
+            return;
+        }
+        String knob = p != null ? "-D" + PROPERTY : ENV;
+        Thread.ofPlatform().daemon().name("gmp4j-debug-start").start(() -> {
+            try {
+                serve(v);
+            } catch (RuntimeException e) {
+                System.err.println("gmp4j: " + knob + "=" + v + " ignored: " + e.getMessage());
+            }
+        });
+    }
+
+    /** Debug.serve: see there. */
+    public static InetSocketAddress serve(String addr) {
+        InetSocketAddress want = parse(addr);
+        // HttpServer's dispatcher thread inherits the daemon status of the thread that starts
+        // it: start it from a daemon platform thread, so the server never keeps the JVM alive.
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().daemon().name("gmp4j-debug-bind").start(() -> {
+            try {
+                result.set(bind(want));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Object r = result.get();
+        if (r instanceof IOException e) {
+            throw new UncheckedIOException("debug server: listen on " + addr + ": " + e.getMessage(), e);
+        }
+        if (r instanceof RuntimeException e) {
+            throw e;
+        }
+        if (r instanceof Error e) {
+            throw e;
+        }
+        InetSocketAddress bound = (InetSocketAddress) r;
+        System.err.println("gmp4j: debug server on http://" + hostString(bound) + ":" + bound.getPort() + "/debug/pprof/");
+        return bound;
+    }
+
+    private static String hostString(InetSocketAddress a) {
+        InetAddress ia = a.getAddress();
+        String h = ia.getHostAddress();
+        return ia instanceof Inet6Address ? "[" + h + "]" : h;
+    }
+
+    /**
+     * "host:port", ":port" (loopback: unlike Go's ":6060", which listens on every interface, a
+     * debug server is reachable from outside only when an address says so), "[::1]:port". Port
+     * 0 picks a free port.
+     */
+    static InetSocketAddress parse(String addr) {
+        if (addr == null) {
+            throw new IllegalArgumentException("debug server: nil address");
+        }
+        String a = addr.trim();
+        int colon = a.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("debug server: address " + addr + ": missing port in address");
+        }
+        String host = a.substring(0, colon);
+        String portStr = a.substring(colon + 1);
+        int port;
+        try {
+            port = Integer.parseInt(portStr);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("debug server: address " + addr + ": invalid port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("debug server: address " + addr + ": invalid port");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("debug server: address " + addr + ": no such host");
+        }
+    }
+
+    private static InetSocketAddress bind(InetSocketAddress want) throws IOException {
+        HttpServer server = HttpServer.create(want, 0);
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = Thread.ofPlatform().daemon().unstarted(r);
+            t.setName("gmp4j-debug-http-" + THREADS.incrementAndGet());
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/debug/pprof/", DebugServer::pprof);
+        server.createContext("/debug/vars", DebugServer::vars);
+        server.start();
+        return server.getAddress();
+    }
+
+    // ---- handlers -----------------------------------------------------------------------
+
+    /** A request answered with a status and Go's text: Go's serveError. */
+    static final class BadRequest extends RuntimeException {
+        final int status;
+
+        BadRequest(int status, String text) {
+            super(text, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private static void pprof(HttpExchange ex) {
+        try (ex) {
+            try {
+                String path = ex.getRequestURI().getPath();
+                String name = path.substring("/debug/pprof/".length());
+                Map<String, String> q = query(ex);
+                switch (name) {
+                    case "" -> index(ex);
+                    case "goroutine" -> goroutine(ex, q);
+                    case "profile" -> Cpu.serve(ex, q);
+                    case "cmdline" -> send(ex, 200, "text/plain; charset=utf-8", String.join("\u0000", cmdline()).getBytes(StandardCharsets.UTF_8));
+                    default -> throw new BadRequest(404, "Unknown profile");
+                }
+            } catch (BadRequest e) {
+                ex.getResponseHeaders().set("X-Go-Pprof", "1");
+                send(ex, e.status, "text/plain; charset=utf-8", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException | IOException e) {
+                // Never a stack trace to the client; one line, as Go's 500s.
+                send(ex, 500, "text/plain; charset=utf-8", ("Could not serve profile: " + e + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException ignored) {
+            // the client went away
+        }
+    }
+
+    static Map<String, String> query(HttpExchange ex) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String raw = ex.getRequestURI().getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return m;
+        }
+        for (String kv : raw.split("&")) {
+            int eq = kv.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+            m.putIfAbsent(k, v); // r.FormValue: the first value
+        }
+        return m;
+    }
+
+    /** "debug": an integer (Go's Atoi; gmp4j answers 400 where Go would quietly use 0). */
+    static int debugParam(Map<String, String> q) {
+        String d = q.getOrDefault("debug", "");
+        if (d.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(d);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, "invalid value for \"debug\" - must be an integer");
+        }
+    }
+
+    /** "seconds": Go's text for a bad value (net/http/pprof: serveDeltaProfile). */
+    static long secondsParam(Map<String, String> q, long def) {
+        String s = q.get("seconds");
+        if (s == null || s.isEmpty()) {
+            return def;
+        }
+        long sec;
+        try {
+            sec = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            sec = -1;
+        }
+        if (sec <= 0) {
+            throw new BadRequest(400, "invalid value for \"seconds\" - must be a positive integer");
+        }
+        return sec;
+    }
+
+    static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    static void sendProfile(HttpExchange ex, String name, byte[] gz) throws IOException {
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        send(ex, 200, "application/octet-stream", gz);
+    }
+
+    private static void goroutine(HttpExchange ex, Map<String, String> q) throws IOException {
+        secondsParam(q, 0); // validated; a delta goroutine profile is not implemented (DIVERGENCES)
+        int debug = debugParam(q);
+        if (debug >= 2) {
+            send(ex, 200, "text/plain; charset=utf-8", Traceback.stack(true).getBytes(StandardCharsets.UTF_8));
+        } else if (debug == 1) {
+            send(ex, 200, "text/plain; charset=utf-8", Goroutines.text(Traceback.goroutineStacks()).getBytes(StandardCharsets.UTF_8));
+        } else {
+            sendProfile(ex, "goroutine", Goroutines.proto(Traceback.goroutineStacks()));
+        }
+    }
+
+    private static final String[][] PROFILES = {
+        {"goroutine", "Stack traces of all current goroutines. Use debug=2 as a query parameter to export in the same format as an unrecovered panic."},
+        {"profile", "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile."},
+        {"cmdline", "The command line invocation of the current program"},
+    };
+
+    private static void index(HttpExchange ex) throws IOException {
+        StringBuilder b = new StringBuilder();
+        b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n");
+        b.append("/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export in legacy text format</p>\n<br>\n");
+        b.append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
+        b.append("<tr><td>").append(Traceback.goroutineStacks().size()).append("</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>\n");
+        b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
+        for (String[] p : PROFILES) {
+            b.append("<li><div class=profile-name>").append(p[0]).append(": </div> ").append(p[1]).append("</li>\n");
+        }
+        b.append("</ul>\n</p>\n</body>\n</html>\n");
+        send(ex, 200, "text/html; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static List<String> cmdline() {
+        List<String> c = new ArrayList<>();
+        ProcessHandle.Info info = ProcessHandle.current().info();
+        info.command().ifPresent(c::add);
+        info.arguments().ifPresent(a -> c.addAll(List.of(a)));
+        if (c.isEmpty()) {
+            c.add(System.getProperty("java.home") + "/bin/java");
+            String cmd = System.getProperty("sun.java.command");
+            if (cmd != null) {
+                c.addAll(List.of(cmd.split(" ")));
+            }
+        }
+        return c;
+    }
+
+    /** expvar: {"cmdline": [...], "memstats": {...}}, with the figures the JVM has. */
+    private static void vars(HttpExchange ex) {
+        try (ex) {
+            StringBuilder b = new StringBuilder("{\n\"cmdline\": [");
+            List<String> c = cmdline();
+            for (int i = 0; i < c.size(); i++) {
+                b.append(i > 0 ? "," : "").append(json(c.get(i)));
+            }
+            b.append("],\n\"memstats\": {");
+            var mem = ManagementFactory.getMemoryMXBean();
+            MemoryUsage heap = mem.getHeapMemoryUsage(), non = mem.getNonHeapMemoryUsage();
+            long numGC = 0, pauseMs = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                numGC += Math.max(0, gc.getCollectionCount());
+                pauseMs += Math.max(0, gc.getCollectionTime());
+            }
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("Alloc", heap.getUsed());
+            m.put("Sys", heap.getCommitted() + non.getCommitted());
+            m.put("HeapAlloc", heap.getUsed());
+            m.put("HeapSys", heap.getCommitted());
+            m.put("HeapIdle", heap.getCommitted() - heap.getUsed());
+            m.put("HeapInuse", heap.getUsed());
+            m.put("NextGC", heap.getMax() >= 0 ? heap.getMax() : heap.getCommitted());
+            m.put("PauseTotalNs", pauseMs * 1_000_000L);
+            m.put("NumGC", numGC);
+            boolean first = true;
+            for (var e : m.entrySet()) {
+                b.append(first ? "" : ",").append(json(e.getKey())).append(": ").append(e.getValue());
+                first = false;
+            }
+            b.append("},\n\"goroutines\": ").append(io.gmp4j.internal.runtime.Procs.numGoroutine()).append("\n}\n");
+            send(ex, 200, "application/json; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException ignored) {
+            // the client went away, or the JVM refused a figure: nothing to tell it
+        }
+    }
+
+    static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,225 @@
+package io.gmp4j.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.testing.GoLeakCheck;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The debug server: Go's /debug/pprof/ read by curl-like clients and by {@code go tool pprof}. */
+@ExtendWith(GoLeakCheck.class)
+class DebugServerTest {
+    private static InetSocketAddress addr;
+
+    /** A response: status, Content-Type, body (java.net.http is not read by the module under test). */
+    record HttpResponse(int statusCode, String contentType, byte[] body) {}
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void serve() {
+        addr = Debug.serve(":0");
+    }
+
+    private static HttpResponse get(String path) throws IOException {
+        URI u = URI.create("http://127.0.0.1:" + addr.getPort() + path);
+        HttpURLConnection c = (HttpURLConnection) u.toURL().openConnection();
+        try {
+            int status = c.getResponseCode();
+            var in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            byte[] body = in == null ? new byte[0] : in.readAllBytes();
+            return new HttpResponse(status, c.getContentType(), body);
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String text(HttpResponse r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /** The known method 50 goroutines park in. */
+    static void parkedOnChannel(Chan<Integer> c) {
+        c.recv();
+    }
+
+    /** Starts 50 goroutines in parkedOnChannel and waits until debug=1 shows them grouped. */
+    private static String park50(Chan<Integer> c) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            Go.go(() -> parkedOnChannel(c));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = text(get("/debug/pprof/goroutine?debug=1"));
+            if (body.contains("\n50 @\n")) {
+                return body;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("50 goroutines not grouped:\n" + body);
+    }
+
+    @Test
+    void bindsLoopbackAndDaemonThreads() {
+        assertTrue(addr.getAddress().isLoopbackAddress(), addr.toString());
+        assertTrue(addr.getPort() > 0);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("HTTP-Dispatcher") || t.getName().startsWith("gmp4j-debug")) {
+                assertTrue(t.isDaemon(), () -> t + " keeps the JVM alive");
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Debug.serve("no-port"));
+        assertThrows(IllegalArgumentException.class, () -> Debug.serve(":http"));
+        assertThrows(java.io.UncheckedIOException.class, () -> Debug.serve(":" + addr.getPort()));
+    }
+
+    @Test
+    void goroutineDumpsInGoFormat() throws Exception {
+        Chan<Integer> c = Chan.make(0);
+        try {
+            String debug1 = park50(c);
+            assertTrue(debug1.startsWith("goroutine profile: total "), debug1);
+            Matcher total = Pattern.compile("goroutine profile: total (\\d+)").matcher(debug1);
+            assertTrue(total.find());
+            assertTrue(Integer.parseInt(total.group(1)) >= 50, debug1);
+            int group = debug1.indexOf("\n50 @\n");
+            String frames = debug1.substring(group + 6, debug1.indexOf("\n\n", group));
+            assertTrue(frames.contains("#\tio.gmp4j.debug.DebugServerTest.parkedOnChannel\tDebugServerTest.java:"), frames);
+
+            HttpResponse r2 = get("/debug/pprof/goroutine?debug=2");
+            assertEquals(200, r2.statusCode());
+            String debug2 = text(r2);
+            Matcher m = Pattern.compile("goroutine \\d+ \\[chan receive\\]:\n(?:.*\n\t.*\n)*?io\\.gmp4j\\.debug\\.DebugServerTest\\.parkedOnChannel\\(\\.\\.\\.\\)\n\tDebugServerTest\\.java:\\d+\n").matcher(debug2);
+            int n = 0;
+            while (m.find()) {
+                n++;
+            }
+            assertEquals(50, n, debug2);
+
+            HttpResponse r0 = get("/debug/pprof/goroutine");
+            assertEquals(200, r0.statusCode());
+            assertEquals("application/octet-stream", r0.contentType());
+            assertEquals(0x1f, r0.body()[0] & 0xff); // gzip
+            String raw = pprofRaw(r0.body());
+            assertTrue(raw.contains("goroutine/count"), raw);
+            assertTrue(Pattern.compile("(?m)^\\s+50: ").matcher(raw).find(), raw);
+            assertTrue(raw.contains("io.gmp4j.debug.DebugServerTest.parkedOnChannel DebugServerTest.java:"), raw);
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
+    void cpuProfileNamesTheHotMethod() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Chan<Void> done = Chan.make(0);
+        Go.go(() -> {
+            spin(stop);
+            done.close();
+        });
+        try {
+            HttpResponse r = get("/debug/pprof/profile?seconds=2");
+            assertEquals(200, r.statusCode(), () -> text(r));
+            String raw = pprofRaw(r.body());
+            assertTrue(raw.contains("samples/count cpu/nanoseconds"), raw);
+            assertTrue(raw.contains("io.gmp4j.debug.DebugServerTest.spin"), raw);
+        } finally {
+            stop.set(true);
+            done.recv();
+        }
+    }
+
+    static long sink;
+
+    static void spin(AtomicBoolean stop) {
+        long x = 0;
+        while (!stop.get()) {
+            for (int i = 0; i < 100_000; i++) {
+                x = x * 31 + i;
+            }
+        }
+        sink = x;
+    }
+
+    @Test
+    void badParametersGetGoText() throws Exception {
+        HttpResponse r = get("/debug/pprof/profile?seconds=abc");
+        assertEquals(400, r.statusCode());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", text(r));
+        r = get("/debug/pprof/goroutine?seconds=-1");
+        assertEquals(400, r.statusCode());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", text(r));
+        r = get("/debug/pprof/goroutine?debug=x");
+        assertEquals(400, r.statusCode());
+        assertFalse(text(r).contains("Exception"), text(r));
+        r = get("/debug/pprof/nosuch");
+        assertEquals(404, r.statusCode());
+        assertEquals("Unknown profile\n", text(r));
+    }
+
+    @Test
+    void indexAndVars() throws Exception {
+        HttpResponse r = get("/debug/pprof/");
+        assertEquals(200, r.statusCode());
+        assertTrue(text(r).contains("<a href='goroutine?debug=1'>goroutine</a>"), text(r));
+        assertTrue(text(r).contains("full goroutine stack dump"), text(r));
+        r = get("/debug/vars");
+        assertEquals(200, r.statusCode());
+        String v = text(r);
+        assertTrue(v.contains("\"cmdline\": [\""), v);
+        assertTrue(v.contains("\"memstats\": {\"Alloc\": "), v);
+        assertTrue(v.contains("\"NumGC\": "), v);
+    }
+
+    /** {@code go tool pprof -raw} on the profile; skipped (with a message) where Go is missing. */
+    private String pprofRaw(byte[] profile) throws Exception {
+        String go = findGo();
+        Assumptions.assumeTrue(go != null, "go is not on PATH: `go tool pprof` check skipped (.ci/run installs golang-go)");
+        Path f = tmp.resolve("profile.pb.gz");
+        Files.write(f, profile);
+        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", "-raw", f.toString()).redirectErrorStream(true);
+        pb.environment().put("HOME", tmp.toString()); // pprof's ~/pprof directory
+        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static String findGo() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            File f = new File(dir, "go");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+}
