@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -161,6 +163,25 @@ class DebugServerTest {
             }
         }
         sink = x;
+    }
+
+    /**
+     * GMP4J_DEBUG_ADDR and -Dgmp4j.debug.addr start the server at start-up (one stderr line);
+     * a bad value is one stderr line and the program runs on; the server never keeps the JVM
+     * alive after main returns.
+     */
+    @Test
+    void startsFromTheEnvironment() {
+        Pattern line = Pattern.compile("(?m)^gmp4j: debug server on http://127\\.0\\.0\\.1:\\d+/debug/pprof/$");
+        GoTesting.Child env = GoTesting.runChild("io.gmp4j.testprog.DebugProg", List.of(), List.of("GMP4J_DEBUG_ADDR=:0"), 60);
+        assertEquals(0, env.exitCode(), env.stderr());
+        assertTrue(line.matcher(env.stderr()).find(), env.stderr());
+        GoTesting.Child prop = GoTesting.runChild("io.gmp4j.testprog.DebugProg", List.of("-Dgmp4j.debug.addr=localhost:0"), List.of(), 60);
+        assertEquals(0, prop.exitCode(), prop.stderr());
+        assertTrue(line.matcher(prop.stderr()).find(), prop.stderr());
+        GoTesting.Child bad = GoTesting.runChild("io.gmp4j.testprog.DebugProg", List.of(), List.of("GMP4J_DEBUG_ADDR=nonsense"), 60);
+        assertEquals(0, bad.exitCode(), bad.stderr());
+        assertEquals("gmp4j: GMP4J_DEBUG_ADDR=nonsense ignored: debug server: address nonsense: missing port in address\n", bad.stderr());
     }
 
     @Test
