@@ -92,6 +92,11 @@ class DebugServerTest {
                 assertTrue(t.isDaemon(), () -> t + " keeps the JVM alive");
             }
         }
+        // From a goroutine too: serve blocks it only while binding, on a platform thread.
+        Chan<InetSocketAddress> fromG = Chan.make(1);
+        Go.go(() -> fromG.send(Debug.serve("localhost:0")));
+        InetSocketAddress second = fromG.recv();
+        assertTrue(second.getAddress().isLoopbackAddress() && second.getPort() != addr.getPort(), second.toString());
         assertThrows(IllegalArgumentException.class, () -> Debug.serve("no-port"));
         assertThrows(IllegalArgumentException.class, () -> Debug.serve(":http"));
         assertThrows(java.io.UncheckedIOException.class, () -> Debug.serve(":" + addr.getPort()));
@@ -142,7 +147,19 @@ class DebugServerTest {
             done.close();
         });
         try {
-            HttpResponse r = get("/debug/pprof/profile?seconds=2");
+            var first = new java.util.concurrent.CompletableFuture<HttpResponse>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    first.complete(get("/debug/pprof/profile?seconds=2"));
+                } catch (Throwable e) {
+                    first.completeExceptionally(e);
+                }
+            });
+            Thread.sleep(500);
+            HttpResponse busy = get("/debug/pprof/profile?seconds=1"); // one CPU profile at a time, as Go
+            assertEquals(500, busy.statusCode(), () -> text(busy));
+            assertEquals("Could not enable CPU profiling: cpu profiling already in use\n", text(busy));
+            HttpResponse r = first.get(30, TimeUnit.SECONDS);
             assertEquals(200, r.statusCode(), () -> text(r));
             String raw = pprofRaw(r.body());
             assertTrue(raw.contains("samples/count cpu/nanoseconds"), raw);
