@@ -82,13 +82,25 @@ class TraceTest {
             Map<String, Object> e = (Map<String, Object>) o;
             assertTrue(e.get("name") instanceof String && e.get("ph") instanceof String, e::toString);
             assertTrue(e.get("pid") instanceof Double, e::toString);
-            if (!e.get("ph").equals("M")) {
+            String ph = (String) e.get("ph");
+            if (!ph.equals("M")) {
                 assertTrue(e.get("ts") instanceof Double && (Double) e.get("ts") >= 0, e::toString);
+                assertTrue(e.get("tid") instanceof Double, e::toString);
+            }
+            // The trace-event format's required fields per phase.
+            switch (ph) {
+                case "X" -> assertTrue(e.get("dur") instanceof Double && (Double) e.get("dur") >= 0, e::toString);
+                case "i" -> assertTrue(List.of("g", "p", "t").contains(e.get("s")), e::toString);
+                case "s", "f" -> assertTrue(e.get("id") instanceof Double && e.get("cat") instanceof String, e::toString);
+                case "M" -> assertTrue(e.get("args") instanceof Map<?, ?> a && a.get("name") instanceof String
+                        || e.get("name").equals("process_sort_index"), e::toString);
+                default -> throw new AssertionError("unexpected phase: " + e);
             }
             evs.add(e);
         }
         Map<String, Object> other = (Map<String, Object>) m.get("otherData");
         assertTrue(other.get("droppedEvents") instanceof Double, m::toString);
+        assertEquals(0.0, other.get("droppedEvents"), "a small program fits the rings");
         return evs;
     }
 
@@ -118,6 +130,8 @@ class TraceTest {
         Map<Double, List<double[]>> perP = new HashMap<>();
         Set<Long> ranOnP = new HashSet<>();
         boolean chanRecvBlock = false, unblock = false, sleepBlock = false, flows = false;
+        Map<Long, Integer> blocks = new HashMap<>(), unblocks = new HashMap<>();
+        Map<Double, Double> flowStarts = new HashMap<>(); // events are written in time order per drain round
         for (Map<String, Object> e : evs) {
             String ph = (String) e.get("ph");
             if (ph.equals("X") && num(e, "pid") == 1) {
@@ -132,8 +146,26 @@ class TraceTest {
                 chanRecvBlock |= "chan receive".equals(args(e).get("reason"));
                 sleepBlock |= "sleep".equals(args(e).get("reason"));
             }
-            unblock |= ph.equals("i") && e.get("name").equals("GoUnblock");
-            flows |= ph.equals("f");
+            if (ph.equals("i") && e.get("name").equals("GoUnblock")) {
+                unblock = true;
+                unblocks.merge((long) num(args(e), "goid"), 1, Integer::sum);
+            }
+            if (ph.equals("i") && e.get("name").equals("GoBlock") && !"java park".equals(args(e).get("reason"))) {
+                blocks.merge((long) num(args(e), "goid"), 1, Integer::sum);
+            }
+            if (ph.equals("s")) {
+                flowStarts.put(num(e, "id"), num(e, "ts"));
+            }
+            if (ph.equals("f")) {
+                flows = true;
+                Double st = flowStarts.get(num(e, "id"));
+                assertTrue(st != null && st <= num(e, "ts"), () -> "flow end without an earlier start: " + e);
+            }
+        }
+        // Every block on a gmp4j primitive is matched by an unblock: the program ran to its end.
+        for (var b : blocks.entrySet()) {
+            assertTrue(unblocks.getOrDefault(b.getKey(), 0) >= b.getValue(),
+                    "G" + b.getKey() + ": " + b.getValue() + " blocks, " + unblocks.get(b.getKey()) + " unblocks");
         }
         for (long g : goids) {
             assertTrue(ranOnP.contains(g), "no slice of G" + g + " on a P track");

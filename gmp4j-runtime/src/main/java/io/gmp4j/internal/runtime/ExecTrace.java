@@ -266,7 +266,7 @@ public final class ExecTrace {
         private final StringBuilder sb = new StringBuilder(1 << 16);
         private boolean first = true;
         private long flowSeq;
-        private final Map<Long, Long> pendingFlow = new HashMap<>();
+        private final Map<Long, long[]> pendingFlow = new HashMap<>(); // goid -> {flow id, unblock ts}
         private final Map<Class<?>, String> names = new HashMap<>();
         private final TreeSet<Long> ps = new TreeSet<>(), ms = new TreeSet<>();
         private final List<long[]> round = new ArrayList<>();
@@ -454,7 +454,12 @@ public final class ExecTrace {
                         sb.append(",\"args\":{\"goid\":").append(goid).append(",\"m\":").append(mid)
                                 .append(",\"p\":").append(pid).append(",\"end\":\"").append(how).append("\"}}");
                     }
-                    Long flow = pendingFlow.remove(goid);
+                    long[] pending = pendingFlow.get(goid);
+                    Long flow = null;
+                    if (pending != null && pending[1] <= start) { // not a slice that ran before the unblock
+                        pendingFlow.remove(goid);
+                        flow = pending[0];
+                    }
                     if (flow != null) {
                         sep();
                         sb.append("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"f\",\"bp\":\"e\",\"id\":").append(flow)
@@ -482,7 +487,7 @@ public final class ExecTrace {
                     instant("GoUnblock", pid, tid, e[1]);
                     sb.append(",\"args\":{\"goid\":").append(goid).append(",\"by\":").append(e[3]).append("}}");
                     long id = ++flowSeq;
-                    pendingFlow.put(goid, id);
+                    pendingFlow.put(goid, new long[] {id, e[1]});
                     sep();
                     sb.append("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"s\",\"id\":").append(id)
                             .append(",\"pid\":").append(pid).append(",\"tid\":").append(tid).append(",\"ts\":");
