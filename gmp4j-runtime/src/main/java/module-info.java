@@ -25,4 +25,5 @@ module io.gmp4j {
     exports io.gmp4j.context;
     exports io.gmp4j.debug;
     exports io.gmp4j.metrics;
+    exports io.gmp4j.trace;
 }

@@ -45,6 +45,11 @@ public final class Examples {
             "7 bursty", "8 leak", "9 gosched-flag", "10 gomaxprocs1", "11 small-writes", "12 scratch", "13 gc-threads");
 
     public static void main(String[] args) {
+        String traceFile = null;
+        if (args.length >= 2 && args[0].equals("--trace")) { // ./gmp4j run --trace FILE <example>
+            traceFile = args[1];
+            args = Arrays.copyOfRange(args, 2, args.length);
+        }
         if (args.length == 0 || args[0].equals("--list") || args[0].equals("-l")) {
             list(System.out);
             System.exit(args.length == 0 ? 2 : 0);
@@ -56,6 +61,16 @@ public final class Examples {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         int[] status = new int[1];
+        java.io.OutputStream trace = null;
+        if (traceFile != null) {
+            try {
+                trace = new java.io.BufferedOutputStream(new java.io.FileOutputStream(traceFile), 1 << 16);
+            } catch (java.io.IOException e) {
+                System.err.println("gmp4j: --trace: " + e.getMessage());
+                System.exit(2);
+            }
+            io.gmp4j.trace.Trace.start(trace);
+        }
         Go.run(() -> {
             try {
                 status[0] = ex.run(rest, System.out);
@@ -65,6 +80,15 @@ public final class Examples {
                 throw new RuntimeException(e);
             }
         });
+        if (trace != null) {
+            io.gmp4j.trace.Trace.stop();
+            try {
+                trace.close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            System.err.println("gmp4j: execution trace in " + traceFile + " (open it in https://ui.perfetto.dev)");
+        }
         System.out.flush();
         System.exit(status[0]);
     }

@@ -104,6 +104,35 @@ public final class TestProg {
                     LockSupport.parkNanos(1_000_000);
                 }
             });
+            // scheddetail=1: a goroutine in chan receive, one sleeping in the JDK, one in a j.u.c.
+            // latch, one spinning (running on an M)
+            case "scheddetail" -> Go.run(() -> {
+                io.gmp4j.chan.Chan<Integer> c = io.gmp4j.chan.Chan.make();
+                java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+                Go.go(c::recv);
+                Go.go(() -> {
+                    try {
+                        Thread.sleep(5_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Go.go(() -> {
+                    try {
+                        latch.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                long until = System.nanoTime() + 450_000_000L;
+                Go.go(() -> {
+                    while (System.nanoTime() < until) {
+                        sink++;
+                    }
+                });
+                LockSupport.parkNanos(500_000_000L);
+                System.exit(0);
+            });
             // crash_test.go: TestMainGoroutineID: a panic in main names goroutine 1
             case "panicMain" -> Go.run(() -> {
                 throw new GoPanic("boom");

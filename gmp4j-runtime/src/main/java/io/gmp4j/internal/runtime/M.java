@@ -38,6 +38,10 @@ final class M extends Thread {
     boolean inScheduler = true;
 
     private volatile boolean wakeup;
+    /** This M's execution-trace ring (ExecTrace), written by the M and the G mounted on it. */
+    ExecTrace.Buf tbuf;
+    /** In notesleep (runtime2.go: m.blocked). Written by this M, read racily by schedtrace. */
+    volatile boolean blocked;
 
     M(long id) {
         // The JVM's default stack size, as the JDK's own carrier threads have. (A goroutine's
@@ -69,6 +73,15 @@ final class M extends Thread {
     /** runtime: notesleep(&m.park). Only this M. Returns false on timeout. */
     boolean notesleep(long timeoutNanos) {
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
+        blocked = true;
+        try {
+            return sleep0(timeoutNanos, deadline);
+        } finally {
+            blocked = false;
+        }
+    }
+
+    private boolean sleep0(long timeoutNanos, long deadline) {
         while (!wakeup) {
             if (timeoutNanos > 0) {
                 long left = deadline - System.nanoTime();

@@ -84,6 +84,9 @@ final class Proc {
         long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid();
         G newg = new G(goid, fn, isMain);
         AllGs.add(newg);
+        if (ExecTrace.on) {
+            ExecTrace.create(newg);
+        }
         try {
             newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
         } catch (Throwable e) {
@@ -113,6 +116,9 @@ final class Proc {
 
     /** proc.go: ready. Any thread; never throws (see the table in the class comment). */
     static void ready(G gp) {
+        if (ExecTrace.on) {
+            ExecTrace.unblock(gp);
+        }
         Thread t = Thread.currentThread();
         if (gp.toGlobal) {
             gp.toGlobal = false;
@@ -284,6 +290,7 @@ final class Proc {
         mp.soCurg(gp);
         gp.soStatus(G._Grunning);
         mp.inScheduler = false;
+        long traceStart = ExecTrace.on ? System.nanoTime() : 0; // the one check when tracing is off
         pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
         try {
             gp.cont.run();
@@ -291,7 +298,11 @@ final class Proc {
             mp.soCurg(null);
             mp.inScheduler = true;
         }
-        return pp.casRunning(mp, null);
+        boolean kept = pp.casRunning(mp, null);
+        if (traceStart != 0) {
+            ExecTrace.slice(mp, kept ? pp.id : -1, gp, traceStart);
+        }
+        return kept;
     }
 
     /**

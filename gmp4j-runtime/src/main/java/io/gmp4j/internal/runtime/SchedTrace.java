@@ -8,6 +8,12 @@ import java.io.PrintStream;
  * <pre>
  * SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=5 spinningthreads=0 needspinning=0 idlethreads=2 runqueue=0 [0 3]
  * </pre>
+ * With {@code scheddetail=1}, Go 1.22's {@code schedtrace(true)}: the header with
+ * {@code gcwaiting=... sysmonwait=...}, then a {@code P} line per P, an {@code M} line per M
+ * ({@code M3: p=0 curg=17 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false
+ * blocked=false lockedg=nil}) and a {@code G} line per goroutine ({@code G17: status=2() m=3
+ * lockedm=nil}). A goroutine parked by the JDK shows as waiting (4) with the reason a dump
+ * derives ({@code IO wait}, {@code sleep}, {@code semacquire}, ...).
  */
 final class SchedTrace {
     private SchedTrace() {}
@@ -52,14 +58,46 @@ final class SchedTrace {
                         .append(" runqsize=").append(RunQueue.runqsize(pp))
                         .append(" gfreecnt=0 timerslen=").append(pp.timers.size()).append('\n');
             }
+            // proc.go: schedtrace(true): the Ms in allm order (newest first, as Go's list), then every G.
+            M[] ms = Sched.allm();
+            for (int i = ms.length - 1; i >= 0; i--) {
+                M mp = ms[i];
+                P pp = mp.p;
+                G curg = mp.curg;
+                G lockedg = mp.lockedg;
+                sb.append("  M").append(mp.id).append(": p=").append(pp != null ? String.valueOf(pp.id) : "nil")
+                        .append(" curg=").append(curg != null ? String.valueOf(curg.goid) : "nil")
+                        .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(mp.spinning)
+                        .append(" blocked=").append(mp.blocked)
+                        .append(" lockedg=").append(lockedg != null ? String.valueOf(lockedg.goid) : "nil").append('\n');
+            }
             for (G gp : AllGs.snapshot()) {
+                int status = gp.status;
                 WaitReason r = gp.waitReason;
-                sb.append("  G").append(gp.goid).append(": status=").append(gp.status);
-                if (r != WaitReason.ZERO) {
-                    sb.append('(').append(r.text()).append(')');
+                String reason = r.text();
+                if (status == G._Grunning && r == WaitReason.ZERO) {
+                    // Parked by the JDK (j.u.c., sockets, monitors, sleep) without our bookkeeping:
+                    // waiting, with the reason a goroutine dump derives.
+                    String s = Traceback.state(gp);
+                    if (!s.equals("running")) {
+                        status = G._Gwaiting;
+                        reason = s;
+                    }
+                }
+                M running = null;
+                if (status == G._Grunning) {
+                    for (M mp : ms) {
+                        if (mp.curg == gp) {
+                            running = mp;
+                            break;
+                        }
+                    }
                 }
                 M lm = gp.lockedm;
-                sb.append(" m=nil lockedm=").append(lm != null ? String.valueOf(lm.id) : "nil").append('\n');
+                sb.append("  G").append(gp.goid).append(": status=").append(status)
+                        .append('(').append(reason).append(") m=")
+                        .append(running != null ? String.valueOf(running.id) : "nil")
+                        .append(" lockedm=").append(lm != null ? String.valueOf(lm.id) : "nil").append('\n');
             }
         } else {
             for (int i = 0; i < n; i++) {

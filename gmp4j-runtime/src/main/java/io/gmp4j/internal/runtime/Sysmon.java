@@ -176,6 +176,9 @@ final class Sysmon {
                 }
                 if (!gp.preempt) {
                     gp.preempt = true; // phase 1: the G yields at its next gmp4j call (gopreempt_m)
+                    if (ExecTrace.on) {
+                        ExecTrace.preempt(pp, gp);
+                    }
                     // Counted as work, unlike Go's retake: sysmon keeps its 20 us tick while it
                     // preempts, so each G of a runnext chain is asked within a tick of taking
                     // the P. Backing off to 10 ms here let one pair of TestPingPongHog hold the
@@ -203,6 +206,9 @@ final class Sysmon {
             if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
                 Proc.handoffp(pp);
                 n++;
+                if (ExecTrace.on) {
+                    ExecTrace.handoff(pp, gp, blocked);
+                }
                 if (jfrRegistered) {
                     HandoffEvent.emit(pp.id, gp.goid, now - pp.sysmonRunwhen, blocked);
                 }

@@ -296,6 +296,66 @@ class SysmonTest {
         assertTrue(lines >= 2, c.stderr());
     }
 
+    /**
+     * GODEBUG=scheddetail=1 prints Go 1.22's schedtrace(true): header, P, M and G lines; M lines
+     * with their curg, G lines with the m running them and a JDK-parked goroutine as waiting.
+     */
+    @Test
+    void scheddetailFormat() {
+        Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of("-Dgmp4j.GOMAXPROCS=2"),
+                List.of("GODEBUG=schedtrace=100,scheddetail=1"), 60, "scheddetail");
+        assertEquals(0, c.exitCode(), c.stderr());
+        java.util.regex.Pattern header = java.util.regex.Pattern.compile(
+                "SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+ needspinning=\\d+"
+                        + " idlethreads=\\d+ runqueue=\\d+ gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false");
+        java.util.regex.Pattern pl = java.util.regex.Pattern.compile(
+                "  P(\\d+): status=\\d schedtick=\\d+ syscalltick=\\d+ m=(\\d+|nil) runqsize=\\d+ gfreecnt=0 timerslen=\\d+");
+        java.util.regex.Pattern ml = java.util.regex.Pattern.compile(
+                "  M(\\d+): p=(\\d+|nil) curg=(\\d+|nil) mallocing=0 throwing=0 preemptoff= locks=0 dying=0"
+                        + " spinning=(true|false) blocked=(true|false) lockedg=(\\d+|nil)");
+        java.util.regex.Pattern gl = java.util.regex.Pattern.compile(
+                "  G(\\d+): status=(\\d)\\(([^)]*)\\) m=(\\d+|nil) lockedm=(\\d+|nil)");
+        int blocks = 0, mlines = 0;
+        boolean chanRecv = false, sleep = false, semacquire = false, runningWithM = false;
+        java.util.Map<String, String> curg = new java.util.HashMap<>(); // M id -> goid, this block
+        for (String line : c.stderr().lines().toList()) {
+            java.util.regex.Matcher m;
+            if (line.startsWith("SCHED")) {
+                assertTrue(header.matcher(line).matches(), line);
+                blocks++;
+                curg.clear();
+            } else if (line.startsWith("  P")) {
+                assertTrue(pl.matcher(line).matches(), line);
+            } else if ((m = ml.matcher(line)).matches()) {
+                mlines++;
+                curg.put(m.group(1), m.group(3));
+            } else if ((m = gl.matcher(line)).matches()) {
+                int status = Integer.parseInt(m.group(2));
+                String reason = m.group(3);
+                assertTrue(status == 1 || status == 2 || status == 4 || status == 6, line);
+                assertEquals(status == 4, !reason.isEmpty(), line); // a waiting G always has a reason
+                if (!m.group(4).equals("nil")) {
+                    assertEquals(2, status, line);
+                    // m= agrees with that M's curg (a racy snapshot: the M line came first)
+                    if (m.group(1).equals(curg.get(m.group(4)))) {
+                        runningWithM = true;
+                    }
+                }
+                chanRecv |= status == 4 && reason.equals("chan receive");
+                sleep |= status == 4 && reason.equals("sleep");
+                semacquire |= status == 4 && reason.equals("semacquire");
+            } else if (line.startsWith("  ")) {
+                throw new AssertionError("unparsed schedtrace line: " + line);
+            }
+        }
+        assertTrue(blocks >= 2, c.stderr());
+        assertTrue(mlines >= blocks, c.stderr());
+        assertTrue(chanRecv, "no G in chan receive:\n" + c.stderr());
+        assertTrue(sleep, "no JDK-sleeping G shown as waiting (sleep):\n" + c.stderr());
+        assertTrue(semacquire, "no j.u.c.-parked G shown as waiting (semacquire):\n" + c.stderr());
+        assertTrue(runningWithM, "no running G with m= matching its M's curg:\n" + c.stderr());
+    }
+
     /** GODEBUG parsing skips malformed entries. */
     @Test
     void godebugParsing() {

@@ -1,0 +1,378 @@
+package io.gmp4j.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
+import io.gmp4j.time.Time;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * runtime/trace: the trace of a known program (a ping-pong pair and a sleeper at GOMAXPROCS=2)
+ * is valid trace-event JSON whose slices, blocks and unblocks are the program's.
+ */
+@ExtendWith(GoLeakCheck.class)
+class TraceTest {
+    private static final int ROUNDS = 2000;
+
+    /** Runs the known program; returns the goids of ping, pong and the sleeper. */
+    private static long[] program() {
+        long[] goids = new long[3];
+        GoTesting.runG(2, () -> {
+            Chan<Integer> a = Chan.make(), b = Chan.make();
+            WaitGroup wg = new WaitGroup();
+            wg.add(3);
+            Go.go(() -> {
+                goids[0] = Park.goid();
+                for (int i = 0; i < ROUNDS; i++) {
+                    a.send(i);
+                    b.recv();
+                }
+                wg.done();
+            });
+            Go.go(() -> {
+                goids[1] = Park.goid();
+                for (int i = 0; i < ROUNDS; i++) {
+                    a.recv();
+                    b.send(i);
+                }
+                wg.done();
+            });
+            Go.go(() -> {
+                goids[2] = Park.goid();
+                for (int i = 0; i < 5; i++) {
+                    Time.sleep(Duration.ofMillis(10));
+                }
+                wg.done();
+            });
+            wg.await();
+        });
+        return goids;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> events(byte[] json) {
+        Object root = new Json(new String(json, StandardCharsets.UTF_8)).parseAll();
+        assertTrue(root instanceof Map, "not a JSON object");
+        Map<String, Object> m = (Map<String, Object>) root;
+        assertTrue(m.get("traceEvents") instanceof List, "no traceEvents array");
+        List<Map<String, Object>> evs = new ArrayList<>();
+        for (Object o : (List<Object>) m.get("traceEvents")) {
+            Map<String, Object> e = (Map<String, Object>) o;
+            assertTrue(e.get("name") instanceof String && e.get("ph") instanceof String, e::toString);
+            assertTrue(e.get("pid") instanceof Double, e::toString);
+            String ph = (String) e.get("ph");
+            if (!ph.equals("M")) {
+                assertTrue(e.get("ts") instanceof Double && (Double) e.get("ts") >= 0, e::toString);
+                assertTrue(e.get("tid") instanceof Double, e::toString);
+            }
+            // The trace-event format's required fields per phase.
+            switch (ph) {
+                case "X" -> assertTrue(e.get("dur") instanceof Double && (Double) e.get("dur") >= 0, e::toString);
+                case "i" -> assertTrue(List.of("g", "p", "t").contains(e.get("s")), e::toString);
+                case "s", "f" -> assertTrue(e.get("id") instanceof Double && e.get("cat") instanceof String, e::toString);
+                case "M" -> assertTrue(e.get("args") instanceof Map<?, ?> a && a.get("name") instanceof String
+                        || e.get("name").equals("process_sort_index"), e::toString);
+                default -> throw new AssertionError("unexpected phase: " + e);
+            }
+            evs.add(e);
+        }
+        Map<String, Object> other = (Map<String, Object>) m.get("otherData");
+        assertTrue(other.get("droppedEvents") instanceof Double, m::toString);
+        assertEquals(0.0, other.get("droppedEvents"), "a small program fits the rings");
+        return evs;
+    }
+
+    private static double num(Map<String, Object> e, String k) {
+        return (Double) e.get(k);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> args(Map<String, Object> e) {
+        return (Map<String, Object>) e.get("args");
+    }
+
+    @Test
+    void traceOfKnownProgram() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Trace.start(out);
+        assertTrue(Trace.isEnabled());
+        long[] goids;
+        try {
+            goids = program();
+        } finally {
+            Trace.stop();
+        }
+        assertFalse(Trace.isEnabled());
+        List<Map<String, Object>> evs = events(out.toByteArray());
+
+        Map<Double, List<double[]>> perP = new HashMap<>();
+        Set<Long> ranOnP = new HashSet<>();
+        boolean chanRecvBlock = false, unblock = false, sleepBlock = false, flows = false;
+        Map<Long, Integer> blocks = new HashMap<>(), unblocks = new HashMap<>();
+        Map<Double, Double> flowStarts = new HashMap<>(); // events are written in time order per drain round
+        for (Map<String, Object> e : evs) {
+            String ph = (String) e.get("ph");
+            if (ph.equals("X") && num(e, "pid") == 1) {
+                long goid = (long) num(args(e), "goid");
+                assertTrue(((String) e.get("name")).startsWith("G" + goid + " "), e::toString);
+                assertTrue(num(e, "tid") == 0 || num(e, "tid") == 1, e::toString); // GOMAXPROCS=2
+                ranOnP.add(goid);
+                perP.computeIfAbsent(num(e, "tid"), k -> new ArrayList<>())
+                        .add(new double[] {num(e, "ts"), num(e, "dur"), goid});
+            }
+            if (ph.equals("i") && e.get("name").equals("GoBlock")) {
+                chanRecvBlock |= "chan receive".equals(args(e).get("reason"));
+                sleepBlock |= "sleep".equals(args(e).get("reason"));
+            }
+            if (ph.equals("i") && e.get("name").equals("GoUnblock")) {
+                unblock = true;
+                unblocks.merge((long) num(args(e), "goid"), 1, Integer::sum);
+            }
+            if (ph.equals("i") && e.get("name").equals("GoBlock") && !"java park".equals(args(e).get("reason"))) {
+                blocks.merge((long) num(args(e), "goid"), 1, Integer::sum);
+            }
+            if (ph.equals("s")) {
+                flowStarts.put(num(e, "id"), num(e, "ts"));
+            }
+            if (ph.equals("f")) {
+                flows = true;
+                Double st = flowStarts.get(num(e, "id"));
+                assertTrue(st != null && st <= num(e, "ts"), () -> "flow end without an earlier start: " + e);
+            }
+        }
+        // Every block on a gmp4j primitive is matched by an unblock: the program ran to its end.
+        for (var b : blocks.entrySet()) {
+            assertTrue(unblocks.getOrDefault(b.getKey(), 0) >= b.getValue(),
+                    "G" + b.getKey() + ": " + b.getValue() + " blocks, " + unblocks.get(b.getKey()) + " unblocks");
+        }
+        for (long g : goids) {
+            assertTrue(ranOnP.contains(g), "no slice of G" + g + " on a P track");
+        }
+        assertTrue(chanRecvBlock, "no GoBlock with reason chan receive");
+        assertTrue(sleepBlock, "no GoBlock with reason sleep");
+        assertTrue(unblock, "no GoUnblock");
+        assertTrue(flows, "no unblock flow reached a slice");
+        // Never two goroutines on one P at once.
+        for (var entry : perP.entrySet()) {
+            List<double[]> s = entry.getValue();
+            s.sort((x, y) -> Double.compare(x[0], y[0]));
+            for (int i = 1; i < s.size(); i++) {
+                double[] prev = s.get(i - 1), cur = s.get(i);
+                assertTrue(prev[0] + prev[1] <= cur[0] + 0.002,
+                        "P" + entry.getKey() + ": G" + (long) prev[2] + " at " + prev[0] + "+" + prev[1]
+                                + " overlaps G" + (long) cur[2] + " at " + cur[0]);
+            }
+        }
+    }
+
+    @Test
+    void startStopTwiceAndOffAddsNothing() {
+        for (int round = 0; round < 2; round++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Trace.start(out);
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> Trace.start(out));
+            assertEquals("tracing is already enabled", again.getMessage());
+            program();
+            Trace.stop();
+            Trace.stop(); // a no-op, as Go's
+            int size = out.size();
+            assertFalse(events(out.toByteArray()).isEmpty());
+            program(); // tracing off: nothing more is written
+            assertEquals(size, out.size());
+        }
+    }
+
+    @Test
+    void ioErrorsSurfaceUnchecked() {
+        OutputStream broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("disk full");
+            }
+        };
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Trace.start(broken));
+        assertEquals("disk full", e.getCause().getMessage());
+        assertFalse(Trace.isEnabled());
+        // A stream that fails later: stop() reports it.
+        OutputStream later = new OutputStream() {
+            int n;
+
+            @Override
+            public void write(int b) throws IOException {
+                if (++n > 100) {
+                    throw new IOException("later");
+                }
+            }
+        };
+        Trace.start(later);
+        program();
+        assertThrows(UncheckedIOException.class, Trace::stop);
+        assertFalse(Trace.isEnabled());
+    }
+
+    /** A small strict JSON parser (objects, arrays, strings, numbers, booleans, null). */
+    private static final class Json {
+        private final String s;
+        private int i;
+
+        Json(String s) {
+            this.s = s;
+        }
+
+        Object parseAll() {
+            Object v = value();
+            ws();
+            if (i != s.length()) {
+                throw new AssertionError("trailing data at " + i);
+            }
+            return v;
+        }
+
+        private void ws() {
+            while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
+                i++;
+            }
+        }
+
+        private AssertionError err(String what) {
+            return new AssertionError("invalid JSON at " + i + ": " + what + " near "
+                    + s.substring(Math.max(0, i - 40), Math.min(s.length(), i + 40)));
+        }
+
+        private void expect(char c) {
+            ws();
+            if (i >= s.length() || s.charAt(i) != c) {
+                throw err("expected " + c);
+            }
+            i++;
+        }
+
+        private Object value() {
+            ws();
+            if (i >= s.length()) {
+                throw err("end of input");
+            }
+            char c = s.charAt(i);
+            switch (c) {
+                case '{' -> {
+                    i++;
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    ws();
+                    if (s.charAt(i) == '}') {
+                        i++;
+                        return m;
+                    }
+                    for (;;) {
+                        ws();
+                        String k = string();
+                        expect(':');
+                        m.put(k, value());
+                        ws();
+                        if (s.charAt(i) == ',') {
+                            i++;
+                        } else {
+                            expect('}');
+                            return m;
+                        }
+                    }
+                }
+                case '[' -> {
+                    i++;
+                    List<Object> l = new ArrayList<>();
+                    ws();
+                    if (s.charAt(i) == ']') {
+                        i++;
+                        return l;
+                    }
+                    for (;;) {
+                        l.add(value());
+                        ws();
+                        if (s.charAt(i) == ',') {
+                            i++;
+                        } else {
+                            expect(']');
+                            return l;
+                        }
+                    }
+                }
+                case '"' -> {
+                    return string();
+                }
+                default -> {
+                    for (String lit : new String[] {"true", "false", "null"}) {
+                        if (s.startsWith(lit, i)) {
+                            i += lit.length();
+                            return lit.equals("null") ? null : Boolean.valueOf(lit);
+                        }
+                    }
+                    int st = i;
+                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+                        i++;
+                    }
+                    String n = s.substring(st, i);
+                    if (!n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+                        throw err("bad number " + n);
+                    }
+                    return Double.valueOf(n);
+                }
+            }
+        }
+
+        private String string() {
+            if (s.charAt(i) != '"') {
+                throw err("expected string");
+            }
+            i++;
+            StringBuilder b = new StringBuilder();
+            for (;;) {
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return b.toString();
+                }
+                if (c < 0x20) {
+                    throw err("control character in string");
+                }
+                if (c == '\\') {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case '"', '\\', '/' -> b.append(e);
+                        case 'b' -> b.append('\b');
+                        case 'f' -> b.append('\f');
+                        case 'n' -> b.append('\n');
+                        case 'r' -> b.append('\r');
+                        case 't' -> b.append('\t');
+                        case 'u' -> {
+                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                            i += 4;
+                        }
+                        default -> throw err("bad escape");
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+    }
+}
