@@ -217,6 +217,34 @@ class DebugServerTest {
         assertEquals("Unknown profile\n", text(r));
     }
 
+    /** /debug/pprof/trace: the execution trace of the next N seconds, with the goroutine that ran. */
+    @Test
+    void traceEndpoint() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Chan<Integer> a = Chan.make(0);
+        Go.go(() -> {
+            while (!stop.get()) {
+                a.send(1);
+            }
+            a.close();
+        });
+        Go.go(() -> {
+            while (a.recv() != null) {
+                // drain
+            }
+        });
+        try {
+            HttpResponse r = get("/debug/pprof/trace?seconds=0.3");
+            assertEquals(200, r.statusCode(), () -> text(r));
+            String json = text(r);
+            assertTrue(json.startsWith("{") && json.contains("\"traceEvents\""), json.substring(0, Math.min(200, json.length())));
+            assertTrue(json.contains("chan receive") || json.contains("chan send"), "a channel block in the trace");
+            assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
+        } finally {
+            stop.set(true);
+        }
+    }
+
     @Test
     void indexAndVars() throws Exception {
         HttpResponse r = get("/debug/pprof/");

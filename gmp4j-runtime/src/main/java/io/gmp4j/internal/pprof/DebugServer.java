@@ -180,6 +180,7 @@ public final class DebugServer {
                     case "" -> index(ex);
                     case "goroutine" -> goroutine(ex, q);
                     case "profile" -> Cpu.serve(ex, q);
+                    case "trace" -> trace(ex, q);
                     case "cmdline" -> send(ex, 200, "text/plain; charset=utf-8", String.join("\u0000", cmdline()).getBytes(StandardCharsets.UTF_8));
                     default -> throw new BadRequest(404, "Unknown profile");
                 }
@@ -193,6 +194,38 @@ public final class DebugServer {
         } catch (IOException ignored) {
             // the client went away
         }
+    }
+
+    /**
+     * net/http/pprof: Trace. The execution trace of the next {@code seconds} (default 1; a bad
+     * value is 1, as Go's ParseFloat fallback), in io.gmp4j.trace's format (Chrome trace-event
+     * JSON, not Go's binary one: ui.perfetto.dev opens it, go tool trace does not).
+     */
+    private static void trace(HttpExchange ex, Map<String, String> q) throws IOException {
+        double sec;
+        try {
+            sec = Double.parseDouble(q.getOrDefault("seconds", ""));
+        } catch (NumberFormatException e) {
+            sec = 1;
+        }
+        if (!(sec > 0) || sec > 3600) {
+            sec = sec > 3600 ? 3600 : 1;
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            io.gmp4j.trace.Trace.start(buf);
+        } catch (IllegalStateException e) {
+            throw new BadRequest(500, "Could not enable tracing: " + e.getMessage());
+        }
+        try {
+            Thread.sleep((long) (sec * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            io.gmp4j.trace.Trace.stop();
+        }
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"trace.json\"");
+        send(ex, 200, "application/json", buf.toByteArray());
     }
 
     static Map<String, String> query(HttpExchange ex) {
@@ -273,6 +306,7 @@ public final class DebugServer {
         {"goroutine", "Stack traces of all current goroutines. Use debug=2 as a query parameter to export in the same format as an unrecovered panic."},
         {"profile", "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile."},
         {"cmdline", "The command line invocation of the current program"},
+        {"trace", "A trace of execution of the current program. You can specify the duration in the seconds GET parameter. The trace is Chrome trace-event JSON: open it in ui.perfetto.dev."},
     };
 
     private static void index(HttpExchange ex) throws IOException {
