@@ -85,9 +85,14 @@ public final class Go {
         RuntimeApi.unlockOSThread();
     }
 
-    /** runtime.GC: asks the JVM for a collection. */
+    /** runtime.GC: asks the JVM for a collection (System.gc()); counted in MemStats.NumForcedGC. */
     public static void gc() {
-        System.gc();
+        io.gmp4j.internal.runtime.Mem.gc();
+    }
+
+    /** runtime.ReadMemStats: the JVM's memory figures under Go's names (see {@link MemStats}). */
+    public static MemStats readMemStats() {
+        return new MemStats(io.gmp4j.internal.runtime.Mem.read(RuntimeApi.numGoroutine()));
     }
 
     /** runtime.Stack: the caller's goroutine traceback (with {@code all}: every goroutine), Go's format. */

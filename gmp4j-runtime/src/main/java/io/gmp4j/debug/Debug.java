@@ -39,4 +39,33 @@ public final class Debug {
     public static String stack() {
         return io.gmp4j.Go.stack(false);
     }
+
+    /**
+     * debug.SetGCPercent (GOGC): returns the previous value (100, or GOGC's). Applied to the
+     * JVM's heap-free ratios where the collector honours them at run time (G1, Serial: when they
+     * resize the heap, after full collections and G1's remark); a negative percent (GOGC=off)
+     * stops the heap shrinking and says, once on stderr, that the JVM still collects. Where
+     * nothing can take effect, one stderr line names the -XX flags to pass. docs/DIVERGENCES.md.
+     */
+    public static int setGCPercent(int percent) {
+        return io.gmp4j.internal.runtime.Mem.setGCPercent(percent);
+    }
+
+    /**
+     * debug.SetMemoryLimit (GOMEMLIMIT): returns the previous limit (Long.MAX_VALUE, Go's
+     * math.MaxInt64, for none); a negative value only returns it. ZGC and Shenandoah get it as
+     * SoftMaxHeapSize; on G1 (which ignores that flag on JDK 25), Parallel and Serial one stderr
+     * line says it cannot take effect and names the flag to pass (-Xmx). docs/DIVERGENCES.md.
+     */
+    public static long setMemoryLimit(long bytes) {
+        return io.gmp4j.internal.runtime.Mem.setMemoryLimit(bytes);
+    }
+
+    /**
+     * debug.FreeOSMemory: a full collection (System.gc()), after which G1, Serial and Parallel
+     * uncommit what MaxHeapFreeRatio allows; ZGC uncommits on its own delay.
+     */
+    public static void freeOSMemory() {
+        io.gmp4j.internal.runtime.Mem.freeOSMemory();
+    }
 }

@@ -65,6 +65,7 @@ final class Proc {
             procresize(Env.initialGomaxprocs());
             Sysmon.start();
             GcTrace.install();
+            Mem.init();
             started = true;
         }
         // GMP4J_DEBUG_ADDR / -Dgmp4j.debug.addr: the debug server, started on a platform thread
