@@ -96,6 +96,31 @@ public final class TestProg {
                     LockSupport.parkNanos(1_000_000);
                 }
             });
+            case "memknobs" -> Go.run(() -> {
+                // The knobs as the environment left them, then Go's set-and-restore round trip.
+                int gogc = Debug.setGCPercent(50);
+                System.out.println("gogc=" + gogc + " then=" + Debug.setGCPercent(gogc));
+                long lim = Debug.setMemoryLimit(-1);
+                System.out.println("limit=" + lim);
+            });
+            case "memlimit" -> Go.run(() -> {
+                // ~20 MiB live, garbage churning through: the committed heap after the GCs.
+                byte[][] live = new byte[20][];
+                long until = System.nanoTime() + 2_000_000_000L;
+                int i = 0;
+                long maxCommitted = 0;
+                while (System.nanoTime() < until) {
+                    live[i++ % 20] = new byte[1 << 20];
+                    for (int k = 0; k < 50; k++) {
+                        byte[] g = new byte[64 << 10];
+                        g[0] = 1;
+                    }
+                    if (i > 200) {
+                        maxCommitted = Math.max(maxCommitted, Go.readMemStats().HeapSys);
+                    }
+                }
+                System.out.println("numgc=" + Go.readMemStats().NumGC + " maxcommittedMiB=" + (maxCommitted >> 20));
+            });
             case "gomaxprocs" -> Go.run(() -> System.out.println("gomaxprocs=" + Go.gomaxprocs(0)));
             case "schedtrace" -> Go.run(() -> {
                 long until = System.nanoTime() + 350_000_000L;
