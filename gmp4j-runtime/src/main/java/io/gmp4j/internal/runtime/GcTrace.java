@@ -30,8 +30,18 @@ import javax.management.openmbean.CompositeData;
  *       heap size that triggers the next cycle; the committed size is the JVM's nearest figure).</li>
  *   <li>{@code N P}: GOMAXPROCS. {@code (forced)}: the cause was {@code System.gc()} ({@code Go.gc()}).</li>
  * </ul>
- * Left out, because the JVM does not report them per collection: Go's CPU breakdown
- * ({@code ms cpu}), stack and globals sizes (goroutine stacks are heap objects here).
+ * <ul>
+ *   <li>{@code A+B/C/D+E ms cpu}: Go's STW CPU, assist/background/idle mark CPU and mark
+ *       termination CPU. On Linux, from the JVM's GC threads' CPU time in
+ *       {@code /proc/self/task/}{@code *}{@code /stat} (10 ms ticks) since the previous line: the
+ *       stop-the-world workers ({@code GC Thread#N}) as A, the concurrent ones ({@code G1 Conc#N},
+ *       {@code G1 Main Marker}, {@code G1 Refine#N}, {@code G1 Service}, ZGC's and Shenandoah's
+ *       workers) as C. B and D are 0 (JVM mutators do not assist marking; there is no idle-P
+ *       marking) and E is 0 (a JVM pause is one figure, in A). Elsewhere the section is
+ *       {@code -+-/-/-+- ms cpu}.</li>
+ * </ul>
+ * Left out, because the JVM does not report them per collection: stack and globals sizes
+ * (goroutine stacks are heap objects here).
  */
 final class GcTrace {
     private GcTrace() {}
@@ -86,9 +96,9 @@ final class GcTrace {
         gcMillis += gi.getDuration();
         boolean concurrent = info.getGcName().contains("Concurrent");
         String ms = Long.toString(gi.getDuration()); // the JVM reports whole milliseconds
-        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %s+%s+0 ms clock, %d->%d->%d MB, %d MB goal, %d P%s%n",
+        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %s+%s+0 ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s%n",
                 ++n, gi.getStartTime() / 1000.0, gcMillis * 100 / uptime,
-                concurrent ? "0" : ms, concurrent ? ms : "0",
+                concurrent ? "0" : ms, concurrent ? ms : "0", cpu(),
                 mb(before), mb(after), mb(after), mb(committed), Math.max(1, Sched.gomaxprocs),
                 "System.gc()".equals(info.getGcCause()) ? " (forced)" : "");
         Print.stderr(line);
@@ -124,6 +134,51 @@ final class GcTrace {
             }
         }
         return sum;
+    }
+
+    private static long stwTicks = 0, concTicks = 0;
+
+    /** "A+0/C/0+0": GC threads' CPU ms since the previous line (class comment); "-+-/-/-+-" when unknown. */
+    private static String cpu() {
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return "-+-/-/-+-";
+        }
+        long stw = 0, conc = 0;
+        for (java.io.File t : tasks) {
+            String stat;
+            try {
+                stat = java.nio.file.Files.readString(new java.io.File(t, "stat").toPath());
+            } catch (java.io.IOException | RuntimeException e) {
+                continue; // the thread ended
+            }
+            int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+            if (open < 0 || close < open) {
+                continue;
+            }
+            String name = stat.substring(open + 1, close);
+            boolean isStw = name.startsWith("GC Thread#");
+            boolean isConc = name.startsWith("G1 Conc#") || name.startsWith("G1 Main Marker") || name.startsWith("G1 Refine#")
+                    || name.startsWith("G1 Service") || name.startsWith("ZWorker") || name.startsWith("ZDriver")
+                    || name.startsWith("ZDirector") || name.startsWith("Shenandoah");
+            if (!isStw && !isConc) {
+                continue;
+            }
+            String[] f = stat.substring(close + 2).split(" ");
+            if (f.length < 13) {
+                continue;
+            }
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
+            if (isStw) {
+                stw += ticks;
+            } else {
+                conc += ticks;
+            }
+        }
+        long a = Math.max(0, stw - stwTicks), c = Math.max(0, conc - concTicks);
+        stwTicks = stw;
+        concTicks = conc;
+        return (a * 10) + "+0/" + (c * 10) + "/0+0"; // USER_HZ 100: 10 ms a tick
     }
 
     private static long mb(long bytes) {

@@ -71,10 +71,13 @@ class CrashTest {
     void gctrace() {
         Child c = run("gctrace", List.of(), List.of("GODEBUG=gctrace=1"));
         assertEquals(0, c.exitCode(), c.stderr());
-        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+0 ms clock, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
+        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+0 ms clock, (\\d+\\+0/\\d+/0\\+0|-\\+-/-/-\\+-) ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
         long forced = c.stderr().lines().filter(l -> l.matches(line) && l.endsWith("(forced)")).count();
         assertTrue(forced >= 2, c.stderr());
         assertTrue(c.stderr().lines().allMatch(l -> l.matches(line)), c.stderr());
+        if (new java.io.File("/proc/self/task").isDirectory()) { // Linux: the GC threads' CPU is attributed
+            assertTrue(c.stderr().lines().noneMatch(l -> l.contains("-+-/-/-+- ms cpu")), c.stderr());
+        }
         Child off = run("gctrace", List.of(), List.of());
         assertEquals("", off.stderr());
     }
