@@ -187,6 +187,61 @@ class ContentionProfileTest {
         }
     }
 
+    static void blockedInSelect(Chan<Integer> c) {
+        io.gmp4j.chan.Select.select(c.onRecv(v -> {}));
+    }
+
+    static void blockedInWaitGroup(WaitGroup wg) {
+        wg.await();
+    }
+
+    static void blockedInCond(io.gmp4j.sync.Cond cond, boolean[] ready) {
+        cond.locker().lock();
+        try {
+            while (!ready[0]) {
+                cond.await();
+            }
+        } finally {
+            cond.locker().unlock();
+        }
+    }
+
+    @Test
+    void blockProfileCoversSelectWaitGroupAndCond() throws Exception {
+        Debug.setBlockProfileRate(1);
+        block4For50ms(ContentionProfileTest::blockedInSelect);
+        WaitGroup gate = new WaitGroup();
+        gate.add(1);
+        Mutex m = new Mutex();
+        io.gmp4j.sync.Cond cond = new io.gmp4j.sync.Cond(m);
+        boolean[] ready = {false};
+        WaitGroup done = new WaitGroup();
+        done.add(2);
+        Go.go(() -> {
+            blockedInWaitGroup(gate);
+            done.done();
+        });
+        Go.go(() -> {
+            blockedInCond(cond, ready);
+            done.done();
+        });
+        Thread.sleep(100);
+        gate.done();
+        m.lock();
+        ready[0] = true;
+        cond.broadcast();
+        m.unlock();
+        done.await();
+        String text = getText("/debug/pprof/block?debug=1");
+        for (String method : new String[] {"blockedInSelect", "blockedInWaitGroup", "blockedInCond"}) {
+            long[] g = group(text, method);
+            assertNotNull(g, method + ":\n" + text);
+            assertTrue(g[0] >= 50_000_000L, method + ":\n" + text);
+        }
+        assertTrue(text.contains("#\tio.gmp4j.chan.Select.select\t"), text);
+        assertTrue(text.contains("#\tio.gmp4j.sync.Cond.await\t"), text);
+    }
+
     @Test
     void offRecordsNothing() throws Exception {
         assertEquals(0, Debug.setMutexProfileFraction(-1));
