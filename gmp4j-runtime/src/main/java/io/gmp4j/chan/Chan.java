@@ -1,5 +1,6 @@
 package io.gmp4j.chan;
 
+import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -511,6 +512,7 @@ public final class Chan<T> implements Iterable<T> {
         if (sg.lvDone()) {
             return;
         }
+        long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
         boolean interrupted = false;
         do {
             Park.park(this, reason);
@@ -518,6 +520,9 @@ public final class Chan<T> implements Iterable<T> {
                 interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
             }
         } while (!sg.lvDone());
+        if (t0 != 0) {
+            Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

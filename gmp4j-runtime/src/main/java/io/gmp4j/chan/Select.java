@@ -1,5 +1,6 @@
 package io.gmp4j.chan;
 
+import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -328,6 +329,7 @@ public final class Select {
         // wait for someone to wake us up
         Sudog fired = w.lvParam();
         if (fired == null) {
+            long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (select.go: blockevent)
             boolean interrupted = false;
             do {
                 Park.park(w, WaitReason.SELECT);
@@ -335,6 +337,9 @@ public final class Select {
                     interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
                 }
             } while ((fired = w.lvParam()) == null);
+            if (t0 != 0) {
+                Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+            }
             if (interrupted) {
                 me.interrupt();
             }

@@ -35,6 +35,28 @@ public final class Debug {
         return io.gmp4j.internal.pprof.DebugServer.serve(addr);
     }
 
+    /**
+     * runtime.SetMutexProfileFraction: on average 1/rate of mutex contention events are
+     * recorded in the mutex profile ({@code /debug/pprof/mutex}); 0 turns it off; a negative
+     * rate only reads the current one. Returns the previous rate. Contention is the time a
+     * goroutine waited in {@link io.gmp4j.sync.Mutex#lock()} or an {@link io.gmp4j.sync.RWMutex}
+     * lock, attributed to the waiting goroutine's stack (Go: the unlocker's; docs/DIVERGENCES.md).
+     */
+    public static int setMutexProfileFraction(int rate) {
+        return io.gmp4j.internal.pprof.Contention.setMutexProfileFraction(rate);
+    }
+
+    /**
+     * runtime.SetBlockProfileRate: record in the block profile ({@code /debug/pprof/block}) a
+     * blocking event of at least {@code rate} nanoseconds always, a shorter one with probability
+     * duration/rate; {@code rate <= 0} turns it off. Blocking events: channel send and receive,
+     * select, {@code WaitGroup.await}, {@code Cond.await}, Mutex and RWMutex locks. Returns the
+     * previous rate (Go's returns nothing).
+     */
+    public static int setBlockProfileRate(int rate) {
+        return io.gmp4j.internal.pprof.Contention.setBlockProfileRate(rate);
+    }
+
     /** runtime/debug.Stack: the calling goroutine's traceback. */
     public static String stack() {
         return io.gmp4j.Go.stack(false);

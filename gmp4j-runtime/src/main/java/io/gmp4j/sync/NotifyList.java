@@ -1,5 +1,6 @@
 package io.gmp4j.sync;
 
+import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.internal.runtime.RuntimeMutex;
 import io.gmp4j.internal.runtime.WaitReason;
 import java.lang.invoke.MethodHandles;
@@ -48,7 +49,11 @@ final class NotifyList {
         s.ticket = t;
         enqueue(s);
         lock.unlock();
+        long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (sema.go: notifyListWait)
         s.parkUntilReady(blocker, WaitReason.SYNC_COND_WAIT);
+        if (t0 != 0) {
+            Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gmp4j.sync;
 
+import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.RuntimeMutex;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -30,7 +31,9 @@ import java.lang.invoke.VarHandle;
  * woken waiter (ticket = 1) and yields, so the waiter, now in the releaser's runnext, runs at
  * once and inherits the time slice (sema.go: semrelease1, issue 33747).
  *
- * Differences from Go: no block/mutex profile events (see docs/DIVERGENCES.md).
+ * Profiles: a parked acquire records its wait (from the first try to the acquisition) in the
+ * mutex and/or block profile, attributed to the waiter's stack (Go records mutex contention
+ * at the releaser, attributed to the unlocker's stack); see docs/DIVERGENCES.md.
  */
 final class Sema {
     /** sema.go: *addr. getVolatile/compareAndSet/getAndAdd only. */
@@ -74,6 +77,10 @@ final class Sema {
 
     private void acquireSlow(boolean lifo, WaitReason reason) {
         Park.checkPreempt();
+        // The mutex and block profiles (sema.go: semacquire1's t0 and profile flags): one
+        // static read here, nothing more while both are off.
+        long t0 = Contention.on ? System.nanoTime() : 0;
+        boolean parked = false;
         Sudog s = new Sudog();
         for (;;) {
             lock.lock();
@@ -81,6 +88,9 @@ final class Sema {
             if (tryAcquire()) { // closes the race with a release that read nwait == 0 before our add
                 NWAIT.getAndAdd(this, -1);
                 lock.unlock();
+                if (parked && t0 != 0) {
+                    profile(t0, reason);
+                }
                 return;
             }
             s.ticket = 0;
@@ -88,10 +98,24 @@ final class Sema {
             enqueue(s, lifo);
             lock.unlock();
             s.parkUntilReady(this, reason);
+            parked = true;
             if (s.ticket != 0 || tryAcquire()) {
+                if (t0 != 0) {
+                    profile(t0, reason);
+                }
                 return;
             }
         }
+    }
+
+    /**
+     * Records the wait in the profiles Go's semacquire1 flags name: Mutex and RWMutex waits go
+     * to the mutex profile and the block profile (semaBlockProfile | semaMutexProfile),
+     * WaitGroup.await to the block profile only.
+     */
+    private static void profile(long t0, WaitReason reason) {
+        int which = reason == WaitReason.SYNC_WAITGROUP_WAIT ? Contention.BLOCK : Contention.BLOCK | Contention.MUTEX;
+        Contention.event(System.nanoTime() - t0, which);
     }
 
     /** sema.go: semrelease1. Adds one to the count and wakes the first waiter, if any. */

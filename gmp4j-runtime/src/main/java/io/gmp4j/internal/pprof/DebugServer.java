@@ -179,6 +179,8 @@ public final class DebugServer {
                 switch (name) {
                     case "" -> index(ex);
                     case "goroutine" -> goroutine(ex, q);
+                    case "mutex" -> contention(ex, q, true);
+                    case "block" -> contention(ex, q, false);
                     case "profile" -> Cpu.serve(ex, q);
                     case "trace" -> trace(ex, q);
                     case "cmdline" -> send(ex, 200, "text/plain; charset=utf-8", String.join("\u0000", cmdline()).getBytes(StandardCharsets.UTF_8));
@@ -302,8 +304,24 @@ public final class DebugServer {
         }
     }
 
+    /**
+     * net/http/pprof: the mutex and block profiles (runtime/pprof: writeMutex, writeBlock).
+     * {@code ?debug=1}: Go's legacy text; otherwise the gzipped profile.proto. A
+     * {@code seconds} delta profile is not implemented (the parameter is validated).
+     */
+    private static void contention(HttpExchange ex, Map<String, String> q, boolean mutex) throws IOException {
+        secondsParam(q, 0);
+        if (debugParam(q) >= 1) {
+            send(ex, 200, "text/plain; charset=utf-8", Contention.text(mutex).getBytes(StandardCharsets.UTF_8));
+        } else {
+            sendProfile(ex, mutex ? "mutex" : "block", Contention.proto(mutex));
+        }
+    }
+
     private static final String[][] PROFILES = {
+        {"block", "Stack traces that led to blocking on synchronization primitives"},
         {"goroutine", "Stack traces of all current goroutines. Use debug=2 as a query parameter to export in the same format as an unrecovered panic."},
+        {"mutex", "Stack traces of holders of contended mutexes"},
         {"profile", "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile."},
         {"cmdline", "The command line invocation of the current program"},
         {"trace", "A trace of execution of the current program. You can specify the duration in the seconds GET parameter. The trace is Chrome trace-event JSON: open it in ui.perfetto.dev."},
@@ -314,7 +332,9 @@ public final class DebugServer {
         b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n");
         b.append("/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export in legacy text format</p>\n<br>\n");
         b.append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
+        b.append("<tr><td>").append(Contention.records(false).size()).append("</td><td><a href='block?debug=1'>block</a></td></tr>\n");
         b.append("<tr><td>").append(Traceback.goroutineStacks().size()).append("</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>\n");
+        b.append("<tr><td>").append(Contention.records(true).size()).append("</td><td><a href='mutex?debug=1'>mutex</a></td></tr>\n");
         b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         for (String[] p : PROFILES) {
             b.append("<li><div class=profile-name>").append(p[0]).append(": </div> ").append(p[1]).append("</li>\n");

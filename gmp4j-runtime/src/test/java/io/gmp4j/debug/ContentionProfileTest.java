@@ -1,0 +1,308 @@
+package io.gmp4j.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.sync.Mutex;
+import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.time.Time;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mutex and block profiles: Debug.setMutexProfileFraction / setBlockProfileRate and /debug/pprof/{mutex,block}. */
+@ExtendWith(GoLeakCheck.class)
+class ContentionProfileTest {
+    private static InetSocketAddress addr;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void serve() {
+        addr = Debug.serve(":0");
+    }
+
+    @AfterEach
+    void off() {
+        Debug.setMutexProfileFraction(0);
+        Debug.setBlockProfileRate(0);
+    }
+
+    private static byte[] get(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
+        try {
+            assertEquals(200, c.getResponseCode(), path);
+            try (var in = c.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String getText(String path) throws IOException {
+        return new String(get(path), StandardCharsets.UTF_8);
+    }
+
+    /** A debug=1 group naming {@code method}: {cycles, count}, or null. */
+    private static long[] group(String text, String method) {
+        for (String g : text.split("\n\n")) {
+            Matcher m = Pattern.compile("(?m)^(\\d+) (\\d+) @$").matcher(g);
+            if (m.find() && g.contains("." + method + "\t")) {
+                return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+            }
+        }
+        return null;
+    }
+
+    /** The named method 8 goroutines contend in: each holds the Mutex across a 1 ms sleep. */
+    static void contendOnMutex(Mutex m) {
+        for (int i = 0; i < 10; i++) {
+            m.lock();
+            try {
+                Time.sleep(Duration.ofMillis(1));
+            } finally {
+                m.unlock();
+            }
+        }
+    }
+
+    static void contendWhileOff(Mutex m) {
+        contendOnMutex(m);
+    }
+
+    private static void contend8(java.util.function.Consumer<Mutex> body) throws InterruptedException {
+        Mutex m = new Mutex();
+        WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < 8; i++) {
+            wg.add(1);
+            Go.go(() -> {
+                try {
+                    body.accept(m);
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        wg.await();
+    }
+
+    /** The named method goroutines block in, on a channel receive. */
+    static void blockedOnReceive(Chan<Integer> c) {
+        c.recv();
+    }
+
+    static void blockedWhileOff(Chan<Integer> c) {
+        c.recv();
+    }
+
+    private static void block4For50ms(java.util.function.Consumer<Chan<Integer>> body) throws InterruptedException {
+        Chan<Integer> c = Chan.make(0);
+        WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < 4; i++) {
+            wg.add(1);
+            Go.go(() -> {
+                try {
+                    body.accept(c);
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        // The 4 park within milliseconds; each then waits >= 100 ms before its value comes.
+        Thread.sleep(150);
+        long sent = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            c.send(i);
+        }
+        wg.await();
+        assertTrue(System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(10));
+    }
+
+    @Test
+    void mutexProfileNamesTheContendingMethod() throws Exception {
+        assertEquals(0, Debug.setMutexProfileFraction(1));
+        contend8(ContentionProfileTest::contendOnMutex);
+        String text = getText("/debug/pprof/mutex?debug=1");
+        assertTrue(text.startsWith("--- mutex:\ncycles/second=1000000000\nsampling period=1\n"), text);
+        long[] g = group(text, "contendOnMutex");
+        assertNotNull(g, text);
+        assertTrue(g[0] > 0 && g[1] > 0, text);
+        assertTrue(text.contains("#\tio.gmp4j.sync.Mutex.lock\t"), "the leaf is the API frame, as Go's sync.(*Mutex).Lock: " + text);
+        assertFalse(text.contains("io.gmp4j.sync.Sema."), "runtime frames below the API frame are dropped: " + text);
+
+        byte[] gz = get("/debug/pprof/mutex");
+        assertEquals(0x1f, gz[0] & 0xff);
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(raw.contains("contentions") && raw.contains("delay") && raw.contains("nanoseconds"));
+            assertTrue(raw.contains("contendOnMutex"));
+        }
+        String pprof = pprofRaw(gz);
+        if (pprof != null) {
+            assertTrue(pprof.contains("contentions/count delay/nanoseconds"), pprof);
+            assertTrue(pprof.contains("contendOnMutex"), pprof);
+        }
+    }
+
+    @Test
+    void blockProfileNamesTheBlockedMethod() throws Exception {
+        assertEquals(0, Debug.setBlockProfileRate(1));
+        block4For50ms(ContentionProfileTest::blockedOnReceive);
+        String text = getText("/debug/pprof/block?debug=1");
+        assertTrue(text.startsWith("--- contention:\ncycles/second=1000000000\n"), text);
+        long[] g = group(text, "blockedOnReceive");
+        assertNotNull(g, text);
+        assertTrue(g[1] >= 4, text);
+        assertTrue(g[0] >= 4 * 50_000_000L, "4 waits of >= 50 ms each: " + text);
+        assertTrue(text.contains("#\tio.gmp4j.chan.Chan.recv\t"), text);
+
+        byte[] gz = get("/debug/pprof/block");
+        String pprof = pprofRaw(gz);
+        if (pprof != null) {
+            assertTrue(pprof.contains("contentions/count delay/nanoseconds"), pprof);
+            assertTrue(pprof.contains("blockedOnReceive"), pprof);
+        }
+    }
+
+    static void blockedInSelect(Chan<Integer> c) {
+        io.gmp4j.chan.Select.select(c.onRecv(v -> {}));
+    }
+
+    static void blockedInWaitGroup(WaitGroup wg) {
+        wg.await();
+    }
+
+    static void blockedInCond(io.gmp4j.sync.Cond cond, boolean[] ready) {
+        cond.locker().lock();
+        try {
+            while (!ready[0]) {
+                cond.await();
+            }
+        } finally {
+            cond.locker().unlock();
+        }
+    }
+
+    @Test
+    void blockProfileCoversSelectWaitGroupAndCond() throws Exception {
+        Debug.setBlockProfileRate(1);
+        block4For50ms(ContentionProfileTest::blockedInSelect);
+        WaitGroup gate = new WaitGroup();
+        gate.add(1);
+        Mutex m = new Mutex();
+        io.gmp4j.sync.Cond cond = new io.gmp4j.sync.Cond(m);
+        boolean[] ready = {false};
+        WaitGroup done = new WaitGroup();
+        done.add(2);
+        Go.go(() -> {
+            blockedInWaitGroup(gate);
+            done.done();
+        });
+        Go.go(() -> {
+            blockedInCond(cond, ready);
+            done.done();
+        });
+        Thread.sleep(100);
+        gate.done();
+        m.lock();
+        ready[0] = true;
+        cond.broadcast();
+        m.unlock();
+        done.await();
+        String text = getText("/debug/pprof/block?debug=1");
+        for (String method : new String[] {"blockedInSelect", "blockedInWaitGroup", "blockedInCond"}) {
+            long[] g = group(text, method);
+            assertNotNull(g, method + ":\n" + text);
+            assertTrue(g[0] >= 50_000_000L, method + ":\n" + text);
+        }
+        assertTrue(text.contains("#\tio.gmp4j.chan.Select.select\t"), text);
+        assertTrue(text.contains("#\tio.gmp4j.sync.Cond.await\t"), text);
+    }
+
+    @Test
+    void offRecordsNothing() throws Exception {
+        assertEquals(0, Debug.setMutexProfileFraction(-1));
+        assertEquals(0, Debug.setBlockProfileRate(0));
+        contend8(ContentionProfileTest::contendWhileOff);
+        block4For50ms(ContentionProfileTest::blockedWhileOff);
+        String mutex = getText("/debug/pprof/mutex?debug=1");
+        String block = getText("/debug/pprof/block?debug=1");
+        assertFalse(mutex.contains("contendWhileOff") || block.contains("contendWhileOff"), mutex + block);
+        assertFalse(block.contains("blockedWhileOff"), block);
+        assertTrue(mutex.contains("sampling period=0\n"), mutex);
+    }
+
+    @Test
+    void settersReturnThePreviousValue() {
+        assertEquals(0, Debug.setMutexProfileFraction(5));
+        assertEquals(5, Debug.setMutexProfileFraction(-1)); // negative: read only
+        assertEquals(5, Debug.setMutexProfileFraction(0));
+        assertEquals(0, Debug.setMutexProfileFraction(-7));
+        assertEquals(0, Debug.setBlockProfileRate(1000));
+        assertEquals(1000, Debug.setBlockProfileRate(-1)); // <= 0: off
+        assertEquals(0, Debug.setBlockProfileRate(0));
+    }
+
+    @Test
+    void indexListsBothProfiles() throws Exception {
+        String index = getText("/debug/pprof/");
+        assertTrue(index.contains("<a href='mutex?debug=1'>mutex</a>"), index);
+        assertTrue(index.contains("<a href='block?debug=1'>block</a>"), index);
+    }
+
+    /** {@code go tool pprof -raw}; null (with a message on stderr) where Go is missing. */
+    private String pprofRaw(byte[] profile) throws Exception {
+        String go = findGo();
+        if (go == null) {
+            System.err.println("ContentionProfileTest: go is not on PATH: `go tool pprof -raw` check skipped");
+            return null;
+        }
+        Path f = tmp.resolve("profile-" + System.nanoTime() + ".pb.gz");
+        Files.write(f, profile);
+        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", "-raw", f.toString()).redirectErrorStream(true);
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static String findGo() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            File f = new File(dir, "go");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+}
