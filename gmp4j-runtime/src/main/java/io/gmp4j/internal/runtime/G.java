@@ -51,6 +51,14 @@ public final class G implements Runnable, Executor {
     volatile long waitSinceNanos;
     /** runtime2.go: preempt. Set by sysmon (retake), cleared by the G at a preemption point. */
     volatile boolean preempt;
+    /**
+     * runtime2.go: trackingSeq, runnableTime. One transition to runnable in 8 is timed
+     * (proc.go: gTrackingPeriod): the waker stamps readySince (System.nanoTime), the M that
+     * executes the G records now - readySince in its P's /sched/latencies histogram and clears it.
+     * Plain fields: the waker's stores are published by the run-queue put, read after its take.
+     */
+    int trackingSeq;
+    long readySince;
     /** Go.gosched asked that the next execute go to the global queue (set by the G itself). */
     boolean toGlobal;
     /** runtime2.go: lockedm. The M this G is wired to by lockOSThread, or null. */
@@ -149,6 +157,9 @@ public final class G implements Runnable, Executor {
             return;
         }
         soStatus(_Grunnable);
+        if ((trackingSeq++ & 7) == 0) { // proc.go: gTrackingPeriod
+            readySince = System.nanoTime();
+        }
         Proc.ready(this);
     }
 

@@ -244,6 +244,34 @@ public final class Mem {
     private static final long[] pauseEnd = new long[256];
     private static int pauses;
     private static boolean listening;
+    /** /gc/pauses:seconds: every pause seen since listen(), in TimeHist's layout (Mem's lock). */
+    private static final long[] pauseHist = new long[TimeHist.COUNTS];
+
+    /** The GOGC percent last set (-1: off). */
+    public static synchronized int gcPercent() {
+        return gcPercent;
+    }
+
+    /** The GOMEMLIMIT last set (NO_LIMIT: none). */
+    public static synchronized long memoryLimit() {
+        return memoryLimit;
+    }
+
+    /** Collections asked for by runtime.GC / FreeOSMemory. */
+    public static int forcedGCs() {
+        return forced.get();
+    }
+
+    /**
+     * The stop-the-world pauses the JVM's GC notifications reported since the first statistics
+     * read (this one starts listening), TimeHist's layout. The JVM gives millisecond durations.
+     */
+    public static long[] pauseHistogram() {
+        listen();
+        synchronized (Mem.class) {
+            return pauseHist.clone();
+        }
+    }
 
     private static synchronized void listen() {
         if (listening) {
@@ -261,6 +289,7 @@ public final class Mem {
                             int i = pauses++ % 256;
                             pauseNs[i] = gi.getDuration() * 1_000_000L;
                             pauseEnd[i] = (start + gi.getEndTime()) * 1_000_000L;
+                            TimeHist.record(pauseHist, pauseNs[i]);
                         }
                     }
                 }, null, null);

@@ -66,6 +66,11 @@ final class P {
      * those of a G taken from runnext, which inherit the slice. Sysmon preempts the running G
      * when it has not moved for forcePreemptNS.
      */
+    /**
+     * /sched/latencies:seconds: runnable-to-running times of the tracked transitions of the Gs
+     * this P ran (TimeHist's layout). Written by the M holding this P only; read racily.
+     */
+    final long[] schedLat = new long[TimeHist.COUNTS];
     volatile int schedtick;
     /** Set by sysmon when the running slice is over; cleared by the owner in findRunnable. */
     volatile boolean sliceOver;

@@ -288,6 +288,11 @@ final class Proc {
         if (gp.preempt) {
             gp.preempt = false; // a request for an earlier slice (proc.go: execute clears it too)
         }
+        long since = gp.readySince;
+        if (since != 0) { // a tracked transition (one in 8): /sched/latencies
+            gp.readySince = 0;
+            TimeHist.record(pp.schedLat, System.nanoTime() - since);
+        }
         mp.soCurg(gp);
         gp.soStatus(G._Grunning);
         mp.inScheduler = false;
