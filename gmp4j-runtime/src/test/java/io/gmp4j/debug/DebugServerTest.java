@@ -288,4 +288,84 @@ class DebugServerTest {
         }
         return null;
     }
+
+    /**
+     * /metrics is Prometheus text: a line grammar of # HELP, # TYPE name (counter|gauge|histogram)
+     * and samples {@code name{labels} value}; every sample belongs to the family last TYPEd;
+     * histograms' buckets are cumulative, end with le="+Inf", and equal _count.
+     */
+    @Test
+    void metricsPrometheusText() throws Exception {
+        HttpResponse r = get("/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.contentType().startsWith("text/plain; version=0.0.4"), r.contentType());
+        String body = text(r);
+        Pattern help = Pattern.compile("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*");
+        Pattern type = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)");
+        Pattern sample = Pattern.compile(
+                "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\"(?:,[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\")*)?\\})? "
+                        + "([-+]?(?:[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))");
+        java.util.Map<String, String> types = new java.util.LinkedHashMap<>();
+        String family = null, famType = null, helped = null;
+        double lastLe = Double.NEGATIVE_INFINITY;
+        long lastCum = 0, infCount = -1;
+        boolean sawInf = false;
+        for (String line : body.split("\n")) {
+            Matcher m;
+            if ((m = help.matcher(line)).matches()) {
+                helped = m.group(1);
+            } else if ((m = type.matcher(line)).matches()) {
+                assertEquals(helped, m.group(1), "HELP before TYPE: " + line);
+                if ("histogram".equals(famType)) {
+                    assertTrue(sawInf, family + " has no le=\"+Inf\" bucket");
+                }
+                family = m.group(1);
+                famType = m.group(2);
+                assertTrue(types.put(family, famType) == null, "TYPE twice: " + family);
+                lastLe = Double.NEGATIVE_INFINITY;
+                lastCum = 0;
+                sawInf = false;
+                infCount = -1;
+            } else if ((m = sample.matcher(line)).matches()) {
+                String name = m.group(1);
+                assertTrue(family != null, "sample before any TYPE: " + line);
+                double v = Double.parseDouble(m.group(4).replace("Inf", "Infinity"));
+                if (famType.equals("histogram")) {
+                    if (name.equals(family + "_bucket")) {
+                        Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(m.group(3));
+                        assertTrue(le.find(), line);
+                        assertFalse(sawInf, "bucket after +Inf: " + line);
+                        double bound = Double.parseDouble(le.group(1).replace("Inf", "Infinity"));
+                        assertTrue(bound > lastLe, "le not increasing: " + line);
+                        assertTrue((long) v >= lastCum, "buckets not cumulative: " + line);
+                        lastLe = bound;
+                        lastCum = (long) v;
+                        if (le.group(1).equals("+Inf")) {
+                            sawInf = true;
+                            infCount = (long) v;
+                        }
+                    } else if (name.equals(family + "_count")) {
+                        assertEquals(infCount, (long) v, "_count equals the +Inf bucket: " + family);
+                    } else {
+                        assertEquals(family + "_sum", name, line);
+                        assertTrue(v >= 0, line);
+                    }
+                } else {
+                    assertEquals(family, name, line);
+                    if (famType.equals("counter")) {
+                        assertTrue(name.endsWith("_total") && v >= 0, line);
+                    }
+                }
+            } else {
+                throw new AssertionError("not Prometheus text: " + line);
+            }
+        }
+        assertEquals("histogram", types.get("go_sched_latencies_seconds"));
+        assertEquals("gauge", types.get("go_sched_goroutines_goroutines"));
+        assertEquals("gauge", types.get("go_sched_gomaxprocs_threads"));
+        assertEquals("counter", types.get("go_gc_cycles_total_gc_cycles_total"));
+        assertEquals("histogram", types.get("go_gc_pauses_seconds"));
+        assertEquals(io.gmp4j.metrics.Metrics.all().size(), types.size());
+        assertEquals(404, get("/metrics/x").statusCode());
+    }
 }

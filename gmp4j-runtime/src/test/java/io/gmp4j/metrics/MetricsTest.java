@@ -1,11 +1,21 @@
 package io.gmp4j.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
 import java.lang.management.ManagementFactory;
 import javax.management.ObjectName;
+import io.gmp4j.chan.Chan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import io.gmp4j.testing.GoLeakCheck;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,5 +58,108 @@ class MetricsTest {
         c.send(1);
         assertTrue(done.await(10, java.util.concurrent.TimeUnit.SECONDS));
         io.gmp4j.testing.GoTesting.assertNoLeak(before);
+    }
+
+    /** Every metric all() lists reads back with its declared kind; all() is Go's sorted list. */
+    @Test
+    void allReadableWithDeclaredKind() {
+        List<Metrics.Description> all = Metrics.all();
+        List<String> names = new ArrayList<>();
+        for (Metrics.Description d : all) {
+            names.add(d.name());
+            assertTrue(d.name().matches("(/[a-z0-9-]+)+:[a-z-*/]+"), d.name());
+            assertFalse(d.description().isBlank(), d.name());
+        }
+        List<String> sorted = new ArrayList<>(names);
+        sorted.sort(null);
+        assertEquals(sorted, names, "all() sorted by name");
+        Map<String, Object> values = Metrics.readAll();
+        assertEquals(names, new ArrayList<>(values.keySet()));
+        for (Metrics.Description d : all) {
+            Object v = values.get(d.name());
+            switch (d.kind()) {
+                case UINT64 -> assertInstanceOf(Long.class, v, d.name());
+                case FLOAT64 -> assertInstanceOf(Double.class, v, d.name());
+                case FLOAT64_HISTOGRAM -> {
+                    Metrics.Float64Histogram h = assertInstanceOf(Metrics.Float64Histogram.class, v, d.name());
+                    assertEquals(h.counts().length + 1, h.buckets().length, d.name());
+                    for (int i = 0; i + 1 < h.buckets().length; i++) {
+                        assertTrue(h.buckets()[i] < h.buckets()[i + 1], d.name() + " bucket " + i);
+                    }
+                    assertTrue(d.cumulative(), d.name());
+                    assertTrue(Arrays.stream(h.counts()).allMatch(c -> c >= 0), d.name());
+                }
+                default -> throw new AssertionError(d);
+            }
+            assertEquals(v.getClass(), Metrics.sample(d.name()).getClass());
+        }
+        assertEquals((long) Go.gomaxprocs(0), values.get("/sched/gomaxprocs:threads"));
+        assertTrue((Long) values.get("/memory/classes/heap/objects:bytes") > 0);
+        long total = (Long) values.get("/memory/classes/total:bytes");
+        long parts = 0;
+        for (String n : names) {
+            if (n.startsWith("/memory/classes/") && !n.equals("/memory/classes/total:bytes")) {
+                parts += (Long) values.get(n);
+            }
+        }
+        assertEquals(total, parts, "/memory/classes/total is the sum of the classes");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.sample("/no/such:metric"));
+    }
+
+    /** Go's time-histogram layout: -Inf, 0, 64 ns steps to 256 ns, four sub-buckets per power of two, +Inf. */
+    @Test
+    void timeHistogramBuckets() {
+        var h = (Metrics.Float64Histogram) Metrics.sample("/sched/latencies:seconds");
+        double[] b = h.buckets();
+        assertEquals(Double.NEGATIVE_INFINITY, b[0]);
+        assertEquals(0.0, b[1]);
+        assertEquals(64e-9, b[2], 1e-18);
+        assertEquals(256e-9, b[5], 1e-18);
+        assertEquals(320e-9, b[6], 1e-18);
+        assertEquals(512e-9, b[9], 1e-18);
+        assertEquals(Double.POSITIVE_INFINITY, b[b.length - 1]);
+    }
+
+    /** A ping-pong between two goroutines lands runnable-to-running times in /sched/latencies. */
+    @Test
+    void schedLatenciesAfterPingPong() throws Exception {
+        int before = Go.numGoroutine();
+        long n0 = total((Metrics.Float64Histogram) Metrics.sample("/sched/latencies:seconds"));
+        Chan<Integer> ping = Chan.make(0), pong = Chan.make(0);
+        CountDownLatch done = new CountDownLatch(2);
+        int rounds = 10_000;
+        Go.go(() -> {
+            for (int i = 0; i < rounds; i++) {
+                ping.send(i);
+                pong.recv();
+            }
+            done.countDown();
+        });
+        Go.go(() -> {
+            for (int i = 0; i < rounds; i++) {
+                pong.send(ping.recv());
+            }
+            done.countDown();
+        });
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        long n1 = total((Metrics.Float64Histogram) Metrics.sample("/sched/latencies:seconds"));
+        // 4 park/ready transitions a round trip, one in 8 tracked: about rounds/2 samples.
+        assertTrue(n1 - n0 >= rounds / 10, "only " + (n1 - n0) + " samples after " + rounds + " round trips");
+        io.gmp4j.testing.GoTesting.assertNoLeak(before);
+    }
+
+    /** The uint64 figures over JMX as the RuntimeMetrics attribute. */
+    @Test
+    void runtimeMetricsOverJmx() throws Exception {
+        Metrics.registerMBean();
+        Object t = ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(new ObjectName(Metrics.OBJECT_NAME), "RuntimeMetrics");
+        var table = assertInstanceOf(javax.management.openmbean.TabularData.class, t);
+        var row = table.get(new Object[] {"/sched/gomaxprocs:threads"});
+        assertEquals((long) Go.gomaxprocs(0), row.get("value"));
+    }
+
+    private static long total(Metrics.Float64Histogram h) {
+        return Arrays.stream(h.counts()).sum();
     }
 }

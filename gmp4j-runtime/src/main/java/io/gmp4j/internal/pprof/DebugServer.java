@@ -154,6 +154,7 @@ public final class DebugServer {
         server.setExecutor(pool);
         server.createContext("/debug/pprof/", DebugServer::pprof);
         server.createContext("/debug/vars", DebugServer::vars);
+        server.createContext("/metrics", DebugServer::metrics);
         server.start();
         return server.getAddress();
     }
@@ -356,6 +357,27 @@ public final class DebugServer {
             }
         }
         return c;
+    }
+
+    /** /metrics: runtime/metrics in Prometheus' text format (PromText). */
+    private static void metrics(HttpExchange ex) {
+        try (ex) {
+            if (!ex.getRequestURI().getPath().equals("/metrics")) {
+                send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] body;
+            try {
+                body = PromText.render().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                send(ex, 500, "text/plain; charset=utf-8",
+                        ("metrics: " + e + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", body);
+        } catch (IOException ignored) {
+            // the client went away
+        }
     }
 
     /** expvar: {"cmdline": [...], "memstats": {...}}, with the figures the JVM has. */
