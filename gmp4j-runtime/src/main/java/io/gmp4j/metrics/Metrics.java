@@ -104,7 +104,11 @@ public final class Metrics {
             new Description("/sched/pauses/total/gc:seconds", Kind.FLOAT64_HISTOGRAM,
                     "Distribution of individual GC-related stop-the-world pause latencies. This is the time from deciding to stop the world until the world is started again. Bucket counts increase monotonically.", true));
 
-    /** runtime/metrics.All: every metric gmp4j supports, sorted by name as Go's list is. */
+    /**
+     * runtime/metrics.All: every metric gmp4j supports, sorted by name as Go's list is. The pause
+     * histograms count the pauses since the first read (or since Debug.serve / registerMBean):
+     * the JVM does not keep a per-pause history from before anyone listened.
+     */
     public static List<Description> all() {
         return ALL;
     }
@@ -268,6 +272,7 @@ public final class Metrics {
             ObjectName name = new ObjectName(OBJECT_NAME);
             var server = ManagementFactory.getPlatformMBeanServer();
             if (!server.isRegistered(name)) {
+                Mem.keepPauseHistory(); // /gc/pauses from now on
                 server.registerMBean(new Scheduler(), name);
             }
         } catch (JMException e) {

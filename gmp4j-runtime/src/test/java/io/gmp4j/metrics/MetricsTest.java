@@ -148,6 +148,25 @@ class MetricsTest {
         io.gmp4j.testing.GoTesting.assertNoLeak(before);
     }
 
+    /** runtime.GC's pause lands in /gc/pauses and /sched/pauses/total/gc; cycles count it as forced. */
+    @Test
+    void gcPausesAfterGc() throws Exception {
+        long p0 = total((Metrics.Float64Histogram) Metrics.sample("/gc/pauses:seconds"));
+        long f0 = (Long) Metrics.sample("/gc/cycles/forced:gc-cycles");
+        Go.gc();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (total((Metrics.Float64Histogram) Metrics.sample("/gc/pauses:seconds")) == p0) {
+            assertTrue(System.nanoTime() < deadline, "no pause recorded after runtime.GC");
+            Thread.sleep(5);
+        }
+        Map<String, Object> m = Metrics.readAll();
+        assertEquals(total((Metrics.Float64Histogram) m.get("/gc/pauses:seconds")),
+                total((Metrics.Float64Histogram) m.get("/sched/pauses/total/gc:seconds")));
+        assertTrue((Long) m.get("/gc/cycles/forced:gc-cycles") > f0);
+        assertTrue((Long) m.get("/gc/cycles/total:gc-cycles")
+                >= (Long) m.get("/gc/cycles/forced:gc-cycles"));
+    }
+
     /** The uint64 figures over JMX as the RuntimeMetrics attribute. */
     @Test
     void runtimeMetricsOverJmx() throws Exception {

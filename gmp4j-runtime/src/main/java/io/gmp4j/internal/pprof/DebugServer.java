@@ -146,6 +146,7 @@ public final class DebugServer {
 
     private static InetSocketAddress bind(InetSocketAddress want) throws IOException {
         HttpServer server = HttpServer.create(want, 0);
+        io.gmp4j.internal.runtime.Mem.keepPauseHistory(); // /metrics' /gc/pauses from now on
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = Thread.ofPlatform().daemon().unstarted(r);
             t.setName("gmp4j-debug-http-" + THREADS.incrementAndGet());

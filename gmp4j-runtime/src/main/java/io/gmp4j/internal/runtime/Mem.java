@@ -273,6 +273,14 @@ public final class Mem {
         }
     }
 
+    /**
+     * Starts keeping the pause history (GC notifications) now rather than at the first
+     * statistics read: the debug server and the MBean call it, so /gc/pauses covers their life.
+     */
+    public static void keepPauseHistory() {
+        listen();
+    }
+
     private static synchronized void listen() {
         if (listening) {
             return;
