@@ -172,6 +172,16 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
+    /** Bug 6: the block profile the example reads back from its own debug server shows the producers waiting in Chan.send. */
+    @Test
+    void chanContentionBlockProfileShowsTheProducersSend() {
+        int before = Go.numGoroutine();
+        List<Pprof.Group> top = inGoroutine(60, () -> ChanContention.profiledBlocks(200, 50, 1));
+        assertTrue(top.stream().anyMatch(g -> g.frames().getFirst().startsWith("io.gmp4j.chan.Chan.send ")
+                && g.callerIn("io.gmp4j.examples.").startsWith("io.gmp4j.examples.ChanContention.lambda$measure$") && g.delayNanos() > 0), top.toString());
+        assertNoLeak(before);
+    }
+
     /** Bug 7: both variants run every task; process CPU is measured and covers at least the tasks' own work. */
     @Test
     void burstyMeasuresCpu() {
