@@ -196,6 +196,15 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
+    /** Bug 7: the CPU profile the example takes through its own debug server decodes (samples may be few: see Bursty). */
+    @Test
+    void burstyCpuProfileDecodes() {
+        int before = Go.numGoroutine();
+        Bursty.CpuView v = inGoroutine(60, () -> Bursty.profiled(50, 10, false, 1));
+        assertTrue(v.total() >= 0 && v.findRunnable() <= v.total() && v.stealWork() <= v.total() && v.topFlat().size() <= 8, v.toString());
+        assertNoLeak(before);
+    }
+
     /** Bug 11: every byte arrives both ways; unbuffered makes one socket write per message, buffered at most one per 64 KiB (+1). */
     @Test
     void smallWritesCounted() {
