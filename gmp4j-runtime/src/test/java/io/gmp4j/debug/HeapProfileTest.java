@@ -131,6 +131,62 @@ class HeapProfileTest {
         }
     }
 
+    static void allocateWhileOff(byte[][] keep, int i) {
+        byte[] b = new byte[4096];
+        keep[i % keep.length] = b;
+        sink = b;
+    }
+
+    static void allocateAfterOn(byte[][] keep, int i) {
+        byte[] b = new byte[4096];
+        keep[i % keep.length] = b;
+        sink = b;
+    }
+
+    /** Allocates in {@code body} on a goroutine for about {@code millis}. */
+    private static void allocateFor(long millis, java.util.function.BiConsumer<byte[][], Integer> body) throws InterruptedException {
+        WaitGroup wg = new WaitGroup();
+        wg.add(1);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        Go.go(() -> {
+            try {
+                byte[][] keep = new byte[64][];
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    body.accept(keep, i);
+                    if ((i & 1023) == 0) {
+                        Go.gosched();
+                    }
+                }
+            } finally {
+                wg.done();
+            }
+        });
+        wg.await();
+    }
+
+    @Test
+    void setMemProfileRateTurnsSamplingOffAndOn() throws Exception {
+        try {
+            assertTrue(Debug.setMemProfileRate(0) > 0, "Go's default 524288, or the rate a test set");
+            assertEquals(0, Debug.setMemProfileRate(-1)); // negative: read only
+            get("/debug/pprof/heap"); // off: a request does not start it again
+            allocateFor(1500, HeapProfileTest::allocateWhileOff);
+            Thread.sleep(1500);
+            assertFalse(get("/debug/pprof/heap?debug=1").text().contains("allocateWhileOff"));
+            assertEquals(0, Debug.setMemProfileRate(4096)); // on now, without a request
+            String text = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!text.contains("allocateAfterOn") && System.nanoTime() < deadline) {
+                allocateFor(500, HeapProfileTest::allocateAfterOn);
+                text = get("/debug/pprof/allocs?debug=1").text();
+            }
+            assertTrue(text.contains("#\tio.gmp4j.debug.HeapProfileTest.allocateAfterOn\t"), text);
+            assertFalse(text.contains("allocateWhileOff"), text);
+        } finally {
+            Debug.setMemProfileRate(512 * 1024);
+        }
+    }
+
     @Test
     void badParametersGetGoText() throws Exception {
         Resp r = get("/debug/pprof/heap?debug=x");

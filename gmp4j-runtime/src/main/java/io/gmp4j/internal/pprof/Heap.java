@@ -29,7 +29,7 @@ import jdk.jfr.consumer.RecordingStream;
  * and inuse_space are 0, and the heap profile's default sample type is alloc_space
  * (docs/DIVERGENCES.md, "Profiling").
  */
-final class Heap {
+public final class Heap {
     private Heap() {}
 
     /** Samples per second JFR may emit (its default.jfc says 150/s; profile.jfc 300/s). */
@@ -49,13 +49,44 @@ final class Heap {
     private static volatile RecordingStream stream;
     private static volatile long startedNanos;
 
+    /** Go's default runtime.MemProfileRate (512 KiB), what setMemProfileRate reports before any call. */
+    static final int DEFAULT_RATE = 512 * 1024;
+    private static int rate = DEFAULT_RATE;
+    /** True once setMemProfileRate(0) turned sampling off: requests no longer start it. */
+    private static boolean off;
+
+    /**
+     * Debug.setMemProfileRate: rate > 0 starts the sampling now (JFR's throttle decides how often
+     * it samples, not the rate, which is kept and returned); 0 stops it and keeps requests from
+     * starting it again (the records so far stay); negative only reads. Returns the previous rate.
+     */
+    public static synchronized int setMemProfileRate(int r) {
+        int prev = rate;
+        if (r < 0) {
+            return prev;
+        }
+        rate = r;
+        if (r == 0) {
+            off = true;
+            RecordingStream rs = stream;
+            stream = null;
+            if (rs != null) {
+                rs.close();
+            }
+        } else {
+            off = false;
+            start();
+        }
+        return prev;
+    }
+
     /** Starts the allocation sampling once; later calls do nothing. Returns true when it started now. */
     static boolean start() {
         if (stream != null) {
             return false;
         }
         synchronized (Heap.class) {
-            if (stream != null) {
+            if (stream != null || off) {
                 return false;
             }
             RecordingStream rs = new RecordingStream();
