@@ -2,9 +2,12 @@ package io.gmp4j.examples;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
+import io.gmp4j.debug.Debug;
 import io.gmp4j.metrics.Metrics;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,9 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * The program measures both: wall time, ns per value, and the mean time a send took as seen by
  * the producers (System.nanoTime around each send, which includes waiting for buffer space).
- * It also prints runtime/metrics' figures that gmp4j keeps (/gmp4j/sched/steals). Go would show
- * the contention as runtime.lock2 in the mutex profile; gmp4j has no mutex/block profile yet, so
- * none is shown here: that view comes once profiling lands.
+ * It also prints runtime/metrics' figures that gmp4j keeps (/gmp4j/sched/steals), and the top of
+ * the block profile of one more run (Debug.setBlockProfileRate(1), read back from this process's
+ * own /debug/pprof/block?debug=1 on a loopback port): where producers waited, in Chan.send.
+ * Go's mutex profile would also show the channel lock itself (runtime.lock2, hchan.lock);
+ * gmp4j's mutex profile covers sync.Mutex/RWMutex only, so the contention shows as the
+ * producers' blocking in send, not as lock waits.
  */
 final class ChanContention implements Example {
     @Override
@@ -48,9 +54,37 @@ final class ChanContention implements Example {
                 shards == 1 ? "one channel (cap 100), one consumer" : shards + " sharded channels (cap 100), a consumer each",
                 r.received(), producers, Go.gomaxprocs(0), r.wallNanos() / 1e6, (double) r.wallNanos() / r.values(),
                 r.meanSendNanos());
-        out.printf("  /gmp4j/sched/steals during the run: %,d (no mutex/block profile in gmp4j yet: once profiling lands it will show the channel lock)%n",
-                r.steals());
+        out.printf("  /gmp4j/sched/steals during the run: %,d%n", r.steals());
+        List<Pprof.Group> top = profiledBlocks(producers, perProducer, shards);
+        long total = 0, events = 0;
+        for (Pprof.Group g : top) {
+            total += g.delayNanos();
+            events += g.count();
+        }
+        out.printf("  block profile of one more run (Debug.setBlockProfileRate(1), /debug/pprof/block?debug=1): %,.1f ms waited in %,d blocking events; top stacks:%n",
+                total / 1e6, events);
+        for (Pprof.Group g : top.subList(0, Math.min(3, top.size()))) {
+            out.printf("    %,10.1f ms %,8d  %s  <-  %s%n", g.delayNanos() / 1e6, g.count(), g.frames().isEmpty() ? "?" : g.frames().getFirst(),
+                    g.callerIn("io.gmp4j.examples."));
+        }
         return 0;
+    }
+
+    /**
+     * One more run with the block profile on (rate 1: every blocking event), and what it added
+     * to this process's block profile, read through the debug server as {@code go tool pprof}
+     * would: the groups, the largest delay first.
+     */
+    static List<Pprof.Group> profiledBlocks(int producers, int perProducer, int shards) {
+        var before = Pprof.parseContention(new String(Pprof.get("/debug/pprof/block?debug=1"), StandardCharsets.UTF_8));
+        int prev = Debug.setBlockProfileRate(1);
+        try {
+            measure(producers, perProducer, shards);
+        } finally {
+            Debug.setBlockProfileRate(prev);
+        }
+        var after = Pprof.parseContention(new String(Pprof.get("/debug/pprof/block?debug=1"), StandardCharsets.UTF_8));
+        return Pprof.delta(before, after);
     }
 
     /** {@code producers} goroutines send {@code perProducer} values each, spread over {@code shards} channels. */

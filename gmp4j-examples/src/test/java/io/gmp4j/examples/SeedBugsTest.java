@@ -172,6 +172,16 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
+    /** Bug 6: the block profile the example reads back from its own debug server shows the producers waiting in Chan.send. */
+    @Test
+    void chanContentionBlockProfileShowsTheProducersSend() {
+        int before = Go.numGoroutine();
+        List<Pprof.Group> top = inGoroutine(60, () -> ChanContention.profiledBlocks(200, 50, 1));
+        assertTrue(top.stream().anyMatch(g -> g.frames().getFirst().startsWith("io.gmp4j.chan.Chan.send ")
+                && g.callerIn("io.gmp4j.examples.").startsWith("io.gmp4j.examples.ChanContention.lambda$measure$") && g.delayNanos() > 0), top.toString());
+        assertNoLeak(before);
+    }
+
     /** Bug 7: both variants run every task; process CPU is measured and covers at least the tasks' own work. */
     @Test
     void burstyMeasuresCpu() {
@@ -183,6 +193,15 @@ class SeedBugsTest {
         // the process CPU clock counts every thread, the tasks' included (its granularity is far
         // below the 20 x 2 ms of sleeping each run takes, so cpu > 0)
         assertTrue(perTask.cpuNanos() > 0 && batched.cpuNanos() > 0, perTask + " " + batched);
+        assertNoLeak(before);
+    }
+
+    /** Bug 7: the CPU profile the example takes through its own debug server decodes (samples may be few: see Bursty). */
+    @Test
+    void burstyCpuProfileDecodes() {
+        int before = Go.numGoroutine();
+        Bursty.CpuView v = inGoroutine(60, () -> Bursty.profiled(50, 10, false, 1));
+        assertTrue(v.total() >= 0 && v.findRunnable() <= v.total() && v.stealWork() <= v.total() && v.topFlat().size() <= 8, v.toString());
         assertNoLeak(before);
     }
 

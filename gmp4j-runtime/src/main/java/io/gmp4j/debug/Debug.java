@@ -57,6 +57,18 @@ public final class Debug {
         return io.gmp4j.internal.pprof.Contention.setBlockProfileRate(rate);
     }
 
+    /**
+     * runtime.MemProfileRate, as a setter: {@code rate > 0} starts the allocation sampling behind
+     * {@code /debug/pprof/heap} and {@code /allocs} now (otherwise the first such request starts
+     * it); 0 stops it and keeps requests from starting it (the records so far stay served); a
+     * negative rate only reads. Returns the previous rate (Go's default 524288 before any call).
+     * The samples come from JFR's {@code jdk.ObjectAllocationSample}, whose throttle decides how
+     * often a sample is taken: the rate is not a byte interval here (docs/DIVERGENCES.md).
+     */
+    public static int setMemProfileRate(int rate) {
+        return io.gmp4j.internal.pprof.Heap.setMemProfileRate(rate);
+    }
+
     /** runtime/debug.Stack: the calling goroutine's traceback. */
     public static String stack() {
         return io.gmp4j.Go.stack(false);

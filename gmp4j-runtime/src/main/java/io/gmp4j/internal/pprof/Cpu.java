@@ -90,7 +90,7 @@ final class Cpu {
     }
 
     /** JFR records no source file: the top-level class's simple name + ".java", the usual case. */
-    private static String sourceFile(String cls) {
+    static String sourceFile(String cls) {
         String s = cls.substring(cls.lastIndexOf('.') + 1);
         int dollar = s.indexOf('$');
         return (dollar > 0 ? s.substring(0, dollar) : s) + ".java";

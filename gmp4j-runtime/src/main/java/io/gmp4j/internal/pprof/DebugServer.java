@@ -184,6 +184,8 @@ public final class DebugServer {
                     case "mutex" -> contention(ex, q, true);
                     case "block" -> contention(ex, q, false);
                     case "profile" -> Cpu.serve(ex, q);
+                    case "heap" -> Heap.serve(ex, q, false);
+                    case "allocs" -> Heap.serve(ex, q, true);
                     case "trace" -> trace(ex, q);
                     case "cmdline" -> send(ex, 200, "text/plain; charset=utf-8", String.join("\u0000", cmdline()).getBytes(StandardCharsets.UTF_8));
                     default -> throw new BadRequest(404, "Unknown profile");
@@ -321,7 +323,9 @@ public final class DebugServer {
     }
 
     private static final String[][] PROFILES = {
+        {"allocs", "A sampling of all past memory allocations (JFR's jdk.ObjectAllocationSample, from the first request on)"},
         {"block", "Stack traces that led to blocking on synchronization primitives"},
+        {"heap", "A sampling of memory allocations (in-use values are 0 on the JVM: docs/DIVERGENCES.md). You can specify the gc GET parameter to run GC before taking the heap sample."},
         {"goroutine", "Stack traces of all current goroutines. Use debug=2 as a query parameter to export in the same format as an unrecovered panic."},
         {"mutex", "Stack traces of holders of contended mutexes"},
         {"profile", "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile."},
@@ -334,8 +338,10 @@ public final class DebugServer {
         b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n");
         b.append("/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export in legacy text format</p>\n<br>\n");
         b.append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
+        b.append("<tr><td>").append(Heap.records().size()).append("</td><td><a href='allocs?debug=1'>allocs</a></td></tr>\n");
         b.append("<tr><td>").append(Contention.records(false).size()).append("</td><td><a href='block?debug=1'>block</a></td></tr>\n");
         b.append("<tr><td>").append(Traceback.goroutineStacks().size()).append("</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>\n");
+        b.append("<tr><td>").append(Heap.records().size()).append("</td><td><a href='heap?debug=1'>heap</a></td></tr>\n");
         b.append("<tr><td>").append(Contention.records(true).size()).append("</td><td><a href='mutex?debug=1'>mutex</a></td></tr>\n");
         b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         for (String[] p : PROFILES) {

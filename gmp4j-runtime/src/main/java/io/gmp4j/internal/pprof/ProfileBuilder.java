@@ -28,6 +28,7 @@ final class ProfileBuilder {
     private long period;
     private long timeNanos;
     private long durationNanos;
+    private String defaultSampleType;
 
     ProfileBuilder() {
         str(""); // string_table[0] must be ""
@@ -49,6 +50,12 @@ final class ProfileBuilder {
     ProfileBuilder period(String type, String unit, long period) {
         this.periodType = valueType(type, unit);
         this.period = period;
+        return this;
+    }
+
+    /** default_sample_type (field 14): the string-table index of a sample type's name. */
+    ProfileBuilder defaultSampleType(String type) {
+        this.defaultSampleType = type;
         return this;
     }
 
@@ -98,6 +105,7 @@ final class ProfileBuilder {
     }
 
     byte[] encode() {
+        long dst = defaultSampleType != null ? str(defaultSampleType) : 0; // before the table is written
         Proto p = new Proto();
         for (Proto t : sampleTypes) {
             p.message(1, t);
@@ -120,6 +128,7 @@ final class ProfileBuilder {
             p.message(11, periodType);
         }
         p.int64(12, period);
+        p.int64(14, dst);
         return p.toByteArray();
     }
 

@@ -1,0 +1,230 @@
+package io.gmp4j.internal.pprof;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingStream;
+
+/**
+ * /debug/pprof/heap and /debug/pprof/allocs from JFR's {@code jdk.ObjectAllocationSample},
+ * streamed in-process. The stream starts on the first request (or {@link #start}), never
+ * before: a program that never asks pays nothing. Records are cumulative from that moment, as
+ * Go's allocation counts are from program start.
+ *
+ * <p>What the JVM gives honestly: each sample carries its stack and a weight, the bytes the
+ * thread allocated since its previous sample, so the sum of weights per stack estimates the
+ * bytes allocated there (alloc_space). The object count is not known (the event carries no
+ * object size): alloc_objects counts samples. Whether the sampled objects are still live is not
+ * known either ({@code jdk.OldObjectSample} reports only when a recording ends): inuse_objects
+ * and inuse_space are 0, and the heap profile's default sample type is alloc_space
+ * (docs/DIVERGENCES.md, "Profiling").
+ */
+public final class Heap {
+    private Heap() {}
+
+    /** Samples per second JFR may emit (its default.jfc says 150/s; profile.jfc 300/s). */
+    static final String THROTTLE = "1000/s";
+
+    private static final class Bucket {
+        final StackTraceElement[] stack;
+        final LongAdder count = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+
+        Bucket(StackTraceElement[] stack) {
+            this.stack = stack;
+        }
+    }
+
+    private static final Map<List<String>, Bucket> BUCKETS = new ConcurrentHashMap<>();
+    private static volatile RecordingStream stream;
+    private static volatile long startedNanos;
+
+    /** Go's default runtime.MemProfileRate (512 KiB), what setMemProfileRate reports before any call. */
+    static final int DEFAULT_RATE = 512 * 1024;
+    private static int rate = DEFAULT_RATE;
+    /** True once setMemProfileRate(0) turned sampling off: requests no longer start it. */
+    private static boolean off;
+
+    /**
+     * Debug.setMemProfileRate: rate > 0 starts the sampling now (JFR's throttle decides how often
+     * it samples, not the rate, which is kept and returned); 0 stops it and keeps requests from
+     * starting it again (the records so far stay); negative only reads. Returns the previous rate.
+     */
+    public static synchronized int setMemProfileRate(int r) {
+        int prev = rate;
+        if (r < 0) {
+            return prev;
+        }
+        rate = r;
+        if (r == 0) {
+            off = true;
+            RecordingStream rs = stream;
+            stream = null;
+            if (rs != null) {
+                rs.close();
+            }
+        } else {
+            off = false;
+            start();
+        }
+        return prev;
+    }
+
+    /** Starts the allocation sampling once; later calls do nothing. Returns true when it started now. */
+    static boolean start() {
+        if (stream != null) {
+            return false;
+        }
+        synchronized (Heap.class) {
+            if (stream != null || off) {
+                return false;
+            }
+            RecordingStream rs = new RecordingStream();
+            rs.enable("jdk.ObjectAllocationSample").with("throttle", THROTTLE).withStackTrace();
+            rs.onEvent("jdk.ObjectAllocationSample", Heap::record);
+            startedNanos = System.currentTimeMillis() * 1_000_000L;
+            rs.startAsync();
+            stream = rs;
+            return true;
+        }
+    }
+
+    static boolean started() {
+        return stream != null;
+    }
+
+    private static void record(RecordedEvent ev) {
+        RecordedStackTrace st = ev.getStackTrace();
+        if (st == null) {
+            return;
+        }
+        List<StackTraceElement> fs = new ArrayList<>();
+        List<String> key = new ArrayList<>();
+        for (RecordedFrame f : st.getFrames()) {
+            if (!f.isJavaFrame()) {
+                continue;
+            }
+            String cls = f.getMethod().getType().getName();
+            StackTraceElement e = new StackTraceElement(cls, f.getMethod().getName(), Cpu.sourceFile(cls), f.getLineNumber());
+            fs.add(e);
+            key.add(e.toString());
+        }
+        if (fs.isEmpty()) {
+            return;
+        }
+        Bucket b = BUCKETS.computeIfAbsent(key, k -> new Bucket(fs.toArray(StackTraceElement[]::new)));
+        b.count.increment();
+        b.bytes.add(Math.max(0, ev.getLong("weight")));
+    }
+
+    /** A snapshot record: Go's MemProfileRecord (alloc objects and bytes; in-use is 0 here). */
+    record Record(StackTraceElement[] stack, long allocObjects, long allocBytes) {}
+
+    /** The records, the most bytes first (pprof.go: writeHeapInternal sorts by InUseBytes). */
+    static List<Record> records() {
+        List<Record> out = new ArrayList<>();
+        for (Bucket b : BUCKETS.values()) {
+            out.add(new Record(b.stack, b.count.sum(), b.bytes.sum()));
+        }
+        out.sort((a, b) -> Long.compare(b.allocBytes(), a.allocBytes()));
+        return out;
+    }
+
+    /** net/http/pprof's handler for heap and allocs: gc=1 runs a collection first, debug=1 the text. */
+    static void serve(HttpExchange ex, Map<String, String> q, boolean allocs) throws IOException {
+        DebugServer.secondsParam(q, 0); // validated; a delta profile is not implemented
+        int debug = DebugServer.debugParam(q);
+        String gc = q.getOrDefault("gc", "");
+        if (!gc.isEmpty() && !gc.equals("0")) { // Go: Atoi(gc) > 0; a bad value is 0
+            try {
+                if (Integer.parseInt(gc) > 0) {
+                    System.gc();
+                }
+            } catch (NumberFormatException ignored) {
+                // as Go: strconv.Atoi's error makes gc 0
+            }
+        }
+        start();
+        if (debug >= 1) {
+            DebugServer.send(ex, 200, "text/plain; charset=utf-8", text().getBytes(StandardCharsets.UTF_8));
+        } else {
+            DebugServer.sendProfile(ex, allocs ? "allocs" : "heap", proto(allocs));
+        }
+    }
+
+    /**
+     * The gzipped profile.proto with Go's four sample types (alloc_objects/count,
+     * alloc_space/bytes, inuse_objects/count, inuse_space/bytes) and period type space/bytes.
+     * Go's default sample type is inuse_space for heap and alloc_space for allocs; here both are
+     * alloc_space, since the in-use values are 0.
+     */
+    static byte[] proto(boolean allocs) {
+        ProfileBuilder p = new ProfileBuilder()
+                .sampleType("alloc_objects", "count")
+                .sampleType("alloc_space", "bytes")
+                .sampleType("inuse_objects", "count")
+                .sampleType("inuse_space", "bytes")
+                .period("space", "bytes", 0)
+                .defaultSampleType("alloc_space")
+                .time(System.currentTimeMillis() * 1_000_000L, started() ? System.currentTimeMillis() * 1_000_000L - startedNanos : 0);
+        for (Record r : records()) {
+            p.sample(r.stack(), r.allocObjects(), r.allocBytes(), 0, 0);
+        }
+        return p.gzipped();
+    }
+
+    /**
+     * ?debug=1, after pprof.go's writeHeapInternal:
+     * <pre>
+     * heap profile: 0: 0 [12: 49152] @ heap/1048576
+     * 0: 0 [12: 49152] @
+     * #	com.example.Worker.fill	Worker.java:12
+     *
+     * # runtime.MemStats
+     * # Alloc = ...
+     * </pre>
+     * Go writes PCs after each "@" and "#\t0xPC\tfunc+0xOFF\tfile:line" frames: Java frames
+     * have none. "heap/1048576" is Go's 2*MemProfileRate; JFR's sampling is by its throttle.
+     */
+    static String text() {
+        List<Record> rs = records();
+        long objs = 0, bytes = 0;
+        for (Record r : rs) {
+            objs += r.allocObjects();
+            bytes += r.allocBytes();
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("heap profile: 0: 0 [").append(objs).append(": ").append(bytes).append("] @ heap/1048576\n");
+        for (Record r : rs) {
+            b.append("0: 0 [").append(r.allocObjects()).append(": ").append(r.allocBytes()).append("] @\n");
+            for (StackTraceElement e : r.stack()) {
+                b.append("#\t").append(e.getClassName()).append('.').append(e.getMethodName()).append('\t')
+                        .append(e.getFileName() != null ? e.getFileName() : "?").append(':').append(Math.max(0, e.getLineNumber())).append('\n');
+            }
+            b.append('\n');
+        }
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long numGC = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            numGC += Math.max(0, gc.getCollectionCount());
+        }
+        b.append("\n# runtime.MemStats\n");
+        b.append("# Alloc = ").append(heap.getUsed()).append('\n');
+        b.append("# HeapAlloc = ").append(heap.getUsed()).append('\n');
+        b.append("# HeapSys = ").append(heap.getCommitted()).append('\n');
+        b.append("# HeapIdle = ").append(heap.getCommitted() - heap.getUsed()).append('\n');
+        b.append("# HeapInuse = ").append(heap.getUsed()).append('\n');
+        b.append("# NumGC = ").append(numGC).append('\n');
+        return b.toString();
+    }
+}

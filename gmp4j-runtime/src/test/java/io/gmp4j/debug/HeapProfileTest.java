@@ -1,0 +1,254 @@
+package io.gmp4j.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.testing.GoLeakCheck;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /debug/pprof/heap and /debug/pprof/allocs: JFR allocation samples as Go's heap profile. */
+@ExtendWith(GoLeakCheck.class)
+class HeapProfileTest {
+    private static InetSocketAddress addr;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void serve() {
+        addr = Debug.serve(":0");
+    }
+
+    private record Resp(int status, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Resp get(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
+        try {
+            int status = c.getResponseCode();
+            try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                return new Resp(status, in == null ? new byte[0] : in.readAllBytes());
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    static volatile byte[] sink;
+
+    /** The named method the goroutine allocates in: 4 KiB arrays, kept reachable through {@link #sink}. */
+    static void allocate4KiB(byte[][] keep, int i) {
+        byte[] b = new byte[4096];
+        keep[i % keep.length] = b;
+        sink = b;
+    }
+
+    @Test
+    void heapAndAllocsNameTheAllocatingMethod() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        WaitGroup wg = new WaitGroup();
+        wg.add(1);
+        Go.go(() -> {
+            try {
+                byte[][] keep = new byte[64][];
+                for (int i = 0; !stop.get(); i++) {
+                    allocate4KiB(keep, i);
+                    if ((i & 1023) == 0) {
+                        Go.gosched();
+                    }
+                }
+            } finally {
+                wg.done();
+            }
+        });
+        try {
+            Resp first = get("/debug/pprof/heap"); // starts the stream
+            assertEquals(200, first.status());
+            assertEquals(0x1f, first.body()[0] & 0xff);
+            String text = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                text = get("/debug/pprof/heap?debug=1").text();
+                if (text.contains(".allocate4KiB\t")) {
+                    break;
+                }
+            }
+            assertNotNull(text);
+            assertTrue(text.contains("#\tio.gmp4j.debug.HeapProfileTest.allocate4KiB\tHeapProfileTest.java:"), text);
+            Matcher h = Pattern.compile("^heap profile: 0: 0 \\[(\\d+): (\\d+)\\] @ heap/1048576\n").matcher(text);
+            assertTrue(h.find(), text);
+            assertTrue(Long.parseLong(h.group(1)) > 0 && Long.parseLong(h.group(2)) >= 4096, text);
+            assertTrue(text.contains("\n# runtime.MemStats\n"), text);
+
+            for (String p : new String[] {"/debug/pprof/heap", "/debug/pprof/allocs", "/debug/pprof/heap?gc=1"}) {
+                Resp r = get(p);
+                assertEquals(200, r.status(), p);
+                try (var in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
+                    String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                    for (String s : new String[] {"alloc_objects", "alloc_space", "inuse_objects", "inuse_space", "allocate4KiB"}) {
+                        assertTrue(raw.contains(s), p + ": " + s);
+                    }
+                }
+                String pprof = pprofRaw(r.body());
+                if (pprof != null) {
+                    // default_sample_type (field 14) read back: pprof marks it [dflt]
+                    assertTrue(pprof.contains("alloc_objects/count alloc_space/bytes[dflt] inuse_objects/count inuse_space/bytes"), pprof);
+                    assertTrue(pprof.contains("io.gmp4j.debug.HeapProfileTest.allocate4KiB"), pprof);
+                }
+            }
+            String top = pprofTop(get("/debug/pprof/allocs").body());
+            if (top != null) {
+                assertTrue(top.contains("allocate4KiB"), top);
+            }
+        } finally {
+            stop.set(true);
+            wg.await();
+        }
+    }
+
+    static void allocateWhileOff(byte[][] keep, int i) {
+        byte[] b = new byte[4096];
+        keep[i % keep.length] = b;
+        sink = b;
+    }
+
+    static void allocateAfterOn(byte[][] keep, int i) {
+        byte[] b = new byte[4096];
+        keep[i % keep.length] = b;
+        sink = b;
+    }
+
+    /** Allocates in {@code body} on a goroutine for about {@code millis}. */
+    private static void allocateFor(long millis, java.util.function.BiConsumer<byte[][], Integer> body) throws InterruptedException {
+        WaitGroup wg = new WaitGroup();
+        wg.add(1);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        Go.go(() -> {
+            try {
+                byte[][] keep = new byte[64][];
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    body.accept(keep, i);
+                    if ((i & 1023) == 0) {
+                        Go.gosched();
+                    }
+                }
+            } finally {
+                wg.done();
+            }
+        });
+        wg.await();
+    }
+
+    @Test
+    void setMemProfileRateTurnsSamplingOffAndOn() throws Exception {
+        try {
+            assertTrue(Debug.setMemProfileRate(0) > 0, "Go's default 524288, or the rate a test set");
+            assertEquals(0, Debug.setMemProfileRate(-1)); // negative: read only
+            get("/debug/pprof/heap"); // off: a request does not start it again
+            allocateFor(1500, HeapProfileTest::allocateWhileOff);
+            Thread.sleep(1500);
+            assertFalse(get("/debug/pprof/heap?debug=1").text().contains("allocateWhileOff"));
+            assertEquals(0, Debug.setMemProfileRate(4096)); // on now, without a request
+            String text = "";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!text.contains("allocateAfterOn") && System.nanoTime() < deadline) {
+                allocateFor(500, HeapProfileTest::allocateAfterOn);
+                text = get("/debug/pprof/allocs?debug=1").text();
+            }
+            assertTrue(text.contains("#\tio.gmp4j.debug.HeapProfileTest.allocateAfterOn\t"), text);
+            assertFalse(text.contains("allocateWhileOff"), text);
+        } finally {
+            Debug.setMemProfileRate(512 * 1024);
+        }
+    }
+
+    @Test
+    void badParametersGetGoText() throws Exception {
+        Resp r = get("/debug/pprof/heap?debug=x");
+        assertEquals(400, r.status());
+        assertEquals("invalid value for \"debug\" - must be an integer\n", r.text());
+        r = get("/debug/pprof/allocs?seconds=-1");
+        assertEquals(400, r.status());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
+        r = get("/debug/pprof/heapx");
+        assertEquals(404, r.status());
+        assertEquals("Unknown profile\n", r.text());
+        r = get("/debug/pprof/heap?gc=abc&debug=1"); // Go: a bad gc is 0
+        assertEquals(200, r.status());
+        assertTrue(r.text().startsWith("heap profile: "), r.text());
+    }
+
+    @Test
+    void indexListsHeapAndAllocs() throws Exception {
+        String index = get("/debug/pprof/").text();
+        assertTrue(index.contains("<a href='heap?debug=1'>heap</a>"), index);
+        assertTrue(index.contains("<a href='allocs?debug=1'>allocs</a>"), index);
+        assertFalse(index.contains("Exception"), index);
+    }
+
+    private String pprofRaw(byte[] profile) throws Exception {
+        return pprof("-raw", profile);
+    }
+
+    private String pprofTop(byte[] profile) throws Exception {
+        return pprof("-top", profile);
+    }
+
+    /** {@code go tool pprof FLAG}; null (with a message on stderr) where Go is missing. */
+    private String pprof(String flag, byte[] profile) throws Exception {
+        String go = findGo();
+        if (go == null) {
+            System.err.println("HeapProfileTest: go is not on PATH: `go tool pprof " + flag + "` check skipped");
+            return null;
+        }
+        Path f = tmp.resolve("heap-" + System.nanoTime() + ".pb.gz");
+        Files.write(f, profile);
+        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", flag, f.toString()).redirectErrorStream(true);
+        pb.environment().put("HOME", tmp.toString());
+        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static String findGo() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            File f = new File(dir, "go");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+}
