@@ -12,13 +12,11 @@ import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.time.Time;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -275,34 +273,11 @@ class ContentionProfileTest {
 
     /** {@code go tool pprof -raw}; null (with a message on stderr) where Go is missing. */
     private String pprofRaw(byte[] profile) throws Exception {
-        String go = findGo();
+        String go = GoToolPprof.findGo();
         if (go == null) {
             System.err.println("ContentionProfileTest: go is not on PATH: `go tool pprof -raw` check skipped");
             return null;
         }
-        Path f = tmp.resolve("profile-" + System.nanoTime() + ".pb.gz");
-        Files.write(f, profile);
-        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", "-raw", f.toString()).redirectErrorStream(true);
-        pb.environment().put("HOME", tmp.toString());
-        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String findGo() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, "go");
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        return null;
+        return GoToolPprof.run(go, tmp, "-raw", profile);
     }
 }

@@ -9,13 +9,11 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -261,32 +259,9 @@ class DebugServerTest {
 
     /** {@code go tool pprof -raw} on the profile; skipped (with a message) where Go is missing. */
     private String pprofRaw(byte[] profile) throws Exception {
-        String go = findGo();
+        String go = GoToolPprof.findGo();
         Assumptions.assumeTrue(go != null, "go is not on PATH: `go tool pprof` check skipped (.ci/run installs golang-go)");
-        Path f = tmp.resolve("profile.pb.gz");
-        Files.write(f, profile);
-        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", "-raw", f.toString()).redirectErrorStream(true);
-        pb.environment().put("HOME", tmp.toString()); // pprof's ~/pprof directory
-        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String findGo() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, "go");
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        return null;
+        return GoToolPprof.run(go, tmp, "-raw", profile);
     }
 
     /**

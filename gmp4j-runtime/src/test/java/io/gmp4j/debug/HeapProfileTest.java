@@ -9,13 +9,11 @@ import io.gmp4j.Go;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -221,34 +219,11 @@ class HeapProfileTest {
 
     /** {@code go tool pprof FLAG}; null (with a message on stderr) where Go is missing. */
     private String pprof(String flag, byte[] profile) throws Exception {
-        String go = findGo();
+        String go = GoToolPprof.findGo();
         if (go == null) {
             System.err.println("HeapProfileTest: go is not on PATH: `go tool pprof " + flag + "` check skipped");
             return null;
         }
-        Path f = tmp.resolve("heap-" + System.nanoTime() + ".pb.gz");
-        Files.write(f, profile);
-        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", flag, f.toString()).redirectErrorStream(true);
-        pb.environment().put("HOME", tmp.toString());
-        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
-    private static String findGo() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, "go");
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        return null;
+        return GoToolPprof.run(go, tmp, flag, profile);
     }
 }

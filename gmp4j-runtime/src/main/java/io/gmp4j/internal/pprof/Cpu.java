@@ -50,18 +50,8 @@ final class Cpu {
                 if (st == null) {
                     return;
                 }
-                List<StackTraceElement> fs = new ArrayList<>();
-                List<String> key = new ArrayList<>();
-                for (RecordedFrame f : st.getFrames()) {
-                    if (!f.isJavaFrame()) {
-                        continue;
-                    }
-                    String cls = f.getMethod().getType().getName();
-                    String file = sourceFile(cls);
-                    StackTraceElement e = new StackTraceElement(cls, f.getMethod().getName(), file, f.getLineNumber());
-                    fs.add(e);
-                    key.add(e.toString());
-                }
+                List<StackTraceElement> fs = javaFrames(st);
+                List<String> key = key(fs);
                 synchronized (counts) {
                     counts.computeIfAbsent(key, k -> new long[1])[0]++;
                     stacks.putIfAbsent(key, fs.toArray(new StackTraceElement[0]));
@@ -87,6 +77,27 @@ final class Cpu {
             }
         }
         return p.gzipped();
+    }
+
+    /** A JFR stack's Java frames, innermost first (the CPU and the heap profile). */
+    static List<StackTraceElement> javaFrames(RecordedStackTrace st) {
+        List<StackTraceElement> fs = new ArrayList<>();
+        for (RecordedFrame f : st.getFrames()) {
+            if (f.isJavaFrame()) {
+                String cls = f.getMethod().getType().getName();
+                fs.add(new StackTraceElement(cls, f.getMethod().getName(), sourceFile(cls), f.getLineNumber()));
+            }
+        }
+        return fs;
+    }
+
+    /** The bucket key of a stack: its frames as text. */
+    static List<String> key(List<StackTraceElement> frames) {
+        List<String> key = new ArrayList<>(frames.size());
+        for (StackTraceElement e : frames) {
+            key.add(e.toString());
+        }
+        return key;
     }
 
     /** JFR records no source file: the top-level class's simple name + ".java", the usual case. */

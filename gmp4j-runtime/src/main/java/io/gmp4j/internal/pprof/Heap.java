@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingStream;
 
@@ -108,20 +107,11 @@ public final class Heap {
         if (st == null) {
             return;
         }
-        List<StackTraceElement> fs = new ArrayList<>();
-        List<String> key = new ArrayList<>();
-        for (RecordedFrame f : st.getFrames()) {
-            if (!f.isJavaFrame()) {
-                continue;
-            }
-            String cls = f.getMethod().getType().getName();
-            StackTraceElement e = new StackTraceElement(cls, f.getMethod().getName(), Cpu.sourceFile(cls), f.getLineNumber());
-            fs.add(e);
-            key.add(e.toString());
-        }
+        List<StackTraceElement> fs = Cpu.javaFrames(st);
         if (fs.isEmpty()) {
             return;
         }
+        List<String> key = Cpu.key(fs);
         Bucket b = BUCKETS.computeIfAbsent(key, k -> new Bucket(fs.toArray(StackTraceElement[]::new)));
         b.count.increment();
         b.bytes.add(Math.max(0, ev.getLong("weight")));

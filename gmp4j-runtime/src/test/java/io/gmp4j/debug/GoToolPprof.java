@@ -1,0 +1,44 @@
+package io.gmp4j.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Runs Go's {@code go tool pprof} on a profile the debug server served (.ci/run installs golang-go). */
+final class GoToolPprof {
+    private GoToolPprof() {}
+
+    /** The {@code go} binary on PATH, or null. */
+    static String findGo() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            File f = new File(dir, "go");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+
+    /** {@code go tool pprof FLAG} on {@code profile}, with its HOME and GOCACHE under {@code tmp}; asserts exit 0. */
+    static String run(String go, Path tmp, String flag, byte[] profile) throws Exception {
+        Path f = tmp.resolve("profile-" + System.nanoTime() + ".pb.gz");
+        Files.write(f, profile);
+        ProcessBuilder pb = new ProcessBuilder(go, "tool", "pprof", flag, f.toString()).redirectErrorStream(true);
+        pb.environment().put("HOME", tmp.toString()); // pprof's ~/pprof directory
+        pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+}
