@@ -56,10 +56,10 @@ final class Bursty implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        String[] nums = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
-        int bursts = nums.length > 0 ? Integer.parseInt(nums[0]) : 500;
-        int tasks = nums.length > 1 ? Integer.parseInt(nums[1]) : 50;
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        int bursts = a.intNum(0, 500);
+        int tasks = a.intNum(1, 50);
         Result r = measure(bursts, tasks, fixed);
         out.printf("%s, GOMAXPROCS=%d: %,d tasks in %d bursts; wall %.0f ms, process CPU %.0f ms (%.2f CPUs busy), the tasks' own work %.0f ms%n",
                 fixed ? "one batch per burst" : "one send per task", r.procs(), r.done(), bursts, r.wallNanos() / 1e6,

@@ -8,7 +8,6 @@ import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
@@ -43,10 +42,10 @@ final class ChanContention implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        String[] nums = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
-        int producers = nums.length > 0 ? Integer.parseInt(nums[0]) : 1000;
-        int perProducer = nums.length > 1 ? Integer.parseInt(nums[1]) : 100;
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        int producers = a.intNum(0, 1000);
+        int perProducer = a.intNum(1, 100);
         int shards = fixed ? Math.max(2, Go.gomaxprocs(0)) : 1;
         measure(producers, perProducer, shards); // warm-up (JIT), not reported
         Result r = measure(producers, perProducer, shards);

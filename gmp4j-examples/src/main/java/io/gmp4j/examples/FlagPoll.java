@@ -5,7 +5,6 @@ import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Time;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
@@ -49,8 +48,9 @@ final class FlagPoll implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        long watchdogMs = Arrays.stream(args).filter(a -> !a.startsWith("--")).mapToLong(Long::parseLong).findFirst().orElse(2000);
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        long watchdogMs = a.num(0, 2000);
         Outcome[] o = measure(fixed, watchdogMs);
         String kind = fixed ? "AtomicBoolean" : "plain boolean";
         out.printf("%s, Go.gosched() in the loop: %s%n", kind, o[0].describe());

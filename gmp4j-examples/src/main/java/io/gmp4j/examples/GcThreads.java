@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,8 +46,9 @@ final class GcThreads implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        int mib = Arrays.stream(args).filter(a -> !a.startsWith("--")).mapToInt(Integer::parseInt).findFirst().orElse(4000);
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        int mib = a.intNum(0, 4000);
         int quota = Go.numCPU();
         Child c = child(fixed, quota, mib);
         out.printf("%s: %s; %s%n", fixed ? "matched to " + quota + " CPUs" : "sized for a host of " + 8 * quota + " CPUs on " + quota,

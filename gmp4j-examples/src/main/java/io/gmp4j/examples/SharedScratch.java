@@ -4,7 +4,6 @@ import io.gmp4j.Go;
 import io.gmp4j.sync.Pool;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
@@ -37,10 +36,10 @@ final class SharedScratch implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        String[] nums = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
-        int goroutines = nums.length > 0 ? Integer.parseInt(nums[0]) : 16;
-        int rounds = nums.length > 1 ? Integer.parseInt(nums[1]) : 200;
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        int goroutines = a.intNum(0, 16);
+        int rounds = a.intNum(1, 200);
         Result r = measure(goroutines, rounds, fixed);
         out.printf("%s: %d goroutines x %d uses of a 4 KiB scratch buffer: %,d checksum mismatches of %,d uses%n",
                 fixed ? "fixed (sync.Pool, one buffer per user)" : "buggy (one shared buffer)", r.goroutines(),

@@ -45,10 +45,10 @@ final class SilentServer implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) throws IOException {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        String[] nums = Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
-        int waves = nums.length > 0 ? Integer.parseInt(nums[0]) : 5;
-        int perWave = nums.length > 1 ? Integer.parseInt(nums[1]) : 20;
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        int waves = a.intNum(0, 5);
+        int perWave = a.intNum(1, 20);
         Result r = measure(waves, perWave, fixed ? 50 : 0);
         out.printf("%s: NumGoroutine above the start after each wave of %d requests: %s%n",
                 fixed ? "fixed (50 ms read timeout)" : "buggy (no read timeout)", perWave, Arrays.toString(r.extraAfterWave()));

@@ -41,8 +41,9 @@ final class SmallWrites implements Example {
 
     @Override
     public int run(String[] args, PrintStream out) throws IOException {
-        boolean fixed = Arrays.asList(args).contains("--fixed");
-        int messages = Arrays.stream(args).filter(a -> !a.startsWith("--")).mapToInt(Integer::parseInt).findFirst().orElse(200_000);
+        Args a = new Args(args);
+        boolean fixed = a.fixed();
+        int messages = a.intNum(0, 200_000);
         Result r = measure(messages, fixed);
         out.printf("%s: %,d messages of 32 bytes in %.1f ms: %,d writes to the socket, %,d reads by the receiver, %,d of %,d bytes arrived%n",
                 fixed ? "buffered (64 KiB)" : "unbuffered", r.messages(), r.wallNanos() / 1e6, r.socketWrites(),
