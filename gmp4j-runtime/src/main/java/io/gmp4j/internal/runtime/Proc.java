@@ -150,26 +150,26 @@ final class Proc {
                 wakepFenced(); // runqput's exchange of runnext was the full fence of step (1)
                 return;
             }
-        } else if (Sysmon.isSysmon(t)) {
-            // A busy P's timer run by sysmon: Go would run it on that P and ready the G into its
-            // runnext; the head of the global queue is the nearest place sysmon can reach.
-            Sched.lock.lock();
-            try {
-                Sched.globrunqputhead(gp);
-            } finally {
-                Sched.lock.unlock();
-            }
-            wakep();
-            return;
         }
-        injectGlobal(gp);
+        // A busy P's timer run by sysmon: Go would run it on that P and ready the G into its
+        // runnext; the head of the global queue is the nearest place sysmon can reach.
+        injectGlobal(gp, Sysmon.isSysmon(t));
     }
 
     /** The global queue plus wakep: the path for wake-ups from outside our Ps. Any thread. */
     static void injectGlobal(G gp) {
+        injectGlobal(gp, false);
+    }
+
+    /** injectGlobal at the head of the global queue, or at its tail. */
+    private static void injectGlobal(G gp, boolean head) {
         Sched.lock.lock();
         try {
-            Sched.globrunqput(gp);
+            if (head) {
+                Sched.globrunqputhead(gp);
+            } else {
+                Sched.globrunqput(gp);
+            }
         } finally {
             Sched.lock.unlock();
         }
