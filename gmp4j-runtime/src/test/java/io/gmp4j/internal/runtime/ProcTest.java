@@ -331,6 +331,12 @@ class ProcTest {
             }
         });
         assertTrue(parked.await(10, TimeUnit.SECONDS));
+        // The latch opens just before the park: wait for the park itself, or the dump may catch
+        // the goroutine still running on the other P.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (t[0].getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         String[] s = new String[1];
         inGoroutine(() -> s[0] = Go.stack(true));
         release.set(true);
