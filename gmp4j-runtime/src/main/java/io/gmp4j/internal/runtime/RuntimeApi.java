@@ -51,6 +51,7 @@ public final class RuntimeApi {
             }
         }
         Panics.waitIfPanicking();
+        GcTrace.flush(2_000_000_000L);
         Throwable t = done.panic;
         if (t != null) {
             if (t instanceof RuntimeException re) {
