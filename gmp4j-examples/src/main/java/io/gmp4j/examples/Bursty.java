@@ -5,7 +5,6 @@ import io.gmp4j.chan.Chan;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Time;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,7 +148,7 @@ final class Bursty implements Example {
                 }
             });
         }
-        long cpu0 = processCpuNanos();
+        long cpu0 = ProcessCpu.nanos();
         long start = System.nanoTime();
         for (int b = 0; b < bursts; b++) {
             if (batch) {
@@ -166,7 +165,7 @@ final class Bursty implements Example {
         work.close();
         wg.await();
         long wall = System.nanoTime() - start;
-        long cpu = processCpuNanos() - cpu0;
+        long cpu = ProcessCpu.nanos() - cpu0;
         return new Result(procs, (long) bursts * tasks, done.get(), wall, cpu, workNanos.get());
     }
 
@@ -177,11 +176,6 @@ final class Bursty implements Example {
             x = (x * 1103515245L + 12345) & 0x7fffffff;
         }
         return x;
-    }
-
-    /** The process's CPU time so far (all threads), from the JDK's OperatingSystemMXBean. */
-    static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Keeps the tasks' results alive. */

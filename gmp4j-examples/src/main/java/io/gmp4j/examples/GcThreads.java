@@ -99,7 +99,7 @@ final class GcThreads implements Example {
                         hs.getVMOption("ParallelGCThreads").getValue(), hs.getVMOption("ConcGCThreads").getValue());
                 long gcCount0 = gcCount();
                 long gcMs0 = gcMillis();
-                long cpu0 = Bursty.processCpuNanos();
+                long cpu0 = ProcessCpu.nanos();
                 long start = System.nanoTime();
                 long perGoroutine = (mib << 20) / procs;
                 WaitGroup wg = new WaitGroup();
@@ -116,7 +116,7 @@ final class GcThreads implements Example {
                 }
                 wg.await();
                 long wall = System.nanoTime() - start;
-                long cpu = Bursty.processCpuNanos() - cpu0;
+                long cpu = ProcessCpu.nanos() - cpu0;
                 System.out.printf(Locale.ROOT, "%d MiB allocated: wall %.0f ms, process CPU %.0f ms, %d collections, %d ms in collections%n",
                         mib, wall / 1e6, cpu / 1e6, gcCount() - gcCount0, gcMillis() - gcMs0);
             });
