@@ -46,6 +46,9 @@ final class Deadlock {
     private static long vetoedUntil;
 
     static void check(long now) {
+        if (Panics.panicking()) {
+            return; // proc.go: checkdead: a dying program is not deadlocked, it is exiting
+        }
         if (mainsRunning.get() == 0 && !Proc.isMainGoexited()) {
             suspectTicks = -1;
             return;

@@ -232,6 +232,11 @@ public final class Panics {
         }
     }
 
+    /** panic.go: panicking > 0: some thread has started printing a fatal report. */
+    static boolean panicking() {
+        return dying.get() != null;
+    }
+
     /** proc.go: main: "if panicking, wait forever": Go.run's caller after main returned. */
     static void waitIfPanicking() {
         Thread d = dying.get();
