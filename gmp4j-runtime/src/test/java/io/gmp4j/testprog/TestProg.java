@@ -248,6 +248,21 @@ public final class TestProg {
                 });
             }
             case "oomThenDeadlock" -> oomThenDeadlock();
+            case "bigGomaxprocs" -> Go.run(() -> { // proc_test.go: TestBigGOMAXPROCS
+                io.gmp4j.chan.Chan<Integer> c = io.gmp4j.chan.Chan.make(0);
+                for (int i = 0; i < 2048; i++) {
+                    int v = i;
+                    Go.go(() -> c.send(v));
+                }
+                long sum = 0;
+                for (int i = 0; i < 2048; i++) {
+                    sum += c.recv();
+                }
+                if (sum != 2048L * 2047 / 2) {
+                    throw new GoPanic("lost a send: sum " + sum);
+                }
+                System.out.println(Go.gomaxprocs(0) + " ok");
+            });
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

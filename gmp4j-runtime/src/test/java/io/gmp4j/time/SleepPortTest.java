@@ -1,0 +1,353 @@
+package io.gmp4j.time;
+
+import static io.gmp4j.testing.GoTesting.runG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
+import io.gmp4j.testing.GoLeakCheck;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Ports of Go's time/sleep_test.go tests that TimeTest and TimerGuaranteeTest do not already
+ * cover (Go's names in each method's comment). Go's "report only if it fails five times in a
+ * row" retries are kept where Go has them: they absorb a loaded machine, not a wrong answer.
+ */
+@ExtendWith(GoLeakCheck.class)
+class SleepPortTest {
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** sleep_test.go: TestAfterStress. A ticker keeps ticking while another goroutine collects. */
+    @Test
+    void afterStress() {
+        runG(2, () -> {
+            AtomicBoolean stop = new AtomicBoolean();
+            Chan<Boolean> gcDone = Chan.make(1);
+            Go.go(() -> {
+                while (!stop.get()) {
+                    Go.gc();
+                    Time.sleep(Duration.ofNanos(1));
+                }
+                gcDone.send(true);
+            });
+            Ticker ticker = Time.newTicker(Duration.ofNanos(1));
+            for (int i = 0; i < 100; i++) {
+                ticker.c().recv();
+            }
+            ticker.stop();
+            stop.set(true);
+            gcDone.recv();
+        });
+    }
+
+    /** sleep_test.go: TestAfterTick. Ten thousand successive After(delta) take about 10000 delta. */
+    @Test
+    void afterTick() {
+        runG(2, () -> {
+            int count = 1000;
+            Duration delta = Duration.ofMillis(1);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                Time.after(delta).recv();
+            }
+            long d = System.nanoTime() - t0;
+            long target = delta.toNanos() * count;
+            assertTrue(d >= target, "after " + count + " x " + delta + " expect >= " + target + " ns, got " + d);
+            // Go's upper bound is target*3/2 on a quiet machine; a loaded 2-core one gets 10x.
+            assertTrue(d <= target * 10, "after " + count + " x " + delta + " expect <= " + target * 10 + " ns, got " + d);
+        });
+    }
+
+    /** sleep_test.go: TestAfterStop (and the Reset part that follows it in Go's test). */
+    @Test
+    void afterStop() {
+        runG(2, () -> {
+            List<String> errs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                errs = afterStopOnce();
+                if (errs.isEmpty()) {
+                    return;
+                }
+            }
+            fail(String.join("\n", errs));
+        });
+    }
+
+    private static List<String> afterStopOnce() {
+        List<String> errs = new ArrayList<>();
+        Time.afterFunc(Duration.ofMillis(100), () -> {});
+        Timer t0 = Time.newTimer(Duration.ofMillis(50));
+        Chan<Boolean> c1 = Chan.make(1);
+        Timer t1 = Time.afterFunc(Duration.ofMillis(150), () -> c1.send(true));
+        Chan<Instant> c2 = Time.after(Duration.ofMillis(200));
+        if (!t0.stop()) {
+            errs.add("failed to stop event 0");
+            return errs;
+        }
+        if (!t1.stop()) {
+            errs.add("failed to stop event 1");
+            return errs;
+        }
+        c2.recv();
+        Select.select(
+                t0.c().onRecv(v -> errs.add("event 0 was not stopped")),
+                c1.onRecv(v -> errs.add("event 1 was not stopped")),
+                Select.onDefault(() -> {}));
+        if (!errs.isEmpty()) {
+            return errs;
+        }
+        if (t1.stop()) {
+            errs.add("Stop returned true twice");
+            return errs;
+        }
+        // Go 1.23+: a stopped timer can be reset and fires once.
+        t0.reset(Duration.ofMillis(20));
+        Chan<Instant> deadline = Time.after(Duration.ofSeconds(5));
+        AtomicBoolean fired = new AtomicBoolean();
+        Select.select(t0.c().onRecv(v -> fired.set(true)), deadline.onRecv(v -> {}));
+        if (!fired.get()) {
+            errs.add("reset timer did not fire");
+        }
+        return errs;
+    }
+
+    /**
+     * sleep_test.go: TestAfterQueuing. Timers started in shuffled order deliver in the order of
+     * their deadlines, each near its deadline.
+     */
+    @Test
+    void afterQueuing() {
+        runG(2, () -> {
+            String err = null;
+            for (int attempt = 0; attempt < 5; attempt++) {
+                err = afterQueuingOnce(Duration.ofMillis(100L << Math.min(attempt, 2)));
+                if (err == null) {
+                    return;
+                }
+            }
+            fail(err);
+        });
+    }
+
+    private record AfterResult(int slot, long t) {}
+
+    private static String afterQueuingOnce(Duration delta) {
+        int[] slots = {5, 3, 6, 6, 6, 1, 1, 2, 7, 9, 4, 8, 0};
+        Chan<AfterResult> result = Chan.make(slots.length);
+        long t0 = System.nanoTime();
+        for (int slot : slots) {
+            Chan<Instant> ch = Time.after(delta.multipliedBy(slot));
+            Go.go(() -> {
+                ch.recv();
+                result.send(new AfterResult(slot, System.nanoTime()));
+            });
+        }
+        int[] sorted = slots.clone();
+        Arrays.sort(sorted);
+        for (int slot : sorted) {
+            AfterResult r = result.recv();
+            if (r.slot != slot) {
+                return "after slot " + r.slot + ", expected " + slot;
+            }
+            long dt = r.t - t0;
+            long target = delta.toNanos() * slot;
+            if (dt < target - delta.toNanos() / 2 || dt > target + delta.toNanos() * 10) {
+                return "After(" + delta.multipliedBy(slot) + ") arrived at " + dt + " ns, expected [" + (target - delta.toNanos() / 2)
+                        + "," + (target + delta.toNanos() * 10) + "]";
+            }
+        }
+        return null;
+    }
+
+    /** sleep_test.go: TestTimerStopStress. A hundred stopped timers never fire. */
+    @Test
+    void timerStopStress() {
+        runG(2, () -> {
+            AtomicInteger fired = new AtomicInteger();
+            Chan<Boolean> done = Chan.make(100);
+            for (int i = 0; i < 100; i++) {
+                Go.go(() -> {
+                    Timer timer = Time.afterFunc(Duration.ofSeconds(2), fired::incrementAndGet);
+                    Time.sleep(Duration.ofSeconds(1));
+                    timer.stop();
+                    done.send(true);
+                });
+            }
+            for (int i = 0; i < 100; i++) {
+                done.recv();
+            }
+            Time.sleep(Duration.ofSeconds(3));
+            assertEquals(0, fired.get(), "timers were not stopped");
+        });
+    }
+
+    /** sleep_test.go: TestSleepZeroDeadlock. Sleep(0) between channel ops while collections run. */
+    @Test
+    void sleepZeroDeadlock() {
+        runG(4, () -> {
+            Chan<Boolean> c = Chan.make(0);
+            Go.go(() -> {
+                for (int i = 0; i < 20; i++) {
+                    Go.gc();
+                }
+                c.send(true);
+            });
+            for (int i = 0; i < 100; i++) {
+                Time.sleep(Duration.ZERO);
+                Chan<Boolean> tmp = Chan.make(1);
+                tmp.send(true);
+                tmp.recv();
+            }
+            c.recv();
+        });
+    }
+
+    /** sleep_test.go: TestReset, with Go's growing durations on failure. */
+    @Test
+    void reset() {
+        runG(2, () -> {
+            String err = null;
+            for (long d : new long[] {25, 50, 100, 200, 400}) {
+                err = resetOnce(Duration.ofMillis(d));
+                if (err == null) {
+                    return;
+                }
+            }
+            fail(err);
+        });
+    }
+
+    private static String resetOnce(Duration d) {
+        Timer t0 = Time.newTimer(d.multipliedBy(2));
+        Time.sleep(d);
+        if (!t0.reset(d.multipliedBy(3))) {
+            return "resetting unfired timer returned false";
+        }
+        Time.sleep(d.multipliedBy(2));
+        AtomicReference<String> err = new AtomicReference<>();
+        Select.select(t0.c().onRecv(v -> err.set("timer fired early")), Select.onDefault(() -> {}));
+        if (err.get() != null) {
+            return err.get();
+        }
+        Time.sleep(d.multipliedBy(2));
+        Select.select(t0.c().onRecv(v -> {}), Select.onDefault(() -> err.set("reset timer did not fire")));
+        if (err.get() != null) {
+            return err.get();
+        }
+        if (t0.reset(Duration.ofMillis(50))) {
+            return "resetting expired timer returned true";
+        }
+        t0.stop();
+        return null;
+    }
+
+    /** sleep_test.go: TestZeroTimer. NewTimer(0) fires, ten thousand times over. */
+    @Test
+    void zeroTimer() {
+        runG(2, () -> {
+            for (int i = 0; i < 10_000; i++) {
+                long t0 = System.nanoTime();
+                Timer ti = Time.newTimer(Duration.ZERO);
+                ti.c().recv();
+                long diff = System.nanoTime() - t0;
+                assertTrue(diff < 1_000_000_000L, "Expected time to get value from Timer channel in less than 1 s, got " + diff + " ns");
+            }
+        });
+    }
+
+    /**
+     * sleep_test.go: TestTimerModifiedEarlier. A timer moved from an hour away to the past, ten
+     * times, fires promptly.
+     */
+    @Test
+    void timerModifiedEarlier() {
+        runG(2, () -> {
+            Duration past = Duration.between(Instant.now(), Instant.EPOCH);
+            int count = 1000, fail = 0;
+            for (int i = 0; i < count; i++) {
+                Timer timer = Time.newTimer(Duration.ofHours(1));
+                for (int j = 0; j < 10; j++) {
+                    if (!timer.stop()) {
+                        timer.c().recv();
+                    }
+                    timer.reset(past);
+                }
+                Timer deadline = Time.newTimer(Duration.ofSeconds(10));
+                long now = System.nanoTime();
+                AtomicBoolean expired = new AtomicBoolean();
+                Select.select(timer.c().onRecv(v -> {}), deadline.c().onRecv(v -> expired.set(true)));
+                deadline.stop();
+                assertFalse(expired.get(), "deadline expired");
+                if (millisSince(now) > 8000) {
+                    fail++;
+                }
+            }
+            assertEquals(0, fail, fail + " failures");
+        });
+    }
+
+    /**
+     * sleep_test.go: TestAdjustTimers. A hundred timers each walk through Go's sequence of
+     * states (fire, reset long, stop, reset long, stop, reset zero, receive) in random order.
+     */
+    @Test
+    void adjustTimers() {
+        runG(2, () -> {
+            long seed = System.nanoTime();
+            Random rnd = new Random(seed);
+            Timer[] timers = new Timer[100];
+            int[] states = new int[timers.length];
+            List<Integer> indices = new ArrayList<>();
+            for (int i = 0; i < timers.length; i++) {
+                indices.add(i);
+            }
+            java.util.Collections.shuffle(indices, rnd);
+            while (!indices.isEmpty()) {
+                int ii = rnd.nextInt(indices.size());
+                int i = indices.get(ii);
+                Timer timer = timers[i];
+                int state = states[i]++;
+                switch (state) {
+                    case 0 -> timers[i] = Time.newTimer(Duration.ZERO);
+                    case 1 -> timer.c().recv(); // the timer is now idle
+                    case 2 -> assertFalse(timer.reset(Duration.ofMinutes(1)), "shouldn't be active (1), seed " + seed);
+                    case 4 -> assertFalse(timer.reset(Duration.ofMinutes(3)), "shouldn't be active (3), seed " + seed);
+                    case 6 -> assertFalse(timer.reset(Duration.ofMinutes(2)), "shouldn't be active (2), seed " + seed);
+                    case 3, 5, 7 -> {
+                        if (!timer.stop()) {
+                            timer.c().recv();
+                        }
+                    }
+                    case 8 -> assertFalse(timer.reset(Duration.ZERO), "timer.Reset returned true, seed " + seed);
+                    case 9 -> {
+                        long now = System.nanoTime();
+                        timer.c().recv();
+                        assertTrue(millisSince(now) <= 750 * 4, "timer " + i + " took " + millisSince(now) + " ms to complete");
+                    }
+                    case 10 -> {
+                        indices.set(ii, indices.getLast());
+                        indices.removeLast();
+                    }
+                    default -> throw new IllegalStateException("state " + state);
+                }
+            }
+        });
+    }
+}
