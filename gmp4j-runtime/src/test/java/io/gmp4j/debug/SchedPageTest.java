@@ -10,7 +10,6 @@ import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
 import io.gmp4j.time.Time;
-import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,41 +149,6 @@ class SchedPageTest {
         });
     }
 
-    /** Debian's chromium (or another Chromium) on PATH, or null. */
-    static String findChromium() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-            for (String dir : path.split(File.pathSeparator)) {
-                File f = new File(dir, name);
-                if (f.canExecute()) {
-                    return f.getPath();
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Runs headless Chromium with {@code args}; returns its stdout. Fails after 40 s. */
-    static String chromium(String bin, Path profile, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(bin, "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(profile.resolveSibling(profile.getFileName() + ".stderr").toFile());
-        pb.environment().put("HOME", profile.toString());
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(40, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("chromium did not finish in 40 s: " + cmd);
-        }
-        String stderr = Files.readString(profile.resolveSibling(profile.getFileName() + ".stderr"));
-        assertEquals(0, p.exitValue(), () -> "chromium failed: " + cmd + "\n" + stderr);
-        return new String(out, StandardCharsets.UTF_8);
-    }
-
     /** Where the screenshot goes: the checkout's docs/ (the runtime module runs in gmp4j-runtime/). */
     private static Path screenshotPath() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
@@ -198,8 +161,8 @@ class SchedPageTest {
 
     @Test
     void pageFillsInHeadlessChromium() throws Exception {
-        String bin = findChromium();
-        Assumptions.assumeTrue(bin != null, "chromium is not on PATH: the /debug/sched browser check is skipped (.ci/run installs Debian's chromium)");
+        String bin = HeadlessChromium.find();
+        Assumptions.assumeTrue(bin != null, HeadlessChromium.MISSING);
         InetSocketAddress addr = Debug.serve("localhost:0");
         String url = "http://127.0.0.1:" + addr.getPort() + "/debug/sched";
         withLoad(procs -> {
@@ -211,8 +174,8 @@ class SchedPageTest {
                 }
             });
             // The DOM after the page's script ran: virtual time lets its first polls complete.
-            String dom = chromium(bin, tmp.resolve("dom"), List.of("--virtual-time-budget=3000", "--dump-dom", url));
-            Matcher rows = Pattern.compile("<tr id=\"p-(\\d+)\"[^>]*><td>P(\\d+)</td><td>(idle|running)</td>").matcher(dom);
+            String dom = HeadlessChromium.run(bin, tmp.resolve("dom"), List.of("--virtual-time-budget=3000", "--dump-dom", url));
+            Matcher rows = Pattern.compile("<tr[^>]* id=\"p-(\\d+)\"[^>]*><td>P(\\d+)</td><td>(idle|running|retiring)</td>").matcher(dom);
             List<String> ps = new ArrayList<>();
             while (rows.find()) {
                 assertEquals(rows.group(1), rows.group(2));
@@ -224,13 +187,13 @@ class SchedPageTest {
             Matcher gs = Pattern.compile("<span id=\"gcount\">(\\d+)</span>").matcher(dom);
             assertTrue(gs.find() && Integer.parseInt(gs.group(1)) >= 11, dom);
             assertTrue(dom.contains("<td>chan receive</td><td>8</td>"), dom);
-            assertTrue(Pattern.compile("<tr id=\"m-\\d+\"").matcher(dom).find(), dom);
+            assertTrue(Pattern.compile("<tr[^>]* id=\"m-\\d+\"").matcher(dom).find(), dom);
             assertTrue(dom.contains("<polyline points=\""), "the chart has lines: " + dom);
 
             Path png = screenshotPath();
             Files.createDirectories(png.getParent());
             Path shot = tmp.resolve("sched-page.png");
-            chromium(bin, tmp.resolve("shot"), List.of("--virtual-time-budget=3000", "--hide-scrollbars",
+            HeadlessChromium.run(bin, tmp.resolve("shot"), List.of("--virtual-time-budget=3000", "--hide-scrollbars",
                     "--window-size=1280,900", "--screenshot=" + shot, url));
             byte[] b = Files.readAllBytes(shot);
             assertTrue(b.length > 10_000 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', "not a PNG: " + b.length + " bytes");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
+import io.gmp4j.debug.HeadlessChromium;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.sync.WaitGroup;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * runtime/trace: the trace of a known program (a ping-pong pair and a sleeper at GOMAXPROCS=2)
@@ -343,6 +348,68 @@ class TraceTest {
         assertTrue(sleepWoke, "no timer event that woke the sleeper G" + sleeper[0]);
         assertTrue(chanTimer, "no timer channel firing (receiver G" + receiver[0] + ")");
         assertTrue(funcTimer, "no func timer starting a goroutine");
+    }
+
+    /**
+     * The trace loads in headless Chromium: a page JSON.parse's it (as chrome://tracing's JSON
+     * importer does first) and checks the format's rules again in the browser's JS, writing
+     * {@code TRACE OK <events>} or what is wrong into its body. Skipped without chromium.
+     */
+    @Test
+    void loadsInHeadlessChromium(@TempDir Path tmp) throws Exception {
+        String bin = HeadlessChromium.find();
+        Assumptions.assumeTrue(bin != null, HeadlessChromium.MISSING);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Trace.start(out);
+        try {
+            program();
+            System.gc();
+        } finally {
+            Trace.stop();
+        }
+        int n = events(out.toByteArray()).size();
+        String json = out.toString(StandardCharsets.UTF_8).replace("</", "<\\/"); // JSON's own escape for '/'
+        String page = """
+                <!DOCTYPE html><html><body><pre id="r">not run</pre>
+                <script type="application/json" id="t">@@JSON@@</script>
+                <script>
+                "use strict";
+                function check() {
+                  const t = JSON.parse(document.getElementById("t").textContent);
+                  const evs = t.traceEvents;
+                  if (!Array.isArray(evs)) return "no traceEvents array";
+                  const isInt = v => Number.isInteger(v) && v >= 0;
+                  const pids = new Set(), tids = new Set(), used = new Set(), starts = new Map();
+                  for (const e of evs) if (e.ph === "s") starts.set(e.id, e.ts);
+                  for (const e of evs) {
+                    const s = JSON.stringify(e);
+                    if (typeof e.name !== "string" || !e.name) return "no name: " + s;
+                    if (!["X", "i", "s", "f", "M"].includes(e.ph)) return "phase: " + s;
+                    if (!isInt(e.pid)) return "pid: " + s;
+                    if (e.ph === "M") {
+                      if (e.name === "process_name") pids.add(e.pid);
+                      if (e.name === "thread_name") tids.add(e.pid + "/" + e.tid);
+                      continue;
+                    }
+                    if (!isInt(e.tid) || typeof e.ts !== "number" || e.ts < 0) return "tid/ts: " + s;
+                    used.add(e.pid + "/" + e.tid);
+                    if (e.ph === "X" && !(e.dur >= 0)) return "dur: " + s;
+                    if (e.ph === "f" && !(starts.get(e.id) <= e.ts)) return "flow end without start: " + s;
+                  }
+                  for (const u of used) {
+                    if (!tids.has(u) || !pids.has(+u.split("/")[0])) return "unnamed track " + u;
+                  }
+                  return "TRACE OK " + evs.length;
+                }
+                let r;
+                try { r = check(); } catch (e) { r = "TRACE BAD " + e; }
+                document.getElementById("r").textContent = r;
+                </script></body></html>
+                """.replace("@@JSON@@", json);
+        Path html = tmp.resolve("trace-check.html");
+        Files.writeString(html, page);
+        String dom = HeadlessChromium.run(bin, tmp.resolve("chromium"), List.of("--dump-dom", html.toUri().toString()));
+        assertTrue(dom.contains("<pre id=\"r\">TRACE OK " + n + "</pre>"), () -> dom.substring(0, Math.min(dom.length(), 600)));
     }
 
     @Test
