@@ -50,7 +50,7 @@ public final class SchedView {
     }
 
     /** Above this many goroutines, a G parked by the JDK is counted without a stack walk. */
-    private static final int STACK_WALK_LIMIT = 1000;
+    private static final int STACK_WALK_LIMIT = 256;
 
     /**
      * The scheduler now: the schedtrace header's figures, a row per P, per M, and the goroutines
