@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
+import io.gmp4j.debug.HeadlessChromium;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.sync.WaitGroup;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +28,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * runtime/trace: the trace of a known program (a ping-pong pair and a sleeper at GOMAXPROCS=2)
@@ -101,7 +106,94 @@ class TraceTest {
         Map<String, Object> other = (Map<String, Object>) m.get("otherData");
         assertTrue(other.get("droppedEvents") instanceof Double, m::toString);
         assertEquals(0.0, other.get("droppedEvents"), "a small program fits the rings");
+        schema(evs);
         return evs;
+    }
+
+    private static boolean isInt(Object o) {
+        return o instanceof Double d && d >= 0 && d == Math.rint(d);
+    }
+
+    /**
+     * The trace-event format's rules, strictly (what chrome://tracing's and Perfetto's JSON
+     * importers rely on): every event has a name, a known phase, an integer pid and, except
+     * process metadata, an integer tid; every timed event a ts >= 0; X a dur >= 0; B/E balanced
+     * per track and ordered; i a scope; flows an id and a category, each s id once, each f after
+     * its s; M events one of the metadata names with a string or integer arg; and metadata names
+     * every process and every thread that an event uses.
+     */
+    @SuppressWarnings("unchecked")
+    static void schema(List<Map<String, Object>> evs) {
+        Set<String> phases = Set.of("X", "B", "E", "i", "I", "s", "t", "f", "M", "C");
+        Set<Double> namedPids = new HashSet<>();
+        Set<List<Double>> namedTids = new HashSet<>(), usedTids = new HashSet<>();
+        Map<List<Double>, List<Map<String, Object>>> open = new HashMap<>();
+        Map<Double, Double> flowStart = new HashMap<>();
+        Set<Double> flowEnded = new HashSet<>();
+        List<Map<String, Object>> sorted = new ArrayList<>(evs);
+        sorted.sort((x, y) -> Double.compare(x.get("ts") instanceof Double a ? a : -1, y.get("ts") instanceof Double b ? b : -1));
+        for (Map<String, Object> e : sorted) {
+            assertTrue(e.get("name") instanceof String n && !n.isEmpty(), () -> "no name: " + e);
+            assertTrue(phases.contains(e.get("ph")), () -> "unknown phase: " + e);
+            assertTrue(isInt(e.get("pid")), () -> "pid not an integer: " + e);
+            assertTrue(e.get("args") == null || e.get("args") instanceof Map, () -> "args not an object: " + e);
+            String ph = (String) e.get("ph");
+            Double pid = (Double) e.get("pid");
+            if (ph.equals("M")) {
+                Map<String, Object> a = (Map<String, Object>) e.get("args");
+                assertTrue(a != null, () -> "metadata without args: " + e);
+                switch ((String) e.get("name")) {
+                    case "process_name" -> {
+                        assertTrue(a.get("name") instanceof String, e::toString);
+                        namedPids.add(pid);
+                    }
+                    case "thread_name" -> {
+                        assertTrue(a.get("name") instanceof String && isInt(e.get("tid")), e::toString);
+                        namedTids.add(List.of(pid, (Double) e.get("tid")));
+                    }
+                    case "process_sort_index", "thread_sort_index" -> assertTrue(isInt(a.get("sort_index")), e::toString);
+                    default -> throw new AssertionError("unknown metadata event: " + e);
+                }
+                continue;
+            }
+            assertTrue(isInt(e.get("tid")), () -> "tid not an integer: " + e);
+            assertTrue(e.get("ts") instanceof Double ts && ts >= 0, () -> "ts: " + e);
+            List<Double> track = List.of(pid, (Double) e.get("tid"));
+            usedTids.add(track);
+            double ts = (Double) e.get("ts");
+            switch (ph) {
+                case "X" -> assertTrue(e.get("dur") instanceof Double d && d >= 0, () -> "dur: " + e);
+                case "B" -> open.computeIfAbsent(track, k -> new ArrayList<>()).add(e);
+                case "E" -> {
+                    List<Map<String, Object>> st = open.get(track);
+                    assertTrue(st != null && !st.isEmpty(), () -> "E without B: " + e);
+                    Map<String, Object> b = st.remove(st.size() - 1);
+                    assertTrue((Double) b.get("ts") <= ts, () -> "E before its B: " + e);
+                }
+                case "i", "I" -> assertTrue(e.get("s") == null || List.of("g", "p", "t").contains(e.get("s")), e::toString);
+                case "s", "t", "f" -> {
+                    assertTrue(isInt(e.get("id")) && e.get("cat") instanceof String, () -> "flow without id/cat: " + e);
+                    Double id = (Double) e.get("id");
+                    if (ph.equals("s")) {
+                        assertTrue(flowStart.put(id, ts) == null, () -> "flow id started twice: " + e);
+                    } else {
+                        Double st = flowStart.get(id);
+                        assertTrue(st != null && st <= ts, () -> "flow step/end without an earlier start: " + e);
+                        if (ph.equals("f")) {
+                            assertTrue(flowEnded.add(id), () -> "flow id ended twice: " + e);
+                        }
+                    }
+                }
+                default -> {}
+            }
+        }
+        for (var o : open.entrySet()) {
+            assertTrue(o.getValue().isEmpty(), () -> "B without E on " + o.getKey() + ": " + o.getValue());
+        }
+        for (List<Double> t : usedTids) {
+            assertTrue(namedPids.contains(t.get(0)), () -> "no process_name for pid " + t.get(0));
+            assertTrue(namedTids.contains(t), () -> "no thread_name for pid/tid " + t);
+        }
     }
 
     private static double num(Map<String, Object> e, String k) {
@@ -185,6 +277,139 @@ class TraceTest {
                                 + " overlaps G" + (long) cur[2] + " at " + cur[0]);
             }
         }
+    }
+
+    /**
+     * A collection during a trace is a slice on the GC process (from the JVM's notifications,
+     * which stop waits for), and timers firing are instants naming the goroutine they woke: a
+     * sleep's, a timer channel's receiver's, a func timer's new goroutine.
+     */
+    @Test
+    void gcPausesAndTimersFiring() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long[] sleeper = new long[1], receiver = new long[1];
+        Trace.start(out);
+        try {
+            GoTesting.runG(2, () -> {
+                WaitGroup wg = new WaitGroup();
+                wg.add(2);
+                Go.go(() -> {
+                    sleeper[0] = Park.goid();
+                    for (int i = 0; i < 5; i++) {
+                        Time.sleep(Duration.ofMillis(5));
+                    }
+                    wg.done();
+                });
+                Go.go(() -> {
+                    receiver[0] = Park.goid();
+                    Chan<java.time.Instant> c = Time.newTimer(Duration.ofMillis(30)).c();
+                    c.recv();
+                    wg.done();
+                });
+                Chan<Boolean> ran = Chan.make(1);
+                Time.afterFunc(Duration.ofMillis(10), () -> ran.send(true));
+                ran.recv();
+                wg.await();
+            });
+            System.gc();
+        } finally {
+            Trace.stop();
+        }
+        List<Map<String, Object>> evs = events(out.toByteArray());
+        boolean forced = false, sleepWoke = false, chanTimer = false, funcTimer = false;
+        double lastSliceEnd = 0, forcedTs = -1;
+        for (Map<String, Object> e : evs) {
+            if (e.get("ph").equals("X") && num(e, "pid") == 1) {
+                lastSliceEnd = Math.max(lastSliceEnd, num(e, "ts") + num(e, "dur"));
+            }
+        }
+        for (Map<String, Object> e : evs) {
+            if (e.get("ph").equals("X") && num(e, "pid") == 4) {
+                assertTrue(((String) e.get("name")).startsWith("GC "), e::toString);
+                assertTrue(num(e, "tid") == 0 || num(e, "tid") == 1, e::toString);
+                assertTrue(args(e).get("collector") instanceof String && args(e).get("action") instanceof String, e::toString);
+                if ("System.gc()".equals(args(e).get("cause"))) {
+                    forced = true;
+                    forcedTs = num(e, "ts");
+                }
+            }
+            if (e.get("ph").equals("i") && e.get("name").equals("timer")) {
+                assertTrue(List.of(1.0, 2.0, 3.0).contains(num(e, "pid")), e::toString);
+                Object kind = args(e).get("timer");
+                assertTrue(args(e).get("goid") instanceof Double, e::toString);
+                sleepWoke |= "time.Sleep".equals(kind) && num(args(e), "goid") == sleeper[0];
+                chanTimer |= "timer channel".equals(kind);
+                funcTimer |= kind instanceof String k && k.startsWith("func ") && num(args(e), "goid") > 0;
+            }
+        }
+        assertTrue(forced, "no GC slice with cause System.gc()");
+        // On the trace's clock: after the goroutines' last slice (the JVM reports whole ms).
+        assertTrue(forcedTs + 1000 >= lastSliceEnd, "System.gc() slice at " + forcedTs + " us, before the program's end at " + lastSliceEnd);
+        assertTrue(sleepWoke, "no timer event that woke the sleeper G" + sleeper[0]);
+        assertTrue(chanTimer, "no timer channel firing (receiver G" + receiver[0] + ")");
+        assertTrue(funcTimer, "no func timer starting a goroutine");
+    }
+
+    /**
+     * The trace loads in headless Chromium: a page JSON.parse's it (as chrome://tracing's JSON
+     * importer does first) and checks the format's rules again in the browser's JS, writing
+     * {@code TRACE OK <events>} or what is wrong into its body. Skipped without chromium.
+     */
+    @Test
+    void loadsInHeadlessChromium(@TempDir Path tmp) throws Exception {
+        String bin = HeadlessChromium.find();
+        Assumptions.assumeTrue(bin != null, HeadlessChromium.MISSING);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Trace.start(out);
+        try {
+            program();
+            System.gc();
+        } finally {
+            Trace.stop();
+        }
+        int n = events(out.toByteArray()).size();
+        String json = out.toString(StandardCharsets.UTF_8).replace("</", "<\\/"); // JSON's own escape for '/'
+        String page = """
+                <!DOCTYPE html><html><body><pre id="r">not run</pre>
+                <script type="application/json" id="t">@@JSON@@</script>
+                <script>
+                "use strict";
+                function check() {
+                  const t = JSON.parse(document.getElementById("t").textContent);
+                  const evs = t.traceEvents;
+                  if (!Array.isArray(evs)) return "no traceEvents array";
+                  const isInt = v => Number.isInteger(v) && v >= 0;
+                  const pids = new Set(), tids = new Set(), used = new Set(), starts = new Map();
+                  for (const e of evs) if (e.ph === "s") starts.set(e.id, e.ts);
+                  for (const e of evs) {
+                    const s = JSON.stringify(e);
+                    if (typeof e.name !== "string" || !e.name) return "no name: " + s;
+                    if (!["X", "i", "s", "f", "M"].includes(e.ph)) return "phase: " + s;
+                    if (!isInt(e.pid)) return "pid: " + s;
+                    if (e.ph === "M") {
+                      if (e.name === "process_name") pids.add(e.pid);
+                      if (e.name === "thread_name") tids.add(e.pid + "/" + e.tid);
+                      continue;
+                    }
+                    if (!isInt(e.tid) || typeof e.ts !== "number" || e.ts < 0) return "tid/ts: " + s;
+                    used.add(e.pid + "/" + e.tid);
+                    if (e.ph === "X" && !(e.dur >= 0)) return "dur: " + s;
+                    if (e.ph === "f" && !(starts.get(e.id) <= e.ts)) return "flow end without start: " + s;
+                  }
+                  for (const u of used) {
+                    if (!tids.has(u) || !pids.has(+u.split("/")[0])) return "unnamed track " + u;
+                  }
+                  return "TRACE OK " + evs.length;
+                }
+                let r;
+                try { r = check(); } catch (e) { r = "TRACE BAD " + e; }
+                document.getElementById("r").textContent = r;
+                </script></body></html>
+                """.replace("@@JSON@@", json);
+        Path html = tmp.resolve("trace-check.html");
+        Files.writeString(html, page);
+        String dom = HeadlessChromium.run(bin, tmp.resolve("chromium"), List.of("--dump-dom", html.toUri().toString()));
+        assertTrue(dom.contains("<pre id=\"r\">TRACE OK " + n + "</pre>"), () -> dom.substring(0, Math.min(dom.length(), 600)));
     }
 
     @Test

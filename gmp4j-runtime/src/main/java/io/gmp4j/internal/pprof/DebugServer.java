@@ -156,6 +156,8 @@ public final class DebugServer {
         server.createContext("/debug/pprof/", DebugServer::pprof);
         server.createContext("/debug/vars", DebugServer::vars);
         server.createContext("/metrics", DebugServer::metrics);
+        server.createContext("/debug/sched", SchedPage::handle);
+        SchedPage.startSampler();
         server.start();
         return server.getAddress();
     }
@@ -343,7 +345,7 @@ public final class DebugServer {
         b.append("<tr><td>").append(Traceback.goroutineStacks().size()).append("</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>\n");
         b.append("<tr><td>").append(Heap.records().size()).append("</td><td><a href='heap?debug=1'>heap</a></td></tr>\n");
         b.append("<tr><td>").append(Contention.records(true).size()).append("</td><td><a href='mutex?debug=1'>mutex</a></td></tr>\n");
-        b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
+        b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<a href=\"/debug/sched\">live scheduler page</a> (Ps, Ms and Gs now; schedtrace's figures over the last minutes)\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         for (String[] p : PROFILES) {
             b.append("<li><div class=profile-name>").append(p[0]).append(": </div> ").append(p[1]).append("</li>\n");
         }

@@ -33,7 +33,12 @@ import java.util.TreeSet;
  * {@code G<goid> <start function>}, args goid, m, and how the slice ended; instant events for
  * goroutine creation, blocking (with Go's wait reason), sysmon preemption requests and
  * hand-offs; a flow arrow from each unblock (on the waker's track) to the woken goroutine's
- * next slice. A slice whose P sysmon handed away meanwhile goes on the M's track only.
+ * next slice. A slice whose P sysmon handed away meanwhile goes on the M's track only. A timer
+ * firing is an instant ({@code "timer"}) on the track of the P (else the M, else sysmon's
+ * "threads without a P") that ran it, naming the goroutine its callback readied or started. The
+ * JVM's collections, from its GC notifications, are complete events on a "GC" process (pid 4):
+ * pauses on one track, concurrent cycles on another, to the JVM's millisecond (placed at or
+ * after the true time, by the notification's delay at most).
  */
 public final class ExecTrace {
     private ExecTrace() {}
@@ -41,7 +46,7 @@ public final class ExecTrace {
     /** The one check on the hot paths. Written only by start/stop. */
     static volatile boolean on;
 
-    static final int SLICE = 1, CREATE = 2, UNBLOCK = 3, PREEMPT = 4, HANDOFF = 5;
+    static final int SLICE = 1, CREATE = 2, UNBLOCK = 3, PREEMPT = 4, HANDOFF = 5, TIMER = 6, GC = 7;
     /** Events per ring (a power of two); 5 longs and a reference each. */
     static final int CAP = 1 << 15;
     private static final int W = 5;
@@ -54,6 +59,8 @@ public final class ExecTrace {
         long head; // reader (the writer thread); HEAD
         long tail; // writer; TAIL
         long dropped; // writer; read after the writer is off (racy read: a count)
+        /** The last goroutine this ring's thread readied or created: a timer callback's target. Writer only. */
+        long lastTarget;
 
         Buf(int gen) {
             this.gen = gen;
@@ -135,12 +142,13 @@ public final class ExecTrace {
         return b;
     }
 
-    private static void emit(int kind, long ts, long a, long b, long c, Object ref) {
+    /** Records an event; returns the caller's own ring, or null when it went to the shared one. */
+    private static Buf emit(int kind, long ts, long a, long b, long c, Object ref) {
         Thread t = Thread.currentThread();
         Buf buf = ownBuf(t);
         if (buf != null) {
             buf.put(kind, ts, a, b, c, ref);
-            return;
+            return buf;
         }
         bufsLock.lock();
         try {
@@ -151,6 +159,7 @@ public final class ExecTrace {
         } finally {
             bufsLock.unlock();
         }
+        return null;
     }
 
     private static long curPid() {
@@ -162,13 +171,49 @@ public final class ExecTrace {
     /** newproc, before the G's thread starts. */
     static void create(G newg) {
         G parent = G.current();
-        emit(CREATE, System.nanoTime(), newg.goid, parent != null ? parent.goid : 0, curPid(), newg.fn);
+        Buf b = emit(CREATE, System.nanoTime(), newg.goid, parent != null ? parent.goid : 0, curPid(), newg.fn);
+        if (b != null) {
+            b.lastTarget = newg.goid; // a func timer's goroutine (time.AfterFunc)
+        }
     }
 
     /** Proc.ready: gp became runnable. */
     static void unblock(G gp) {
         G waker = G.current();
-        emit(UNBLOCK, System.nanoTime(), gp.goid, waker != null ? waker.goid : 0, curPid(), null);
+        Buf b = emit(UNBLOCK, System.nanoTime(), gp.goid, waker != null ? waker.goid : 0, curPid(), null);
+        if (b != null) {
+            b.lastTarget = gp.goid; // a sleep's or a timer channel's receiver
+        }
+    }
+
+    /**
+     * Timers.run, before a callback (an M or sysmon: both have rings): forgets the last target,
+     * so that {@link #timerFired} names only a goroutine the callback readied or started.
+     */
+    static long timerBegin() {
+        Buf b = ownBuf(Thread.currentThread());
+        if (b != null) {
+            b.lastTarget = 0;
+        }
+        return System.nanoTime();
+    }
+
+    /** Timers.run, after t's callback, begun at {@code start}: an instant on the P (or M) that ran it. */
+    static void timerFired(RuntimeTimer t, long start) {
+        Buf b = ownBuf(Thread.currentThread());
+        M mp = M.current();
+        P pp = mp != null ? mp.p : null;
+        long target = b != null ? b.lastTarget : 0;
+        emit(TIMER, start, target, pp != null ? pp.id : -1, mp != null ? mp.id : -1, t);
+    }
+
+    /**
+     * A JVM collection (a GC notification, on the JDK's notification thread): {@code start} and
+     * {@code dur} in nanos on System.nanoTime's clock, {@code concurrent} for a concurrent cycle
+     * (G1's "Concurrent GC" bean, ZGC's cycles) rather than a pause.
+     */
+    static void gc(long start, long dur, boolean concurrent, String[] what) {
+        emit(GC, start, dur, concurrent ? 1 : 0, 0, what);
     }
 
     /**
@@ -230,6 +275,7 @@ public final class ExecTrace {
             }
             gen = g;
             writer = w;
+            GcEvents.start();
             w.start();
             on = true;
         }
@@ -237,6 +283,9 @@ public final class ExecTrace {
 
     /** trace.Stop: stops tracing, writes what the rings hold and the trailer. A no-op when off. */
     public static void stop() {
+        if (on) {
+            GcEvents.catchUp(500_000_000L);
+        }
         Writer w;
         synchronized (LOCK) {
             w = writer;
@@ -257,6 +306,90 @@ public final class ExecTrace {
         return on;
     }
 
+    /**
+     * GC slices from the JVM's GC notifications (as gctrace gets them: the JVM collects, not
+     * gmp4j). A holder, so that the runtime loads java.management only when a trace starts. The
+     * listener stays installed and records only while tracing is on.
+     */
+    private static final class GcEvents {
+        private static final String NOTIFICATION = "com.sun.management.gc.notification";
+        private static boolean listening; // LOCK
+        /**
+         * System.nanoTime() at GcInfo's time zero (HotSpot's management start-up, tens of ms
+         * after the JVM's: not RuntimeMXBean's uptime origin). Estimated from each notification
+         * as its arrival minus the collection's end: an upper bound (the notification comes after
+         * the end), so the least one seen is kept. Notification thread only.
+         */
+        private static long originNanos = Long.MAX_VALUE;
+        private static final java.util.concurrent.atomic.AtomicLong notes = new java.util.concurrent.atomic.AtomicLong();
+        private static volatile long notesAtStart, collectionsAtStart;
+
+        /** Under LOCK, before tracing is on. */
+        static void start() {
+            if (!listening) {
+                try {
+                    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                        if (gc instanceof javax.management.NotificationEmitter emitter) {
+                            emitter.addNotificationListener(GcEvents::note, null, null);
+                        }
+                    }
+                    listening = true;
+                } catch (RuntimeException | LinkageError e) {
+                    return; // no java.management (a jlinked image): a trace without GC slices
+                }
+            }
+            notesAtStart = notes.get();
+            collectionsAtStart = collections();
+        }
+
+        private static long collections() {
+            long c = 0;
+            for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                c += Math.max(0, gc.getCollectionCount());
+            }
+            return c;
+        }
+
+        /**
+         * Trace.stop, while still on: waits (up to {@code timeoutNanos}) for the notifications of
+         * the collections that ended since start, which the JVM sends later from its own thread.
+         */
+        static void catchUp(long timeoutNanos) {
+            if (!listening) {
+                return;
+            }
+            long want = collections() - collectionsAtStart;
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (notes.get() - notesAtStart < want && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        private static void note(javax.management.Notification n, Object handback) {
+            if (!NOTIFICATION.equals(n.getType())) {
+                return;
+            }
+            try {
+                long now = System.nanoTime();
+                if (on) {
+                    var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                            (javax.management.openmbean.CompositeData) n.getUserData());
+                    var gi = info.getGcInfo();
+                    String name = info.getGcName();
+                    // G1's "G1 Concurrent GC", ZGC's and Shenandoah's "... Cycles": concurrent work, not a pause.
+                    boolean concurrent = name.contains("Concurrent") || name.contains("Cycles");
+                    originNanos = Math.min(originNanos, now - gi.getEndTime() * 1_000_000L);
+                    gc(originNanos + gi.getStartTime() * 1_000_000L, gi.getDuration() * 1_000_000L, concurrent,
+                            new String[] {name, info.getGcAction(), info.getGcCause()});
+                }
+            } catch (Throwable e) {
+                Panics.runtimeThrow("trace GC listener", e); // the JDK's thread would drop it
+            } finally {
+                notes.incrementAndGet();
+            }
+        }
+    }
+
     /** The drainer: a platform thread that formats and writes. Never an M's or sysmon's work. */
     private static final class Writer extends Thread {
         private final OutputStream out;
@@ -269,6 +402,7 @@ public final class ExecTrace {
         private final Map<Long, long[]> pendingFlow = new HashMap<>(); // goid -> {flow id, unblock ts}
         private final Map<Class<?>, String> names = new HashMap<>();
         private final TreeSet<Long> ps = new TreeSet<>(), ms = new TreeSet<>();
+        private boolean gcPauses, gcCycles;
         private final List<long[]> round = new ArrayList<>();
         private final List<Object> roundRefs = new ArrayList<>();
 
@@ -325,8 +459,17 @@ public final class ExecTrace {
             }
             sep();
             sb.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":3,\"tid\":0,\"args\":{\"name\":\"threads without a P\"}}");
-            String[] procs = {"Ps", "Ms", "runtime"};
-            for (int i = 0; i < procs.length; i++) {
+            if (gcPauses || gcCycles) {
+                for (int tid = 0; tid < 2; tid++) {
+                    if (tid == 0 ? gcPauses : gcCycles) {
+                        sep();
+                        sb.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":4,\"tid\":").append(tid)
+                                .append(",\"args\":{\"name\":\"").append(tid == 0 ? "pauses" : "concurrent cycles").append("\"}}");
+                    }
+                }
+            }
+            String[] procs = {"Ps", "Ms", "runtime", "GC"};
+            for (int i = 0; i < (gcPauses || gcCycles ? 4 : 3); i++) {
                 sep();
                 sb.append("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":").append(i + 1)
                         .append(",\"args\":{\"name\":\"").append(procs[i]).append("\"}}");
@@ -504,8 +647,55 @@ public final class ExecTrace {
                     }
                     sb.append("}}");
                 }
+                case TIMER -> {
+                    long p = e[3], mid = e[4];
+                    long pid = 3, tid = 0; // sysmon
+                    if (p >= 0) {
+                        track(p);
+                        pid = 1;
+                        tid = p;
+                    } else if (mid >= 0) {
+                        ms.add(mid);
+                        pid = 2;
+                        tid = mid;
+                    }
+                    instant("timer", pid, tid, e[1]);
+                    sb.append(",\"args\":{\"goid\":").append(e[2]).append(",\"timer\":\"").append(esc(timerName(ref))).append("\"}}");
+                }
+                case GC -> {
+                    String[] what = (String[]) ref;
+                    boolean concurrent = e[3] != 0;
+                    if (concurrent) {
+                        gcCycles = true;
+                    } else {
+                        gcPauses = true;
+                    }
+                    sep();
+                    sb.append("{\"name\":\"GC ").append(esc(what[0])).append("\",\"cat\":\"gc\",\"ph\":\"X\",\"pid\":4,\"tid\":")
+                            .append(concurrent ? 1 : 0).append(",\"ts\":");
+                    ts(e[1]);
+                    sb.append(",\"dur\":");
+                    ts(t0 + e[2]);
+                    sb.append(",\"args\":{\"collector\":\"").append(esc(what[0])).append("\",\"action\":\"").append(esc(what[1]))
+                            .append("\",\"cause\":\"").append(esc(what[2])).append("\"}}");
+                }
                 default -> {}
             }
+        }
+
+        /** What a timer is for: Time.sleep's sleeper, a timer channel's (Timer/Ticker C), a func timer's function. */
+        private String timerName(Object t) {
+            String n = t.getClass().getName();
+            if (n.endsWith("Time$Sleeper")) {
+                return "time.Sleep";
+            }
+            if (n.contains("ChanTimer$")) {
+                return "timer channel";
+            }
+            if (t instanceof RuntimeTimer rt && rt.f != null) {
+                return "func " + name(rt.f);
+            }
+            return name(t);
         }
 
         /** A goroutine's start function: its Runnable's class, a lambda shown as its enclosing class. */

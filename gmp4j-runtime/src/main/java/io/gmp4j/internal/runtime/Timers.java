@@ -149,10 +149,14 @@ final class Timers {
 
     /** time.go: runOneTimer, the callback half. No lock held. */
     private static void run(RuntimeTimer due) {
+        long traceStart = ExecTrace.on ? ExecTrace.timerBegin() : 0; // the one check when tracing is off
         try {
             due.run();
         } catch (Throwable e) {
             Panics.runtimeThrow("timer callback", e);
+        }
+        if (traceStart != 0) {
+            ExecTrace.timerFired(due, traceStart);
         }
         if (due.period == 0) {
             due.casRunningToIdle(); // fails if a reset re-armed it meanwhile: then it is PENDING
