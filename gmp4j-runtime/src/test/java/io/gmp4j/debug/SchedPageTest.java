@@ -149,9 +149,12 @@ class SchedPageTest {
         });
     }
 
-    /** Where the screenshot goes: the checkout's docs/ (the runtime module runs in gmp4j-runtime/). */
+    /**
+     * Where the screenshot goes: target/, and the checkout's docs/ (the one the README shows)
+     * with -Dgmp4j.updateDocs=true, so that a test run leaves the work tree clean.
+     */
     private static Path screenshotPath() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null && Boolean.getBoolean("gmp4j.updateDocs"); d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("docs/DIVERGENCES.md"))) {
                 return d.resolve("docs/sched-page.png");
             }

@@ -76,40 +76,59 @@ class TimeTest {
 
     /**
      * sleep_test.go: TestSleepOrder / TestAfterQueuing. Goroutines sleeping different durations
-     * wake in order of their durations (steps of 10 ms; a generous gap on a loaded machine).
+     * wake in order of their durations. The order is observed after each wakes and runs, so a
+     * loaded machine can swap two neighbours: as Go's TestAfterQueuing, retry with a wider step
+     * (10, 20, 40, 80, 160 ms) and fail only when every attempt does.
      */
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 8})
     void timersFireInOrder(int procs) {
         runG(procs, () -> {
-            int[] slots = {5, 2, 8, 1, 3, 7, 0, 6, 4, 9};
-            List<Integer> woke = new ArrayList<>();
-            Mutex mu = new Mutex();
-            WaitGroup wg = new WaitGroup();
-            wg.add(slots.length);
-            for (int slot : slots) {
-                Go.go(() -> {
-                    Time.sleep(Duration.ofMillis(10L * slot + 10));
-                    mu.lock();
-                    woke.add(slot);
-                    mu.unlock();
-                    wg.done();
-                });
+            String err = null;
+            for (long step = 10; step <= 160; step *= 2) {
+                err = sleepOrder(step);
+                if (err == null) {
+                    return;
+                }
             }
-            // Timer channels fire in order too (sleep_test.go: TestAfterQueuing).
-            Chan<Instant> c3 = Time.after(Duration.ofMillis(30));
-            Chan<Instant> c1 = Time.after(Duration.ofMillis(10));
-            Chan<Instant> c2 = Time.after(Duration.ofMillis(20));
-            Instant t1 = c1.recv(), t2 = c2.recv(), t3 = c3.recv();
-            assertFalse(t2.isBefore(t1));
-            assertFalse(t3.isBefore(t2));
-            wg.await();
-            mu.lock();
-            for (int i = 0; i < slots.length; i++) {
-                assertEquals(i, woke.get(i), "wake-up order " + woke);
-            }
-            mu.unlock();
+            fail(err);
         });
+    }
+
+    private static String sleepOrder(long stepMillis) {
+        int[] slots = {5, 2, 8, 1, 3, 7, 0, 6, 4, 9};
+        List<Integer> woke = new ArrayList<>();
+        Mutex mu = new Mutex();
+        WaitGroup wg = new WaitGroup();
+        wg.add(slots.length);
+        for (int slot : slots) {
+            Go.go(() -> {
+                Time.sleep(Duration.ofMillis(stepMillis * slot + stepMillis));
+                mu.lock();
+                woke.add(slot);
+                mu.unlock();
+                wg.done();
+            });
+        }
+        // Timer channels deliver the time they fired, in order of their deadlines.
+        Chan<Instant> c3 = Time.after(Duration.ofMillis(3 * stepMillis));
+        Chan<Instant> c1 = Time.after(Duration.ofMillis(stepMillis));
+        Chan<Instant> c2 = Time.after(Duration.ofMillis(2 * stepMillis));
+        Instant t1 = c1.recv(), t2 = c2.recv(), t3 = c3.recv();
+        assertFalse(t2.isBefore(t1));
+        assertFalse(t3.isBefore(t2));
+        wg.await();
+        mu.lock();
+        try {
+            for (int i = 0; i < slots.length; i++) {
+                if (woke.get(i) != i) {
+                    return "wake-up order " + woke + " with steps of " + stepMillis + " ms";
+                }
+            }
+            return null;
+        } finally {
+            mu.unlock();
+        }
     }
 
     /** sleep_test.go: TestAfterFunc. f runs in its own goroutine after d; chained 10 times. */
