@@ -4,6 +4,7 @@ import static io.gmp4j.testing.GoTesting.assertNoLeak;
 import static io.gmp4j.examples.TestSupport.inGoroutine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gmp4j.Go;
 import java.util.ArrayList;
@@ -196,12 +197,22 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
-    /** Bug 7: the CPU profile the example takes through its own debug server decodes (samples may be few: see Bursty). */
+    // JFR's CPU-time sampler (Linux) loses many samples on threads that run in short bursts, and
+    // the buggy form's findRunnable share was ~5-10% of 40-60 samples per 3 s on a loaded 2-CPU
+    // box: a 1 s profile may miss it, five in a row did not in any run seen.
+    /** Bug 7: the CPU profile of the buggy form (32 Ps, one wake-up per task) has samples under Proc.findRunnable. */
     @Test
-    void burstyCpuProfileDecodes() {
+    void burstyCpuProfileShowsFindRunnable() {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "JFR's CPU-time sampler is Linux-only");
         int before = Go.numGoroutine();
-        Bursty.CpuView v = inGoroutine(60, () -> Bursty.profiled(50, 10, false, 1));
-        assertTrue(v.total() >= 0 && v.findRunnable() <= v.total() && v.stealWork() <= v.total() && v.topFlat().size() <= 8, v.toString());
+        int procs = Go.gomaxprocs(0);
+        List<Bursty.CpuView> views = new ArrayList<>();
+        for (int i = 0; i < 5 && (views.isEmpty() || views.getLast().findRunnable() == 0); i++) {
+            views.add(inGoroutine(60, () -> Bursty.profiled(32, 200, 64, false, 1)));
+        }
+        Bursty.CpuView v = views.getLast();
+        assertTrue(v.findRunnable() > 0 && v.stealWork() <= v.findRunnable() && v.findRunnable() <= v.total(), views.toString());
+        assertEquals(procs, Go.gomaxprocs(0), "GOMAXPROCS restored");
         assertNoLeak(before);
     }
 
