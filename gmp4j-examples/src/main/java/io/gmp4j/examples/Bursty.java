@@ -6,12 +6,9 @@ import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Time;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 
 /*
@@ -97,35 +94,9 @@ final class Bursty implements Example {
      * {@code seconds}, then reads the profile.proto back: samples/count per stack.
      */
     static CpuView profiled(int procs, int bursts, int tasks, boolean batch, int seconds) {
-        AtomicReference<Object> result = new AtomicReference<>();
-        Thread t = Thread.ofPlatform().daemon().name("bursty-pprof").start(() -> {
-            try {
-                result.set(Pprof.get("/debug/pprof/profile?seconds=" + seconds));
-            } catch (Throwable e) {
-                result.set(e);
-            }
-        });
-        do {
-            measure(procs, bursts, tasks, batch);
-        } while (t.isAlive());
-        if (result.get() instanceof Throwable e) {
-            throw new IllegalStateException("CPU profile: " + e, e);
-        }
-        long total = 0, fr = 0, sw = 0, rs = 0;
-        Map<String, Long> flat = new HashMap<>();
-        for (Pprof.Sample s : Pprof.decode((byte[]) result.get())) {
-            long n = s.values()[0];
-            total += n;
-            fr += s.functions().contains(FIND_RUNNABLE) ? n : 0;
-            sw += s.functions().contains(STEAL_WORK) ? n : 0;
-            rs += s.functions().contains(RUNQSTEAL) ? n : 0;
-            if (!s.functions().isEmpty()) {
-                flat.merge(s.functions().getFirst(), n, Long::sum);
-            }
-        }
-        List<Map.Entry<String, Long>> top = new ArrayList<>(flat.entrySet());
-        top.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-        return new CpuView(total, fr, sw, rs, List.copyOf(top.subList(0, Math.min(8, top.size()))));
+        List<Pprof.Sample> ss = Pprof.cpuProfileWhile(seconds, () -> measure(procs, bursts, tasks, batch));
+        return new CpuView(Pprof.total(ss), Pprof.under(ss, FIND_RUNNABLE::equals), Pprof.under(ss, STEAL_WORK::equals),
+                Pprof.under(ss, RUNQSTEAL::equals), Pprof.topFlat(ss, 8));
     }
 
     /** The idle gap between bursts. */

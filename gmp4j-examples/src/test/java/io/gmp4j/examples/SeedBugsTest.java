@@ -229,6 +229,36 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
+    /**
+     * Bug 11 end to end: both variants print the /sched/latencies:seconds line and the profile
+     * line; buggy makes one socket write per message, fixed at most one per 64 KiB (+1); the
+     * buggy profile has samples under the JDK's socket write (~80% of them, measured).
+     */
+    @Test
+    void smallWritesExamplePrintsLatenciesAndProfile() {
+        int before = Go.numGoroutine();
+        TestSupport.Run raw = TestSupport.runExample("small-writes", 60, "5000", "1");
+        TestSupport.Run buf = TestSupport.runExample("small-writes", 60, "--fixed", "5000", "1");
+        for (TestSupport.Run r : List.of(raw, buf)) {
+            assertEquals(0, r.status(), r.out());
+            assertTrue(r.out().contains("\n  /sched/latencies:seconds: "), r.out());
+            assertTrue(r.out().contains("CPU profile of the same workload (/debug/pprof/profile?seconds=1): "), r.out());
+        }
+        long rawWrites = writes(raw.out());
+        long bufWrites = writes(buf.out());
+        assertEquals(5_000, rawWrites, raw.out());
+        assertTrue(bufWrites >= 1 && bufWrites <= 160_000 / 65_536 + 1, buf.out());
+        var m = java.util.regex.Pattern.compile("under sun.nio.ch.NioSocketImpl.write (\\d+) ").matcher(raw.out());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, raw.out());
+        assertNoLeak(before);
+    }
+
+    private static long writes(String out) {
+        var m = java.util.regex.Pattern.compile("([\\d,]+) writes to the socket").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
     /** Bug 13: both child JVMs run with the GC threads asked for, print gctrace lines and their measurements. */
     @Test
     void gcThreadsChildren() {
