@@ -31,11 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread, their time in park/unpark (futex) included, as Go's profile puts futexsleep under
  * findRunnable -> stopm.
  *
- * Measured on a 2-CPU box (JDK 25.0.3): buggy ~1.6 CPUs busy for 0.36 s of wall time, with
- * findRunnable in ~10% of the samples (the tasks' own frames ~35%); fixed ~1.0 CPU for 0.31 s.
- * JFR's CPU-time sampler loses many samples on threads that run in short bursts
- * (jdk.CPUTimeSamplesLost), so the counts are low and vary from run to run: read the shares,
- * not the totals.
+ * Measured on a 2-CPU box (JDK 25.0.3, other work running): buggy 0.9-1.7 CPUs busy for
+ * 0.36-0.73 s of wall time, findRunnable under 5-13% of the profile's samples (stealWork 2-4%),
+ * the workers' own frames ~35-55%; fixed 0.7-1.0 CPU, findRunnable 0-6%. Go's seed shows 44%
+ * under findRunnable: gmp4j's Ms spin as briefly as Go's (4 rounds of stealWork, then stopm),
+ * and JFR's CPU-time sampler loses many samples on threads that run in short bursts
+ * (jdk.CPUTimeSamplesLost): the totals are low and vary from run to run; read the shares.
+ * Before the profile used that sampler (JFR's wall-clock jdk.ExecutionSample, Java code only)
+ * it showed no findRunnable at all: the Ms' time is mostly park/unpark, in the kernel.
  */
 final class Bursty implements Example {
     @Override
