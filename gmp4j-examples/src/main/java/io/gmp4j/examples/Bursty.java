@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and JFR's CPU-time sampler loses many samples on threads that run in short bursts
  * (jdk.CPUTimeSamplesLost): the totals are low and vary from run to run; read the shares.
  * Before the profile used that sampler (JFR's wall-clock jdk.ExecutionSample, Java code only)
- * it showed no findRunnable at all: the Ms' time is mostly park/unpark, in the kernel.
+ * it showed no findRunnable at all: much of the Ms' time is park/unpark, outside Java code.
  */
 final class Bursty implements Example {
     @Override
