@@ -8,7 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a main class of this classpath in a child JVM with a timeout (Go's runTestProg technique). */
+/**
+ * Runs a main class of this classpath in a child JVM with a timeout (Go's runTestProg technique),
+ * for the examples' main code. The test kit's GoTesting.runChild (gmp4j-testing) does the same
+ * for tests, and the examples' tests use it; this copy stays because the examples run from the
+ * launcher without the test kit and its JUnit API on their class path, and fail with
+ * IllegalStateException rather than AssertionError.
+ */
 public final class ChildJvm {
     private ChildJvm() {}
 
@@ -20,7 +26,7 @@ public final class ChildJvm {
             "-Djdk.trackAllThreads=false", "--enable-native-access=ALL-UNNAMED");
 
     /**
-     * Runs {@code java <jvmOpts> -cp <this classpath> mainClass args} with GOMAXPROCS and GODEBUG
+     * Runs {@code java <gmp4j's flags> <jvmOpts> -cp <this classpath> mainClass args} with GOMAXPROCS, GODEBUG and GOTRACEBACK
      * removed from the environment, then {@code env} ("NAME=value") added; kills it after
      * {@code timeoutSeconds}.
      */
@@ -28,6 +34,7 @@ public final class ChildJvm {
             String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(GMP4J_FLAGS);
         cmd.add("-Xshare:auto");
         cmd.add("-XX:TieredStopAtLevel=1"); // start-up matters more than peak speed here
         cmd.addAll(jvmOpts);

@@ -4,8 +4,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
-// Internal, not API: Procs.schedtrace prints one GODEBUG=schedtrace line on demand (Go has no call for it).
-import io.gmp4j.internal.runtime.Procs;
+import io.gmp4j.metrics.Metrics;
 import io.gmp4j.sync.Mutex;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
@@ -212,9 +211,9 @@ final class Demo implements Example {
         return r;
     }
 
-    /** Scene 4: parks goroutines on five primitives, prints a schedtrace line and their part of the dump. */
+    /** Scene 4: parks goroutines on five primitives, prints the scheduler's metrics and their part of the dump. */
     static String dump(PrintStream out) {
-        out.println("4. observability: GODEBUG=schedtrace's line now, and runtime.Stack(all) for the goroutines parked below");
+        out.println("4. observability: the scheduler's runtime/metrics now (GODEBUG=schedtrace=1000 prints Go's SCHED line every second), and runtime.Stack(all) for the goroutines parked below");
         int before = Go.numGoroutine();
         Chan<Integer> never = Chan.make(0);
         Chan<Integer> unbuffered = Chan.make(0);
@@ -242,8 +241,10 @@ final class Demo implements Example {
         }
         String[] reasons = {"[chan receive]", "[chan send]", "[sync.Mutex.Lock]", "[sync.WaitGroup.Wait]", "[select]"};
         String stack = waitForDump(reasons);
-        out.print("   ");
-        Procs.schedtrace(out, false);
+        // Go has no call for one schedtrace line on demand; runtime/metrics has the scheduler's counts.
+        StringBuilder metrics = new StringBuilder("   runtime/metrics now:");
+        Metrics.read().forEach((name, v) -> metrics.append(' ').append(name).append('=').append(v));
+        out.println(metrics);
         StringBuilder excerpt = new StringBuilder();
         for (String block : stack.split("\n\n")) {
             if (block.contains("DumpSubjects")) {

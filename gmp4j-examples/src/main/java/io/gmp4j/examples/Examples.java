@@ -109,12 +109,23 @@ public final class Examples {
             out.printf("  %-" + width + "s  %s%n", e.name(), e.summary());
         }
         out.println();
-        out.println("Seed 002's 13 scenarios, bug -> example (most take --fixed; seed 004's service: service):");
+        out.println("Seed 002's 13 scenarios, bug -> example ([--fixed]: runs the fixed form; the others show both sides in one run or");
+        out.println("through GODEBUG/GOMAXPROCS, as their lines say; seed 004's service: service):");
         StringBuilder line = new StringBuilder(" ");
         for (String s : SEEDS) {
-            String[] numberAndNames = s.split(" ", 2);
-            line.append(" ").append(numberAndNames[0]).append(": ").append(numberAndNames[1].replace(" ", " + ")).append(";");
+            String[] numberAndNames = s.split(" ");
+            line.append(" ").append(numberAndNames[0]).append(":");
+            for (int i = 1; i < numberAndNames.length; i++) {
+                line.append(i > 1 ? " +" : "").append(" ").append(numberAndNames[i]).append(takesFixed(numberAndNames[i]) ? " [--fixed]" : "");
+            }
+            line.append(";");
         }
         out.println(line.substring(0, line.length() - 1));
+    }
+
+    /** Whether the example has a --fixed form (its summary names it). */
+    static boolean takesFixed(String name) {
+        Example e = find(name);
+        return e != null && e.summary().contains("--fixed");
     }
 }

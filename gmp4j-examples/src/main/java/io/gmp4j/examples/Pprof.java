@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -102,6 +104,52 @@ final class Pprof {
 
     /** A decoded profile: per sample, its function names leaf first, and its values. */
     record Sample(List<String> functions, long[] values) {}
+
+    /**
+     * A CPU profile of {@code seconds} from this process's debug server
+     * ({@code /debug/pprof/profile?seconds=N}), taken while {@code workload} runs again and again
+     * on the calling goroutine; its samples decoded.
+     */
+    static List<Sample> cpuProfileWhile(int seconds, Runnable workload) {
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = Thread.ofPlatform().daemon().name("example-pprof").start(() -> {
+            try {
+                result.set(get("/debug/pprof/profile?seconds=" + seconds));
+            } catch (Throwable e) {
+                result.set(e);
+            }
+        });
+        do {
+            workload.run();
+        } while (t.isAlive());
+        if (result.get() instanceof Throwable e) {
+            throw new IllegalStateException("CPU profile: " + e, e);
+        }
+        return decode((byte[]) result.get());
+    }
+
+    /** The samples (first value) of {@code samples} in all. */
+    static long total(List<Sample> samples) {
+        return samples.stream().mapToLong(s -> s.values()[0]).sum();
+    }
+
+    /** The samples (first value) with a frame whose function {@code fn} accepts (cumulative, as pprof's cum). */
+    static long under(List<Sample> samples, Predicate<String> fn) {
+        return samples.stream().filter(s -> s.functions().stream().anyMatch(fn)).mapToLong(s -> s.values()[0]).sum();
+    }
+
+    /** The {@code n} functions with the most samples as the leaf frame (pprof's top, by flat). */
+    static List<Map.Entry<String, Long>> topFlat(List<Sample> samples, int n) {
+        Map<String, Long> flat = new HashMap<>();
+        for (Sample s : samples) {
+            if (!s.functions().isEmpty()) {
+                flat.merge(s.functions().getFirst(), s.values()[0], Long::sum);
+            }
+        }
+        List<Map.Entry<String, Long>> top = new ArrayList<>(flat.entrySet());
+        top.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        return List.copyOf(top.subList(0, Math.min(n, top.size())));
+    }
 
     /** Reads a gzipped profile.proto's samples (fields from google/pprof proto/profile.proto). */
     static List<Sample> decode(byte[] gz) {

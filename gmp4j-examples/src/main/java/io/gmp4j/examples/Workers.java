@@ -2,13 +2,11 @@ package io.gmp4j.examples;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
-// Internal, not API: Procs.currentMid (which M a goroutine runs on) has no Go API either.
-import io.gmp4j.internal.runtime.Procs;
+import io.gmp4j.metrics.Metrics;
 import io.gmp4j.sync.WaitGroup;
 import java.io.PrintStream;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /*
  * Seed 002, Bug 2: "Adding more workers made it slower". NumCPU vs 4 x NumCPU goroutines
@@ -30,11 +28,11 @@ final class Workers implements Example {
 
     @Override
     public String summary() {
-        return "seed bug 2: NumCPU vs 4 x NumCPU CPU-bound workers; time, peak parallel workers, Ms used [jobs=1000]";
+        return "seed bug 2: NumCPU vs 4 x NumCPU CPU-bound workers; time, peak parallel workers, peak Ms (/sched/threads:threads) [jobs=1000]";
     }
 
     /** One configuration's figures. */
-    record Result(int workers, long nanos, int maxParallel, int msUsed, long checksum) {}
+    record Result(int workers, long nanos, int maxParallel, long maxThreads, long checksum) {}
 
     static volatile long sink;
 
@@ -47,8 +45,8 @@ final class Workers implements Example {
         Result one = measure(cpus, jobs);
         Result four = measure(4 * cpus, jobs);
         for (Result r : new Result[] {one, four}) {
-            out.printf("  %3d workers: %7.1f ms, at most %d computing at once, on %d Ms%n", r.workers(), r.nanos() / 1e6,
-                    r.maxParallel(), r.msUsed());
+            out.printf("  %3d workers: %7.1f ms, at most %d computing at once, the runtime at up to %d Ms (/sched/threads:threads)%n",
+                    r.workers(), r.nanos() / 1e6, r.maxParallel(), r.maxThreads());
         }
         out.printf("  ratio 4x/1x: %.2f (checksums %s)%n", (double) four.nanos() / one.nanos(),
                 one.checksum() == four.checksum() ? "equal" : "DIFFER");
@@ -61,7 +59,7 @@ final class Workers implements Example {
         WaitGroup wg = new WaitGroup();
         AtomicInteger computing = new AtomicInteger();
         AtomicInteger maxParallel = new AtomicInteger();
-        Set<Long> ms = ConcurrentHashMap.newKeySet();
+        AtomicLong maxThreads = new AtomicLong();
         long[] sums = new long[workers];
         long start = System.nanoTime();
         for (int w = 0; w < workers; w++) {
@@ -72,7 +70,7 @@ final class Workers implements Example {
                     for (Integer n : work) { // for n := range work
                         int now = computing.incrementAndGet();
                         maxParallel.accumulateAndGet(now, Math::max);
-                        ms.add(Procs.currentMid());
+                        maxThreads.accumulateAndGet(Metrics.read().get(THREADS), Math::max);
                         sums[id] += lcg(n);
                         computing.decrementAndGet();
                     }
@@ -92,8 +90,10 @@ final class Workers implements Example {
             sum += s;
         }
         sink = sum;
-        return new Result(workers, nanos, maxParallel.get(), ms.size(), sum);
+        return new Result(workers, nanos, maxParallel.get(), maxThreads.get(), sum);
     }
+
+    private static final String THREADS = "/sched/threads:threads";
 
     /** The seed's CPU-bound job. */
     static long lcg(int n) {

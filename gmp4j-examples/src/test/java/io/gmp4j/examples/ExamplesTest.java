@@ -40,6 +40,10 @@ class ExamplesTest {
             }
         }
         assertTrue(!out.contains("not ported"), out);
+        for (String fixed : List.of("3: hung-reads [--fixed]", "6: chan-contention [--fixed]", "7: bursty [--fixed]", "9: gosched-flag [--fixed]",
+                "11: small-writes [--fixed]", "12: scratch [--fixed]", "13: gc-threads [--fixed]")) {
+            assertTrue(out.contains(fixed), fixed + " missing:\n" + out);
+        }
     }
 
     /** An unknown name: one line on stderr naming the examples, exit status 2. */

@@ -93,7 +93,7 @@ class ProgramsTest {
         assertTrue(out.matches("(?s).*1\\. go f\\(\\) x 10,000.*ns per goroutine.*"), out);
         assertTrue(out.contains("(0 wrong) before ctx.Err() = \"context deadline exceeded\""), out);
         assertTrue(out.contains("the second goroutine ran"), out);
-        assertTrue(out.matches("(?s).*SCHED \\d+ms: gomaxprocs=\\d+ idleprocs=.*"), out);
+        assertTrue(out.matches("(?s).*runtime/metrics now: /sched/goroutines:goroutines=\\d+ /sched/gomaxprocs:threads=" + procs + " /sched/threads:threads=\\d+ .*"), out);
         for (String reason : List.of("[chan receive]", "[chan send]", "[sync.Mutex.Lock]", "[sync.WaitGroup.Wait]", "[select]")) {
             assertTrue(out.contains(reason), reason + " missing:\n" + out);
         }

@@ -4,6 +4,7 @@ import static io.gmp4j.testing.GoTesting.assertNoLeak;
 import static io.gmp4j.examples.TestSupport.inGoroutine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gmp4j.Go;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ class SeedBugsTest {
         Workers.Result one = inGoroutine(60, () -> Workers.measure(2, 20));
         Workers.Result four = inGoroutine(60, () -> Workers.measure(8, 20));
         assertEquals(one.checksum(), four.checksum());
-        assertTrue(four.maxParallel() >= 1 && four.msUsed() >= 1);
+        assertTrue(four.maxParallel() >= 1 && four.maxThreads() >= 1);
         assertNoLeak(before);
     }
 
@@ -196,12 +197,23 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
-    /** Bug 7: the CPU profile the example takes through its own debug server decodes (samples may be few: see Bursty). */
+    // JFR's CPU-time sampler (Linux) loses many samples on threads that run in short bursts: the
+    // buggy form's profile had 3-6 samples under findRunnable per 3 s (of 50-60) on a 2-CPU box at
+    // load 10, so a 2 s window misses it about one time in 15 (Poisson, mean ~2.6); five windows
+    // in a row all missing is ~1e-6.
+    /** Bug 7: the CPU profile of the buggy form (32 Ps, one wake-up per task) has samples under Proc.findRunnable. */
     @Test
-    void burstyCpuProfileDecodes() {
+    void burstyCpuProfileShowsFindRunnable() {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "JFR's CPU-time sampler is Linux-only");
         int before = Go.numGoroutine();
-        Bursty.CpuView v = inGoroutine(60, () -> Bursty.profiled(50, 10, false, 1));
-        assertTrue(v.total() >= 0 && v.findRunnable() <= v.total() && v.stealWork() <= v.total() && v.topFlat().size() <= 8, v.toString());
+        int procs = Go.gomaxprocs(0);
+        List<Bursty.CpuView> views = new ArrayList<>();
+        for (int i = 0; i < 5 && (views.isEmpty() || views.getLast().findRunnable() == 0); i++) {
+            views.add(inGoroutine(60, () -> Bursty.profiled(32, 200, 64, false, 2)));
+        }
+        Bursty.CpuView v = views.getLast();
+        assertTrue(v.findRunnable() > 0 && v.stealWork() <= v.findRunnable() && v.findRunnable() <= v.total(), views.toString());
+        assertEquals(procs, Go.gomaxprocs(0), "GOMAXPROCS restored");
         assertNoLeak(before);
     }
 
@@ -218,17 +230,54 @@ class SeedBugsTest {
         assertNoLeak(before);
     }
 
-    /** Bug 13: both child JVMs run with the GC threads asked for, print gctrace lines and their measurements. */
+    /**
+     * Bug 11 end to end: both variants print the /sched/latencies:seconds line and the profile
+     * line; buggy makes one socket write per message, fixed at most one per 64 KiB (+1); the
+     * buggy profile has samples under the JDK's socket write (~80% of them, measured).
+     */
     @Test
-    void gcThreadsChildren() {
-        GcThreads.Child host = GcThreads.child(false, 1, 1500);
+    void smallWritesExamplePrintsLatenciesAndProfile() {
+        int before = Go.numGoroutine();
+        TestSupport.Run raw = TestSupport.runExample("small-writes", 60, "5000", "1");
+        TestSupport.Run buf = TestSupport.runExample("small-writes", 60, "--fixed", "5000", "1");
+        for (TestSupport.Run r : List.of(raw, buf)) {
+            assertEquals(0, r.status(), r.out());
+            assertTrue(r.out().contains("\n  /sched/latencies:seconds: "), r.out());
+            assertTrue(r.out().contains("CPU profile of the same workload (/debug/pprof/profile?seconds=1): "), r.out());
+        }
+        long rawWrites = writes(raw.out());
+        long bufWrites = writes(buf.out());
+        assertEquals(5_000, rawWrites, raw.out());
+        assertTrue(bufWrites >= 1 && bufWrites <= 160_000 / 65_536 + 1, buf.out());
+        var m = java.util.regex.Pattern.compile("under sun.nio.ch.NioSocketImpl.write (\\d+) ").matcher(raw.out());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, raw.out());
+        assertNoLeak(before);
+    }
+
+    private static long writes(String out) {
+        var m = java.util.regex.Pattern.compile("([\\d,]+) writes to the socket").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    /**
+     * Bug 13: in the simulated container (fake cgroup root: cpu.max "200000 100000" on 16 CPUs)
+     * both children get GOMAXPROCS=2 from the quota; the buggy one's GC runs more parallel
+     * workers than that (HotSpot sizes them for -XX:ActiveProcessorCount=16), the fixed one's 2
+     * and 1; both print gctrace lines with "2 P".
+     */
+    @Test
+    void gcThreadsChildren() throws Exception {
+        GcThreads.Child host = GcThreads.child(false, 500);
         assertEquals(0, host.exitCode(), host.stderrTail());
-        assertTrue(host.sizing().equals("GOMAXPROCS=8, ParallelGCThreads=8, ConcGCThreads=2"), host.sizing());
-        assertTrue(host.measured().startsWith("1500 MiB allocated: wall "), host.measured());
-        assertTrue(host.gcLines() > 0 && host.lastGcLine().endsWith(" 8 P"), host.toString());
-        GcThreads.Child matched = GcThreads.child(true, 1, 1500);
+        assertEquals(2, host.figure("GOMAXPROCS"), host.sizing());
+        assertEquals(16, host.figure("NumCPU"), host.sizing());
+        assertTrue(host.figure("ParallelGCThreads") > 2 && host.figure("ConcGCThreads") >= 1, host.sizing());
+        assertTrue(host.measured().startsWith("500 MiB allocated: wall "), host.measured());
+        assertTrue(host.gcLines() > 0 && host.lastGcLine().endsWith(" 2 P"), host.toString());
+        GcThreads.Child matched = GcThreads.child(true, 500);
         assertEquals(0, matched.exitCode(), matched.stderrTail());
-        assertTrue(matched.sizing().equals("GOMAXPROCS=1, ParallelGCThreads=1, ConcGCThreads=1"), matched.sizing());
-        assertTrue(matched.gcLines() > 0 && matched.lastGcLine().endsWith(" 1 P"), matched.toString());
+        assertEquals("GOMAXPROCS=2, NumCPU=16, ParallelGCThreads=2, ConcGCThreads=1", matched.sizing());
+        assertTrue(matched.gcLines() > 0 && matched.lastGcLine().endsWith(" 2 P"), matched.toString());
     }
 }

@@ -8,21 +8,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
- * /debug/pprof/profile?seconds=N: a CPU profile from JFR's in-process streaming
- * ({@code jdk.ExecutionSample} every 10 ms, Go's 100 Hz), as Go's sample types
- * samples/count and cpu/nanoseconds. JFR samples threads running Java code, goroutines
- * included (by their frames; the sample does not carry the goroutine id).
+ * /debug/pprof/profile?seconds=N: a CPU profile from JFR's in-process streaming, as Go's sample
+ * types samples/count and cpu/nanoseconds. On Linux it is JFR's CPU-time sampler
+ * ({@code jdk.CPUTimeSample}, JDK 25, experimental): one sample per 10 ms of CPU time a thread
+ * uses, in Java, native or the kernel, like Go's per-thread profiling timers
+ * (runtime/pprof: setThreadCPUProfiler) at 100 Hz; so the Ms' time in park/unpark shows under
+ * the scheduler's frames (proc.go: findRunnable -> stopm), as futexsleep does in Go. Elsewhere
+ * it is {@code jdk.ExecutionSample} every 10 ms of wall time, which samples threads running
+ * Java code only. Goroutines are sampled by their frames (a sample carries no goroutine id).
  */
 final class Cpu {
     private Cpu() {}
 
     static final long PERIOD_NANOS = 10_000_000L;
     private static final AtomicBoolean busy = new AtomicBoolean();
+
+    /** JFR's CPU-time sampler is there (JDK 25+, Linux only). */
+    static final boolean CPU_TIME_SAMPLER = System.getProperty("os.name", "").startsWith("Linux")
+            && FlightRecorder.getFlightRecorder().getEventTypes().stream().anyMatch(t -> t.getName().equals("jdk.CPUTimeSample"));
 
     static void serve(HttpExchange ex, Map<String, String> q) throws IOException {
         long sec = DebugServer.secondsParam(q, 30);
@@ -44,8 +53,13 @@ final class Cpu {
         long start = System.currentTimeMillis() * 1_000_000L;
         long t0 = System.nanoTime();
         try (RecordingStream rs = new RecordingStream()) {
-            rs.enable("jdk.ExecutionSample").withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
-            rs.onEvent("jdk.ExecutionSample", ev -> {
+            String event = CPU_TIME_SAMPLER ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
+            if (CPU_TIME_SAMPLER) {
+                rs.enable(event).with("throttle", PERIOD_NANOS / 1_000_000 + "ms").withStackTrace();
+            } else {
+                rs.enable(event).withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
+            }
+            rs.onEvent(event, ev -> {
                 RecordedStackTrace st = ev.getStackTrace();
                 if (st == null) {
                     return;
