@@ -513,6 +513,61 @@ class ContextPortTest {
         assertEquals("context.Background.WithValue(key, value).WithoutCancel", ctx.toString());
     }
 
+    /** context_test.go: myDoneCtx. done() makes a new channel on every call. */
+    record MyDoneCtx(Context inner) implements Context {
+        @Override public Chan<Void> done() { return Chan.make(0); }
+        @Override public Throwable err() { return inner.err(); }
+        @Override public Optional<Instant> deadline() { return inner.deadline(); }
+        @Override public Object value(Object key) { return inner.value(key); }
+    }
+
+    /**
+     * context_test.go: TestCustomContextGoroutines, the full sequence: a propagation goroutine
+     * exactly for parents whose done() is not the channel of the cancelCtx behind them (myDoneCtx,
+     * also over a myCtx over a cancelCtx), none for wrappers (myCtx) of ours, none under a
+     * cancelled parent.
+     */
+    @Test
+    void customContextGoroutinesFull() {
+        runG(2, () -> {
+            int[] g = {CancelCtx.GOROUTINES.get()};
+            Runnable checkNoGoroutine = () -> assertEquals(g[0], CancelCtx.GOROUTINES.get(), "goroutines created");
+            Runnable checkCreatedGoroutine = () -> {
+                assertEquals(g[0] + 1, CancelCtx.GOROUTINES.get(), "goroutines created, want 1");
+                g[0]++;
+            };
+            Context.withCancel(new MyDoneCtx(Context.background())).cancel().run();
+            checkCreatedGoroutine.run();
+            Context.withTimeout(new MyDoneCtx(Context.background()), VERY_LONG).cancel().run();
+            checkCreatedGoroutine.run();
+            checkNoGoroutine.run();
+
+            var ctx1 = Context.withCancel(Context.background());
+            checkNoGoroutine.run();
+            Context ctx2 = new ContextTest.OtherContext(ctx1.ctx()); // myCtx
+            var ctx3 = Context.withCancel(ctx2);
+            checkNoGoroutine.run();
+            var c3b = Context.withCancel(new MyDoneCtx(ctx2));
+            checkCreatedGoroutine.run(); // ctx1 is not providing Done, must not be used
+            var ctx4 = Context.withTimeout(ctx3.ctx(), VERY_LONG);
+            checkNoGoroutine.run();
+            var ctx5 = Context.withCancel(ctx4.ctx());
+            checkNoGoroutine.run();
+            ctx5.cancel().run();
+            checkNoGoroutine.run();
+            var c6 = Context.withTimeout(ctx5.ctx(), VERY_LONG);
+            checkNoGoroutine.run();
+            c6.cancel().run();
+            ctx1.cancel().run();
+            var c7 = Context.withCancel(ctx5.ctx());
+            checkNoGoroutine.run();
+            for (Runnable cancel : List.of(c7.cancel(), c3b.cancel(), ctx4.cancel(), ctx3.cancel())) {
+                cancel.run();
+            }
+            checkNoGoroutine.run();
+        });
+    }
+
     /** A Context whose done() is its own channel, not its embedded context's (context_test.go: customDoneContext). */
     record CustomDoneContext(Context inner, Chan<Void> donec) implements Context {
         @Override public Chan<Void> done() { return donec; }
