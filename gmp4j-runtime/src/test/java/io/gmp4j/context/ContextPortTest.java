@@ -155,6 +155,39 @@ class ContextPortTest {
         });
     }
 
+    /**
+     * context_test.go: TestWithCancel and TestCanceledTimeout, the "should propagate
+     * synchronously" checks: through a wrapper (otherContext) that returns the cancelCtx's own
+     * done channel, every context is done when cancel returns (a select with default, no wait).
+     */
+    @Test
+    void cancelPropagatesSynchronously() {
+        runG(2, () -> {
+            var c1 = Context.withCancel(Context.background());
+            Context o = new ContextTest.OtherContext(c1.ctx());
+            var c2 = Context.withCancel(o);
+            var c3 = Context.withTimeout(o, VERY_LONG);
+            Context v = Context.withValue(c2.ctx(), "k", "v");
+            var c4 = Context.withCancel(new ContextTest.OtherContext(v));
+            c1.cancel().run();
+            for (Context c : List.of(c1.ctx(), o, c2.ctx(), c3.ctx(), v, c4.ctx())) {
+                assertTrue(isDone(c), c + ": <-Done() blocked, but shouldn't have");
+                assertSame(Context.CANCELED, c.err(), c.toString());
+            }
+
+            var t = Context.withTimeout(Context.background(), Duration.ofSeconds(1));
+            var ct = Context.withTimeout(new ContextTest.OtherContext(t.ctx()), VERY_LONG);
+            ct.cancel().run();
+            assertTrue(isDone(ct.ctx()), "<-c.Done() blocked, but shouldn't have");
+            assertSame(Context.CANCELED, ct.ctx().err());
+            assertNull(t.ctx().err());
+            t.cancel().run();
+            c2.cancel().run();
+            c3.cancel().run();
+            c4.cancel().run();
+        });
+    }
+
     /** context_test.go: TestLayersCancel. */
     @Test
     void layersCancel() {
