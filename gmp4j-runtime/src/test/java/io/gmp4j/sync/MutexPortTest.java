@@ -103,6 +103,48 @@ class MutexPortTest {
         });
     }
 
+    /**
+     * mutex.go and rwmutex.go docs: "A locked Mutex is not associated with a particular
+     * goroutine. It is allowed for one goroutine to lock a Mutex and then arrange for another
+     * goroutine to unlock it" (likewise RWMutex, both modes). The lock is passed around a ring of
+     * goroutines, each unlocking what the previous one locked, with a blocked locker waiting.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void unlockFromAnotherGoroutine(int procs) {
+        runG(procs, () -> {
+            Mutex m = new Mutex();
+            RWMutex rw = new RWMutex();
+            Chan<Integer> baton = Chan.make(0);
+            Chan<Boolean> done = Chan.make(0);
+            int hops = 200;
+            Go.go(() -> {
+                for (int i = 0; i < hops; i++) {
+                    baton.recv();
+                    m.unlock(); // locked by the test goroutine
+                    rw.unlock();
+                    baton.recv();
+                    rw.rUnlock(); // read-locked by the test goroutine
+                    m.unlock();
+                }
+                done.send(true);
+            });
+            for (int i = 0; i < hops; i++) {
+                m.lock(); // the first time free; then waits for the other goroutine's last m.unlock
+                rw.lock(); // waits for the other goroutine's rw.rUnlock
+                baton.send(i);
+                m.lock(); // waits for the other goroutine's m.unlock
+                rw.rLock(); // ... and rw.unlock
+                baton.send(i);
+            }
+            done.recv();
+            assertTrue(m.tryLock());
+            m.unlock();
+            assertTrue(rw.tryLock(), "a read lock leaked");
+            rw.unlock();
+        });
+    }
+
     private record Misuse(String name, String message, Runnable f) {}
 
     /**
