@@ -14,12 +14,14 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Hooks: a parking path reads {@link #mutexRate} / {@link #blockRate} once (static volatile
  * ints) before it parks and, only when one is positive, takes {@code System.nanoTime()} before
- * the park and calls {@link #event} after it returns. Fast paths (an uncontended lock, a channel
- * operation that finds a partner) read nothing. Recording runs on the goroutine (or thread)
- * that waited, after its park returned: never on an M's scheduler code.
+ * the park and calls {@link #event} after it returns (or, for the mutex profile, the releaser
+ * calls it). Fast paths (an uncontended lock, a channel operation that finds a partner) read
+ * nothing. Recording runs on a goroutine or a user's thread: never on an M's scheduler code.
  *
- * <p>Attribution: the waiter's stack, for both profiles (Go attributes mutex contention to the
- * unlocker's stack). Delays are nanoseconds; Go's are CPU ticks, which its text format
+ * <p>Attribution, as Go's: the block profile has the waiter's stack; the mutex profile has the
+ * stack of the unlock that ended the wait for sync.Mutex/RWMutex (io.gmp4j.sync.Sema: the
+ * releaser calls {@link #event}), and the waiter's for a contended channel lock
+ * ({@link #lockContended}, as Go 1.22's runtime locks with GODEBUG=runtimecontentionstacks=1). Delays are nanoseconds; Go's are CPU ticks, which its text format
  * converts with {@code cycles/second}: here that line says 1000000000.
  *
  * <p>Storage: one bucket per distinct stack (StackWalker, the leading runtime frames dropped
@@ -122,6 +124,19 @@ public final class Contention {
                     b.cycles.add(nanos);
                 }
             }
+        }
+    }
+
+    /**
+     * A contended runtime lock (a channel's) was just acquired after {@code nanos}: a mutex
+     * event with the waiter's stack, Go 1.22's runtimecontentionstacks=1 attribution. Skipped on
+     * an M outside a goroutine and on sysmon (timer callbacks' trySend): recording takes a
+     * ConcurrentHashMap bin monitor that a goroutine may hold (docs/HACKING.md, "The one rule").
+     */
+    public static void lockContended(long nanos) {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual() || (io.gmp4j.internal.runtime.Procs.currentMid() < 0 && !t.getName().equals("gmp4j-sysmon"))) {
+            event(nanos, MUTEX);
         }
     }
 
