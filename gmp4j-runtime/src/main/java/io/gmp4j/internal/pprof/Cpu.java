@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
  * /debug/pprof/profile?seconds=N: a CPU profile from JFR's in-process streaming
  * ({@code jdk.ExecutionSample} every 10 ms, Go's 100 Hz), as Go's sample types
  * samples/count and cpu/nanoseconds. JFR samples threads running Java code, goroutines
- * included (by their frames; the sample does not carry the goroutine id).
+ * included: a sample taken on a goroutine carries the pprof label {@code goroutine} = its goid
+ * (JFR reports the mounted virtual thread, whose id maps to the goid through allgs).
  */
 final class Cpu {
     private Cpu() {}
@@ -38,9 +40,13 @@ final class Cpu {
         DebugServer.sendProfile(ex, "profile", gz);
     }
 
+    /** A CPU-profile bucket: a stack and the goroutine it ran on (0: not a goroutine, or not known). */
+    private record Key(List<String> stack, long goid) {}
+
     static byte[] profile(Duration d) {
-        Map<List<String>, long[]> counts = new LinkedHashMap<>();
-        Map<List<String>, StackTraceElement[]> stacks = new LinkedHashMap<>();
+        Map<Key, long[]> counts = new LinkedHashMap<>();
+        Map<Key, StackTraceElement[]> stacks = new LinkedHashMap<>();
+        Goids goids = new Goids();
         long start = System.currentTimeMillis() * 1_000_000L;
         long t0 = System.nanoTime();
         try (RecordingStream rs = new RecordingStream()) {
@@ -51,7 +57,10 @@ final class Cpu {
                     return;
                 }
                 List<StackTraceElement> fs = javaFrames(st);
-                List<String> key = key(fs);
+                RecordedThread t = ev.getThread("sampledThread");
+                // JDK 25 samples a mounted virtual thread as itself (its id, isVirtual), not its carrier.
+                long goid = t != null && t.isVirtual() ? goids.of(t.getJavaThreadId()) : 0;
+                Key key = new Key(key(fs), goid);
                 synchronized (counts) {
                     counts.computeIfAbsent(key, k -> new long[1])[0]++;
                     stacks.putIfAbsent(key, fs.toArray(new StackTraceElement[0]));
@@ -73,10 +82,33 @@ final class Cpu {
         synchronized (counts) {
             for (var e : counts.entrySet()) {
                 long n = e.getValue()[0];
-                p.sample(stacks.get(e.getKey()), n, n * PERIOD_NANOS);
+                long goid = e.getKey().goid();
+                Map<String, String> labels = goid != 0 ? Map.of("goroutine", Long.toString(goid)) : Map.of();
+                p.sample(stacks.get(e.getKey()), labels, n, n * PERIOD_NANOS);
             }
         }
         return p.gzipped();
+    }
+
+    /**
+     * Virtual-thread id to goid, from snapshots of allgs (Procs.goidsByThreadId) taken on a
+     * miss, at most every {@link #REFRESH_NANOS}: a goroutine that started and ended between two
+     * snapshots, or a virtual thread that is not a goroutine, gets no label. JFR's thread only.
+     */
+    private static final class Goids {
+        static final long REFRESH_NANOS = 20_000_000L;
+        private Map<Long, Long> byTid = Map.of();
+        private long refreshed = System.nanoTime() - REFRESH_NANOS;
+
+        long of(long tid) {
+            Long g = byTid.get(tid);
+            if (g == null && System.nanoTime() - refreshed >= REFRESH_NANOS) {
+                byTid = io.gmp4j.internal.runtime.Procs.goidsByThreadId();
+                refreshed = System.nanoTime();
+                g = byTid.get(tid);
+            }
+            return g != null ? g : 0;
+        }
     }
 
     /** A JFR stack's Java frames, innermost first (the CPU and the heap profile). */
