@@ -336,7 +336,7 @@ public final class DebugServer {
     private static final String[][] PROFILES = {
         {"allocs", "A sampling of all past memory allocations (JFR's jdk.ObjectAllocationSample, from the first request on)"},
         {"block", "Stack traces that led to blocking on synchronization primitives"},
-        {"heap", "A sampling of memory allocations (in-use values are 0 on the JVM: docs/DIVERGENCES.md). You can specify the gc GET parameter to run GC before taking the heap sample."},
+        {"heap", "A sampling of memory allocations. You can specify the gc GET parameter to run GC before taking the heap sample: only then are the in-use values filled, per class, from the JVM's live-object histogram (docs/DIVERGENCES.md)."},
         {"goroutine", "Stack traces of all current goroutines. Use debug=2 as a query parameter to export in the same format as an unrecovered panic."},
         {"mutex", "Stack traces of holders of contended mutexes"},
         {"profile", "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile."},

@@ -121,6 +121,12 @@ final class ProfileBuilder {
         return this;
     }
 
+    /** A sample whose stack is one synthetic frame {@code function} (no file, no line). */
+    ProfileBuilder sampleAt(String function, long... values) {
+        samples.add(new Proto().packed(1, new long[] {location(function, "", 0)}).packed(2, values));
+        return this;
+    }
+
     byte[] encode() {
         long dst = defaultSampleType != null ? str(defaultSampleType) : 0; // before the table is written
         Proto p = new Proto();
