@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Attribution, as Go's: the block profile has the waiter's stack; the mutex profile has the
  * stack of the unlock that ended the wait for sync.Mutex/RWMutex (io.gmp4j.sync.Sema: the
  * releaser calls {@link #event}), and the waiter's for a contended channel lock
- * ({@link #lockContended}, as Go 1.22's runtime locks with GODEBUG=runtimecontentionstacks=1). Delays are nanoseconds; Go's are CPU ticks, which its text format
- * converts with {@code cycles/second}: here that line says 1000000000.
+ * ({@link #lockContendedBucket}, as Go 1.22's runtime locks with
+ * GODEBUG=runtimecontentionstacks=1). Delays are nanoseconds; Go's are CPU ticks, which its
+ * text format converts with {@code cycles/second}: here that line says 1000000000.
  *
  * <p>Storage: one bucket per distinct stack (StackWalker, the leading runtime frames dropped
  * but the outermost of them kept, as Go keeps {@code sync.(*Mutex).Lock} or
@@ -128,16 +129,30 @@ public final class Contention {
     }
 
     /**
-     * A contended runtime lock (a channel's) was just acquired after {@code nanos}: a mutex
-     * event with the waiter's stack, Go 1.22's runtimecontentionstacks=1 attribution. Skipped on
-     * an M outside a goroutine and on sysmon (timer callbacks' trySend): recording takes a
-     * ConcurrentHashMap bin monitor that a goroutine may hold (docs/HACKING.md, "The one rule").
+     * A goroutine found a runtime lock (a channel's) held and is about to wait for it: decides
+     * whether this contention event is sampled (1/rate, as {@link #event}) and, if so, returns
+     * the bucket of the caller's stack, to be charged by {@link #lockContended} once the lock
+     * is taken. The stack is walked here, before the wait, not inside the critical section.
+     * Null when not sampled, and on an M outside a goroutine or on sysmon (timer callbacks'
+     * trySend): a bucket lookup takes a ConcurrentHashMap bin monitor that a goroutine may hold
+     * (docs/HACKING.md, "The one rule").
      */
-    public static void lockContended(long nanos) {
-        Thread t = Thread.currentThread();
-        if (t.isVirtual() || (io.gmp4j.internal.runtime.Procs.currentMid() < 0 && !t.getName().equals("gmp4j-sysmon"))) {
-            event(nanos, MUTEX);
+    public static Object lockContendedBucket(int rate) {
+        if (rate <= 0 || (rate > 1 && ThreadLocalRandom.current().nextInt(rate) != 0)) {
+            return null;
         }
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual() && (io.gmp4j.internal.runtime.Procs.currentMid() >= 0 || t.getName().equals("gmp4j-sysmon"))) {
+            return null;
+        }
+        return bucket(MUTEX_BUCKETS);
+    }
+
+    /** The sampled wait for a runtime lock ended after {@code nanos}: mutexevent's saveblockevent. */
+    public static void lockContended(Object bucket, int rate, long nanos) {
+        Bucket b = (Bucket) bucket;
+        b.count.add(rate);
+        b.cycles.add(rate * Math.max(1, nanos));
     }
 
     private static Bucket bucket(ConcurrentHashMap<Key, Bucket> table) {
