@@ -566,15 +566,14 @@ public final class Chan<T> implements Iterable<T> {
         // The mutex profile (lock_futex.go: lock2's contention, Go 1.22's runtime-lock
         // profiling with GODEBUG=runtimecontentionstacks=1): one static read while it is off.
         // A sampled wait takes its stack now, before waiting (~20 us), so that the critical
-        // section it then enters is not lengthened; its delay counts from after the walk.
+        // section it then enters is not lengthened (Contention.LockWait).
         int rate = Contention.mutexRate;
-        Object bucket = rate > 0 ? Contention.lockContendedBucket(rate) : null;
-        long t0 = bucket != null ? System.nanoTime() : 0;
+        Contention.LockWait w = rate > 0 ? Contention.lockWait(rate, () -> lockState != 0) : null;
         long sleepNanos = LOCK_SLEEP_MIN_NANOS;
         for (int spins = 0; ; spins++) {
             if (lockState == 0 && LOCK.compareAndSet(this, 0, 1)) {
-                if (bucket != null) {
-                    Contention.lockContended(bucket, rate, System.nanoTime() - t0);
+                if (w != null) {
+                    w.end();
                 }
                 return;
             }
