@@ -20,11 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The program measures both: wall time, ns per value, and the mean time a send took as seen by
  * the producers (System.nanoTime around each send, which includes waiting for buffer space).
  * It also prints runtime/metrics' figures that gmp4j keeps (/gmp4j/sched/steals), and the top of
- * the block profile of one more run (Debug.setBlockProfileRate(1), read back from this process's
- * own /debug/pprof/block?debug=1 on a loopback port): where producers waited, in Chan.send.
- * Go's mutex profile would also show the channel lock itself (runtime.lock2, hchan.lock);
- * gmp4j's mutex profile covers sync.Mutex/RWMutex only, so the contention shows as the
- * producers' blocking in send, not as lock waits.
+ * the block and mutex profiles of one more run (Debug.setBlockProfileRate(1) and
+ * Debug.setMutexProfileFraction(1), read back from this process's own /debug/pprof/block?debug=1
+ * and mutex?debug=1 on a loopback port): where producers waited for buffer space, in Chan.send,
+ * and where goroutines waited for the channel's lock itself (Go's mutex profile shows hchan.lock
+ * as runtime-lock contention; gmp4j's with the waiter's stack, as Go 1.22's
+ * runtimecontentionstacks=1).
  */
 final class ChanContention implements Example {
     @Override
@@ -66,23 +67,44 @@ final class ChanContention implements Example {
             out.printf("    %,10.1f ms %,8d  %s  <-  %s%n", g.delayNanos() / 1e6, g.count(), g.frames().isEmpty() ? "?" : g.frames().getFirst(),
                     g.callerIn("io.gmp4j.examples."));
         }
+        List<Pprof.Group> locks = lastMutexDelta;
+        long lockTotal = 0, lockEvents = 0;
+        for (Pprof.Group g : locks) {
+            lockTotal += g.delayNanos();
+            lockEvents += g.count();
+        }
+        out.printf("  mutex profile of the same run (Debug.setMutexProfileFraction(1), /debug/pprof/mutex?debug=1): %,.3f ms waited for a lock in %,d contended acquisitions; top stacks:%n",
+                lockTotal / 1e6, lockEvents);
+        for (Pprof.Group g : locks.subList(0, Math.min(3, locks.size()))) {
+            out.printf("    %,10.3f ms %,8d  %s  <-  %s%n", g.delayNanos() / 1e6, g.count(), g.frames().isEmpty() ? "?" : g.frames().getFirst(),
+                    g.callerIn("io.gmp4j.examples."));
+        }
         return 0;
     }
 
+    /** What the mutex profile gained during the last {@link #profiledBlocks} run (the channel lock's contention). */
+    static volatile List<Pprof.Group> lastMutexDelta = List.of();
+
     /**
-     * One more run with the block profile on (rate 1: every blocking event), and what it added
+     * One more run with the block and mutex profiles on (rate 1: every event), and what it added
      * to this process's block profile, read through the debug server as {@code go tool pprof}
-     * would: the groups, the largest delay first.
+     * would: the groups, the largest delay first. The mutex profile's groups go to
+     * {@link #lastMutexDelta}.
      */
     static List<Pprof.Group> profiledBlocks(int producers, int perProducer, int shards) {
         var before = Pprof.parseContention(new String(Pprof.get("/debug/pprof/block?debug=1"), StandardCharsets.UTF_8));
+        var mutexBefore = Pprof.parseContention(new String(Pprof.get("/debug/pprof/mutex?debug=1"), StandardCharsets.UTF_8));
         int prev = Debug.setBlockProfileRate(1);
+        int prevFraction = Debug.setMutexProfileFraction(1);
         try {
             measure(producers, perProducer, shards);
         } finally {
             Debug.setBlockProfileRate(prev);
+            Debug.setMutexProfileFraction(prevFraction);
         }
         var after = Pprof.parseContention(new String(Pprof.get("/debug/pprof/block?debug=1"), StandardCharsets.UTF_8));
+        var mutexAfter = Pprof.parseContention(new String(Pprof.get("/debug/pprof/mutex?debug=1"), StandardCharsets.UTF_8));
+        lastMutexDelta = Pprof.delta(mutexBefore, mutexAfter);
         return Pprof.delta(before, after);
     }
 

@@ -89,6 +89,9 @@ public final class Chan<T> implements Iterable<T> {
      *     doubling LockSupport.parkNanos back-off instead of futex-sleeping on a wake-up
      *     list: critical sections never park, so a waiter only waits for a holder that is
      *     running, OS-preempted, or (a select in sellock) itself waiting for a lock;
+     *   - the mutex profile records a contended channel lock with the waiter's stack (Go 1.22's
+     *     runtimecontentionstacks=1; sync.Mutex's waits go to the unlocker), and only on a
+     *     goroutine or a user's thread, never on an M outside a G or sysmon;
      *   - lockorder sorts by a creation id, not by address (the JVM moves objects);
      *   - values are references: "copying to the receiver's stack" is one reference store;
      *   - an interrupt does not end a wait (Go has none): it is kept and re-asserted when the
@@ -560,9 +563,18 @@ public final class Chan<T> implements Iterable<T> {
 
     /** Outlined so that {@link #lock} inlines into the fast path. */
     private void lockSlow() {
+        // The mutex profile (lock_futex.go: lock2's contention, Go 1.22's runtime-lock
+        // profiling with GODEBUG=runtimecontentionstacks=1): one static read while it is off.
+        // A sampled wait takes its stack now, before waiting (~20 us), so that the critical
+        // section it then enters is not lengthened (Contention.LockWait).
+        int rate = Contention.mutexRate;
+        Contention.LockWait w = rate > 0 ? Contention.lockWait(rate, () -> lockState != 0) : null;
         long sleepNanos = LOCK_SLEEP_MIN_NANOS;
         for (int spins = 0; ; spins++) {
             if (lockState == 0 && LOCK.compareAndSet(this, 0, 1)) {
+                if (w != null) {
+                    w.end();
+                }
                 return;
             }
             if (spins < LOCK_SPINS) {

@@ -40,7 +40,8 @@ public final class Debug {
      * recorded in the mutex profile ({@code /debug/pprof/mutex}); 0 turns it off; a negative
      * rate only reads the current one. Returns the previous rate. Contention is the time a
      * goroutine waited in {@link io.gmp4j.sync.Mutex#lock()} or an {@link io.gmp4j.sync.RWMutex}
-     * lock, attributed to the waiting goroutine's stack (Go: the unlocker's; docs/DIVERGENCES.md).
+     * lock, attributed, as Go's, to the stack of the unlock that ended the wait; and the time a
+     * goroutine waited for a channel's lock, attributed to the waiter's stack (docs/DIVERGENCES.md).
      */
     public static int setMutexProfileFraction(int rate) {
         return io.gmp4j.internal.pprof.Contention.setMutexProfileFraction(rate);

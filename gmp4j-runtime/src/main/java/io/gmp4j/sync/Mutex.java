@@ -59,7 +59,8 @@ public final class Mutex implements Locker {
      * the line from the holder where a read only shares it.
      *
      * Differences from Go (docs/DIVERGENCES.md): unlock of an unlocked Mutex is a GoPanic, not an
-     * unrecoverable fatal error; no race-detector annotations; the mutex and block profiles record a wait at the waiter (Sema), not at the unlocker.
+     * unrecoverable fatal error; no race-detector annotations. The mutex profile records a wait at the unlock that ends
+     * it, with the unlocker's stack, as Go's (Sema); the block profile at the waiter.
      */
     static final int MUTEX_LOCKED = 1;
     static final int MUTEX_WOKEN = 2;

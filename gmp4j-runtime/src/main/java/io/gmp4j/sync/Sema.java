@@ -31,9 +31,13 @@ import java.lang.invoke.VarHandle;
  * woken waiter (ticket = 1) and yields, so the waiter, now in the releaser's runnext, runs at
  * once and inherits the time slice (sema.go: semrelease1, issue 33747).
  *
- * Profiles: a parked acquire records its wait (from the first try to the acquisition) in the
- * mutex and/or block profile, attributed to the waiter's stack (Go records mutex contention
- * at the releaser, attributed to the unlocker's stack); see docs/DIVERGENCES.md.
+ * Profiles, as sema.go's: a parked acquire records its wait (from the first try to the
+ * acquisition) in the block profile, with the waiter's stack. The mutex profile (Mutex and
+ * RWMutex waits, not WaitGroup's) is recorded by the releaser, with its own stack (the end of the
+ * critical section that made others wait): a profiled waiter carries its start time in
+ * Sudog.acquireTime; the release that dequeues it records now - acquireTime and restarts the
+ * clock of the waiter that heads the queue next (semaRoot.dequeue: t.acquiretime = now), so a
+ * stretch of waiting is counted once, at the unlock that ended it.
  */
 final class Sema {
     /** sema.go: *addr. getVolatile/compareAndSet/getAndAdd only. */
@@ -82,6 +86,9 @@ final class Sema {
         long t0 = Contention.on ? System.nanoTime() : 0;
         boolean parked = false;
         Sudog s = new Sudog();
+        if (t0 != 0 && reason != WaitReason.SYNC_WAITGROUP_WAIT && Contention.mutexRate > 0) {
+            s.acquireTime = t0; // sema.go: semacquire1, semaMutexProfile
+        }
         for (;;) {
             lock.lock();
             NWAIT.getAndAdd(this, 1); // disables the "easy case" in release
@@ -108,14 +115,9 @@ final class Sema {
         }
     }
 
-    /**
-     * Records the wait in the profiles Go's semacquire1 flags name: Mutex and RWMutex waits go
-     * to the mutex profile and the block profile (semaBlockProfile | semaMutexProfile),
-     * WaitGroup.await to the block profile only.
-     */
+    /** The waiter's share: the block profile (semaBlockProfile); the mutex profile is the releaser's. */
     private static void profile(long t0, WaitReason reason) {
-        int which = reason == WaitReason.SYNC_WAITGROUP_WAIT ? Contention.BLOCK : Contention.BLOCK | Contention.MUTEX;
-        Contention.event(System.nanoTime() - t0, which);
+        Contention.event(System.nanoTime() - t0, Contention.BLOCK);
     }
 
     /** sema.go: semrelease1. Adds one to the count and wakes the first waiter, if any. */
@@ -134,12 +136,23 @@ final class Sema {
             return;
         }
         Sudog s = dequeue();
+        long now = 0;
         if (s != null) {
             NWAIT.getAndAdd(this, -1);
+            if (s.acquireTime != 0) { // sema.go: semaRoot.dequeue's now; only while the mutex profile is on
+                now = System.nanoTime();
+                if (head != null) {
+                    head.acquireTime = now;
+                }
+            }
         }
         lock.unlock();
         if (s == null) {
             return;
+        }
+        if (now != 0) {
+            // sema.go: semrelease1: mutexevent(t0-acquiretime), with the releaser's stack.
+            Contention.event(now - s.acquireTime, Contention.MUTEX);
         }
         if (handoff && tryAcquire()) {
             s.ticket = 1; // written before s.ready()'s volatile store: the waiter sees it
@@ -157,6 +170,7 @@ final class Sema {
             s.prev = s.next = null;
             head = tail = s;
         } else if (lifo) {
+            s.acquireTime = head.acquireTime; // sema.go: semaRoot.queue (lifo): the head's clock goes on
             s.prev = null;
             s.next = head;
             head.prev = s;

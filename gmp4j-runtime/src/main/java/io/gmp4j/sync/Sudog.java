@@ -25,6 +25,12 @@ final class Sudog {
     volatile boolean woken;
     /** NotifyList: a ticket whose Cond.await threw before waiting; no thread waits here (the queue's lock). */
     boolean abandoned;
+    /**
+     * sema.go: sudog.acquiretime. When the mutex profile is on, the nanoTime a Sema waiter
+     * started waiting (or, once it heads the queue, the time the previous head was released):
+     * the releaser records the difference with its own stack. 0 when not profiled. Queue lock.
+     */
+    long acquireTime;
     /** Queue links (the queue's RuntimeMutex). */
     Sudog next, prev;
 

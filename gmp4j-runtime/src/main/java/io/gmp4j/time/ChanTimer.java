@@ -79,6 +79,7 @@ final class ChanTimer {
         static final Cleaner CLEANER = Cleaner.create(r -> {
             Thread t = new Thread(r, "gmp4j-timer-cleaner");
             t.setDaemon(true);
+            io.gmp4j.internal.pprof.ThreadCreate.record(t);
             return t;
         });
     }

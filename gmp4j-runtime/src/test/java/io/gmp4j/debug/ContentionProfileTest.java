@@ -148,7 +148,7 @@ class ContentionProfileTest {
         long[] g = group(text, "contendOnMutex");
         assertNotNull(g, text);
         assertTrue(g[0] > 0 && g[1] > 0, text);
-        assertTrue(text.contains("#\tio.gmp4j.sync.Mutex.lock\t"), "the leaf is the API frame, as Go's sync.(*Mutex).Lock: " + text);
+        assertTrue(text.contains("#\tio.gmp4j.sync.Mutex.unlock\t"), "the unlocker's stack, its leaf the API frame, as Go's sync.(*Mutex).Unlock: " + text);
         assertFalse(text.contains("io.gmp4j.sync.Sema."), "runtime frames below the API frame are dropped: " + text);
 
         byte[] gz = get("/debug/pprof/mutex");
@@ -162,6 +162,104 @@ class ContentionProfileTest {
         if (pprof != null) {
             assertTrue(pprof.contains("contentions/count delay/nanoseconds"), pprof);
             assertTrue(pprof.contains("contendOnMutex"), pprof);
+        }
+    }
+
+    static void holdThenUnlock(Mutex m) throws InterruptedException {
+        Thread.sleep(100);
+        m.unlock();
+    }
+
+    static void waitForLock(Mutex m) {
+        m.lock();
+        m.unlock();
+    }
+
+    /**
+     * Go's attribution: the delay goes to the stack that unlocked (the end of the critical
+     * section that made others wait), not to the waiter's.
+     */
+    @Test
+    void mutexDelayGoesToTheUnlocker() throws Exception {
+        Debug.setMutexProfileFraction(1);
+        Mutex m = new Mutex();
+        m.lock();
+        WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < 3; i++) {
+            wg.add(1);
+            Go.go(() -> {
+                try {
+                    waitForLock(m);
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!m.toString().contains("waiters=3")) { // the 3 goroutines queue on the Sema within milliseconds
+            assertTrue(System.nanoTime() < deadline, m.toString());
+            Thread.onSpinWait();
+        }
+        holdThenUnlock(m);
+        wg.await();
+        String text = getText("/debug/pprof/mutex?debug=1");
+        long[] g = group(text, "holdThenUnlock");
+        assertNotNull(g, text);
+        // The first waiter waited >= 100 ms; the later ones' clocks restart at each hand-over
+        // (sema.go: dequeue), so the stretch is counted once, not three times.
+        assertTrue(g[0] >= 90_000_000L && g[1] >= 1, text);
+        long[] w = group(text, "waitForLock"); // the waiters' own unlocks, which ended short waits
+        assertTrue(w == null || w[0] < g[0], "the 100 ms are the unlocker's, not the waiters': " + text);
+    }
+
+    /** Goroutines on both Ps sending to and receiving from one channel: its lock is contended. */
+    static void hammerSend(Chan<Integer> c, int n) {
+        for (int i = 0; i < n; i++) {
+            c.send(i);
+        }
+    }
+
+    /**
+     * A contended channel lock is a mutex-profile sample (Go: hchan.lock is a runtime mutex,
+     * whose contention the mutex profile reports), with the waiter's stack through Chan.send or
+     * Chan.recv.
+     */
+    @Test
+    void channelLockContentionIsInTheMutexProfile() throws Exception {
+        int prevProcs = Go.gomaxprocs(2);
+        Debug.setMutexProfileFraction(1);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            String text;
+            do {
+                Chan<Integer> c = Chan.make(16);
+                WaitGroup wg = new WaitGroup();
+                for (int i = 0; i < 8; i++) {
+                    wg.add(2);
+                    Go.go(() -> {
+                        try {
+                            hammerSend(c, 20_000);
+                        } finally {
+                            wg.done();
+                        }
+                    });
+                    Go.go(() -> {
+                        try {
+                            for (int k = 0; k < 20_000; k++) {
+                                c.recv();
+                            }
+                        } finally {
+                            wg.done();
+                        }
+                    });
+                }
+                wg.await();
+                text = getText("/debug/pprof/mutex?debug=1");
+            } while (!text.contains("#\tio.gmp4j.chan.Chan.") && System.nanoTime() < deadline);
+            assertTrue(text.contains("#\tio.gmp4j.chan.Chan.send\t") || text.contains("#\tio.gmp4j.chan.Chan.recv\t"), text);
+            assertFalse(text.contains("io.gmp4j.chan.Chan.lockSlow"), "runtime frames below the API frame are dropped: " + text);
+        } finally {
+            Go.gomaxprocs(prevProcs);
         }
     }
 

@@ -115,7 +115,10 @@ class HeapProfileTest {
                 String pprof = pprofRaw(r.body());
                 if (pprof != null) {
                     // default_sample_type (field 14) read back: pprof marks it [dflt]
-                    assertTrue(pprof.contains("alloc_objects/count alloc_space/bytes[dflt] inuse_objects/count inuse_space/bytes"), pprof);
+                    String types = p.endsWith("gc=1")
+                            ? "alloc_objects/count alloc_space/bytes inuse_objects/count inuse_space/bytes[dflt]" // in-use values there: Go's default
+                            : "alloc_objects/count alloc_space/bytes[dflt] inuse_objects/count inuse_space/bytes";
+                    assertTrue(pprof.contains(types), pprof);
                     assertTrue(pprof.contains("io.gmp4j.debug.HeapProfileTest.allocate4KiB"), pprof);
                 }
             }
@@ -160,6 +163,48 @@ class HeapProfileTest {
             }
         });
         wg.await();
+    }
+
+    /** A class only this test allocates, so its line in the live histogram is its objects alone. */
+    static final class Retained {
+        final long[] payload = new long[4];
+    }
+
+    /**
+     * heap?gc=1 fills inuse_objects/inuse_space per class from the JVM's live histogram after a
+     * full collection: N retained objects of a unique class are counted (>= N: a histogram
+     * counts what survived, and they all do), with their bytes.
+     */
+    @Test
+    void gcFillsInUseValuesPerClass() throws Exception {
+        int n = 50_000;
+        Retained[] keep = new Retained[n];
+        for (int i = 0; i < n; i++) {
+            keep[i] = new Retained();
+        }
+        String cls = Retained.class.getName();
+        String text = get("/debug/pprof/heap?gc=1&debug=1").text();
+        Matcher m = Pattern.compile("(?m)^(\\d+): (\\d+) \\[0: 0\\] @\n#\t" + Pattern.quote(cls) + "\n").matcher(text);
+        assertTrue(m.find(), text);
+        assertTrue(Long.parseLong(m.group(1)) >= n, text);
+        assertTrue(Long.parseLong(m.group(2)) >= 16L * n, text);
+        Matcher h = Pattern.compile("^heap profile: (\\d+): (\\d+) \\[").matcher(text);
+        assertTrue(h.find() && Long.parseLong(h.group(1)) >= n, text);
+        assertTrue(text.contains("\n#\tlong[]\n"), "array classes in source form: " + text);
+
+        Resp r = get("/debug/pprof/heap?gc=1");
+        assertEquals(200, r.status());
+        String pprof = pprofRaw(r.body());
+        if (pprof != null) {
+            // -raw: "inuse_objects inuse_space" are the 3rd and 4th values of the sample whose one location is the class
+            Matcher loc = Pattern.compile("(?m)^\\s+(\\d+): 0x0 M=1 " + Pattern.quote(cls) + " ").matcher(pprof);
+            assertTrue(loc.find(), pprof);
+            Matcher s = Pattern.compile("(?m)^\\s+0\\s+0\\s+(\\d+)\\s+(\\d+): " + loc.group(1) + " $").matcher(pprof);
+            assertTrue(s.find() && Long.parseLong(s.group(1)) >= n, pprof);
+        }
+        String plain = get("/debug/pprof/heap?debug=1").text();
+        assertTrue(plain.startsWith("heap profile: 0: 0 ["), "without gc=1 no histogram is taken: " + plain.lines().findFirst().orElse(""));
+        assertEquals(n, keep.length); // keep reachable until here
     }
 
     @Test

@@ -14,13 +14,16 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Hooks: a parking path reads {@link #mutexRate} / {@link #blockRate} once (static volatile
  * ints) before it parks and, only when one is positive, takes {@code System.nanoTime()} before
- * the park and calls {@link #event} after it returns. Fast paths (an uncontended lock, a channel
- * operation that finds a partner) read nothing. Recording runs on the goroutine (or thread)
- * that waited, after its park returned: never on an M's scheduler code.
+ * the park and calls {@link #event} after it returns (or, for the mutex profile, the releaser
+ * calls it). Fast paths (an uncontended lock, a channel operation that finds a partner) read
+ * nothing. Recording runs on a goroutine or a user's thread: never on an M's scheduler code.
  *
- * <p>Attribution: the waiter's stack, for both profiles (Go attributes mutex contention to the
- * unlocker's stack). Delays are nanoseconds; Go's are CPU ticks, which its text format
- * converts with {@code cycles/second}: here that line says 1000000000.
+ * <p>Attribution, as Go's: the block profile has the waiter's stack; the mutex profile has the
+ * stack of the unlock that ended the wait for sync.Mutex/RWMutex (io.gmp4j.sync.Sema: the
+ * releaser calls {@link #event}), and the waiter's for a contended channel lock
+ * ({@link #lockWait}, as Go 1.22's runtime locks with
+ * GODEBUG=runtimecontentionstacks=1). Delays are nanoseconds; Go's are CPU ticks, which its
+ * text format converts with {@code cycles/second}: here that line says 1000000000.
  *
  * <p>Storage: one bucket per distinct stack (StackWalker, the leading runtime frames dropped
  * but the outermost of them kept, as Go keeps {@code sync.(*Mutex).Lock} or
@@ -125,6 +128,60 @@ public final class Contention {
         }
     }
 
+    /**
+     * A sampled wait for a runtime lock (a channel's), from {@link #lockWait} to {@link #end}.
+     * The waiter's stack is walked before it waits, not inside the critical section it then
+     * enters (a walk costs about 20 us; the section tens of nanoseconds). The walk checks the
+     * lock at every frame: when it sees the lock free, the wait so far ends there, and any
+     * waiting after the walk is added; when not, the walk was part of the wait.
+     */
+    public static final class LockWait {
+        private final int rate;
+        private final long t0;
+        private long freedAt;
+        private long walked;
+        private Bucket bucket;
+
+        private LockWait(int rate, long t0) {
+            this.rate = rate;
+            this.t0 = t0;
+        }
+
+        /** The lock was taken: mutexevent's saveblockevent (count += rate, cycles += rate * delay). */
+        public void end() {
+            long now = System.nanoTime();
+            long d = freedAt != 0 ? (freedAt - t0) + (now - walked) : now - t0;
+            bucket.count.add(rate);
+            bucket.cycles.add(rate * Math.max(1, d));
+        }
+    }
+
+    /**
+     * A goroutine found a runtime lock held and is about to wait: a {@link LockWait} when this
+     * contention event is sampled (1/rate, as {@link #event}), else null. {@code held} reads the
+     * lock's state. Null too on an M outside a goroutine and on sysmon (timer callbacks'
+     * trySend): a bucket lookup may take a ConcurrentHashMap bin monitor that a goroutine holds
+     * (docs/HACKING.md, "The one rule").
+     */
+    public static LockWait lockWait(int rate, java.util.function.BooleanSupplier held) {
+        if (rate <= 0 || (rate > 1 && ThreadLocalRandom.current().nextInt(rate) != 0)) {
+            return null;
+        }
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual() && (io.gmp4j.internal.runtime.Procs.currentMid() >= 0 || t.getName().equals("gmp4j-sysmon"))) {
+            return null;
+        }
+        LockWait w = new LockWait(rate, System.nanoTime());
+        StackTraceElement[] st = callerStack(() -> {
+            if (w.freedAt == 0 && !held.getAsBoolean()) {
+                w.freedAt = System.nanoTime();
+            }
+        });
+        w.bucket = MUTEX_BUCKETS.computeIfAbsent(new Key(st), k -> new Bucket(k.stack()));
+        w.walked = System.nanoTime();
+        return w;
+    }
+
     private static Bucket bucket(ConcurrentHashMap<Key, Bucket> table) {
         StackTraceElement[] st = callerStack();
         return table.computeIfAbsent(new Key(st), k -> new Bucket(k.stack()));
@@ -134,12 +191,20 @@ public final class Contention {
 
     /** The caller's stack, leaf first, without the runtime's own frames but the outermost one. */
     static StackTraceElement[] callerStack() {
+        return callerStack(null);
+    }
+
+    /** callerStack, running {@code perFrame} (when not null) before each frame is converted. */
+    static StackTraceElement[] callerStack(Runnable perFrame) {
         return WALKER.walk(frames -> {
             List<StackTraceElement> out = new ArrayList<>();
             StackTraceElement lastRuntime = null;
             boolean leading = true;
             for (var it = frames.iterator(); it.hasNext() && out.size() < MAX_DEPTH; ) {
                 StackWalker.StackFrame f = it.next();
+                if (perFrame != null) {
+                    perFrame.run();
+                }
                 if (leading) {
                     if (isRuntimeFrame(f.getClassName())) {
                         lastRuntime = f.toStackTraceElement();

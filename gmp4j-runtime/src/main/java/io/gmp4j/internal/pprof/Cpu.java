@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
@@ -21,7 +22,8 @@ import jdk.jfr.consumer.RecordingStream;
  * (runtime/pprof: setThreadCPUProfiler) at 100 Hz; so the Ms' time in park/unpark shows under
  * the scheduler's frames (proc.go: findRunnable -> stopm), as futexsleep does in Go. Elsewhere
  * it is {@code jdk.ExecutionSample} every 10 ms of wall time, which samples threads running
- * Java code only. Goroutines are sampled by their frames (a sample carries no goroutine id).
+ * Java code only. A sample taken on a goroutine carries the pprof label {@code goroutine} = its
+ * goid (JFR reports the mounted virtual thread, whose id maps to the goid through allgs).
  */
 final class Cpu {
     private Cpu() {}
@@ -47,9 +49,13 @@ final class Cpu {
         DebugServer.sendProfile(ex, "profile", gz);
     }
 
+    /** A CPU-profile bucket: a stack and the goroutine it ran on (0: not a goroutine, or not known). */
+    private record Key(List<String> stack, long goid) {}
+
     static byte[] profile(Duration d) {
-        Map<List<String>, long[]> counts = new LinkedHashMap<>();
-        Map<List<String>, StackTraceElement[]> stacks = new LinkedHashMap<>();
+        Map<Key, long[]> counts = new LinkedHashMap<>();
+        Map<Key, StackTraceElement[]> stacks = new LinkedHashMap<>();
+        Goids goids = new Goids();
         long start = System.currentTimeMillis() * 1_000_000L;
         long t0 = System.nanoTime();
         try (RecordingStream rs = new RecordingStream()) {
@@ -65,7 +71,11 @@ final class Cpu {
                     return;
                 }
                 List<StackTraceElement> fs = javaFrames(st);
-                List<String> key = key(fs);
+                // jdk.ExecutionSample names it sampledThread, jdk.CPUTimeSample eventThread.
+                RecordedThread t = CPU_TIME_SAMPLER ? ev.getThread() : ev.getThread("sampledThread");
+                // JDK 25 samples a mounted virtual thread as itself (its id, isVirtual), not its carrier.
+                long goid = t != null && t.isVirtual() ? goids.of(t.getJavaThreadId()) : 0;
+                Key key = new Key(key(fs), goid);
                 synchronized (counts) {
                     counts.computeIfAbsent(key, k -> new long[1])[0]++;
                     stacks.putIfAbsent(key, fs.toArray(new StackTraceElement[0]));
@@ -87,10 +97,33 @@ final class Cpu {
         synchronized (counts) {
             for (var e : counts.entrySet()) {
                 long n = e.getValue()[0];
-                p.sample(stacks.get(e.getKey()), n, n * PERIOD_NANOS);
+                long goid = e.getKey().goid();
+                Map<String, String> labels = goid != 0 ? Map.of("goroutine", Long.toString(goid)) : Map.of();
+                p.sample(stacks.get(e.getKey()), labels, n, n * PERIOD_NANOS);
             }
         }
         return p.gzipped();
+    }
+
+    /**
+     * Virtual-thread id to goid, from snapshots of allgs (Procs.goidsByThreadId) taken on a
+     * miss, at most every {@link #REFRESH_NANOS}: a goroutine that started and ended between two
+     * snapshots, or a virtual thread that is not a goroutine, gets no label. JFR's thread only.
+     */
+    private static final class Goids {
+        static final long REFRESH_NANOS = 20_000_000L;
+        private Map<Long, Long> byTid = Map.of();
+        private long refreshed = System.nanoTime() - REFRESH_NANOS;
+
+        long of(long tid) {
+            Long g = byTid.get(tid);
+            if (g == null && System.nanoTime() - refreshed >= REFRESH_NANOS) {
+                byTid = io.gmp4j.internal.runtime.Procs.goidsByThreadId();
+                refreshed = System.nanoTime();
+                g = byTid.get(tid);
+            }
+            return g != null ? g : 0;
+        }
     }
 
     /** A JFR stack's Java frames, innermost first (the CPU and the heap profile). */

@@ -185,6 +185,7 @@ public final class DebugServer {
                     case "goroutine" -> goroutine(ex, q);
                     case "mutex" -> contention(ex, q, true);
                     case "block" -> contention(ex, q, false);
+                    case "threadcreate" -> threadcreate(ex, q);
                     case "profile" -> Cpu.serve(ex, q);
                     case "heap" -> Heap.serve(ex, q, false);
                     case "allocs" -> Heap.serve(ex, q, true);
@@ -324,13 +325,24 @@ public final class DebugServer {
         }
     }
 
+    /** net/http/pprof: the threadcreate profile (ThreadCreate): ?debug=1 text, else profile.proto. */
+    private static void threadcreate(HttpExchange ex, Map<String, String> q) throws IOException {
+        secondsParam(q, 0);
+        if (debugParam(q) >= 1) {
+            send(ex, 200, "text/plain; charset=utf-8", ThreadCreate.text().getBytes(StandardCharsets.UTF_8));
+        } else {
+            sendProfile(ex, "threadcreate", ThreadCreate.proto());
+        }
+    }
+
     private static final String[][] PROFILES = {
         {"allocs", "A sampling of all past memory allocations (JFR's jdk.ObjectAllocationSample, from the first request on)"},
         {"block", "Stack traces that led to blocking on synchronization primitives"},
-        {"heap", "A sampling of memory allocations (in-use values are 0 on the JVM: docs/DIVERGENCES.md). You can specify the gc GET parameter to run GC before taking the heap sample."},
+        {"heap", "A sampling of memory allocations. You can specify the gc GET parameter to run GC before taking the heap sample: only then are the in-use values filled, per class, from the JVM's live-object histogram (docs/DIVERGENCES.md)."},
         {"goroutine", "Stack traces of all current goroutines. Use debug=2 as a query parameter to export in the same format as an unrecovered panic."},
         {"mutex", "Stack traces of holders of contended mutexes"},
         {"profile", "CPU profile. You can specify the duration in the seconds GET parameter. After you get the profile file, use the go tool pprof command to investigate the profile."},
+        {"threadcreate", "Stack traces that led to the creation of new OS threads (the runtime's Ms, sysmon, the timer cleaner)"},
         {"cmdline", "The command line invocation of the current program"},
         {"trace", "A trace of execution of the current program. You can specify the duration in the seconds GET parameter. The trace is Chrome trace-event JSON: open it in ui.perfetto.dev."},
     };
@@ -345,6 +357,7 @@ public final class DebugServer {
         b.append("<tr><td>").append(Traceback.goroutineStacks().size()).append("</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>\n");
         b.append("<tr><td>").append(Heap.records().size()).append("</td><td><a href='heap?debug=1'>heap</a></td></tr>\n");
         b.append("<tr><td>").append(Contention.records(true).size()).append("</td><td><a href='mutex?debug=1'>mutex</a></td></tr>\n");
+        b.append("<tr><td>").append(ThreadCreate.stacks().size()).append("</td><td><a href='threadcreate?debug=1'>threadcreate</a></td></tr>\n");
         b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<a href=\"/debug/sched\">live scheduler page</a> (Ps, Ms and Gs now; schedtrace's figures over the last minutes)\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         for (String[] p : PROFILES) {
             b.append("<li><div class=profile-name>").append(p[0]).append(": </div> ").append(p[1]).append("</li>\n");

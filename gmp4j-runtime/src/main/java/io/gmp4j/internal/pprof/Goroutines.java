@@ -53,7 +53,12 @@ final class Goroutines {
      * Java frames have no PCs, so both are left out.
      */
     static String text(List<StackTraceElement[]> stacks) {
-        StringBuilder b = new StringBuilder("goroutine profile: total ").append(stacks.size()).append('\n');
+        return text("goroutine", stacks);
+    }
+
+    /** printCountProfile for the profile {@code name} (goroutine, threadcreate). */
+    static String text(String name, List<StackTraceElement[]> stacks) {
+        StringBuilder b = new StringBuilder(name).append(" profile: total ").append(stacks.size()).append('\n');
         for (Group g : group(stacks)) {
             b.append(g.count()).append(" @\n").append(frames(g.stack())).append('\n');
         }
@@ -62,9 +67,14 @@ final class Goroutines {
 
     /** The gzipped profile.proto: sample type goroutine/count, period type goroutine/count, period 1. */
     static byte[] proto(List<StackTraceElement[]> stacks) {
+        return proto("goroutine", stacks);
+    }
+
+    /** printCountProfile's proto for the profile {@code name}: sample and period type name/count. */
+    static byte[] proto(String name, List<StackTraceElement[]> stacks) {
         ProfileBuilder p = new ProfileBuilder()
-                .sampleType("goroutine", "count")
-                .period("goroutine", "count", 1)
+                .sampleType(name, "count")
+                .period(name, "count", 1)
                 .time(System.currentTimeMillis() * 1_000_000L, 0);
         for (Group g : group(stacks)) {
             p.sample(g.stack(), g.count());

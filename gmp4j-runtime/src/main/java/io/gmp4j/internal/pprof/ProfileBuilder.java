@@ -104,6 +104,29 @@ final class ProfileBuilder {
         return this;
     }
 
+    /**
+     * A sample with string labels (Sample.label: key, str), as runtime/pprof writes a
+     * goroutine's pprof.Do labels; here the CPU profile's {@code goroutine} label.
+     */
+    ProfileBuilder sample(StackTraceElement[] leafFirst, Map<String, String> labels, long... values) {
+        long[] locs = new long[leafFirst.length];
+        for (int i = 0; i < leafFirst.length; i++) {
+            locs[i] = location(leafFirst[i]);
+        }
+        Proto s = new Proto().packed(1, locs).packed(2, values);
+        for (var e : labels.entrySet()) {
+            s.message(3, new Proto().int64(1, str(e.getKey())).int64(2, str(e.getValue())));
+        }
+        samples.add(s);
+        return this;
+    }
+
+    /** A sample whose stack is one synthetic frame {@code function} (no file, no line). */
+    ProfileBuilder sampleAt(String function, long... values) {
+        samples.add(new Proto().packed(1, new long[] {location(function, "", 0)}).packed(2, values));
+        return this;
+    }
+
     byte[] encode() {
         long dst = defaultSampleType != null ? str(defaultSampleType) : 0; // before the table is written
         Proto p = new Proto();

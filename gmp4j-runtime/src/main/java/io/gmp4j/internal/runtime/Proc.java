@@ -625,6 +625,7 @@ final class Proc {
         } finally {
             Sched.lock.unlock();
         }
+        io.gmp4j.internal.pprof.ThreadCreate.record(nmp); // proc.go: newm's m.createstack
         nmp.start();
     }
 

@@ -25,6 +25,19 @@ public final class Procs {
         return AllGs.count();
     }
 
+    /**
+     * Every live goroutine's virtual-thread id (Thread.threadId) mapped to its goid: a snapshot
+     * of allgs under each shard's lock, for the CPU profile's goroutine labels. Any thread.
+     */
+    public static java.util.Map<Long, Long> goidsByThreadId() {
+        java.util.List<G> all = AllGs.snapshot();
+        java.util.Map<Long, Long> m = new java.util.HashMap<>(all.size() * 2);
+        for (G gp : all) {
+            m.put(gp.thread().threadId(), gp.goid);
+        }
+        return m;
+    }
+
     /** Live Ms: platform threads running the scheduler. */
     public static int threads() {
         return Sched.mcount.get();

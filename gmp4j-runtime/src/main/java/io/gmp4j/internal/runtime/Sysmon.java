@@ -73,6 +73,7 @@ final class Sysmon {
         }
         thread = new Thread(Sysmon::loop, "gmp4j-sysmon");
         thread.setDaemon(true);
+        io.gmp4j.internal.pprof.ThreadCreate.record(thread);
         thread.start();
     }
 

@@ -1,0 +1,85 @@
+package io.gmp4j.debug;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.testing.GoLeakCheck;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /debug/pprof/threadcreate: the creation stacks of the runtime's threads (Go's threadcreate profile). */
+@ExtendWith(GoLeakCheck.class)
+class ThreadCreateProfileTest {
+    private static InetSocketAddress addr;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void serve() {
+        addr = Debug.serve(":0");
+    }
+
+    private static byte[] get(String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
+        try {
+            assertEquals(200, c.getResponseCode(), path);
+            try (var in = c.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private static String getText(String path) throws IOException {
+        return new String(get(path), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listsTheRuntimesThreadsWithTheirCreationStacks() throws Exception {
+        Chan<Void> done = Chan.make(0);
+        Go.go(done::close); // the runtime runs: sysmon and at least one M exist
+        done.recv();
+        String text = getText("/debug/pprof/threadcreate?debug=1");
+        Matcher m = Pattern.compile("\\Athreadcreate profile: total (\\d+)\n").matcher(text);
+        assertTrue(m.find(), text);
+        int total = Integer.parseInt(m.group(1));
+        // At least sysmon and the one M that runs this test's goroutines.
+        assertTrue(total >= 2, text);
+        int sum = 0;
+        Matcher g = Pattern.compile("(?m)^(\\d+) @$").matcher(text);
+        while (g.find()) {
+            sum += Integer.parseInt(g.group(1));
+        }
+        assertEquals(total, sum, text);
+        assertTrue(text.contains("#\tio.gmp4j.internal.runtime.Proc.startm\t"), text);
+        assertTrue(text.contains("#\tio.gmp4j.internal.runtime.Sysmon.start\t"), text);
+
+        String index = getText("/debug/pprof/");
+        assertTrue(index.contains("<a href='threadcreate?debug=1'>threadcreate</a>"), index);
+
+        byte[] gz = get("/debug/pprof/threadcreate");
+        assertEquals(0x1f, gz[0] & 0xff);
+        String go = GoToolPprof.findGo();
+        if (go == null) {
+            System.err.println("ThreadCreateProfileTest: go is not on PATH: `go tool pprof -raw` check skipped");
+            return;
+        }
+        String raw = GoToolPprof.run(go, tmp, "-raw", gz);
+        assertTrue(raw.contains("threadcreate/count"), raw);
+        assertTrue(raw.contains("io.gmp4j.internal.runtime.Proc.startm"), raw);
+    }
+}
