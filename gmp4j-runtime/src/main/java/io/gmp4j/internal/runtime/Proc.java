@@ -176,22 +176,30 @@ final class Proc {
         wakep();
     }
 
-    /** runtime.Gosched: the current G goes to the global queue (proc.go: goschedImpl). */
-    static void gosched() {
+    /**
+     * runtime.Gosched: the current G goes to the global queue (proc.go: goschedImpl). Returns
+     * false when the JDK could not unmount it (pinned: a native frame or class initialiser).
+     */
+    static boolean gosched() {
         G gp = G.current();
         if (gp == null) {
             Thread.yield();
-            return;
+            return true;
         }
         gp.toGlobal = true;
         Thread.yield();
+        boolean yielded = !gp.toGlobal; // ready() consumed it: the G went through the queue
         gp.toGlobal = false; // in case the JDK did not yield (pinned): no stale request
+        return yielded;
     }
 
-    /** Cooperative preemption at a gmp4j call (proc.go: gopreempt_m). Only gp itself. */
-    static void preemptPark(G gp) {
+    /**
+     * Cooperative preemption at a gmp4j call or a back-edge check (proc.go: gopreempt_m). Only
+     * gp itself. Returns false when the yield failed because gp is pinned.
+     */
+    static boolean preemptPark(G gp) {
         gp.preempt = false;
-        gosched();
+        return gosched();
     }
 
     // ---- the M side ------------------------------------------------------------------
@@ -288,6 +296,7 @@ final class Proc {
         if (gp.preempt) {
             gp.preempt = false; // a request for an earlier slice (proc.go: execute clears it too)
         }
+        gp.preemptPinned = false;
         long since = gp.readySince;
         if (since != 0) { // a tracked transition (one in 8): /sched/latencies
             gp.readySince = 0;

@@ -46,6 +46,12 @@ final class Sysmon {
     static final long forcePreemptNanos = forcePreempt();
 
     private static volatile Thread thread;
+    /** Hand-offs of Ps from mounted Gs (case 2 and 3), for tests and diagnostics. Written by sysmon only. */
+    static volatile long handoffs;
+    /** With the agent: when retake has something to do next (a slice ends), or 0 (sysmon only). */
+    private static long nextDeadline;
+    /** Hogs handed off while the agent is installed, until they yield at a check (sysmon only). */
+    private static final java.util.ArrayList<G> handedOff = new java.util.ArrayList<>();
     private static volatile long lastCgroupCheck;
 
     private static long forcePreempt() {
@@ -98,6 +104,11 @@ final class Sysmon {
                     // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
                     sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
                 }
+                if (nextDeadline != 0) {
+                    // With the agent, sysmon sleeps to the next slice end (idle back-off aside)
+                    // rather than ticking at 20 us through every slice.
+                    sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextDeadline - Sched.nanotime()));
+                }
                 LockSupport.parkNanos(sleepNanos);
                 long now = Sched.nanotime();
                 int work = runBusyTimers(now) + retake(now);
@@ -146,6 +157,9 @@ final class Sysmon {
     static int retake(long now) {
         int n = 0;
         boolean asyncPreemptOff = Env.godebug("asyncpreemptoff", 0) == 1;
+        boolean asked = false; // some running G has a request its back-edge checks can honour
+        boolean agentOn = Preempt.agentInstalled;
+        long deadline = 0; // with the agent: the next slice end or hand-off due
         for (P pp : Sched.allp) {
             M mp = pp.running;
             if (mp == null) {
@@ -183,17 +197,33 @@ final class Sysmon {
                     // preempts, so each G of a runnext chain is asked within a tick of taking
                     // the P. Backing off to 10 ms here let one pair of TestPingPongHog hold the
                     // P for seconds (2026-12-04); the tick costs W2 nothing measurable.
-                    n++;
+                    // With the back-edge agent only a second ask in one slice (a chain) counts:
+                    // a hog yields at its first ask, and 20 us ticks cost ~15 % of a CPU at
+                    // GOMAXPROCS=1 with four spinners; sysmon wakes at slice ends instead.
+                    if (!agentOn || pp.sysmonAskSlice == pp.sysmonSchedwhen) {
+                        n++;
+                    }
+                    pp.sysmonAskSlice = pp.sysmonSchedwhen;
+                }
+                if (gp.preempt && !gp.preemptPinned) {
+                    asked = true;
                 }
                 if (pp.sysmonPreemptRun != r) {
                     pp.sysmonPreemptRun = r;
+                    pp.sysmonPreemptWhen = now;
+                    deadline = earlier(deadline, now + forcePreemptNanos); // the hand-off's
                     continue;
                 }
+            } else {
+                deadline = earlier(deadline, pp.sysmonSchedwhen + forcePreemptNanos); // the slice's end
             }
             // The hand-off (phase 2; case 3 without phase 1): the same G is still mounted a
-            // tick after it was asked, or it blocked while pinned.
+            // tick after it was asked, or it blocked while pinned. With the back-edge agent a
+            // hog yields at its next check, so the fallback waits one more slice (a busy machine
+            // may not run the hog's thread within a tick), unless a check found it pinned.
             boolean blocked = sameG && pinnedBlocked(gp);
-            boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos;
+            boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos
+                    && (!Preempt.agentInstalled || gp.preemptPinned || now - pp.sysmonPreemptWhen >= forcePreemptNanos);
             if (!blocked && !hog) {
                 continue;
             }
@@ -205,7 +235,14 @@ final class Sysmon {
             }
             if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
                 Proc.handoffp(pp);
+                handoffs++;
                 n++;
+                if (!blocked && Preempt.agentInstalled && !gp.preemptPinned) {
+                    // The hog runs on without a P: its next back-edge check sends it to the
+                    // global queue (Go's exitsyscall finding no P), so the flag stays raised.
+                    gp.preempt = true;
+                    handedOff.add(gp);
+                }
                 if (ExecTrace.on) {
                     ExecTrace.handoff(pp, gp, blocked);
                 }
@@ -214,7 +251,26 @@ final class Sysmon {
                 }
             }
         }
+        // The back-edge checks' flag (Preempt): raised while a request is pending, lowered at
+        // the first tick that finds none; written only on a change.
+        for (int i = handedOff.size() - 1; i >= 0; i--) {
+            G gp = handedOff.get(i);
+            if (gp.status == G._Grunning && gp.preempt && !gp.preemptPinned) {
+                asked = true;
+            } else {
+                handedOff.remove(i); // yielded (execute cleared preempt), parked, ended or pinned
+            }
+        }
+        nextDeadline = deadline;
+        int pending = asked ? 1 : 0;
+        if (Preempt.pending != pending) {
+            Preempt.pending = pending;
+        }
         return n;
+    }
+
+    private static long earlier(long a, long b) {
+        return a == 0 || b - a < 0 ? b : a;
     }
 
     /** Whether work is waiting that only a hand-off of pp will get to soon. */
