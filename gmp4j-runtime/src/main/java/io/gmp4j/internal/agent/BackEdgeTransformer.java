@@ -76,7 +76,8 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             return out;
         } catch (Throwable e) {
             if (warned.compareAndSet(false, true)) {
-                System.err.println("gmp4j: preempt agent: cannot instrument " + className.replace('/', '.') + ": " + e);
+                String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+                System.err.println("gmp4j: preempt agent: cannot instrument " + className.replace('/', '.') + ": " + msg);
             }
             return null;
         }
