@@ -359,6 +359,20 @@ final class Proc {
             }
             G gp;
             if (sliceOver) {
+                G next = RunQueue.runnextget(pp);
+                if (next != null && Sched.runqsize > 0) {
+                    // runnext loses its turn with the slice, not its place: behind the global
+                    // queue's Gs. Left in runnext it would wait for an empty global queue, which
+                    // Gs preempted at back-edge checks (the agent) keep full: starved for good.
+                    Sched.lock.lock();
+                    try {
+                        Sched.globrunqput(next);
+                    } finally {
+                        Sched.lock.unlock();
+                    }
+                } else if (next != null) {
+                    RunQueue.runqput(pp, next, false);
+                }
                 gp = RunQueue.runqgetRing(pp);
                 if (gp == null && Sched.runqsize > 0) {
                     Sched.lock.lock();

@@ -261,7 +261,7 @@ final class Sysmon {
                 handedOff.remove(i); // yielded (execute cleared preempt), parked, ended or pinned
             }
         }
-        nextDeadline = deadline;
+        nextDeadline = agentOn ? deadline : 0;
         int pending = asked ? 1 : 0;
         if (Preempt.pending != pending) {
             Preempt.pending = pending;
