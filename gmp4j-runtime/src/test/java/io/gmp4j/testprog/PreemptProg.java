@@ -125,6 +125,10 @@ public final class PreemptProg {
         double p99 = l.length == 0 ? -1 : l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6;
         System.out.printf("agent=%b cpu/wall=%.2f progressed=%d/%d sleeps=%d p99ms=%.2f handoffs=%d sysmon=%.2f%n",
                 Preempt.isAgentInstalled(), (double) (cpu1 - cpu0) / (t1 - t0), progressed, spinners, l.length, p99, Preempt.handoffs(), (double) (sys1 - sys0) / (t1 - t0));
+        if (System.getProperty("preemptprog.quantiles") != null && l.length > 0) {
+            System.out.printf("p10=%.2f p50=%.2f p90=%.2f max=%.2f%n", l[l.length / 10] / 1e6, l[l.length / 2] / 1e6,
+                    l[l.length * 9 / 10] / 1e6, l[l.length - 1] / 1e6);
+        }
         System.out.flush();
         stop = true;
         Runtime.getRuntime().halt(0);

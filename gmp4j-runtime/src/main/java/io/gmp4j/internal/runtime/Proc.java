@@ -321,6 +321,30 @@ final class Proc {
     }
 
     /**
+     * At a slice end the P's runnext G loses its turn, not its place: it goes behind the global
+     * queue's Gs (or to the local ring when that queue is empty). Left in runnext it would wait
+     * for an empty global queue, which Gs preempted at back-edge checks (the agent) keep full:
+     * starved for good (four spinners at GOMAXPROCS=1). Runs before the P's timers, so that a G
+     * they ready goes into runnext afterwards and runs next, as in Go.
+     */
+    private static void demoteRunnext(P pp) {
+        G next = RunQueue.runnextget(pp);
+        if (next == null) {
+            return;
+        }
+        if (Sched.runqsize > 0) {
+            Sched.lock.lock();
+            try {
+                Sched.globrunqput(next);
+            } finally {
+                Sched.lock.unlock();
+            }
+        } else {
+            RunQueue.runqput(pp, next, false);
+        }
+    }
+
+    /**
      * proc.go: findRunnable. Only mp, which holds a P. Returns a G to run, or null when mp
      * gave up its P (it then slept and the caller loops).
      */
@@ -329,6 +353,9 @@ final class Proc {
             P pp = mp.p;
             if (pp.retired) {
                 return null;
+            }
+            if (pp.sliceOver) {
+                demoteRunnext(pp);
             }
             // nanoTime costs ~20 ns: only read it when this P has timers.
             long now = pp.timers.minWhen != 0 ? Sched.nanotime() : Sched.coarseNanos();
@@ -359,21 +386,10 @@ final class Proc {
             }
             G gp;
             if (sliceOver) {
-                G next = RunQueue.runnextget(pp);
-                if (next != null && Sched.runqsize > 0) {
-                    // runnext loses its turn with the slice, not its place: behind the global
-                    // queue's Gs. Left in runnext it would wait for an empty global queue, which
-                    // Gs preempted at back-edge checks (the agent) keep full: starved for good.
-                    Sched.lock.lock();
-                    try {
-                        Sched.globrunqput(next);
-                    } finally {
-                        Sched.lock.unlock();
-                    }
-                } else if (next != null) {
-                    RunQueue.runqput(pp, next, false);
+                gp = RunQueue.runnextget(pp); // readied by the timers just run: see demoteRunnext
+                if (gp == null) {
+                    gp = RunQueue.runqgetRing(pp);
                 }
-                gp = RunQueue.runqgetRing(pp);
                 if (gp == null && Sched.runqsize > 0) {
                     Sched.lock.lock();
                     try {
