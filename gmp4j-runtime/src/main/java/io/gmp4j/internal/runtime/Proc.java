@@ -321,11 +321,13 @@ final class Proc {
     }
 
     /**
-     * At a slice end the P's runnext G loses its turn, not its place: it goes behind the global
-     * queue's Gs (or to the local ring when that queue is empty). Left in runnext it would wait
-     * for an empty global queue, which Gs preempted at back-edge checks (the agent) keep full:
-     * starved for good (four spinners at GOMAXPROCS=1). Runs before the P's timers, so that a G
-     * they ready goes into runnext afterwards and runs next, as in Go.
+     * With the agent, at a slice end the P's runnext G loses its turn, not its place: it goes
+     * behind the global queue's Gs (or to the local ring when that queue is empty). Left in
+     * runnext it would wait for an empty global queue, which Gs preempted at back-edge checks
+     * keep full: starved for good (four spinners at GOMAXPROCS=1). Runs before the P's timers,
+     * so that a G they ready goes into runnext afterwards and runs next, as in Go. Without the
+     * agent runnext keeps its place (slices end rarely there, and runnext runs at the next
+     * switch).
      */
     private static void demoteRunnext(P pp) {
         G next = RunQueue.runnextget(pp);
@@ -354,7 +356,8 @@ final class Proc {
             if (pp.retired) {
                 return null;
             }
-            if (pp.sliceOver) {
+            boolean agent = Preempt.agentInstalled;
+            if (agent && pp.sliceOver) {
                 demoteRunnext(pp);
             }
             // nanoTime costs ~20 ns: only read it when this P has timers.
@@ -386,7 +389,7 @@ final class Proc {
             }
             G gp;
             if (sliceOver) {
-                gp = RunQueue.runnextget(pp); // readied by the timers just run: see demoteRunnext
+                gp = agent ? RunQueue.runnextget(pp) : null; // readied by the timers just run: see demoteRunnext
                 if (gp == null) {
                     gp = RunQueue.runqgetRing(pp);
                 }
