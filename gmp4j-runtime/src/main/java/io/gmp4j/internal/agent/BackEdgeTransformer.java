@@ -47,7 +47,8 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
     static final ClassDesc PREEMPT = ClassDesc.of("io.gmp4j.internal.runtime.Preempt");
     private static final MethodTypeDesc VOID = MethodTypeDesc.of(ConstantDescs.CD_void);
     private static final String PREEMPT_INTERNAL = "io/gmp4j/internal/runtime/Preempt";
-    private static final AtomicBoolean warned = new AtomicBoolean();
+    /** Whether the one failure line was printed (package-private for tests). */
+    static final AtomicBoolean warned = new AtomicBoolean();
 
     private final Filter filter;
     private final Instrumentation inst; // null in tests: no module wiring

@@ -143,9 +143,21 @@ class BackEdgeTransformerTest {
     }
 
     @Test
-    void brokenClassIsLoadedUnchanged() {
+    void brokenClassIsLoadedUnchangedWithOneLine() {
         BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
-        assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken", null, null,
-                new byte[] {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0}));
+        byte[] broken = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0};
+        java.io.PrintStream err = System.err;
+        var captured = new java.io.ByteArrayOutputStream();
+        BackEdgeTransformer.warned.set(false);
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken", null, null, broken));
+            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken2", null, null, broken));
+        } finally {
+            System.setErr(err);
+        }
+        String[] lines = captured.toString().strip().split("\n");
+        assertEquals(1, lines.length, captured.toString());
+        assertTrue(lines[0].startsWith("gmp4j: preempt agent: cannot instrument com.example.Broken: "), lines[0]);
     }
 }
