@@ -47,6 +47,14 @@ final class Sysmon {
      */
     static final long forcePreemptNanos = forcePreempt();
 
+    /**
+     * With the agent: how long a G asked to yield may run on before the hand-off. Go's
+     * forcePreemptNS (10 ms): an instrumented loop yields within microseconds, so only code
+     * that cannot reach a check waits this long; a shorter grace handed off Gs whose thread the
+     * OS had not run yet on a loaded machine (20 hand-offs a second at GOMAXPROCS=2 with 2 ms).
+     */
+    static final long AGENT_HANDOFF_GRACE = Math.max(forcePreemptNanos, 10_000_000L);
+
     private static volatile Thread thread;
     /** Hand-offs of Ps from mounted Gs (case 2 and 3), for tests and diagnostics. Written by sysmon only. */
     static volatile long handoffs;
@@ -224,7 +232,7 @@ final class Sysmon {
                 if (pp.sysmonPreemptRun != r) {
                     pp.sysmonPreemptRun = r;
                     pp.sysmonPreemptWhen = now;
-                    deadline = earlier(deadline, now + forcePreemptNanos); // the hand-off's
+                    deadline = earlier(deadline, now + (agentOn ? AGENT_HANDOFF_GRACE : forcePreemptNanos)); // the hand-off's
                     continue;
                 }
             } else {
@@ -236,7 +244,7 @@ final class Sysmon {
             // may not run the hog's thread within a tick), unless a check found it pinned.
             boolean blocked = sameG && pinnedBlocked(gp);
             boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos
-                    && (!Preempt.agentInstalled || gp.preemptPinned || now - pp.sysmonPreemptWhen >= forcePreemptNanos);
+                    && (!Preempt.agentInstalled || gp.preemptPinned || now - pp.sysmonPreemptWhen >= AGENT_HANDOFF_GRACE);
             if (!blocked && !hog) {
                 continue;
             }
