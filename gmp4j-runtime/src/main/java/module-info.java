@@ -16,6 +16,7 @@ module io.gmp4j {
     requires jdk.management;  // com.sun.management.GarbageCollectionNotificationInfo: gctrace
     requires jdk.jfr;         // HandoffEvent; the CPU profile (jdk.jfr.consumer.RecordingStream)
     requires jdk.httpserver;  // the debug server (/debug/pprof/, /debug/vars)
+    requires java.instrument; // the back-edge preemption agent (io.gmp4j.internal.agent)
 
     exports io.gmp4j;
     exports io.gmp4j.chan;
@@ -26,4 +27,6 @@ module io.gmp4j {
     exports io.gmp4j.debug;
     exports io.gmp4j.metrics;
     exports io.gmp4j.trace;
+    // The agent's Premain-Class, reached by the JDK's instrumentation (not API).
+    exports io.gmp4j.internal.agent to java.instrument;
 }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module {@code io.gmp4j} exports exactly the API packages; everything else is under
- * {@code io.gmp4j.internal} and stays unexported. Reads the compiled descriptor
+ * {@code io.gmp4j.internal} and stays unexported, but for the agent's package, exported to
+ * {@code java.instrument} only (the JDK calls its premain). Reads the compiled descriptor
  * (target/classes/module-info.class), the same one {@code jar --describe-module} shows.
  */
 class ModuleBoundaryTest {
@@ -53,11 +54,22 @@ class ModuleBoundaryTest {
         ModuleDescriptor d = descriptor();
         assertEquals("io.gmp4j", d.name());
         Set<String> exported = d.exports().stream()
+                .filter(e -> !isAgentExport(e))
                 .peek(e -> assertFalse(e.isQualified(), () -> "qualified export " + e))
                 .map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(API), exported);
         assertTrue(d.opens().isEmpty(), () -> "opens " + d.opens());
+    }
+
+    /** The one qualified export: the agent's Premain-Class to the JDK's instrumentation. */
+    private static boolean isAgentExport(ModuleDescriptor.Exports e) {
+        return e.source().equals("io.gmp4j.internal.agent") && e.targets().equals(Set.of("java.instrument"));
+    }
+
+    @Test
+    void agentPackageIsExportedOnlyToJavaInstrument() throws Exception {
+        assertTrue(descriptor().exports().stream().anyMatch(ModuleBoundaryTest::isAgentExport));
     }
 
     @Test

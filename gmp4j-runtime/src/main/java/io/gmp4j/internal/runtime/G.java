@@ -52,6 +52,12 @@ public final class G implements Runnable, Executor {
     /** runtime2.go: preempt. Set by sysmon (retake), cleared by the G at a preemption point. */
     volatile boolean preempt;
     /**
+     * A back-edge check found this G pinned (class initialiser, native frame) and could not
+     * yield: later checks leave it to sysmon's hand-off until the next execute. Only the G and
+     * the M that executes it write it; sysmon reads it racily (Preempt.pending).
+     */
+    boolean preemptPinned;
+    /**
      * runtime2.go: trackingSeq, runnableTime. One transition to runnable in 8 is timed
      * (proc.go: gTrackingPeriod): the waker stamps readySince (System.nanoTime), the M that
      * executes the G records now - readySince in its P's /sched/latencies histogram and clears it.

@@ -87,6 +87,10 @@ final class P {
     long sysmonRunwhen;
     /** The runticks at which sysmon asked the running G to yield, or -1. */
     int sysmonPreemptRun = -1;
+    /** When sysmon asked (sysmonPreemptRun was set). */
+    long sysmonPreemptWhen;
+    /** The slice (its sysmonSchedwhen) in which sysmon last asked a G of this P to yield. */
+    long sysmonAskSlice;
 
     /** Per-P timer heap (Go 1.14+). */
     final Timers timers = new Timers(this);

@@ -176,22 +176,30 @@ final class Proc {
         wakep();
     }
 
-    /** runtime.Gosched: the current G goes to the global queue (proc.go: goschedImpl). */
-    static void gosched() {
+    /**
+     * runtime.Gosched: the current G goes to the global queue (proc.go: goschedImpl). Returns
+     * false when the JDK could not unmount it (pinned: a native frame or class initialiser).
+     */
+    static boolean gosched() {
         G gp = G.current();
         if (gp == null) {
             Thread.yield();
-            return;
+            return true;
         }
         gp.toGlobal = true;
         Thread.yield();
+        boolean yielded = !gp.toGlobal; // ready() consumed it: the G went through the queue
         gp.toGlobal = false; // in case the JDK did not yield (pinned): no stale request
+        return yielded;
     }
 
-    /** Cooperative preemption at a gmp4j call (proc.go: gopreempt_m). Only gp itself. */
-    static void preemptPark(G gp) {
+    /**
+     * Cooperative preemption at a gmp4j call or a back-edge check (proc.go: gopreempt_m). Only
+     * gp itself. Returns false when the yield failed because gp is pinned.
+     */
+    static boolean preemptPark(G gp) {
         gp.preempt = false;
-        gosched();
+        return gosched();
     }
 
     // ---- the M side ------------------------------------------------------------------
@@ -288,6 +296,7 @@ final class Proc {
         if (gp.preempt) {
             gp.preempt = false; // a request for an earlier slice (proc.go: execute clears it too)
         }
+        gp.preemptPinned = false;
         long since = gp.readySince;
         if (since != 0) { // a tracked transition (one in 8): /sched/latencies
             gp.readySince = 0;
@@ -312,6 +321,32 @@ final class Proc {
     }
 
     /**
+     * With the agent, at a slice end the P's runnext G loses its turn, not its place: it goes
+     * behind the global queue's Gs (or to the local ring when that queue is empty). Left in
+     * runnext it would wait for an empty global queue, which Gs preempted at back-edge checks
+     * keep full: starved for good (four spinners at GOMAXPROCS=1). Runs before the P's timers,
+     * so that a G they ready goes into runnext afterwards and runs next, as in Go. Without the
+     * agent runnext keeps its place (slices end rarely there, and runnext runs at the next
+     * switch).
+     */
+    private static void demoteRunnext(P pp) {
+        G next = RunQueue.runnextget(pp);
+        if (next == null) {
+            return;
+        }
+        if (Sched.runqsize > 0) {
+            Sched.lock.lock();
+            try {
+                Sched.globrunqput(next);
+            } finally {
+                Sched.lock.unlock();
+            }
+        } else {
+            RunQueue.runqput(pp, next, false);
+        }
+    }
+
+    /**
      * proc.go: findRunnable. Only mp, which holds a P. Returns a G to run, or null when mp
      * gave up its P (it then slept and the caller loops).
      */
@@ -320,6 +355,10 @@ final class Proc {
             P pp = mp.p;
             if (pp.retired) {
                 return null;
+            }
+            boolean agent = Preempt.agentInstalled;
+            if (agent && pp.sliceOver) {
+                demoteRunnext(pp);
             }
             // nanoTime costs ~20 ns: only read it when this P has timers.
             long now = pp.timers.minWhen != 0 ? Sched.nanotime() : Sched.coarseNanos();
@@ -350,7 +389,10 @@ final class Proc {
             }
             G gp;
             if (sliceOver) {
-                gp = RunQueue.runqgetRing(pp);
+                gp = agent ? RunQueue.runnextget(pp) : null; // readied by the timers just run: see demoteRunnext
+                if (gp == null) {
+                    gp = RunQueue.runqgetRing(pp);
+                }
                 if (gp == null && Sched.runqsize > 0) {
                     Sched.lock.lock();
                     try {

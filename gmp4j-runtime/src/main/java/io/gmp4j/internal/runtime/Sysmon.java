@@ -10,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * (4) about once a second re-reads the cgroup CPU limit.
  *
  * <p>Timing, as Go: sleep 20 us; after 1 ms of ticks with nothing to do, double the sleep
- * up to 10 ms; any retake resets it to 20 us.
+ * up to 10 ms; any retake resets it to 20 us. With the back-edge agent ({@link Preempt}) a
+ * G yields at the first ask, so sysmon instead wakes at the next slice end (at most half a
+ * slice apart while Ps are busy) and leaves busy Ps' timers to the Ps' own slice-end switches.
  *
  * <p>Retake (Go's two cases folded into one, because the JVM cannot tell a CPU loop from a
  * blocking native call: both show a mounted, RUNNABLE G):
@@ -45,7 +47,21 @@ final class Sysmon {
      */
     static final long forcePreemptNanos = forcePreempt();
 
+    /**
+     * With the agent: how long a G asked to yield may run on before the hand-off. Go's
+     * forcePreemptNS (10 ms): an instrumented loop yields within microseconds, so only code
+     * that cannot reach a check waits this long; a shorter grace handed off Gs whose thread the
+     * OS had not run yet on a loaded machine (20 hand-offs a second at GOMAXPROCS=2 with 2 ms).
+     */
+    static final long AGENT_HANDOFF_GRACE = Math.max(forcePreemptNanos, 10_000_000L);
+
     private static volatile Thread thread;
+    /** Hand-offs of Ps from mounted Gs (case 2 and 3), for tests and diagnostics. Written by sysmon only. */
+    static volatile long handoffs;
+    /** With the agent: when retake has something to do next (a slice ends), or 0 (sysmon only). */
+    private static long nextDeadline;
+    /** Hogs handed off while the agent is installed, until they yield at a check (sysmon only). */
+    private static final java.util.ArrayList<G> handedOff = new java.util.ArrayList<>();
     private static volatile long lastCgroupCheck;
 
     private static long forcePreempt() {
@@ -95,9 +111,20 @@ final class Sysmon {
                 }
                 long sleepNanos = delayMicros * 1000;
                 long nextTimer = Timers.earliest();
-                if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs) {
+                if (nextTimer != 0 && Sched.npidle < Sched.gomaxprocs
+                        && !(Preempt.agentInstalled && nextTimer - System.nanoTime() <= 0)) { // due: see runBusyTimers
                     // proc.go: sysmon's "sleep until the next timer": a busy P will not run it.
                     sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextTimer - System.nanoTime()));
+                }
+                if (nextDeadline != 0) {
+                    // With the agent, sysmon sleeps to the next slice end (idle back-off aside)
+                    // rather than ticking at 20 us through every slice.
+                    sleepNanos = Math.max(20_000, Math.min(sleepNanos, nextDeadline - Sched.nanotime()));
+                }
+                if (Preempt.agentInstalled && Sched.npidle < Sched.gomaxprocs) {
+                    // A P seen between two Gs has no slice end yet: never back off past half a
+                    // slice while Ps are busy (W10's p99 was 11.6 ms with 10 ms back-offs).
+                    sleepNanos = Math.min(sleepNanos, Math.max(20_000, forcePreemptNanos / 2));
                 }
                 LockSupport.parkNanos(sleepNanos);
                 long now = Sched.nanotime();
@@ -132,7 +159,12 @@ final class Sysmon {
             if (!pp.timers.hasDue(now)) {
                 continue;
             }
-            if (pp.running != null && pp.sysmonRunticks == pp.runticks) {
+            if (pp.running != null && pp.sysmonRunticks == pp.runticks
+                    && (!Preempt.agentInstalled || pp.sysmonPreemptRun == pp.runticks)) {
+                // With the agent the running G yields when asked at its slice end, and the P
+                // runs its own timers then, readying into runnext; sysmon's ready would go to
+                // the global queue's head, behind the P's local ring (W10 waited a whole round
+                // of spinners). Sysmon steps in only for a G that was asked and ran on.
                 pp.timers.check(now);
                 n++;
             } else if (pp.status == P._Pidle && Sched.nmspinning.get() == 0) {
@@ -147,6 +179,9 @@ final class Sysmon {
     static int retake(long now) {
         int n = 0;
         boolean asyncPreemptOff = Env.godebug("asyncpreemptoff", 0) == 1;
+        boolean asked = false; // some running G has a request its back-edge checks can honour
+        boolean agentOn = Preempt.agentInstalled;
+        long deadline = 0; // with the agent: the next slice end or hand-off due
         for (P pp : Sched.allp) {
             M mp = pp.running;
             if (mp == null) {
@@ -184,17 +219,33 @@ final class Sysmon {
                     // preempts, so each G of a runnext chain is asked within a tick of taking
                     // the P. Backing off to 10 ms here let one pair of TestPingPongHog hold the
                     // P for seconds (2026-12-04); the tick costs W2 nothing measurable.
-                    n++;
+                    // With the back-edge agent only a second ask in one slice (a chain) counts:
+                    // a hog yields at its first ask, and 20 us ticks cost ~15 % of a CPU at
+                    // GOMAXPROCS=1 with four spinners; sysmon wakes at slice ends instead.
+                    if (!agentOn || pp.sysmonAskSlice == pp.sysmonSchedwhen) {
+                        n++;
+                    }
+                    pp.sysmonAskSlice = pp.sysmonSchedwhen;
+                }
+                if (gp.preempt && !gp.preemptPinned) {
+                    asked = true;
                 }
                 if (pp.sysmonPreemptRun != r) {
                     pp.sysmonPreemptRun = r;
+                    pp.sysmonPreemptWhen = now;
+                    deadline = earlier(deadline, now + (agentOn ? AGENT_HANDOFF_GRACE : forcePreemptNanos)); // the hand-off's
                     continue;
                 }
+            } else {
+                deadline = earlier(deadline, pp.sysmonSchedwhen + forcePreemptNanos); // the slice's end
             }
             // The hand-off (phase 2; case 3 without phase 1): the same G is still mounted a
-            // tick after it was asked, or it blocked while pinned.
+            // tick after it was asked, or it blocked while pinned. With the back-edge agent a
+            // hog yields at its next check, so the fallback waits one more slice (a busy machine
+            // may not run the hog's thread within a tick), unless a check found it pinned.
             boolean blocked = sameG && pinnedBlocked(gp);
-            boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos;
+            boolean hog = pp.sysmonPreemptRun == r && now - pp.sysmonRunwhen >= forcePreemptNanos
+                    && (!Preempt.agentInstalled || gp.preemptPinned || now - pp.sysmonPreemptWhen >= AGENT_HANDOFF_GRACE);
             if (!blocked && !hog) {
                 continue;
             }
@@ -206,7 +257,14 @@ final class Sysmon {
             }
             if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
                 Proc.handoffp(pp);
+                handoffs++;
                 n++;
+                if (!blocked && Preempt.agentInstalled && !gp.preemptPinned) {
+                    // The hog runs on without a P: its next back-edge check sends it to the
+                    // global queue (Go's exitsyscall finding no P), so the flag stays raised.
+                    gp.preempt = true;
+                    handedOff.add(gp);
+                }
                 if (ExecTrace.on) {
                     ExecTrace.handoff(pp, gp, blocked);
                 }
@@ -215,7 +273,26 @@ final class Sysmon {
                 }
             }
         }
+        // The back-edge checks' flag (Preempt): raised while a request is pending, lowered at
+        // the first tick that finds none; written only on a change.
+        for (int i = handedOff.size() - 1; i >= 0; i--) {
+            G gp = handedOff.get(i);
+            if (gp.status == G._Grunning && gp.preempt && !gp.preemptPinned) {
+                asked = true;
+            } else {
+                handedOff.remove(i); // yielded (execute cleared preempt), parked, ended or pinned
+            }
+        }
+        nextDeadline = agentOn ? deadline : 0;
+        int pending = asked ? 1 : 0;
+        if (Preempt.pending != pending) {
+            Preempt.pending = pending;
+        }
         return n;
+    }
+
+    private static long earlier(long a, long b) {
+        return a == 0 || b - a < 0 ? b : a;
     }
 
     /** Whether work is waiting that only a hand-off of pp will get to soon. */

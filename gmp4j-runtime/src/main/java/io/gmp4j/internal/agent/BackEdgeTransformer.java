@@ -1,0 +1,260 @@
+package io.gmp4j.internal.agent;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeModel;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.classfile.instruction.TableSwitchInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Inserts the preemption check before every backward branch (goto, if*, switch to a label
+ * bound earlier in the method) of application classes, with the JDK's ClassFile API:
+ * <pre>
+ *   getstatic io/gmp4j/internal/runtime/Preempt.pending:I
+ *   ifeq skip
+ *   invokestatic io/gmp4j/internal/runtime/Preempt.check:()V
+ * skip:
+ * </pre>
+ * Which classes: not the bootstrap or platform loader's, not gmp4j's runtime, and by name as
+ * {@link Filter} says. Classes whose loader cannot see {@code Preempt} are left alone. A class
+ * that cannot be rewritten is loaded unchanged; the first such failure prints one line.
+ */
+public final class BackEdgeTransformer implements ClassFileTransformer {
+    static final ClassDesc PREEMPT = ClassDesc.of("io.gmp4j.internal.runtime.Preempt");
+    private static final MethodTypeDesc VOID = MethodTypeDesc.of(ConstantDescs.CD_void);
+    private static final String PREEMPT_INTERNAL = "io/gmp4j/internal/runtime/Preempt";
+    /** Whether the one failure line was printed (package-private for tests). */
+    static final AtomicBoolean warned = new AtomicBoolean();
+
+    private final Filter filter;
+    private final Instrumentation inst; // null in tests: no module wiring
+    private final ClassLoader runtimeLoader = io.gmp4j.internal.runtime.Preempt.class.getClassLoader();
+    private final Module runtimeModule = io.gmp4j.internal.runtime.Preempt.class.getModule();
+    private final Set<Module> wired = ConcurrentHashMap.newKeySet();
+
+    public BackEdgeTransformer(Filter filter, Instrumentation inst) {
+        this.filter = filter;
+        this.inst = inst;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (className == null || classBeingRedefined != null || loader == null
+                || loader == ClassLoader.getPlatformClassLoader() || !filter.instrument(className)
+                || !sees(loader)) {
+            return null;
+        }
+        try {
+            byte[] out = instrument(classfileBuffer, loader);
+            if (out != null && runtimeModule.isNamed() && inst != null) {
+                wire(module);
+            }
+            return out;
+        } catch (Throwable e) {
+            if (warned.compareAndSet(false, true)) {
+                String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+                System.err.println("gmp4j: preempt agent: cannot instrument " + className.replace('/', '.') + ": " + msg);
+            }
+            return null;
+        }
+    }
+
+    /** Whether classes of {@code loader} resolve Preempt to ours (it or a parent loaded the runtime). */
+    private boolean sees(ClassLoader loader) {
+        if (runtimeLoader == null) {
+            return true;
+        }
+        for (ClassLoader l = loader; l != null; l = l.getParent()) {
+            if (l == runtimeLoader) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The runtime on the module path: export the hook's package to (and be read by) the class's module. */
+    private void wire(Module module) {
+        if (module == null || !wired.add(module)) {
+            return;
+        }
+        String pkg = "io.gmp4j.internal.runtime";
+        if (!runtimeModule.isExported(pkg, module)) {
+            inst.redefineModule(runtimeModule, Set.of(), Map.of(pkg, Set.of(module)), Map.of(), Set.of(), Map.of());
+        }
+        if (module.isNamed() && !module.canRead(runtimeModule)) {
+            inst.redefineModule(module, Set.of(runtimeModule), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /**
+     * The class with back-edge checks, or null when it has no backward branch (or has them
+     * already). Stack maps are recomputed; {@code loader} (may be null) resolves the class
+     * hierarchy from its resources, without loading classes.
+     */
+    public static byte[] instrument(byte[] classfile, ClassLoader loader) {
+        ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                ClassHierarchyResolver.ofResourceParsing(resources).orElse(ClassHierarchyResolver.defaultResolver())
+                        .cached()));
+        ClassModel cm = cf.parse(classfile);
+        if (!hasBackEdge(cm)) {
+            return null;
+        }
+        return cf.transformClass(cm, ClassTransform.transformingMethodBodies(CodeTransform.ofStateful(BackEdges::new)));
+    }
+
+    private static boolean hasBackEdge(ClassModel cm) {
+        boolean found = false;
+        for (MethodModel m : cm.methods()) {
+            CodeModel code = m.code().orElse(null);
+            if (code == null) {
+                continue;
+            }
+            Set<Label> bound = new HashSet<>();
+            for (CodeElement e : code) {
+                if (e instanceof LabelTarget lt) {
+                    bound.add(lt.label());
+                } else if (e instanceof FieldInstruction fi && fi.owner().asInternalName().equals(PREEMPT_INTERNAL)) {
+                    return false; // instrumented already
+                } else if (!found && isBackward(e, bound)) {
+                    found = true;
+                }
+            }
+        }
+        return found;
+    }
+
+    static boolean isBackward(CodeElement e, Set<Label> bound) {
+        return switch (e) {
+            case BranchInstruction b -> bound.contains(b.target());
+            case TableSwitchInstruction t -> bound.contains(t.defaultTarget()) || anyBound(t.cases(), bound);
+            case LookupSwitchInstruction l -> bound.contains(l.defaultTarget()) || anyBound(l.cases(), bound);
+            default -> false;
+        };
+    }
+
+    private static boolean anyBound(List<SwitchCase> cases, Set<Label> bound) {
+        for (SwitchCase c : cases) {
+            if (bound.contains(c.target())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One method body: labels seen so far; a check before each branch to one of them. */
+    private static final class BackEdges implements CodeTransform {
+        private final Set<Label> bound = new HashSet<>();
+
+        @Override
+        public void accept(CodeBuilder b, CodeElement e) {
+            if (e instanceof LabelTarget lt) {
+                bound.add(lt.label());
+            } else if (isBackward(e, bound)) {
+                Label skip = b.newLabel();
+                b.getstatic(PREEMPT, "pending", ConstantDescs.CD_int);
+                b.ifeq(skip);
+                b.invokestatic(PREEMPT, "check", VOID);
+                b.labelBinding(skip);
+            }
+            b.with(e);
+        }
+    }
+
+    /**
+     * Which classes get checks, by internal-name prefix (dots or slashes): the longest
+     * matching prefix of the default excludes and the properties {@code gmp4j.preempt.include}
+     * and {@code gmp4j.preempt.exclude} (comma-separated) decides; an include wins a tie; no
+     * match instruments. The JDK's packages and gmp4j's runtime are never instrumented.
+     */
+    public static final class Filter {
+        /** Never: the JDK, and the scheduler and this agent (a check inside them could yield holding a runtime lock). */
+        static final List<String> NEVER = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
+                "io/gmp4j/internal/");
+        /** By default: gmp4j's API packages, test and build tools, bytecode libraries. */
+        static final List<String> DEFAULT_EXCLUDE = List.of(
+                "io/gmp4j/Go", "io/gmp4j/MemStats", "io/gmp4j/PanicHandler", "io/gmp4j/PanicNilError",
+                "io/gmp4j/chan/", "io/gmp4j/sync/", "io/gmp4j/xsync/", "io/gmp4j/time/", "io/gmp4j/context/",
+                "io/gmp4j/debug/", "io/gmp4j/metrics/", "io/gmp4j/trace/",
+                "org/junit/", "org/opentest4j/", "org/apiguardian/", "org/apache/maven/", "org/jetbrains/kotlinx/lincheck/",
+                "kotlin/", "kotlinx/", "net/bytebuddy/", "org/objectweb/asm/", "org/openjdk/jmh/");
+
+        private final List<String> include;
+        private final List<String> exclude;
+
+        public Filter(List<String> include, List<String> exclude) {
+            this.include = include;
+            List<String> ex = new ArrayList<>(DEFAULT_EXCLUDE);
+            ex.addAll(exclude);
+            this.exclude = ex;
+        }
+
+        public static Filter fromProperties() {
+            return new Filter(parse(System.getProperty("gmp4j.preempt.include")),
+                    parse(System.getProperty("gmp4j.preempt.exclude")));
+        }
+
+        static List<String> parse(String s) {
+            List<String> out = new ArrayList<>();
+            if (s != null) {
+                for (String p : s.split(",")) {
+                    p = p.trim().replace('.', '/');
+                    if (!p.isEmpty()) {
+                        out.add(p);
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Whether class {@code internalName} (slashes) gets back-edge checks. */
+        public boolean instrument(String internalName) {
+            for (String p : NEVER) {
+                if (internalName.startsWith(p)) {
+                    return false;
+                }
+            }
+            if (internalName.contains("/jmh_generated/")) {
+                return false; // JMH's measurement loops
+            }
+            int in = longest(include, internalName);
+            int ex = longest(exclude, internalName);
+            return in >= ex;
+        }
+
+        private static int longest(List<String> prefixes, String name) {
+            int best = -1;
+            for (String p : prefixes) {
+                if (p.length() > best && name.startsWith(p)) {
+                    best = p.length();
+                }
+            }
+            return best;
+        }
+    }
+}

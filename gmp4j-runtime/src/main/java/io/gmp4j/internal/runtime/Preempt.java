@@ -1,0 +1,58 @@
+package io.gmp4j.internal.runtime;
+
+/**
+ * The back-edge preemption check (Go 1.2-1.13's stack-guard check, moved to loop back-edges).
+ *
+ * <p>The agent ({@code io.gmp4j.internal.agent.Agent}) inserts before every backward branch of
+ * application code:
+ * <pre>
+ *   getstatic Preempt.pending; ifeq skip; invokestatic Preempt.check()V; skip:
+ * </pre>
+ * Sysmon raises {@link #pending} while some running G has {@code G.preempt} set (retake) and
+ * lowers it at the first tick that finds none, so the common cost is one load and a
+ * not-taken branch. {@link #check} yields the current G to the global queue as a gmp4j call
+ * would (proc.go: gopreempt_m). When the JDK cannot unmount it (pinned: class initialiser,
+ * native frame) the G is marked and later checks leave it to sysmon's hand-off until it is
+ * executed again. Platform threads and virtual threads that are not goroutines return at once.
+ *
+ * <p>Public because instrumented classes (other packages, the unnamed module) call it; not API.
+ */
+public final class Preempt {
+    private Preempt() {}
+
+    /** Non-zero while a preemption request is pending for some running G (set by sysmon only). */
+    public static volatile int pending;
+
+    /** Whether an agent installed the back-edge checks in this JVM. */
+    static volatile boolean agentInstalled;
+
+    /** The slow path of a back-edge check. */
+    public static void check() {
+        G gp = G.current();
+        if (gp != null && gp.preempt && !gp.preemptPinned) {
+            if (!Proc.preemptPark(gp)) {
+                gp.preemptPinned = true;
+            }
+        }
+    }
+
+    /** Called by the agent once its transformer is installed. */
+    public static void agentInstalled() {
+        agentInstalled = true;
+    }
+
+    /** Whether an agent installed the back-edge checks (tests, docs). */
+    public static boolean isAgentInstalled() {
+        return agentInstalled;
+    }
+
+    /** How many times sysmon handed a P off from a mounted G so far (the fallback). */
+    public static long handoffs() {
+        return Sysmon.handoffs;
+    }
+
+    /** GODEBUG=asyncpreemptoff=1 (environment or property gmp4j.GODEBUG): no checks, no hand-off. */
+    public static boolean asyncPreemptOff() {
+        return Env.parseGodebug(Env.get("GODEBUG")).getOrDefault("asyncpreemptoff", "0").equals("1");
+    }
+}

@@ -1,0 +1,163 @@
+package io.gmp4j.internal.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.reflect.Method;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The agent's class rewriting, without an agent: instrument bytes, load them, compare. */
+class BackEdgeTransformerTest {
+    private static final String LOOPS = "io.gmp4j.internal.agent.Loops";
+
+    static byte[] bytesOf(String className) throws IOException {
+        try (InputStream in = BackEdgeTransformerTest.class.getClassLoader()
+                .getResourceAsStream(className.replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Defines one class from given bytes, everything else from the parent. */
+    static final class OneClassLoader extends ClassLoader {
+        private final String name;
+        private final byte[] bytes;
+
+        OneClassLoader(String name, byte[] bytes) {
+            super(BackEdgeTransformerTest.class.getClassLoader());
+            this.name = name;
+            this.bytes = bytes;
+        }
+
+        @Override
+        protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+            if (n.equals(name)) {
+                synchronized (getClassLoadingLock(n)) {
+                    Class<?> c = findLoadedClass(n);
+                    return c != null ? c : defineClass(n, bytes, 0, bytes.length);
+                }
+            }
+            return super.loadClass(n, resolve);
+        }
+    }
+
+    private static int checks(byte[] classfile) {
+        int n = 0;
+        for (MethodModel m : ClassFile.of().parse(classfile).methods()) {
+            if (m.code().isEmpty()) {
+                continue;
+            }
+            for (CodeElement e : m.code().get()) {
+                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals("io/gmp4j/internal/runtime/Preempt")
+                        && i.name().equalsString("check")) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void instrumentedLoopsVerifyAndComputeTheSame() throws Exception {
+        byte[] original = bytesOf(LOOPS);
+        byte[] instrumented = BackEdgeTransformer.instrument(original, getClass().getClassLoader());
+        assertNotNull(instrumented, "Loops has loops");
+        // clinit, ctor, for, while, do-while, nested (2), labelled (2), field, lambda, try (1),
+        // switch, merge: at least 14 back-edges
+        assertTrue(checks(instrumented) >= 14, "checks inserted: " + checks(instrumented));
+        assertEquals(0, checks(original));
+        Class<?> a = Class.forName(LOOPS);
+        Class<?> b = new OneClassLoader(LOOPS, instrumented).loadClass(LOOPS);
+        assertNotEquals(a, b);
+        for (String name : List.of("forSum", "whileSum", "doWhile", "nested", "labelledContinue", "lambda",
+                "tryCatch", "switchLoop", "merge")) {
+            Method ma = a.getMethod(name, int.class);
+            Method mb = b.getMethod(name, int.class);
+            for (int n : new int[] {1, 5, 100, 1000}) {
+                assertEquals(ma.invoke(null, n), mb.invoke(null, n), name + "(" + n + ")");
+            }
+        }
+        assertEquals(a.getMethod("clinit").invoke(null), b.getMethod("clinit").invoke(null));
+        Object oa = a.getConstructor(int.class).newInstance(50);
+        Object ob = b.getConstructor(int.class).newInstance(50);
+        assertEquals(a.getField("ctorSum").get(oa), b.getField("ctorSum").get(ob));
+        assertEquals(a.getMethod("fieldStore", int.class).invoke(oa, 300),
+                b.getMethod("fieldStore", int.class).invoke(ob, 300));
+    }
+
+    @Test
+    void instrumentingTwiceChangesNothing() throws Exception {
+        byte[] once = BackEdgeTransformer.instrument(bytesOf(LOOPS), getClass().getClassLoader());
+        assertNull(BackEdgeTransformer.instrument(once, getClass().getClassLoader()));
+    }
+
+    @Test
+    void classWithoutLoopsIsLeftAlone() throws Exception {
+        assertNull(BackEdgeTransformer.instrument(bytesOf("io.gmp4j.internal.agent.BackEdgeTransformerTest$OneClassLoader"),
+                getClass().getClassLoader()));
+    }
+
+    @Test
+    void excludedPackagesAreLeftUnchanged() throws Exception {
+        byte[] bytes = bytesOf(LOOPS);
+        ClassLoader app = getClass().getClassLoader();
+        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
+        for (String name : List.of("io/gmp4j/chan/Chan", "io/gmp4j/internal/runtime/Proc", "io/gmp4j/Go",
+                "java/util/Foo", "org/junit/jupiter/Foo", "io/gmp4j/bench/jmh_generated/X_jmhTest")) {
+            assertNull(t.transform(null, app, name, null, null, bytes), name);
+        }
+        for (String name : List.of("io/gmp4j/examples/Workers", "io/gmp4j/bench/W5", "com/example/App",
+                "io/gmp4j/testprog/PreemptProg")) {
+            assertNotNull(t.transform(null, app, name, null, null, bytes), name);
+        }
+        // not the bootstrap or platform loader's classes; not a redefinition
+        assertNull(t.transform(null, null, "com/example/App", null, null, bytes));
+        assertNull(t.transform(null, ClassLoader.getPlatformClassLoader(), "com/example/App", null, null, bytes));
+        assertNull(t.transform(null, app, "com/example/App", Object.class, null, bytes));
+    }
+
+    @Test
+    void includeAndExcludeByLongestPrefix() {
+        var f = new BackEdgeTransformer.Filter(BackEdgeTransformer.Filter.parse("io.gmp4j.chan.demo, kotlin/collections"),
+                BackEdgeTransformer.Filter.parse("com.example.hot,com/example/App"));
+        assertTrue(f.instrument("io/gmp4j/chan/demo/X"));
+        assertFalse(f.instrument("io/gmp4j/chan/Chan"));
+        assertTrue(f.instrument("kotlin/collections/ArraysKt"));
+        assertFalse(f.instrument("kotlin/Unit"));
+        assertFalse(f.instrument("com/example/hot/Loop"));
+        assertFalse(f.instrument("com/example/App"));
+        assertTrue(f.instrument("com/example/Other"));
+        var never = new BackEdgeTransformer.Filter(List.of("io/gmp4j/internal/runtime/", "java/"), List.of());
+        assertFalse(never.instrument("io/gmp4j/internal/runtime/Proc"));
+        assertFalse(never.instrument("java/util/ArrayList"));
+    }
+
+    @Test
+    void brokenClassIsLoadedUnchangedWithOneLine() {
+        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
+        byte[] broken = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0};
+        java.io.PrintStream err = System.err;
+        var captured = new java.io.ByteArrayOutputStream();
+        BackEdgeTransformer.warned.set(false);
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken", null, null, broken));
+            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken2", null, null, broken));
+        } finally {
+            System.setErr(err);
+        }
+        String[] lines = captured.toString().strip().split("\n");
+        assertEquals(1, lines.length, captured.toString());
+        assertTrue(lines[0].startsWith("gmp4j: preempt agent: cannot instrument com.example.Broken: "), lines[0]);
+    }
+}
