@@ -16,8 +16,10 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The cost of the back-edge preemption check (issue 14) when no preemption is pending: the
- * same three loops, as compiled ({@code plain*}) and instrumented ({@code checked*}), each
- * class in its own loader so both run in one JVM. The fork keeps the agent (if any) off
+ * same four loops as compiled ({@code plain*}), as the agent instruments them by default
+ * ({@code checked*}: innermost counted loops left unchecked) and with every loop checked
+ * ({@code all*}: -Dgmp4j.preempt.countedLoops=true), each class in its own loader so all
+ * three run in one JVM. The fork keeps the agent (if any) off
  * {@link BackEdgeKernels}, so that plain stays plain.
  */
 @State(Scope.Thread)
@@ -32,13 +34,17 @@ public class BackEdgeBench {
         long fieldStore(int[] a);
 
         long nested(int[] a, int[] b);
+
+        long walk(int[] next);
     }
 
     private static final String KERNELS = "io.gmp4j.bench.jmh.BackEdgeKernels";
 
     Kernel plain;
     Kernel checked;
+    Kernel all;
     int[] big = new int[4096];
+    int[] next = new int[4096];
     int[] row = new int[64];
 
     @Setup
@@ -53,6 +59,24 @@ public class BackEdgeBench {
         byte[] instrumented = BackEdgeTransformer.instrument(bytes, BackEdgeBench.class.getClassLoader());
         plain = (Kernel) new OneClass(bytes).loadClass(KERNELS).getConstructor().newInstance();
         checked = (Kernel) new OneClass(instrumented).loadClass(KERNELS).getConstructor().newInstance();
+        byte[] every = BackEdgeTransformer.instrument(bytes, BackEdgeBench.class.getClassLoader(), true);
+        all = (Kernel) new OneClass(every).loadClass(KERNELS).getConstructor().newInstance();
+        // walk: a scattered path through every index from 0, ending at -1 (a random permutation)
+        int[] perm = new int[next.length];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        java.util.Random r = new java.util.Random(42);
+        for (int i = perm.length - 1; i > 1; i--) {
+            int j = 1 + r.nextInt(i);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        for (int k = 0; k < perm.length - 1; k++) {
+            next[perm[k]] = perm[k + 1];
+        }
+        next[perm[perm.length - 1]] = -1;
         for (int i = 0; i < big.length; i++) {
             big[i] = i * 31;
         }
@@ -109,5 +133,30 @@ public class BackEdgeBench {
     @Benchmark
     public long checkedNested() {
         return checked.nested(row, row);
+    }
+
+    @Benchmark
+    public long allSum() {
+        return all.sum(big);
+    }
+
+    @Benchmark
+    public long allFieldStore() {
+        return all.fieldStore(big);
+    }
+
+    @Benchmark
+    public long allNested() {
+        return all.nested(row, row);
+    }
+
+    @Benchmark
+    public long plainWalk() {
+        return plain.walk(next);
+    }
+
+    @Benchmark
+    public long checkedWalk() {
+        return checked.walk(next);
     }
 }

@@ -35,4 +35,15 @@ public class BackEdgeKernels implements BackEdgeBench.Kernel {
         }
         return s;
     }
+
+    @Override
+    public long walk(int[] next) {
+        long s = 0;
+        int i = 0;
+        while (i >= 0) { // the body moves the index: not a counted loop, checked by default
+            s += i;
+            i = next[i];
+        }
+        return s;
+    }
 }

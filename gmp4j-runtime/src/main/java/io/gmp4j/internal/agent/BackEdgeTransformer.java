@@ -8,12 +8,20 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeModel;
 import java.lang.classfile.CodeTransform;
+import java.lang.classfile.Instruction;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.ConstantInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.IncrementInstruction;
 import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.StoreInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
@@ -23,6 +31,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +51,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Which classes: not the bootstrap or platform loader's, not gmp4j's runtime, and by name as
  * {@link Filter} says. Classes whose loader cannot see {@code Preempt} are left alone. A class
  * that cannot be rewritten is loaded unchanged; the first such failure prints one line.
+ *
+ * <p>Innermost counted int loops get no check ({@link #countedLoops}): a loop with one
+ * back-edge and no loop inside it, whose exit compares an int local stepped by one
+ * {@code iinc} (and not otherwise stored in the loop) with a constant, a local not stored in
+ * the loop or an array's length. It ends within 2^32 iterations, and its enclosing loop, if
+ * any, has the check. This is HotSpot's own trade-off for safepoint polls before JDK 10: the
+ * volatile load would stop C2 from unrolling, vectorising and keeping fields in registers
+ * there (docs/BENCHMARKS.md: 2-9x on such loops), where a check per outer iteration is
+ * enough. Such a loop running for seconds on its own is left to sysmon's hand-off;
+ * {@code -Dgmp4j.preempt.countedLoops=true} checks these loops too.
  */
 public final class BackEdgeTransformer implements ClassFileTransformer {
     static final ClassDesc PREEMPT = ClassDesc.of("io.gmp4j.internal.runtime.Preempt");
@@ -117,6 +136,17 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
      * hierarchy from its resources, without loading classes.
      */
     public static byte[] instrument(byte[] classfile, ClassLoader loader) {
+        return instrument(classfile, loader, CHECK_COUNTED);
+    }
+
+    /**
+     * {@code -Dgmp4j.preempt.countedLoops=true}: counted loops get the check too, so that every
+     * loop of application code is preemptible, at the cost measured in docs/BENCHMARKS.md.
+     */
+    static final boolean CHECK_COUNTED = Boolean.getBoolean("gmp4j.preempt.countedLoops");
+
+    /** As {@link #instrument(byte[], ClassLoader)}; {@code checkCounted}: counted loops too. */
+    public static byte[] instrument(byte[] classfile, ClassLoader loader, boolean checkCounted) {
         ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
                 ClassHierarchyResolver.ofResourceParsing(resources).orElse(ClassHierarchyResolver.defaultResolver())
@@ -125,7 +155,154 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
         if (!hasBackEdge(cm)) {
             return null;
         }
-        return cf.transformClass(cm, ClassTransform.transformingMethodBodies(CodeTransform.ofStateful(BackEdges::new)));
+        return cf.transformClass(cm, (cb, ce) -> {
+            if (ce instanceof MethodModel mm && mm.code().isPresent()) {
+                Set<Integer> exempt = checkCounted ? Set.of() : countedLoops(mm.code().get().elementList());
+                cb.transformMethod(mm, MethodTransform.transformingCode(new BackEdges(exempt)));
+            } else {
+                cb.with(ce);
+            }
+        });
+    }
+
+    /**
+     * The positions (in {@code els}) of the backward branches that close an innermost counted
+     * int loop (see the class comment): they get no check.
+     */
+    static Set<Integer> countedLoops(List<CodeElement> els) {
+        Map<Label, Integer> at = new HashMap<>();
+        List<int[]> backs = new ArrayList<>(); // {header position or -1 for a switch, branch position}
+        for (int k = 0; k < els.size(); k++) {
+            CodeElement e = els.get(k);
+            if (e instanceof LabelTarget lt) {
+                at.put(lt.label(), k);
+            } else if (e instanceof BranchInstruction b && at.containsKey(b.target())) {
+                backs.add(new int[] {at.get(b.target()), k});
+            } else if (isBackward(e, at.keySet())) {
+                backs.add(new int[] {-1, k});
+            }
+        }
+        Set<Integer> exempt = new HashSet<>();
+        for (int[] be : backs) {
+            int from = be[0], to = be[1];
+            if (from < 0) {
+                continue;
+            }
+            boolean innermost = true;
+            for (int[] o : backs) {
+                if (o != be && o[1] > from && o[1] <= to) {
+                    innermost = false; // a loop inside, or a second back-edge of this one
+                }
+            }
+            if (innermost && counted(els, from, to)) {
+                exempt.add(to);
+            }
+        }
+        return exempt;
+    }
+
+    /** Whether els[from..to] (a loop: header label .. back-edge) is a counted int loop. */
+    private static boolean counted(List<CodeElement> els, int from, int to) {
+        Map<Integer, Integer> iincs = new HashMap<>(); // slot -> how many iinc
+        Set<Integer> stored = new HashSet<>();
+        List<Instruction> ins = new ArrayList<>();
+        List<Integer> pos = new ArrayList<>();
+        for (int k = from; k <= to; k++) {
+            if (els.get(k) instanceof Instruction i) {
+                ins.add(i);
+                pos.add(k);
+                if (i instanceof IncrementInstruction inc) {
+                    iincs.merge(inc.slot(), inc.constant() != 0 ? 1 : 2, Integer::sum);
+                } else if (i instanceof StoreInstruction st) {
+                    stored.add(st.slot());
+                }
+            }
+        }
+        for (int n = 0; n < ins.size(); n++) {
+            if (!(ins.get(n) instanceof BranchInstruction b) || !isIcmp(b.opcode()) && !isIfZero(b.opcode())) {
+                continue;
+            }
+            boolean exits = pos.get(n) == to || !inside(els, b.target(), from, to);
+            if (!exits) {
+                continue;
+            }
+            if (isIfZero(b.opcode())) { // iload k; if<cond>: a bound of 0
+                Integer k = intLoad(ins, n - 1);
+                if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)) {
+                    return true;
+                }
+                continue;
+            }
+            // iload k; <bound>; if_icmp  or  <bound>; iload k; if_icmp
+            int boundEnd = n - 1;
+            Integer k = intLoad(ins, boundEnd);
+            int boundLen;
+            if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)) {
+                boundLen = invariantBound(ins, boundEnd - 1, stored);
+                if (boundLen > 0) {
+                    return true;
+                }
+            }
+            boundLen = invariantBound(ins, boundEnd, stored);
+            if (boundLen > 0) {
+                k = intLoad(ins, boundEnd - boundLen);
+                if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isIcmp(Opcode op) {
+        return switch (op) {
+            case IF_ICMPEQ, IF_ICMPNE, IF_ICMPLT, IF_ICMPGE, IF_ICMPGT, IF_ICMPLE -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isIfZero(Opcode op) {
+        return switch (op) {
+            case IFEQ, IFNE, IFLT, IFGE, IFGT, IFLE -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean inside(List<CodeElement> els, Label l, int from, int to) {
+        for (int k = from; k <= to; k++) {
+            if (els.get(k) instanceof LabelTarget lt && lt.label().equals(l)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The slot of an int local loaded by ins[n], or null. */
+    private static Integer intLoad(List<Instruction> ins, int n) {
+        return n >= 0 && ins.get(n) instanceof LoadInstruction ld && ld.typeKind() == TypeKind.INT ? ld.slot() : null;
+    }
+
+    /**
+     * How many instructions ending at ins[end] push a bound that does not change in the loop:
+     * an int constant (1), an int local not stored in it (1), or a local array's length (2);
+     * 0 when none.
+     */
+    private static int invariantBound(List<Instruction> ins, int end, Set<Integer> stored) {
+        if (end < 0) {
+            return 0;
+        }
+        Instruction i = ins.get(end);
+        if (i instanceof ConstantInstruction c && c.typeKind() == TypeKind.INT) {
+            return 1;
+        }
+        if (i instanceof LoadInstruction ld && ld.typeKind() == TypeKind.INT && !stored.contains(ld.slot())) {
+            return 1;
+        }
+        if (i.opcode() == Opcode.ARRAYLENGTH && end >= 1 && ins.get(end - 1) instanceof LoadInstruction a
+                && a.typeKind() == TypeKind.REFERENCE && !stored.contains(a.slot())) {
+            return 2;
+        }
+        return 0;
     }
 
     private static boolean hasBackEdge(ClassModel cm) {
@@ -167,15 +344,25 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
         return false;
     }
 
-    /** One method body: labels seen so far; a check before each branch to one of them. */
+    /**
+     * One method body: labels seen so far; a check before each branch to one of them, except
+     * the back-edges of counted loops (positions in the body's element list).
+     */
     private static final class BackEdges implements CodeTransform {
         private final Set<Label> bound = new HashSet<>();
+        private final Set<Integer> exempt;
+        private int pos;
+
+        BackEdges(Set<Integer> exempt) {
+            this.exempt = exempt;
+        }
 
         @Override
         public void accept(CodeBuilder b, CodeElement e) {
+            int here = pos++;
             if (e instanceof LabelTarget lt) {
                 bound.add(lt.label());
-            } else if (isBackward(e, bound)) {
+            } else if (isBackward(e, bound) && !exempt.contains(here)) {
                 Label skip = b.newLabel();
                 b.getstatic(PREEMPT, "pending", ConstantDescs.CD_int);
                 b.ifeq(skip);

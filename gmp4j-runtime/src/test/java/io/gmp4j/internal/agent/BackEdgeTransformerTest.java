@@ -70,7 +70,7 @@ class BackEdgeTransformerTest {
     @Test
     void instrumentedLoopsVerifyAndComputeTheSame() throws Exception {
         byte[] original = bytesOf(LOOPS);
-        byte[] instrumented = BackEdgeTransformer.instrument(original, getClass().getClassLoader());
+        byte[] instrumented = BackEdgeTransformer.instrument(original, getClass().getClassLoader(), true);
         assertNotNull(instrumented, "Loops has loops");
         // clinit, ctor, for, while, do-while, nested (2), labelled (2), field, lambda, try (1),
         // switch, merge: at least 14 back-edges
@@ -93,6 +93,48 @@ class BackEdgeTransformerTest {
         assertEquals(a.getField("ctorSum").get(oa), b.getField("ctorSum").get(ob));
         assertEquals(a.getMethod("fieldStore", int.class).invoke(oa, 300),
                 b.getMethod("fieldStore", int.class).invoke(ob, 300));
+    }
+
+    /**
+     * Innermost counted int loops get no check (HotSpot's pre-JDK 10 safepoint trade-off); the
+     * loop around one, and loops whose exit the body can move, do.
+     */
+    @Test
+    void countedInnermostLoopsGetNoCheck() throws Exception {
+        byte[] instrumented = BackEdgeTransformer.instrument(bytesOf(CountedLoops.class.getName()), getClass().getClassLoader());
+        assertNotNull(instrumented);
+        java.util.Map<String, Integer> per = new java.util.HashMap<>();
+        for (MethodModel m : ClassFile.of().parse(instrumented).methods()) {
+            int n = 0;
+            for (CodeElement e : m.code().orElseThrow()) {
+                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals("io/gmp4j/internal/runtime/Preempt")) {
+                    n++;
+                }
+            }
+            per.put(m.methodName().stringValue(), n);
+        }
+        assertEquals(0, per.get("forLocal"), per.toString());
+        assertEquals(0, per.get("forConstant"), per.toString());
+        assertEquals(0, per.get("forArrayLength"), per.toString());
+        assertEquals(0, per.get("countDown"), per.toString());
+        assertEquals(0, per.get("doWhile"), per.toString());
+        assertEquals(1, per.get("nested"), "the outer loop only: " + per);
+        assertEquals(1, per.get("indexStored"), per.toString());
+        assertEquals(1, per.get("boundStored"), per.toString());
+        assertEquals(1, per.get("boundIsField"), per.toString());
+        assertEquals(1, per.get("boundIsCall"), per.toString());
+        assertEquals(1, per.get("flag"), per.toString());
+        assertEquals(1, per.get("forever"), per.toString());
+        assertEquals(1, per.get("twoBackEdges"), per.toString());
+        Class<?> a = CountedLoops.class;
+        Class<?> b = new OneClassLoader(CountedLoops.class.getName(), instrumented).loadClass(CountedLoops.class.getName());
+        for (String name : List.of("forLocal", "forConstant", "countDown", "doWhile", "nested", "indexStored",
+                "boundStored", "twoBackEdges")) {
+            assertEquals(a.getMethod(name, int.class).invoke(null, 77), b.getMethod(name, int.class).invoke(null, 77), name);
+        }
+        // every loop, with the property's overload
+        byte[] all = BackEdgeTransformer.instrument(bytesOf(CountedLoops.class.getName()), getClass().getClassLoader(), true);
+        assertTrue(checks(all) >= 15, "checks inserted: " + checks(all)); // 14 loops, one with two back-edges
     }
 
     @Test

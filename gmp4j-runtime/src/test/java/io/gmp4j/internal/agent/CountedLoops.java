@@ -1,0 +1,131 @@
+package io.gmp4j.internal.agent;
+
+import java.util.List;
+
+/** Loops the transformer must tell apart: innermost counted int loops (no check) and the rest. */
+public class CountedLoops {
+    static int bound = 10;
+    static volatile boolean stop = true;
+
+    public static long forLocal(int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            s += i;
+        }
+        return s;
+    }
+
+    public static long forConstant(int n) {
+        long s = n;
+        for (int i = 0; i < 1000; i += 3) {
+            s ^= i;
+        }
+        return s;
+    }
+
+    public static long forArrayLength(int[] a) {
+        long s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    public static long countDown(int n) {
+        long s = 0;
+        for (int i = n; i > 0; i--) {
+            s += i;
+        }
+        return s;
+    }
+
+    public static long doWhile(int n) {
+        long s = 0;
+        int i = 0;
+        do {
+            s += i;
+            i++;
+        } while (i < n);
+        return s;
+    }
+
+    public static long nested(int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                s += (long) i * j;
+            }
+        }
+        return s;
+    }
+
+    /** The body moves the index: not counted. */
+    public static long indexStored(int n) {
+        long s = 0;
+        for (int i = 1; i < n; i++) {
+            s += i;
+            i = i * 2;
+        }
+        return s;
+    }
+
+    /** The body moves the bound: not counted. */
+    public static long boundStored(int n) {
+        long s = 0;
+        int m = n;
+        for (int i = 0; i < m; i++) {
+            if (i % 10 == 0 && m < 1000) {
+                m = m + 1;
+            }
+            s += i;
+        }
+        return s;
+    }
+
+    public static long boundIsField(int n) {
+        long s = n;
+        for (int i = 0; i < bound; i++) {
+            s += i;
+        }
+        return s;
+    }
+
+    public static long boundIsCall(List<Integer> l) {
+        long s = 0;
+        for (int i = 0; i < l.size(); i++) {
+            s += l.get(i);
+        }
+        return s;
+    }
+
+    public static long flag(int n) {
+        long s = 0;
+        while (!stop) {
+            s++;
+        }
+        return s + n;
+    }
+
+    public static long forever(int n) {
+        long s = 0;
+        for (;;) {
+            if (++s > n) {
+                return s;
+            }
+        }
+    }
+
+    /** continue to the header from the middle: a second back-edge. */
+    public static long twoBackEdges(int n) {
+        long s = 0;
+        int i = 0;
+        while (i < n) {
+            i++;
+            if (i % 3 == 0) {
+                continue;
+            }
+            s += i;
+        }
+        return s;
+    }
+}
