@@ -65,7 +65,7 @@ public final class Chan<T> implements Iterable<T> {
      *   queued   -> removed    the select's own G in pass 3 (WaitQ.remove), under lock
      *   dequeued -> done       the dequeuer after unlock: elem/success, then the release
      *                          store of done (or Waiter.param), then Park.ready
-     *   done     -> queued     never: a Sudog is used once
+     *   done     -> released   the waiter (Sudog.release), into its M's cache; reused from there
      *
      * Fields and who writes them:
      *   dataqsiz, buf (the array), id, isNil: final.
@@ -216,11 +216,13 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return false;
         }
-        Sudog mysg = new Sudog(Thread.currentThread(), this, v, null, -1);
+        Sudog mysg = Sudog.acquire(this, v, null, -1);
         sendq.enqueue(mysg);
         unlock();
         awaitDone(mysg, WaitReason.CHAN_SEND);
-        if (!mysg.success) {
+        boolean ok = mysg.success;
+        Sudog.release(mysg);
+        if (!ok) {
             // closechan woke us: "senders blocked when the channel closes panic".
             throw new GoPanic("send on closed channel");
         }
@@ -311,11 +313,13 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return NOT_READY;
         }
-        Sudog mysg = new Sudog(Thread.currentThread(), this, null, null, -1);
+        Sudog mysg = Sudog.acquire(this, null, null, -1);
         recvq.enqueue(mysg);
         unlock();
         awaitDone(mysg, WaitReason.CHAN_RECEIVE);
-        return mysg.success ? mysg.elem : CLOSED;
+        Object v = mysg.success ? mysg.elem : CLOSED;
+        Sudog.release(mysg);
+        return v;
     }
 
     // ---- close, len, cap -----------------------------------------------------------------
@@ -339,23 +343,23 @@ public final class Chan<T> implements Iterable<T> {
         for (Sudog sg; (sg = recvq.dequeue()) != null; ) {
             sg.elem = null;
             sg.success = false;
-            sg.readyLink = glist;
+            sg.next = glist; // dequeued: next is free until goready
             glist = sg;
         }
         // Release all writers: they will panic.
         for (Sudog sg; (sg = sendq.dequeue()) != null; ) {
             sg.elem = null;
             sg.success = false;
-            sg.readyLink = glist;
+            sg.next = glist; // dequeued: next is free until goready
             glist = sg;
         }
         unlock();
-        // Ready all Gs now that the lock is dropped. readyLink is ours alone: a dequeued
-        // sudog is touched by nobody else until its goready.
+        // Ready all Gs now that the lock is dropped. next is ours alone: a dequeued sudog is
+        // touched by nobody else until its goready, after which it may be reused.
         while (glist != null) {
             Sudog sg = glist;
-            glist = sg.readyLink;
-            sg.readyLink = null;
+            glist = sg.next;
+            sg.next = null;
             sg.goready();
         }
     }

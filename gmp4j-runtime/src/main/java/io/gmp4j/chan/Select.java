@@ -3,6 +3,7 @@ package io.gmp4j.chan;
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
 
 import java.lang.invoke.MethodHandles;
@@ -142,6 +143,12 @@ public final class Select {
 
         Sudog lvParam() {
             return (Sudog) PARAM.getAcquire(this); // pairs with soParam
+        }
+
+        /** For reuse, once nobody can reach this waiter (select's end). */
+        void reset() {
+            selectDone = 0;
+            param = null;
         }
 
         private static final VarHandle SELECT_DONE;
@@ -306,12 +313,16 @@ public final class Select {
         // pass 2 - enqueue on all chans, in lock order; link the sudogs in that order
         // (select.go: gp.waiting / sg.waitlink) for pass 3.
         Thread me = Thread.currentThread();
-        Waiter w = new Waiter();
+        SudogCache cache = SudogCache.current();
+        Waiter w = cache == null ? null : (Waiter) cache.getWaiter();
+        if (w == null) {
+            w = new Waiter();
+        }
         Sudog waiting = null, tail = null;
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
-            Sudog sg = new Sudog(me, cas.c, cas.kind == SEND ? cas.sendValue : null, w, casi);
+            Sudog sg = Sudog.acquire(cas.c, cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
             } else {
@@ -358,19 +369,30 @@ public final class Select {
         }
         selunlock(cases, order, lo, norder);
 
-        Case cas = cases[fired.casi];
+        // Nobody reaches the sudogs or the waiter now: the winner's last access was its
+        // soParam, every other sudog is off its queue (select.go: releaseSudog in pass 3).
+        int casi = fired.casi;
+        boolean ok = fired.success;
+        Object v = ok ? fired.elem : null;
+        for (Sudog sg = waiting, next; sg != null; sg = next) {
+            next = sg.waitlink;
+            Sudog.release(sg);
+        }
+        w.reset();
+        cache = SudogCache.current(); // the M we woke on
+        if (cache != null) {
+            cache.putWaiter(w);
+        }
+        Case cas = cases[casi];
         if (cas.kind == SEND) {
-            if (!fired.success) {
+            if (!ok) {
                 throw new GoPanic("send on closed channel");
             }
             cas.runThen();
         } else {
-            boolean ok = fired.success;
-            Object v = ok ? fired.elem : null;
-            fired.elem = null;
             cas.runRecv(v, ok);
         }
-        return fired.casi;
+        return casi;
     }
 
     /** select.go: sellock. Locks each distinct channel once, in lock order (order[lo, lo + norder)). */
