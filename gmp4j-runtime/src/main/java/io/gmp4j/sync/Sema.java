@@ -81,13 +81,14 @@ final class Sema {
         // static read here, nothing more while both are off.
         long t0 = Contention.on ? System.nanoTime() : 0;
         boolean parked = false;
-        Sudog s = new Sudog();
+        Sudog s = Sudog.acquire();
         for (;;) {
             lock.lock();
             NWAIT.getAndAdd(this, 1); // disables the "easy case" in release
             if (tryAcquire()) { // closes the race with a release that read nwait == 0 before our add
                 NWAIT.getAndAdd(this, -1);
                 lock.unlock();
+                Sudog.release(s); // never queued this round; a past waker is done with it
                 if (parked && t0 != 0) {
                     profile(t0, reason);
                 }
@@ -100,6 +101,7 @@ final class Sema {
             s.parkUntilReady(this, reason);
             parked = true;
             if (s.ticket != 0 || tryAcquire()) {
+                Sudog.release(s); // dequeued by its waker, whose last access was the woken store
                 if (t0 != 0) {
                     profile(t0, reason);
                 }
@@ -141,11 +143,12 @@ final class Sema {
         if (s == null) {
             return;
         }
-        if (handoff && tryAcquire()) {
+        boolean handedOff = handoff && tryAcquire();
+        if (handedOff) {
             s.ticket = 1; // written before s.ready()'s volatile store: the waiter sees it
         }
-        s.ready();
-        if (s.ticket == 1 && Thread.currentThread().isVirtual()) {
+        s.ready(); // our last access to s: the waiter may reuse it from here
+        if (handedOff && Thread.currentThread().isVirtual()) {
             // proc.go: goyield. The waiter is in our runnext; let it run now (issue 33747).
             Thread.yield();
         }

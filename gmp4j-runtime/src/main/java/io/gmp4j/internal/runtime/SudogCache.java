@@ -7,7 +7,8 @@ package io.gmp4j.internal.runtime;
  *
  * <p>Only the goroutine mounted on the M touches its cache, between two park points, so
  * nothing here is synchronised. The cached objects are the channel package's sudogs and
- * select waiters; this class only stores them. What may be put is the caller's rule
+ * select waiters, and the sync package's sudogs (Sema), each kind in its own stack; this
+ * class only stores them. What may be put is the caller's rule
  * (runtime2.go's sudog comment, releaseSudog's checks): an object nobody else can reach any
  * more, with every link cleared.
  */
@@ -17,6 +18,8 @@ public final class SudogCache {
     private final Object[] sudogs = new Object[SIZE];
     private int nsudog;
     private Object waiter;
+    private final Object[] syncSudogs = new Object[SIZE];
+    private int nsync;
 
     SudogCache() {}
 
@@ -47,6 +50,27 @@ public final class SudogCache {
         if (n < SIZE) {
             sudogs[n] = s;
             nsudog = n + 1;
+        }
+    }
+
+    /** A cached sync sudog (io.gmp4j.sync's own class), or null. */
+    public Object getSync() {
+        int n = nsync;
+        if (n == 0) {
+            return null;
+        }
+        nsync = --n;
+        Object s = syncSudogs[n];
+        syncSudogs[n] = null;
+        return s;
+    }
+
+    /** Keeps sync sudog {@code s} for reuse, or drops it when the cache is full. */
+    public void putSync(Object s) {
+        int n = nsync;
+        if (n < SIZE) {
+            syncSudogs[n] = s;
+            nsync = n + 1;
         }
     }
 
