@@ -216,7 +216,7 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return false;
         }
-        Sudog mysg = Sudog.acquire(this, v, null, -1);
+        Sudog mysg = Sudog.acquire(v, null, 0);
         sendq.enqueue(mysg);
         unlock();
         awaitDone(mysg, WaitReason.CHAN_SEND);
@@ -313,7 +313,7 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return NOT_READY;
         }
-        Sudog mysg = Sudog.acquire(this, null, null, -1);
+        Sudog mysg = Sudog.acquire(null, null, 0);
         recvq.enqueue(mysg);
         unlock();
         awaitDone(mysg, WaitReason.CHAN_RECEIVE);

@@ -322,7 +322,7 @@ public final class Select {
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
-            Sudog sg = Sudog.acquire(cas.c, cas.kind == SEND ? cas.sendValue : null, w, casi);
+            Sudog sg = Sudog.acquire(cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
             } else {
@@ -360,10 +360,11 @@ public final class Select {
         sellock(cases, order, lo, norder);
         for (Sudog sg = waiting; sg != null; sg = sg.waitlink) {
             if (sg != fired) {
-                if (cases[sg.casi].kind == SEND) {
-                    sg.c.sendq.remove(sg);
+                Case cas = cases[sg.casi];
+                if (cas.kind == SEND) {
+                    cas.c.sendq.remove(sg);
                 } else {
-                    sg.c.recvq.remove(sg);
+                    cas.c.recvq.remove(sg);
                 }
             }
         }

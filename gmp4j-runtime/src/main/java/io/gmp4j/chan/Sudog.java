@@ -22,49 +22,47 @@ import java.lang.invoke.VarHandle;
 final class Sudog {
     /** The parked thread: a goroutine's virtual thread, or a platform thread. */
     Thread thread;
-    /** The channel this sudog is queued on (select pass 3 needs it). */
-    Chan<?> c;
     /** The select this sudog belongs to, or null for a plain send/recv (Go: isSelect). */
     Select.Waiter sel;
-    /** The select case index, or -1. */
-    int casi;
+    /** The select case index (select.go caps cases at 65536); 0 for a plain operation. */
+    char casi;
     /**
      * Send: the value to send. Recv: the value received. Written by the waker under
      * {@code c}'s lock, read by the waiter after it saw {@link #done}/{@code sel.param}.
      */
     Object elem;
     /**
-     * waitq links, only under {@code c}'s lock. Once closechan dequeued the sudog, {@code next}
-     * links its list of Gs to ready (Go: gList via schedlink), until its goready.
+     * waitq links, only under the channel's lock. Queued means prev != null or first in its
+     * queue (select.go: dequeueSudoG's test; no flag). Once closechan dequeued the sudog,
+     * {@code next} links its list of Gs to ready (Go: gList via schedlink), until its goready.
      */
     Sudog next, prev;
     /** A select's sudogs in lock order, for pass 3 (select.go: sg.waitlink). Only its own G. */
     Sudog waitlink;
     /** True when a value was exchanged, false when close woke us (runtime2.go: success). */
     boolean success;
-    boolean queued;
     /**
      * Plain operations only: the hand-off is complete. The waker writes it with release
      * after {@link #elem}/{@link #success}; the waiter reads it with acquire before them.
      */
     private volatile boolean done;
 
-    // 48 bytes with compressed oops; every parked goroutine holds one (the mem workload).
+    // 40 bytes with compressed oops (six references, a char, two booleans); every parked
+    // goroutine holds one (the mem workload).
 
     private Sudog() {}
 
     /** proc.go: acquireSudog. A sudog for the calling thread, from its M's cache when it has one. */
-    static Sudog acquire(Chan<?> c, Object elem, Select.Waiter sel, int casi) {
+    static Sudog acquire(Object elem, Select.Waiter sel, int casi) {
         SudogCache cache = SudogCache.current();
         Sudog sg = cache == null ? null : (Sudog) cache.get();
         if (sg == null) {
             sg = new Sudog();
         }
         sg.thread = Thread.currentThread();
-        sg.c = c;
         sg.elem = elem;
         sg.sel = sel;
-        sg.casi = casi;
+        sg.casi = (char) casi;
         return sg;
     }
 
@@ -73,7 +71,7 @@ final class Sudog {
      * comment); the caller has read {@link #elem} and {@link #success}.
      */
     static void release(Sudog sg) {
-        if (sg.queued || sg.next != null || sg.prev != null) {
+        if (sg.next != null || sg.prev != null) {
             throw new IllegalStateException("releaseSudog: sudog still queued");
         }
         SudogCache cache = SudogCache.current();
@@ -81,7 +79,6 @@ final class Sudog {
             return;
         }
         sg.thread = null;
-        sg.c = null;
         sg.elem = null;
         sg.sel = null;
         sg.waitlink = null;
