@@ -184,7 +184,13 @@ public final class Select {
         // Generate the permuted poll order over the non-nil cases; find the default.
         // select.go keeps pollorder and lockorder in one order array of 2 * ncases; so do we:
         // pollorder is order[0, norder), lockorder is order[ncases, ncases + norder).
-        int[] order = new int[2 * ncases];
+        // Taken out of the M's cache while in use (a callback may select again, or park and
+        // finish on another M), given back to the cache of the M the select ends on.
+        SudogCache cache = SudogCache.current();
+        int[] order = cache == null ? null : cache.getOrder(2 * ncases);
+        if (order == null) {
+            order = new int[2 * ncases];
+        }
         int norder = 0;
         int dflt = -1;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -217,7 +223,12 @@ public final class Select {
             Park.checkPreempt();
         }
         sortLockorder(cases, order, norder, ncases);
-        return selectgo(cases, order, norder, ncases, dflt);
+        int chosen = selectgo(cases, order, norder, ncases, dflt);
+        cache = SudogCache.current();
+        if (cache != null) {
+            cache.putOrder(order);
+        }
+        return chosen;
     }
 
     /** Selects up to this many cases sort their lock order by insertion (no allocation). */

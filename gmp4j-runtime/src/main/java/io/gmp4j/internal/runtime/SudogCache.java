@@ -18,6 +18,7 @@ public final class SudogCache {
     private final Object[] sudogs = new Object[SIZE];
     private int nsudog;
     private Object waiter;
+    private int[] order;
     private final Object[] syncSudogs = new Object[SIZE];
     private int nsync;
 
@@ -71,6 +72,23 @@ public final class SudogCache {
         if (n < SIZE) {
             syncSudogs[n] = s;
             nsync = n + 1;
+        }
+    }
+
+    /** The cached select order array (select.go keeps it on the stack) if it has {@code n} slots, or null. */
+    public int[] getOrder(int n) {
+        int[] o = order;
+        if (o == null || o.length < n) {
+            return null;
+        }
+        order = null;
+        return o;
+    }
+
+    /** Keeps {@code o} for the next select, unless it is larger than a select of 16 cases needs. */
+    public void putOrder(int[] o) {
+        if (o.length <= 32) {
+            order = o;
         }
     }
 
