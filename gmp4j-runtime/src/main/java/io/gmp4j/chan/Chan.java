@@ -219,7 +219,22 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(v, null, 0);
         sendq.enqueue(mysg);
         unlock();
-        awaitDone(mysg, WaitReason.CHAN_SEND);
+        if (!mysg.lvDone()) {
+            long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
+            boolean interrupted = false;
+            do {
+                Park.park(this, WaitReason.CHAN_SEND);
+                if (Thread.interrupted()) {
+                    interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
+                }
+            } while (!mysg.lvDone());
+            if (t0 != 0) {
+                Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         boolean ok = mysg.success;
         Sudog.release(mysg);
         if (!ok) {
@@ -316,7 +331,24 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(null, null, 0);
         recvq.enqueue(mysg);
         unlock();
-        awaitDone(mysg, WaitReason.CHAN_RECEIVE);
+        // awaitDone, written out: each frame between recv and the park is copied into every
+        // parked goroutine's stack chunk (the mem workload).
+        if (!mysg.lvDone()) {
+            long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
+            boolean interrupted = false;
+            do {
+                Park.park(this, WaitReason.CHAN_RECEIVE);
+                if (Thread.interrupted()) {
+                    interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
+                }
+            } while (!mysg.lvDone());
+            if (t0 != 0) {
+                Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Object v = mysg.success ? mysg.elem : CLOSED;
         Sudog.release(mysg);
         return v;
