@@ -331,8 +331,9 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(null, null, 0);
         recvq.enqueue(mysg);
         unlock();
-        // awaitDone, written out: each frame between recv and the park is copied into every
-        // parked goroutine's stack chunk (the mem workload).
+        // Wait for a partner (or close) to complete mysg (the wake-up protocol), here and not in
+        // a helper: each frame between recv and the park is copied into every parked
+        // goroutine's stack chunk (the mem workload).
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
             boolean interrupted = false;
@@ -540,27 +541,6 @@ public final class Chan<T> implements Iterable<T> {
             return which == 0 ? sendq.size() : recvq.size();
         } finally {
             unlock();
-        }
-    }
-
-    /** Waits for a partner (or close) to complete {@code sg}; see the wake-up protocol. */
-    private void awaitDone(Sudog sg, WaitReason reason) {
-        if (sg.lvDone()) {
-            return;
-        }
-        long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
-        boolean interrupted = false;
-        do {
-            Park.park(this, reason);
-            if (Thread.interrupted()) {
-                interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
-            }
-        } while (!sg.lvDone());
-        if (t0 != 0) {
-            Contention.event(System.nanoTime() - t0, Contention.BLOCK);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
