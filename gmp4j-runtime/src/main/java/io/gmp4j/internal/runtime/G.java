@@ -182,15 +182,28 @@ public final class G implements Runnable, Executor {
         Proc.ready(this);
     }
 
-    /** The goroutine body: Go's goexit0 path runs in the finally. */
+    /**
+     * The goroutine body, then Go's goexit0 path ({@link #exit}). Kept this small so that the
+     * JIT inlines it into VirtualThread.run: a frame of its own would be copied into every
+     * parked goroutine's stack chunk (the mem workload).
+     */
     @Override
     public void run() {
+        Throwable panic = null;
         try {
             fn.run();
-        } catch (Goexit.Signal exit) {
-            // runtime.Goexit: finally blocks have run on the way here.
-        } catch (Throwable panic) {
-            Panics.crash(this, panic);
+        } catch (Throwable t) {
+            panic = t;
+        }
+        exit(panic);
+    }
+
+    /** panic (or null) escaped the body; runtime.Goexit ends it with Goexit.Signal. */
+    private void exit(Throwable panic) {
+        try {
+            if (panic != null && !(panic instanceof Goexit.Signal)) {
+                Panics.crash(this, panic);
+            }
         } finally {
             try {
                 Proc.goexit0(this);
