@@ -216,6 +216,15 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return false;
         }
+        return parkSend(v);
+    }
+
+    /**
+     * chansend's blocking part (gopark until a receiver or close completes our sudog; the wake-up
+     * protocol). Lock held on entry, dropped here. Out of chansend so that the fast paths stay
+     * small enough to inline into send; the park frames are then send+chansend and this.
+     */
+    private boolean parkSend(Object v) {
         Sudog mysg = Sudog.acquire(v, null, 0);
         sendq.enqueue(mysg);
         unlock();
@@ -328,12 +337,19 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return NOT_READY;
         }
+        return parkRecv();
+    }
+
+    /**
+     * chanrecv's blocking part: gopark until a sender or close completes our sudog (the wake-up
+     * protocol). Lock held on entry, dropped here. Out of chanrecv so that the fast paths stay
+     * small enough to inline into recv; the park frames are then recv+chanrecv and this (each
+     * frame between recv and the park is copied into every parked goroutine's stack chunk).
+     */
+    private Object parkRecv() {
         Sudog mysg = Sudog.acquire(null, null, 0);
         recvq.enqueue(mysg);
         unlock();
-        // Wait for a partner (or close) to complete mysg (the wake-up protocol), here and not in
-        // a helper: each frame between recv and the park is copied into every parked
-        // goroutine's stack chunk (the mem workload).
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
             boolean interrupted = false;
