@@ -3,6 +3,7 @@ package io.gmp4j.chan;
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
 
 import java.lang.invoke.MethodHandles;
@@ -225,7 +226,7 @@ public final class Chan<T> implements Iterable<T> {
      * small enough to inline into send; the park frames are then send+chansend and this.
      */
     private boolean parkSend(Object v) {
-        Sudog mysg = Sudog.acquire(v, null, 0);
+        Sudog mysg = Sudog.acquire(SudogCache.current(), v, null, 0);
         sendq.enqueue(mysg);
         unlock();
         if (!mysg.lvDone()) {
@@ -245,7 +246,7 @@ public final class Chan<T> implements Iterable<T> {
             }
         }
         boolean ok = mysg.success;
-        Sudog.release(mysg);
+        Sudog.release(SudogCache.current(), mysg);
         if (!ok) {
             // closechan woke us: "senders blocked when the channel closes panic".
             throw new GoPanic("send on closed channel");
@@ -347,7 +348,7 @@ public final class Chan<T> implements Iterable<T> {
      * frame between recv and the park is copied into every parked goroutine's stack chunk).
      */
     private Object parkRecv() {
-        Sudog mysg = Sudog.acquire(null, null, 0);
+        Sudog mysg = Sudog.acquire(SudogCache.current(), null, null, 0);
         recvq.enqueue(mysg);
         unlock();
         if (!mysg.lvDone()) {
@@ -367,7 +368,7 @@ public final class Chan<T> implements Iterable<T> {
             }
         }
         Object v = mysg.success ? mysg.elem : CLOSED;
-        Sudog.release(mysg);
+        Sudog.release(SudogCache.current(), mysg);
         return v;
     }
 

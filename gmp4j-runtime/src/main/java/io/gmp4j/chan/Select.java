@@ -324,6 +324,8 @@ public final class Select {
         // pass 2 - enqueue on all chans, in lock order; link the sudogs in that order
         // (select.go: gp.waiting / sg.waitlink) for pass 3.
         Thread me = Thread.currentThread();
+        // Taken with every lock held: a first channel lock may yield (and move us to another M)
+        // while it waits, nothing after it does until the park.
         SudogCache cache = SudogCache.current();
         Waiter w = cache == null ? null : (Waiter) cache.getWaiter();
         if (w == null) {
@@ -333,7 +335,7 @@ public final class Select {
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
-            Sudog sg = Sudog.acquire(cas.kind == SEND ? cas.sendValue : null, w, casi);
+            Sudog sg = Sudog.acquire(cache, cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
             } else {
@@ -386,12 +388,12 @@ public final class Select {
         int casi = fired.casi;
         boolean ok = fired.success;
         Object v = ok ? fired.elem : null;
+        cache = SudogCache.current(); // the M we are on now (pass 3's locks may have yielded)
         for (Sudog sg = waiting, next; sg != null; sg = next) {
             next = sg.waitlink;
-            Sudog.release(sg);
+            Sudog.release(cache, sg);
         }
         w.reset();
-        cache = SudogCache.current(); // the M we woke on
         if (cache != null) {
             cache.putWaiter(w);
         }

@@ -52,9 +52,11 @@ final class Sudog {
 
     private Sudog() {}
 
-    /** proc.go: acquireSudog. A sudog for the calling thread, from its M's cache when it has one. */
-    static Sudog acquire(Object elem, Select.Waiter sel, int casi) {
-        SudogCache cache = SudogCache.current();
+    /**
+     * proc.go: acquireSudog. A sudog for the calling thread, from {@code cache} (the caller's
+     * {@link SudogCache#current}, or null) when it has one.
+     */
+    static Sudog acquire(SudogCache cache, Object elem, Select.Waiter sel, int casi) {
         Sudog sg = cache == null ? null : (Sudog) cache.get();
         if (sg == null) {
             sg = new Sudog();
@@ -68,13 +70,13 @@ final class Sudog {
 
     /**
      * proc.go: releaseSudog. Only the waiter, once no partner can reach {@code sg} (see the class
-     * comment); the caller has read {@link #elem} and {@link #success}.
+     * comment); the caller has read {@link #elem} and {@link #success}. {@code cache}: the caller's
+     * {@link SudogCache#current} (or null), taken after its last park.
      */
-    static void release(Sudog sg) {
+    static void release(SudogCache cache, Sudog sg) {
         if (sg.next != null || sg.prev != null) {
             throw new IllegalStateException("releaseSudog: sudog still queued");
         }
-        SudogCache cache = SudogCache.current();
         if (cache == null) {
             return;
         }
