@@ -145,12 +145,6 @@ public final class Select {
             return (Sudog) PARAM.getAcquire(this); // pairs with soParam
         }
 
-        /** For reuse, once nobody can reach this waiter (select's end). */
-        void reset() {
-            selectDone = 0;
-            param = null;
-        }
-
         private static final VarHandle SELECT_DONE;
         private static final VarHandle PARAM;
 
@@ -324,18 +318,16 @@ public final class Select {
         // pass 2 - enqueue on all chans, in lock order; link the sudogs in that order
         // (select.go: gp.waiting / sg.waitlink) for pass 3.
         Thread me = Thread.currentThread();
-        // Taken with every lock held: a first channel lock may yield (and move us to another M)
-        // while it waits, nothing after it does until the park.
-        SudogCache cache = SudogCache.current();
-        Waiter w = cache == null ? null : (Waiter) cache.getWaiter();
-        if (w == null) {
-            w = new Waiter();
-        }
+        // A select's waiter and sudogs are allocated, not taken from the M's cache as a plain
+        // operation's sudog is: partners on other Ps write them (param, selectDone, elem), so a
+        // reused one costs a cache-line transfer, and W7 measured ~10 % slower with reuse than
+        // with fresh ones from this M's TLAB (docs/BENCHMARKS.md, 2026-12-04).
+        Waiter w = new Waiter();
         Sudog waiting = null, tail = null;
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
-            Sudog sg = Sudog.acquire(cache, cas.kind == SEND ? cas.sendValue : null, w, casi);
+            Sudog sg = Sudog.acquire(null, cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
             } else {
@@ -383,20 +375,9 @@ public final class Select {
         }
         selunlock(cases, order, lo, norder);
 
-        // Nobody reaches the sudogs or the waiter now: the winner's last access was its
-        // soParam, every other sudog is off its queue (select.go: releaseSudog in pass 3).
         int casi = fired.casi;
         boolean ok = fired.success;
         Object v = ok ? fired.elem : null;
-        cache = SudogCache.current(); // the M we are on now (pass 3's locks may have yielded)
-        for (Sudog sg = waiting, next; sg != null; sg = next) {
-            next = sg.waitlink;
-            Sudog.release(cache, sg);
-        }
-        w.reset();
-        if (cache != null) {
-            cache.putWaiter(w);
-        }
         Case cas = cases[casi];
         if (cas.kind == SEND) {
             if (!ok) {

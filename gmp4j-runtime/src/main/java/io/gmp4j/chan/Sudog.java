@@ -8,16 +8,16 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A goroutine (or platform thread) waiting in one channel's sendq or recvq
- * (runtime2.go: type sudog). One per blocking operation, and one per case of a blocking
- * select, taken from the M's cache and given back when the operation is over
- * (proc.go: acquireSudog/releaseSudog; {@link SudogCache}).
+ * (runtime2.go: type sudog). One per blocking operation, taken from the M's cache and given
+ * back when the operation is over (proc.go: acquireSudog/releaseSudog; {@link SudogCache}),
+ * and one per case of a blocking select, allocated (see Select's pass 2).
  *
  * <p>Reuse is safe because of who may still hold a sudog (runtime2.go's rules): a partner or
  * closechan reaches it only through a wait queue, under the channel's lock, and after
  * dequeuing it, outside the lock, only until its {@link #goready}, whose release store
- * (done or the select's param) is its last access: the thread to unpark is read before it.
- * The waiter releases it after it saw that store (plain operation) or after select's pass 3
- * took its other sudogs off their queues under their locks.
+ * (done) is its last access: the thread to unpark is read before it. The waiter releases it
+ * after it saw that store. (Go also reuses a select's sudogs once pass 3 took them off their
+ * queues; gmp4j allocates those, see Select's pass 2.)
  */
 final class Sudog {
     /** The parked thread: a goroutine's virtual thread, or a platform thread. */

@@ -6,9 +6,9 @@ package io.gmp4j.internal.runtime;
  * central cache: a full cache drops to the garbage collector, an empty one allocates.
  *
  * <p>Only the goroutine mounted on the M touches its cache, between two park points, so
- * nothing here is synchronised. The cached objects are the channel package's sudogs and
- * select waiters, and the sync package's sudogs (Sema), each kind in its own stack; this
- * class only stores them. What may be put is the caller's rule
+ * nothing here is synchronised. The cached objects are the channel package's sudogs of plain
+ * sends and receives, the sync package's sudogs (Sema), each kind in its own stack, and one
+ * select order array; this class only stores them. What may be put is the caller's rule
  * (runtime2.go's sudog comment, releaseSudog's checks): an object nobody else can reach any
  * more, with every link cleared.
  */
@@ -17,7 +17,6 @@ public final class SudogCache {
 
     private final Object[] sudogs = new Object[SIZE];
     private int nsudog;
-    private Object waiter;
     private int[] order;
     private final Object[] syncSudogs = new Object[SIZE];
     private int nsync;
@@ -90,16 +89,5 @@ public final class SudogCache {
         if (o.length <= 32) {
             order = o;
         }
-    }
-
-    /** The cached select waiter (Go keeps selectDone and param on the g), or null. */
-    public Object getWaiter() {
-        Object w = waiter;
-        waiter = null;
-        return w;
-    }
-
-    public void putWaiter(Object w) {
-        waiter = w;
     }
 }
