@@ -3,6 +3,7 @@ package io.gmp4j.chan;
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
 
 import java.lang.invoke.MethodHandles;
@@ -65,7 +66,7 @@ public final class Chan<T> implements Iterable<T> {
      *   queued   -> removed    the select's own G in pass 3 (WaitQ.remove), under lock
      *   dequeued -> done       the dequeuer after unlock: elem/success, then the release
      *                          store of done (or Waiter.param), then Park.ready
-     *   done     -> queued     never: a Sudog is used once
+     *   done     -> released   the waiter (Sudog.release), into its M's cache; reused from there
      *
      * Fields and who writes them:
      *   dataqsiz, buf (the array), id, isNil: final.
@@ -219,11 +220,37 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return false;
         }
-        Sudog mysg = new Sudog(Thread.currentThread(), this, v, null, -1);
+        return parkSend(v);
+    }
+
+    /**
+     * chansend's blocking part (gopark until a receiver or close completes our sudog; the wake-up
+     * protocol). Lock held on entry, dropped here. Out of chansend so that the fast paths stay
+     * small enough to inline into send; the park frames are then send+chansend and this.
+     */
+    private boolean parkSend(Object v) {
+        Sudog mysg = Sudog.acquire(SudogCache.current(), v, null, 0);
         sendq.enqueue(mysg);
         unlock();
-        awaitDone(mysg, WaitReason.CHAN_SEND);
-        if (!mysg.success) {
+        if (!mysg.lvDone()) {
+            long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
+            boolean interrupted = false;
+            do {
+                Park.park(this, WaitReason.CHAN_SEND);
+                if (Thread.interrupted()) {
+                    interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
+                }
+            } while (!mysg.lvDone());
+            if (t0 != 0) {
+                Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean ok = mysg.success;
+        Sudog.release(SudogCache.current(), mysg);
+        if (!ok) {
             // closechan woke us: "senders blocked when the channel closes panic".
             throw new GoPanic("send on closed channel");
         }
@@ -314,11 +341,38 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             return NOT_READY;
         }
-        Sudog mysg = new Sudog(Thread.currentThread(), this, null, null, -1);
+        return parkRecv();
+    }
+
+    /**
+     * chanrecv's blocking part: gopark until a sender or close completes our sudog (the wake-up
+     * protocol). Lock held on entry, dropped here. Out of chanrecv so that the fast paths stay
+     * small enough to inline into recv; the park frames are then recv+chanrecv and this (each
+     * frame between recv and the park is copied into every parked goroutine's stack chunk).
+     */
+    private Object parkRecv() {
+        Sudog mysg = Sudog.acquire(SudogCache.current(), null, null, 0);
         recvq.enqueue(mysg);
         unlock();
-        awaitDone(mysg, WaitReason.CHAN_RECEIVE);
-        return mysg.success ? mysg.elem : CLOSED;
+        if (!mysg.lvDone()) {
+            long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
+            boolean interrupted = false;
+            do {
+                Park.park(this, WaitReason.CHAN_RECEIVE);
+                if (Thread.interrupted()) {
+                    interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
+                }
+            } while (!mysg.lvDone());
+            if (t0 != 0) {
+                Contention.event(System.nanoTime() - t0, Contention.BLOCK);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Object v = mysg.success ? mysg.elem : CLOSED;
+        Sudog.release(SudogCache.current(), mysg);
+        return v;
     }
 
     // ---- close, len, cap -----------------------------------------------------------------
@@ -342,23 +396,23 @@ public final class Chan<T> implements Iterable<T> {
         for (Sudog sg; (sg = recvq.dequeue()) != null; ) {
             sg.elem = null;
             sg.success = false;
-            sg.readyLink = glist;
+            sg.next = glist; // dequeued: next is free until goready
             glist = sg;
         }
         // Release all writers: they will panic.
         for (Sudog sg; (sg = sendq.dequeue()) != null; ) {
             sg.elem = null;
             sg.success = false;
-            sg.readyLink = glist;
+            sg.next = glist; // dequeued: next is free until goready
             glist = sg;
         }
         unlock();
-        // Ready all Gs now that the lock is dropped. readyLink is ours alone: a dequeued
-        // sudog is touched by nobody else until its goready.
+        // Ready all Gs now that the lock is dropped. next is ours alone: a dequeued sudog is
+        // touched by nobody else until its goready, after which it may be reused.
         while (glist != null) {
             Sudog sg = glist;
-            glist = sg.readyLink;
-            sg.readyLink = null;
+            glist = sg.next;
+            sg.next = null;
             sg.goready();
         }
     }
@@ -507,27 +561,6 @@ public final class Chan<T> implements Iterable<T> {
             return which == 0 ? sendq.size() : recvq.size();
         } finally {
             unlock();
-        }
-    }
-
-    /** Waits for a partner (or close) to complete {@code sg}; see the wake-up protocol. */
-    private void awaitDone(Sudog sg, WaitReason reason) {
-        if (sg.lvDone()) {
-            return;
-        }
-        long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
-        boolean interrupted = false;
-        do {
-            Park.park(this, reason);
-            if (Thread.interrupted()) {
-                interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
-            }
-        } while (!sg.lvDone());
-        if (t0 != 0) {
-            Contention.event(System.nanoTime() - t0, Contention.BLOCK);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -3,6 +3,7 @@ package io.gmp4j.chan;
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
 
 import java.lang.invoke.MethodHandles;
@@ -177,7 +178,13 @@ public final class Select {
         // Generate the permuted poll order over the non-nil cases; find the default.
         // select.go keeps pollorder and lockorder in one order array of 2 * ncases; so do we:
         // pollorder is order[0, norder), lockorder is order[ncases, ncases + norder).
-        int[] order = new int[2 * ncases];
+        // Taken out of the M's cache while in use (a callback may select again, or park and
+        // finish on another M), given back to the cache of the M the select ends on.
+        SudogCache cache = SudogCache.current();
+        int[] order = cache == null ? null : cache.getOrder(2 * ncases);
+        if (order == null) {
+            order = new int[2 * ncases];
+        }
         int norder = 0;
         int dflt = -1;
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
@@ -210,7 +217,12 @@ public final class Select {
             Park.checkPreempt();
         }
         sortLockorder(cases, order, norder, ncases);
-        return selectgo(cases, order, norder, ncases, dflt);
+        int chosen = selectgo(cases, order, norder, ncases, dflt);
+        cache = SudogCache.current();
+        if (cache != null) {
+            cache.putOrder(order);
+        }
+        return chosen;
     }
 
     /** Selects up to this many cases sort their lock order by insertion (no allocation). */
@@ -306,12 +318,16 @@ public final class Select {
         // pass 2 - enqueue on all chans, in lock order; link the sudogs in that order
         // (select.go: gp.waiting / sg.waitlink) for pass 3.
         Thread me = Thread.currentThread();
+        // A select's waiter and sudogs are allocated, not taken from the M's cache as a plain
+        // operation's sudog is: partners on other Ps write them (param, selectDone, elem), so a
+        // reused one costs a cache-line transfer, and W7 measured ~10 % slower with reuse than
+        // with fresh ones from this M's TLAB (docs/BENCHMARKS.md, 2026-12-04).
         Waiter w = new Waiter();
         Sudog waiting = null, tail = null;
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
-            Sudog sg = new Sudog(me, cas.c, cas.kind == SEND ? cas.sendValue : null, w, casi);
+            Sudog sg = Sudog.acquire(null, cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
             } else {
@@ -349,28 +365,29 @@ public final class Select {
         sellock(cases, order, lo, norder);
         for (Sudog sg = waiting; sg != null; sg = sg.waitlink) {
             if (sg != fired) {
-                if (cases[sg.casi].kind == SEND) {
-                    sg.c.sendq.remove(sg);
+                Case cas = cases[sg.casi];
+                if (cas.kind == SEND) {
+                    cas.c.sendq.remove(sg);
                 } else {
-                    sg.c.recvq.remove(sg);
+                    cas.c.recvq.remove(sg);
                 }
             }
         }
         selunlock(cases, order, lo, norder);
 
-        Case cas = cases[fired.casi];
+        int casi = fired.casi;
+        boolean ok = fired.success;
+        Object v = ok ? fired.elem : null;
+        Case cas = cases[casi];
         if (cas.kind == SEND) {
-            if (!fired.success) {
+            if (!ok) {
                 throw new GoPanic("send on closed channel");
             }
             cas.runThen();
         } else {
-            boolean ok = fired.success;
-            Object v = ok ? fired.elem : null;
-            fired.elem = null;
             cas.runRecv(v, ok);
         }
-        return fired.casi;
+        return casi;
     }
 
     /** select.go: sellock. Locks each distinct channel once, in lock order (order[lo, lo + norder)). */

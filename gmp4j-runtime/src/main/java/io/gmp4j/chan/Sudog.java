@@ -1,51 +1,92 @@
 package io.gmp4j.chan;
 
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.SudogCache;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
  * A goroutine (or platform thread) waiting in one channel's sendq or recvq
- * (runtime2.go: type sudog). One is allocated per blocking operation, and one per case of a
- * blocking select; there is no sudog cache (Go's acquireSudog/releaseSudog): a young-gen
- * allocation is cheaper than a per-thread cache lookup on the JVM.
+ * (runtime2.go: type sudog). One per blocking operation, taken from the M's cache and given
+ * back when the operation is over (proc.go: acquireSudog/releaseSudog; {@link SudogCache}),
+ * and one per case of a blocking select, allocated (see Select's pass 2).
+ *
+ * <p>Reuse is safe because of who may still hold a sudog (runtime2.go's rules): a partner or
+ * closechan reaches it only through a wait queue, under the channel's lock, and after
+ * dequeuing it, outside the lock, only until its {@link #goready}, whose release store
+ * (done) is its last access: the thread to unpark is read before it. The waiter releases it
+ * after it saw that store. (Go also reuses a select's sudogs once pass 3 took them off their
+ * queues; gmp4j allocates those, see Select's pass 2.)
  */
 final class Sudog {
     /** The parked thread: a goroutine's virtual thread, or a platform thread. */
-    final Thread thread;
-    /** The channel this sudog is queued on (select pass 3 needs it). */
-    final Chan<?> c;
+    Thread thread;
     /** The select this sudog belongs to, or null for a plain send/recv (Go: isSelect). */
-    final Select.Waiter sel;
-    /** The select case index, or -1. */
-    final int casi;
+    Select.Waiter sel;
+    /** The select case index (select.go caps cases at 65536); 0 for a plain operation. */
+    char casi;
     /**
      * Send: the value to send. Recv: the value received. Written by the waker under
      * {@code c}'s lock, read by the waiter after it saw {@link #done}/{@code sel.param}.
      */
     Object elem;
-    /** True when a value was exchanged, false when close woke us (runtime2.go: success). */
-    boolean success;
-    /** waitq links and membership; only under {@code c}'s lock. */
+    /**
+     * waitq links, only under the channel's lock. Queued means prev != null or first in its
+     * queue (select.go: dequeueSudoG's test; no flag). Once closechan dequeued the sudog,
+     * {@code next} links its list of Gs to ready (Go: gList via schedlink), until its goready.
+     */
     Sudog next, prev;
-    boolean queued;
     /** A select's sudogs in lock order, for pass 3 (select.go: sg.waitlink). Only its own G. */
     Sudog waitlink;
-    /** closechan's list of Gs to ready once the lock is dropped (Go: gList via schedlink). */
-    Sudog readyLink;
+    /** True when a value was exchanged, false when close woke us (runtime2.go: success). */
+    boolean success;
     /**
      * Plain operations only: the hand-off is complete. The waker writes it with release
      * after {@link #elem}/{@link #success}; the waiter reads it with acquire before them.
      */
     private volatile boolean done;
 
-    Sudog(Thread thread, Chan<?> c, Object elem, Select.Waiter sel, int casi) {
-        this.thread = thread;
-        this.c = c;
-        this.elem = elem;
-        this.sel = sel;
-        this.casi = casi;
+    // 40 bytes with compressed oops (six references, a char, two booleans); every parked
+    // goroutine holds one (the mem workload).
+
+    private Sudog() {}
+
+    /**
+     * proc.go: acquireSudog. A sudog for the calling thread, from {@code cache} (the caller's
+     * {@link SudogCache#current}, or null) when it has one.
+     */
+    static Sudog acquire(SudogCache cache, Object elem, Select.Waiter sel, int casi) {
+        Sudog sg = cache == null ? null : (Sudog) cache.get();
+        if (sg == null) {
+            sg = new Sudog();
+        }
+        sg.thread = Thread.currentThread();
+        sg.elem = elem;
+        sg.sel = sel;
+        sg.casi = (char) casi;
+        return sg;
+    }
+
+    /**
+     * proc.go: releaseSudog. Only the waiter, once no partner can reach {@code sg} (see the class
+     * comment); the caller has read {@link #elem} and {@link #success}. {@code cache}: the caller's
+     * {@link SudogCache#current} (or null), taken after its last park.
+     */
+    static void release(SudogCache cache, Sudog sg) {
+        if (sg.next != null || sg.prev != null) {
+            throw new IllegalStateException("releaseSudog: sudog still queued");
+        }
+        if (cache == null) {
+            return;
+        }
+        sg.thread = null;
+        sg.elem = null;
+        sg.sel = null;
+        sg.waitlink = null;
+        sg.success = false;
+        sg.done = false; // ordered after the waker's release store, which we saw
+        cache.put(sg);
     }
 
     boolean lvDone() {
@@ -58,12 +99,14 @@ final class Sudog {
      * {@link #success} are final. Any thread.
      */
     void goready() {
-        if (sel == null) {
+        Thread t = thread; // read before the release: after it the waiter may reuse this sudog
+        Select.Waiter s = sel;
+        if (s == null) {
             DONE.setRelease(this, true); // pairs with lvDone in the waiter's loop
         } else {
-            sel.soParam(this); // pairs with Select.Waiter.lvParam
+            s.soParam(this); // pairs with Select.Waiter.lvParam
         }
-        Park.ready(thread);
+        Park.ready(t);
     }
 
     private static final VarHandle DONE;

@@ -17,9 +17,7 @@ final class WaitQ {
 
     /** chan.go: waitq.enqueue. Lock held. */
     void enqueue(Sudog sg) {
-        assert !sg.queued : "enqueue: sudog already queued";
-        sg.next = null;
-        sg.queued = true;
+        assert sg.prev == null && sg.next == null && first != sg : "enqueue: sudog already queued";
         Sudog tail = last;
         sg.prev = tail;
         if (tail == null) {
@@ -53,7 +51,7 @@ final class WaitQ {
 
     /** select.go: dequeueSudoG. Removes {@code sg} if a dequeue has not already. Lock held. */
     void remove(Sudog sg) {
-        if (sg.queued) {
+        if (sg.prev != null || first == sg) { // select.go: dequeueSudoG
             unlink(sg);
         }
     }
@@ -72,7 +70,6 @@ final class WaitQ {
         }
         sg.next = null;
         sg.prev = null;
-        sg.queued = false;
     }
 
     /** The number of queued sudogs, stale select ones included. Lock held (tests, dumps). */

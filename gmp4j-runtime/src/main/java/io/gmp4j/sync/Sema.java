@@ -85,16 +85,16 @@ final class Sema {
         // static read here, nothing more while both are off.
         long t0 = Contention.on ? System.nanoTime() : 0;
         boolean parked = false;
-        Sudog s = new Sudog();
-        if (t0 != 0 && reason != WaitReason.SYNC_WAITGROUP_WAIT && Contention.mutexRate > 0) {
-            s.acquireTime = t0; // sema.go: semacquire1, semaMutexProfile
-        }
+        Sudog s = Sudog.acquire();
+        // sema.go: semacquire1, semaMutexProfile; a cached Sudog's clock is reset either way.
+        s.acquireTime = t0 != 0 && reason != WaitReason.SYNC_WAITGROUP_WAIT && Contention.mutexRate > 0 ? t0 : 0;
         for (;;) {
             lock.lock();
             NWAIT.getAndAdd(this, 1); // disables the "easy case" in release
             if (tryAcquire()) { // closes the race with a release that read nwait == 0 before our add
                 NWAIT.getAndAdd(this, -1);
                 lock.unlock();
+                Sudog.release(s); // never queued this round; a past waker is done with it
                 if (parked && t0 != 0) {
                     profile(t0, reason);
                 }
@@ -107,6 +107,7 @@ final class Sema {
             s.parkUntilReady(this, reason);
             parked = true;
             if (s.ticket != 0 || tryAcquire()) {
+                Sudog.release(s); // dequeued by its waker, whose last access was the woken store
                 if (t0 != 0) {
                     profile(t0, reason);
                 }
@@ -154,11 +155,12 @@ final class Sema {
             // sema.go: semrelease1: mutexevent(t0-acquiretime), with the releaser's stack.
             Contention.event(now - s.acquireTime, Contention.MUTEX);
         }
-        if (handoff && tryAcquire()) {
+        boolean handedOff = handoff && tryAcquire();
+        if (handedOff) {
             s.ticket = 1; // written before s.ready()'s volatile store: the waiter sees it
         }
-        s.ready();
-        if (s.ticket == 1 && Thread.currentThread().isVirtual()) {
+        s.ready(); // our last access to s: the waiter may reuse it from here
+        if (handedOff && Thread.currentThread().isVirtual()) {
             // proc.go: goyield. The waiter is in our runnext; let it run now (issue 33747).
             Thread.yield();
         }

@@ -1,6 +1,7 @@
 package io.gmp4j.sync;
 
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
 
 /*
@@ -18,7 +19,7 @@ import io.gmp4j.internal.runtime.WaitReason;
  * only field the waiter reads without it.
  */
 final class Sudog {
-    final Thread thread = Thread.currentThread();
+    Thread thread = Thread.currentThread();
     /** sema.go: ticket. Sema: 1 = the releaser handed the count to us. NotifyList: our ticket number. */
     int ticket;
     /** Set once by the waker after unlinking us; read by the waiter in its park loop. */
@@ -34,10 +35,42 @@ final class Sudog {
     /** Queue links (the queue's RuntimeMutex). */
     Sudog next, prev;
 
-    /** Waker side: steps 2 and 3 above. Any thread; the Sudog must already be unlinked. */
+    /**
+     * Waker side: steps 2 and 3 above. Any thread; the Sudog must already be unlinked. The
+     * store to woken is the waker's last access: the waiter may reuse the Sudog after it.
+     */
     void ready() {
+        Thread t = thread;
         woken = true;
-        Park.ready(thread);
+        Park.ready(t);
+    }
+
+    /**
+     * proc.go: acquireSudog, for Sema: a Sudog for the calling thread from its M's cache
+     * (SudogCache), else a new one.
+     */
+    static Sudog acquire() {
+        SudogCache cache = SudogCache.current();
+        Sudog s = cache == null ? null : (Sudog) cache.getSync();
+        if (s == null) {
+            return new Sudog();
+        }
+        s.thread = Thread.currentThread();
+        return s;
+    }
+
+    /** proc.go: releaseSudog. Only the waiter, with {@code s} off every queue and its waker done. */
+    static void release(Sudog s) {
+        if (s.next != null || s.prev != null) {
+            throw new IllegalStateException("releaseSudog: sudog still queued");
+        }
+        SudogCache cache = SudogCache.current();
+        if (cache != null) {
+            s.thread = null;
+            s.ticket = 0;
+            s.woken = false;
+            cache.putSync(s);
+        }
     }
 
     /** Waiter side: parks until {@link #ready}. Only the waiting thread. */

@@ -27,8 +27,8 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>A virtual thread started inside the goroutine inherits the G as its scheduler (the JDK's
  * constructor takes the parent's): its continuations reach {@link #execute} too, and go to the
- * JDK's own scheduler (ForeignThreads). {@code cont} is the thread's own continuation, read
- * from the JDK at construction, so one reference compare tells them apart. {@code allprev} and
+ * JDK's own scheduler (ForeignThreads). The thread's own continuation is read from
+ * the JDK's field ({@link #cont}), so one reference compare tells them apart. {@code allprev} and
  * {@code allnext} are guarded by the G's AllGs shard. {@code preempt} is set by sysmon
  * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
  * itself and read racily by dumps (benign: a dump is a snapshot).
@@ -40,17 +40,6 @@ public final class G implements Runnable, Executor {
 
     /** runtime2.go: goid. 1 is the main goroutine. */
     public final long goid;
-    final Runnable fn;
-    final Thread thread;
-    /** The JDK continuation runner for {@link #thread}; the same object on every execute. */
-    final Runnable cont;
-    /** allgs links (AllGs shard lock). */
-    G allprev, allnext;
-    volatile int status;
-    volatile WaitReason waitReason = WaitReason.ZERO;
-    volatile long waitSinceNanos;
-    /** runtime2.go: preempt. Set by sysmon (retake), cleared by the G at a preemption point. */
-    volatile boolean preempt;
     /**
      * A back-edge check found this G pinned (class initialiser, native frame) and could not
      * yield: later checks leave it to sysmon's hand-off until the next execute. Only the G and
@@ -63,16 +52,35 @@ public final class G implements Runnable, Executor {
      * executes the G records now - readySince in its P's /sched/latencies histogram and clears it.
      * Plain fields: the waker's stores are published by the run-queue put, read after its take.
      */
-    int trackingSeq;
     long readySince;
+    final Runnable fn;
+    /**
+     * The virtual thread. Its continuation runner (the Runnable the JDK hands {@link #execute},
+     * the same object every time) is read from it, not kept here: every field of a G is paid
+     * once per parked goroutine (the mem workload), and the JDK field is one load away.
+     */
+    final Thread thread;
+    /** allgs links (AllGs shard lock). */
+    G allprev, allnext;
+    volatile WaitReason waitReason = WaitReason.ZERO;
+    /** runtime2.go: lockedm. The M this G is wired to by lockOSThread (its m.lockedExt counts), or null. */
+    volatile M lockedm;
+    volatile int status;
+    /**
+     * runtime2.go: waitsince, in units of 2^30 ns (about 1.07 s; dumps print whole minutes),
+     * truncated to an int: differences stay right across wrap-around for 73 years.
+     */
+    volatile int waitSince;
+    byte trackingSeq;
+    /** runtime2.go: preempt. Set by sysmon (retake), cleared by the G at a preemption point. */
+    volatile boolean preempt;
     /** Go.gosched asked that the next execute go to the global queue (set by the G itself). */
     boolean toGlobal;
-    /** runtime2.go: lockedm. The M this G is wired to by lockOSThread, or null. */
-    volatile M lockedm;
-    /** The nesting count of lockOSThread (runtime2.go: m.lockedExt, kept on the G). */
-    int lockedExt;
     /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
     final boolean isMain;
+
+    // Field layout (64 bytes with compressed oops: a 12-byte header, two longs, six references,
+    // two ints, four bytes) is part of the mem workload's figure: keep it packed.
 
     G(long goid, Runnable fn, boolean isMain) {
         this.goid = goid;
@@ -81,7 +89,17 @@ public final class G implements Runnable, Executor {
         this.status = _Grunnable;
         // Unnamed, like Go's goroutines: building a name per G costs ~15% of a spawn. Dumps use goid.
         this.thread = JdkInternals.newVirtualThread(this, isMain ? "main goroutine" : "", this);
-        this.cont = JdkInternals.runContinuationOf(thread);
+    }
+
+    /** The JDK continuation runner for {@link #thread}; the same object on every execute. */
+    Runnable cont() {
+        return JdkInternals.runContinuationOf(thread);
+    }
+
+    /** Whole minutes since the G began its wait (runtime2.go: waitsince; traceback.go's "N minutes"). */
+    long waitMinutes() {
+        int units = (int) (Sched.coarseNanos() >> 30) - waitSince;
+        return ((long) units << 30) / 60_000_000_000L;
     }
 
     /** The goroutine running on the current thread, or null when it is not one of ours. */
@@ -109,7 +127,7 @@ public final class G implements Runnable, Executor {
     // per park would cost ~10 ns twice per goroutine switch, and no reader needs it.
 
     void beginWait(WaitReason reason) {
-        WAIT_SINCE.setRelease(this, Sched.coarseNanos());
+        WAIT_SINCE.setRelease(this, (int) (Sched.coarseNanos() >> 30));
         WAIT_REASON.setRelease(this, reason);
         STATUS.setRelease(this, _Gwaiting);
     }
@@ -130,7 +148,7 @@ public final class G implements Runnable, Executor {
             java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
             STATUS = l.findVarHandle(G.class, "status", int.class);
             WAIT_REASON = l.findVarHandle(G.class, "waitReason", WaitReason.class);
-            WAIT_SINCE = l.findVarHandle(G.class, "waitSinceNanos", long.class);
+            WAIT_SINCE = l.findVarHandle(G.class, "waitSince", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -154,6 +172,7 @@ public final class G implements Runnable, Executor {
      */
     @Override
     public void execute(Runnable continuation) {
+        Runnable cont = cont();
         if (continuation != cont) {
             if (continuation == null || continuation.getClass() != cont.getClass()) {
                 throw new RejectedExecutionException(
@@ -169,15 +188,28 @@ public final class G implements Runnable, Executor {
         Proc.ready(this);
     }
 
-    /** The goroutine body: Go's goexit0 path runs in the finally. */
+    /**
+     * The goroutine body, then Go's goexit0 path ({@link #exit}). Kept this small so that the
+     * JIT inlines it into VirtualThread.run: a frame of its own would be copied into every
+     * parked goroutine's stack chunk (the mem workload).
+     */
     @Override
     public void run() {
+        Throwable panic = null;
         try {
             fn.run();
-        } catch (Goexit.Signal exit) {
-            // runtime.Goexit: finally blocks have run on the way here.
-        } catch (Throwable panic) {
-            Panics.crash(this, panic);
+        } catch (Throwable t) {
+            panic = t;
+        }
+        exit(panic);
+    }
+
+    /** panic (or null) escaped the body; runtime.Goexit ends it with Goexit.Signal. */
+    private void exit(Throwable panic) {
+        try {
+            if (panic != null && !(panic instanceof Goexit.Signal)) {
+                Panics.crash(this, panic);
+            }
         } finally {
             try {
                 Proc.goexit0(this);

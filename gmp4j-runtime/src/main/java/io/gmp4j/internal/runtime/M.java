@@ -24,6 +24,10 @@ final class M extends Thread {
     volatile G curg;
     /** The G wired to this M by lockOSThread (runtime2.go: m.lockedg). */
     volatile G lockedg;
+    /** proc.go: p.sudogcache, per M here (SudogCache). Only the G mounted on this M. */
+    final SudogCache sudogcache = new SudogCache();
+    /** runtime2.go: m.lockedExt, the nesting count of lockedg's lockOSThread (only lockedg writes it). */
+    int lockedExt;
     /** Idle M list link (sched.lock). */
     M schedlink;
     /** True while in the idle list (sched.lock). */

@@ -308,7 +308,7 @@ final class Proc {
         long traceStart = ExecTrace.on ? System.nanoTime() : 0; // the one check when tracing is off
         pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
         try {
-            gp.cont.run();
+            gp.cont().run();
         } finally {
             mp.soCurg(null);
             mp.inScheduler = true;
@@ -922,6 +922,7 @@ final class Proc {
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).
             locked.exitAfterG = true;
+            locked.lockedExt = 0;
             gp.lockedm = null;
         }
         if (mainGoexited && AllGs.count() == 0) {

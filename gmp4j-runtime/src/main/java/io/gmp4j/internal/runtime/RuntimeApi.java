@@ -119,24 +119,24 @@ public final class RuntimeApi {
         if (gp == null) {
             return; // a platform thread is its own M already
         }
-        if (gp.lockedExt++ == 0) {
-            M mp = M.current();
+        M mp = gp.lockedm;
+        if (mp == null) {
+            mp = M.current();
             gp.lockedm = mp;
             mp.lockedg = gp;
         }
+        mp.lockedExt++;
     }
 
     public static void unlockOSThread() {
         G gp = G.current();
-        if (gp == null || gp.lockedExt == 0) {
+        M mp = gp == null ? null : gp.lockedm;
+        if (mp == null) {
             return; // as Go: unlocking an unlocked goroutine is a no-op
         }
-        if (--gp.lockedExt == 0) {
-            M mp = gp.lockedm;
+        if (--mp.lockedExt == 0) {
             gp.lockedm = null;
-            if (mp != null) {
-                mp.lockedg = null;
-            }
+            mp.lockedg = null;
         }
     }
 

@@ -133,7 +133,7 @@ public final class Traceback {
     private static void header(StringBuilder sb, G gp, String state) {
         sb.append("goroutine ").append(gp.goid).append(" [").append(state);
         if (gp.waitReason != WaitReason.ZERO) {
-            long minutes = (Sched.coarseNanos() - gp.waitSinceNanos) / 60_000_000_000L;
+            long minutes = gp.waitMinutes();
             if (minutes >= 1) {
                 sb.append(", ").append(minutes).append(minutes == 1 ? " minute" : " minutes");
             }
