@@ -52,15 +52,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link Filter} says. Classes whose loader cannot see {@code Preempt} are left alone. A class
  * that cannot be rewritten is loaded unchanged; the first such failure prints one line.
  *
- * <p>Innermost counted int loops get no check ({@link #countedLoops}): a loop with one
- * back-edge and no loop inside it, whose exit compares an int local stepped by one
- * {@code iinc} (and not otherwise stored in the loop) with a constant, a local not stored in
- * the loop or an array's length. It ends within 2^32 iterations, and its enclosing loop, if
- * any, has the check. This is HotSpot's own trade-off for safepoint polls before JDK 10: the
- * volatile load would stop C2 from unrolling, vectorising and keeping fields in registers
- * there (docs/BENCHMARKS.md: 2-9x on such loops), where a check per outer iteration is
- * enough. Such a loop running for seconds on its own is left to sysmon's hand-off;
- * {@code -Dgmp4j.preempt.countedLoops=true} checks these loops too.
+ * <p>Innermost counted int loops ({@link #countedLoops}: one back-edge, no loop inside, an exit
+ * that compares an int local stepped by one {@code iinc}, not otherwise stored in the loop,
+ * with a constant, a local not stored in it, an array's length or zero) get no check at their
+ * back-edge: any branch there stops C2 unrolling and vectorising them (4-9x, measured, even a
+ * branch taken once in 4096 iterations). javac's {@code for (...; i < n; i++)} shape is
+ * strip-mined instead ({@link Strip}: the check once per {@link #STRIDE} iterations, outside
+ * the inner loop, as C2 strip-mines its own safepoint polls); other counted shapes end within
+ * 2^32 iterations and their enclosing loop, if any, has the check (HotSpot's counted loops had
+ * no safepoint poll before JDK 10 either); a lone one running for seconds is left to sysmon's
+ * hand-off. {@code -Dgmp4j.preempt.countedLoops=true} puts the plain check on every loop.
  */
 public final class BackEdgeTransformer implements ClassFileTransformer {
     static final ClassDesc PREEMPT = ClassDesc.of("io.gmp4j.internal.runtime.Preempt");
@@ -157,8 +158,16 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
         }
         return cf.transformClass(cm, (cb, ce) -> {
             if (ce instanceof MethodModel mm && mm.code().isPresent()) {
-                Set<Integer> exempt = checkCounted ? Set.of() : countedLoops(mm.code().get().elementList());
-                cb.transformMethod(mm, MethodTransform.transformingCode(new BackEdges(exempt)));
+                List<CodeElement> els = mm.code().get().elementList();
+                Set<Integer> exempt = checkCounted ? Set.of() : countedLoops(els);
+                Map<Integer, Strip> strips = new HashMap<>();
+                for (int to : exempt) {
+                    Strip st = Strip.of(els, to);
+                    if (st != null) {
+                        strips.put(st.header, st);
+                    }
+                }
+                cb.transformMethod(mm, MethodTransform.transformingCode(new BackEdges(exempt, strips)));
             } else {
                 cb.with(ce);
             }
@@ -345,21 +354,139 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
     }
 
     /**
+     * A counted loop in javac's shape, strip-mined as C2 does for its safepoint polls: the
+     * header's exit test {@code iload i; <bound>; if_icmpge|if_icmpgt EXIT} (i stepped by
+     * {@code iinc i, 1}, the back-edge a {@code goto} to the header) becomes
+     * <pre>
+     *   OUTER:  lim = (int) Math.min((long) bound, (long) i + STRIDE)
+     *   HEAD:   iload i; iload lim; if_icmpge|gt CHECK      (the inner loop: still counted)
+     *           body; iinc i, 1; goto HEAD
+     *   CHECK:  iload i; <bound>; if_icmpge|gt EXIT
+     *           getstatic Preempt.pending; ifeq OUTER; invokestatic Preempt.check; goto OUTER
+     * </pre>
+     * so the inner loop keeps C2's unrolling and vectorisation and the check runs once per
+     * {@link #STRIDE} iterations.
+     */
+    record Strip(int header, int iload, int boundFrom, int boundTo, int cmp, int backEdge, int slot,
+            List<Instruction> bound, Opcode op, Label exit) {
+        /** The strip for the counted loop whose back-edge is els[to], or null if not javac's shape. */
+        static Strip of(List<CodeElement> els, int to) {
+            if (!(els.get(to) instanceof BranchInstruction back) || back.opcode() != Opcode.GOTO) {
+                return null;
+            }
+            int header = -1;
+            for (int k = 0; k < to; k++) {
+                if (els.get(k) instanceof LabelTarget lt && lt.label().equals(back.target())) {
+                    header = k;
+                }
+            }
+            if (header < 0) {
+                return null;
+            }
+            List<Integer> pos = new ArrayList<>();
+            for (int k = header + 1; k < to && pos.size() < 4; k++) {
+                if (els.get(k) instanceof LabelTarget) {
+                    return null; // something jumps into the test
+                }
+                if (els.get(k) instanceof Instruction) {
+                    pos.add(k);
+                }
+            }
+            if (pos.size() < 3 || !(els.get(pos.get(0)) instanceof LoadInstruction ld) || ld.typeKind() != TypeKind.INT) {
+                return null;
+            }
+            int boundLen = els.get(pos.get(1)) instanceof LoadInstruction a && a.typeKind() == TypeKind.REFERENCE ? 2 : 1;
+            if (pos.size() < 2 + boundLen) {
+                return null;
+            }
+            int cmpAt = pos.get(1 + boundLen);
+            if (!(els.get(cmpAt) instanceof BranchInstruction cmp)
+                    || cmp.opcode() != Opcode.IF_ICMPGE && cmp.opcode() != Opcode.IF_ICMPGT) {
+                return null;
+            }
+            List<Instruction> bound = new ArrayList<>();
+            for (int j = 1; j <= boundLen; j++) {
+                bound.add((Instruction) els.get(pos.get(j)));
+            }
+            if (boundLen == 2 && bound.get(1).opcode() != Opcode.ARRAYLENGTH) {
+                return null;
+            }
+            if (boundLen == 1 && !(bound.get(0) instanceof ConstantInstruction c && c.typeKind() == TypeKind.INT)
+                    && !(bound.get(0) instanceof LoadInstruction bl && bl.typeKind() == TypeKind.INT)) {
+                return null;
+            }
+            int slot = ld.slot();
+            int boundSlot = bound.get(0) instanceof LoadInstruction bl ? bl.slot() : -1;
+            boolean stepOne = false;
+            for (int k = header; k <= to; k++) {
+                if (els.get(k) instanceof IncrementInstruction inc && inc.slot() == slot) {
+                    stepOne = inc.constant() == 1;
+                } else if (els.get(k) instanceof StoreInstruction sti && sti.slot() == boundSlot
+                        || els.get(k) instanceof IncrementInstruction inc2 && inc2.slot() == boundSlot) {
+                    return null; // the bound moves: lim would go stale
+                }
+            }
+            if (!stepOne || inside(els, cmp.target(), header, to)) {
+                return null;
+            }
+            return new Strip(header, pos.get(0), pos.get(1), pos.get(boundLen), cmpAt, to, slot, bound, cmp.opcode(),
+                    cmp.target());
+        }
+    }
+
+    /**
      * One method body: labels seen so far; a check before each branch to one of them, except
-     * the back-edges of counted loops (positions in the body's element list).
+     * the back-edges of counted loops (positions in the body's element list), which are
+     * strip-mined ({@link Strip}) where they have javac's shape and left alone otherwise.
      */
     private static final class BackEdges implements CodeTransform {
         private final Set<Label> bound = new HashSet<>();
         private final Set<Integer> exempt;
+        private final Map<Integer, Strip> strips; // by header position
+        private final Map<Integer, Strip> open = new HashMap<>(); // by any position inside
+        private Strip cur;
+        private Label outer, check;
+        private int lim;
         private int pos;
 
-        BackEdges(Set<Integer> exempt) {
+        BackEdges(Set<Integer> exempt, Map<Integer, Strip> strips) {
             this.exempt = exempt;
+            this.strips = strips;
         }
 
         @Override
         public void accept(CodeBuilder b, CodeElement e) {
             int here = pos++;
+            Strip st = strips.get(here);
+            if (st != null) { // OUTER: lim = min(bound, i + STRIDE); then the header label
+                cur = st;
+                outer = b.newLabel();
+                check = b.newLabel();
+                lim = b.allocateLocal(TypeKind.INT);
+                b.labelBinding(outer);
+                for (Instruction i : st.bound()) {
+                    b.with(i);
+                }
+                b.i2l();
+                b.iload(st.slot());
+                b.i2l();
+                b.ldc((long) STRIDE);
+                b.ladd();
+                b.invokestatic(ClassDesc.of("java.lang.Math"), "min",
+                        MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long));
+                b.l2i();
+                b.istore(lim);
+            }
+            if (cur != null && here >= cur.boundFrom() && here <= cur.boundTo()) {
+                if (here == cur.boundFrom()) {
+                    b.iload(lim);
+                }
+                return;
+            }
+            if (cur != null && here == cur.cmp()) {
+                b.branch(cur.op(), check);
+                return;
+            }
             if (e instanceof LabelTarget lt) {
                 bound.add(lt.label());
             } else if (isBackward(e, bound) && !exempt.contains(here)) {
@@ -370,8 +497,24 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                 b.labelBinding(skip);
             }
             b.with(e);
+            if (cur != null && here == cur.backEdge()) { // CHECK: the real exit, then the check
+                b.labelBinding(check);
+                b.iload(cur.slot());
+                for (Instruction i : cur.bound()) {
+                    b.with(i);
+                }
+                b.branch(cur.op(), cur.exit());
+                b.getstatic(PREEMPT, "pending", ConstantDescs.CD_int);
+                b.ifeq(outer);
+                b.invokestatic(PREEMPT, "check", VOID);
+                b.goto_(outer);
+                cur = null;
+            }
         }
     }
+
+    /** Strip-mined counted loops check once in this many iterations. */
+    static final int STRIDE = 4096;
 
     /**
      * Which classes get checks, by internal-name prefix (dots or slashes): the longest

@@ -16,6 +16,8 @@ import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.reflect.Method;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The agent's class rewriting, without an agent: instrument bytes, load them, compare. */
 class BackEdgeTransformerTest {
@@ -67,14 +69,15 @@ class BackEdgeTransformerTest {
         return n;
     }
 
-    @Test
-    void instrumentedLoopsVerifyAndComputeTheSame() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void instrumentedLoopsVerifyAndComputeTheSame(boolean everyLoop) throws Exception {
         byte[] original = bytesOf(LOOPS);
-        byte[] instrumented = BackEdgeTransformer.instrument(original, getClass().getClassLoader(), true);
+        byte[] instrumented = BackEdgeTransformer.instrument(original, getClass().getClassLoader(), everyLoop);
         assertNotNull(instrumented, "Loops has loops");
         // clinit, ctor, for, while, do-while, nested (2), labelled (2), field, lambda, try (1),
-        // switch, merge: at least 14 back-edges
-        assertTrue(checks(instrumented) >= 14, "checks inserted: " + checks(instrumented));
+        // switch, merge: at least 14 back-edges; by default counted ones are strip-mined or left alone
+        assertTrue(checks(instrumented) >= (everyLoop ? 14 : 5), "checks inserted: " + checks(instrumented));
         assertEquals(0, checks(original));
         Class<?> a = Class.forName(LOOPS);
         Class<?> b = new OneClassLoader(LOOPS, instrumented).loadClass(LOOPS);
@@ -83,7 +86,7 @@ class BackEdgeTransformerTest {
                 "tryCatch", "switchLoop", "merge")) {
             Method ma = a.getMethod(name, int.class);
             Method mb = b.getMethod(name, int.class);
-            for (int n : new int[] {1, 5, 100, 1000}) {
+            for (int n : new int[] {1, 5, 100, 1000, 4097, 9000}) {
                 assertEquals(ma.invoke(null, n), mb.invoke(null, n), name + "(" + n + ")");
             }
         }
@@ -113,28 +116,50 @@ class BackEdgeTransformerTest {
             }
             per.put(m.methodName().stringValue(), n);
         }
-        assertEquals(0, per.get("forLocal"), per.toString());
+        // javac's for (...; i < n; i++): strip-mined, one check per 4096 iterations (after the inner loop)
+        assertEquals(1, per.get("forLocal"), per.toString());
+        assertEquals(1, per.get("forArrayLength"), per.toString());
+        assertEquals(2, per.get("nested"), "the outer loop's and the inner loop's strip: " + per);
+        // other counted shapes: no check at all
         assertEquals(0, per.get("forConstant"), per.toString());
-        assertEquals(0, per.get("forArrayLength"), per.toString());
         assertEquals(0, per.get("countDown"), per.toString());
         assertEquals(0, per.get("doWhile"), per.toString());
-        assertEquals(1, per.get("nested"), "the outer loop only: " + per);
+        // not counted: a check per back-edge
         assertEquals(1, per.get("indexStored"), per.toString());
         assertEquals(1, per.get("boundStored"), per.toString());
         assertEquals(1, per.get("boundIsField"), per.toString());
         assertEquals(1, per.get("boundIsCall"), per.toString());
         assertEquals(1, per.get("flag"), per.toString());
         assertEquals(1, per.get("forever"), per.toString());
-        assertEquals(1, per.get("twoBackEdges"), per.toString());
+        assertEquals(2, per.get("twoBackEdges"), per.toString());
         Class<?> a = CountedLoops.class;
         Class<?> b = new OneClassLoader(CountedLoops.class.getName(), instrumented).loadClass(CountedLoops.class.getName());
         for (String name : List.of("forLocal", "forConstant", "countDown", "doWhile", "nested", "indexStored",
-                "boundStored", "twoBackEdges")) {
-            assertEquals(a.getMethod(name, int.class).invoke(null, 77), b.getMethod(name, int.class).invoke(null, 77), name);
+                "boundStored", "twoBackEdges", "forever")) {
+            for (int n : new int[] {0, 1, 77, 4095, 4096, 4097, 12289, 100_000}) {
+                if (name.equals("nested") && n > 5000) {
+                    continue;
+                }
+                assertEquals(a.getMethod(name, int.class).invoke(null, n), b.getMethod(name, int.class).invoke(null, n),
+                        name + "(" + n + ")");
+            }
         }
+        for (int n : new int[] {0, 1, 4095, 4096, 4097, 9000}) {
+            int[] arr = new int[n];
+            for (int i = 0; i < n; i++) {
+                arr[i] = i * 7 - 3;
+            }
+            assertEquals(a.getMethod("forArrayLength", int[].class).invoke(null, (Object) arr),
+                    b.getMethod("forArrayLength", int[].class).invoke(null, (Object) arr), "forArrayLength(" + n + ")");
+        }
+        assertEquals(a.getMethod("forLocalInclusive", int.class).invoke(null, 9000),
+                b.getMethod("forLocalInclusive", int.class).invoke(null, 9000));
+        assertEquals(a.getMethod("forLocalInclusive", int.class).invoke(null, Integer.MIN_VALUE),
+                b.getMethod("forLocalInclusive", int.class).invoke(null, Integer.MIN_VALUE));
+        assertEquals(a.getMethod("nearMax", int.class).invoke(null, 0), b.getMethod("nearMax", int.class).invoke(null, 0));
         // every loop, with the property's overload
         byte[] all = BackEdgeTransformer.instrument(bytesOf(CountedLoops.class.getName()), getClass().getClassLoader(), true);
-        assertTrue(checks(all) >= 15, "checks inserted: " + checks(all)); // 14 loops, one with two back-edges
+        assertTrue(checks(all) >= 17, "checks inserted: " + checks(all)); // 16 loops, one with two back-edges
     }
 
     @Test

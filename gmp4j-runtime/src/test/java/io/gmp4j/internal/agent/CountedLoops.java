@@ -128,4 +128,22 @@ public class CountedLoops {
         }
         return s;
     }
+
+    /** i <= n: the strip's exit is if_icmpgt. */
+    public static long forLocalInclusive(int n) {
+        long s = 0;
+        for (int i = n - 10_000; i <= n; i++) {
+            s += i;
+        }
+        return s;
+    }
+
+    /** Near Integer.MAX_VALUE: i + STRIDE must not overflow the strip's limit. */
+    public static long nearMax(int n) {
+        long s = n;
+        for (int i = Integer.MAX_VALUE - 5000; i < Integer.MAX_VALUE; i++) {
+            s += i & 3;
+        }
+        return s;
+    }
 }
