@@ -96,11 +96,16 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             }
             return out;
         } catch (Throwable e) {
-            if (warned.compareAndSet(false, true)) {
-                String msg = e.getMessage() != null ? e.getMessage() : e.toString();
-                System.err.println("gmp4j: preempt agent: cannot instrument " + className.replace('/', '.') + ": " + msg);
-            }
+            warnOnce(className.replace('/', '.'), e);
             return null;
+        }
+    }
+
+    /** The one line for the first class that cannot be rewritten (it loads unchanged). */
+    static void warnOnce(String className, Throwable e) {
+        if (warned.compareAndSet(false, true)) {
+            String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+            System.err.println("gmp4j: preempt agent: cannot instrument " + className + ": " + msg);
         }
     }
 

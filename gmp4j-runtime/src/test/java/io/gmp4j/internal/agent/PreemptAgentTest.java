@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 14: with the agent, call-free loops give up their P at back-edge checks, so
+ * Issue 14: with the agent or the launcher's class loader (PreemptLoader), call-free loops
+ * give up their P at back-edge checks, so
  * GOMAXPROCS bounds parallelism. Child JVMs run io.gmp4j.testprog.PreemptProg with
  * {@code -javaagent:} a jar holding only a manifest (the runtime classes come from the class
  * path, as the runtime jar does not exist at test time). A timing run is tried up to three
@@ -65,12 +68,20 @@ class PreemptAgentTest {
                 Long.parseLong(m.group(7)), c.stdout().trim());
     }
 
+    static final String LOADER_OPT = "-Djava.system.class.loader=" + PreemptLoader.class.getName();
+
+    /** The agent or the class loader that the launcher uses (PreemptLoader). */
+    static String opt(String how) {
+        return how.equals("agent") ? agentOpt : LOADER_OPT;
+    }
+
     /** The issue's test: four spinners at GOMAXPROCS=1 share one CPU, and a 1 ms sleeper keeps its pace. */
-    @Test
-    void spinnersShareOneP() {
+    @ParameterizedTest
+    @ValueSource(strings = {"agent", "loader"})
+    void spinnersShareOneP(String how) {
         List<String> seen = new ArrayList<>();
         for (int attempt = 0; attempt < 3; attempt++) {
-            Run r = run(List.of(agentOpt), List.of("GOMAXPROCS=1"), "spinners");
+            Run r = run(List.of(opt(how)), List.of("GOMAXPROCS=1"), "spinners");
             assertTrue(r.agent(), r.out());
             assertEquals(4, r.progressed(), "every spinner progressed: " + r.out());
             seen.add(r.out());
@@ -83,18 +94,20 @@ class PreemptAgentTest {
     }
 
     /** GODEBUG=asyncpreemptoff=1: no checks and no hand-off, so the sleeper waits (Go <= 1.13). */
-    @Test
-    void asyncPreemptOffStarvesTheSleeper() {
-        Run r = run(List.of(agentOpt), List.of("GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1"), "spinners");
+    @ParameterizedTest
+    @ValueSource(strings = {"agent", "loader"})
+    void asyncPreemptOffStarvesTheSleeper(String how) {
+        Run r = run(List.of(opt(how)), List.of("GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1"), "spinners");
         assertFalse(r.agent(), r.out());
         assertEquals(0, r.sleeps(), r.out());
         assertEquals(1, r.progressed(), "one spinner holds the only P: " + r.out());
     }
 
     /** A spinner inside synchronized (yields: JDK 24+ unmounts with monitors) and one in a class initialiser (pinned: the hand-off). */
-    @Test
-    void pinnedSpinnersLetOthersRun() {
-        Run r = run(List.of(agentOpt), List.of("GOMAXPROCS=1"), "pinned");
+    @ParameterizedTest
+    @ValueSource(strings = {"agent", "loader"})
+    void pinnedSpinnersLetOthersRun(String how) {
+        Run r = run(List.of(opt(how)), List.of("GOMAXPROCS=1"), "pinned");
         assertTrue(r.agent(), r.out());
         assertEquals(2, r.progressed(), r.out());
         assertTrue(r.sleeps() >= 50, "the 1 ms sleeper ran " + r.sleeps() + " times in 1 s: " + r.out());
