@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * than 10 ms (sysmon acts after 2 ms). sysmon hands the P of a long-running G to another M (retake -> handoffp), the first
  * G keeps running on its own, P-less, OS thread, so at GOMAXPROCS=1 several goroutines really run
  * in parallel (docs/DIVERGENCES.md). The plain shared counter loses updates; an AtomicLong does not.
- * With the back-edge preemption agent (./gmp4j adds -javaagent; docs/DESIGN.md) the loop yields
+ * With back-edge preemption (./gmp4j rewrites classes for it; docs/DESIGN.md) the loop yields
  * its P at a back-edge instead, as in Go: the goroutines still overlap in time (each is preempted
  * mid-loop, so "running at the same moment" counts them all, in Go too), but one computes at a
  * time: CPU time / wall time stays near 1 and the plain counter loses nothing.
@@ -54,8 +54,8 @@ final class NotSingleThreaded implements Example {
             Result r = overlap(4, iterations);
             double cpuPerWall = (double) (ProcessCpu.nanos() - cpu0) / (System.nanoTime() - wall0);
             out.printf("part 2: %d goroutines each add 1 %,d times (each runs > 10 ms)%n", r.goroutines(), iterations);
-            out.printf("  at most %d of them were running at the same moment%n", r.maxOverlap());
-            out.printf("  CPU time / wall time: %.2f (1.00: one computes at a time)%n", cpuPerWall);
+            out.printf("  at most %d of them were in progress at the same moment (started, not finished: a preempted one counts, in Go too)%n", r.maxOverlap());
+            out.printf("  CPU time / wall time: %.2f (1.00: one computes at a time; the JIT compiler's threads add to it)%n", cpuPerWall);
             out.printf("  plain long counter: %,d of %,d (%,d updates lost)%n", r.plainTotal(), r.expected(),
                     r.expected() - r.plainTotal());
             out.printf("  AtomicLong counter: %,d of %,d%n", r.atomicTotal(), r.expected());

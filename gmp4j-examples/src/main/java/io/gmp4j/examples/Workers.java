@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * example measures both times, the most workers seen computing at the same moment, and the
  * distinct Ms used. The OS time-slices those threads; the total stays about the same, because
  * the CPUs were already busy (docs/DIVERGENCES.md: hand-off instead of preemption).
- * With the back-edge preemption agent (./gmp4j adds it; docs/DESIGN.md) a worker yields its P at
+ * With back-edge preemption (./gmp4j rewrites classes for it; docs/DESIGN.md) a worker yields its P at
  * a loop back-edge instead and the Ms stay near GOMAXPROCS; "computing at once" still counts
  * every job begun and not finished, and a job preempted mid-way (in Go too, after 10 ms) counts.
  */
