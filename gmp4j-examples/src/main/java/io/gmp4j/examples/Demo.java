@@ -194,8 +194,10 @@ final class Demo implements Example {
         CpuHog.Result r = CpuHog.measure();
         out.printf(Locale.ROOT, "   gmp4j: main's 100 ms sleep took %.1f ms; the second goroutine ran %.2f ms after go:%n",
                 r.sleepNanos() / 1e6, r.delayNanos() / 1e6);
-        out.printf("          sysmon saw one G hold the P past forcePreempt (2 ms; Go: 10 ms), took the P (retake -> handoffp) and gave it to a new M;%n"
-                + "          the spinner kept its own OS thread, P-less (%d Ms then)%n", r.threads());
+        out.printf("          sysmon saw one G hold the P past its slice (forcePreempt: 2 ms; Go: 10 ms) and asked it to yield: with back-edge%n"
+                + "          checks (./gmp4j rewrites classes for them) the spinner gives up the P at its next loop back-edge, as Go's;%n"
+                + "          without them sysmon hands the P to a new M (retake -> handoffp) and the spinner keeps its own thread (%d Ms now)%n",
+                r.threads());
         if (quick) {
             out.printf("   JDK default scheduler at parallelism=1: not measured (--quick)%n%n");
             return r;
