@@ -393,8 +393,11 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                 if (els.get(k) instanceof LabelTarget) {
                     return null; // something jumps into the test
                 }
-                if (els.get(k) instanceof Instruction) {
+                if (els.get(k) instanceof Instruction i) {
                     pos.add(k);
+                    if (i instanceof BranchInstruction) {
+                        break; // the test ends here; the body may start with a label
+                    }
                 }
             }
             if (pos.size() < 3 || !(els.get(pos.get(0)) instanceof LoadInstruction ld) || ld.typeKind() != TypeKind.INT) {

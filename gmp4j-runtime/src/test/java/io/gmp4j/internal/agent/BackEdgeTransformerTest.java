@@ -132,10 +132,11 @@ class BackEdgeTransformerTest {
         assertEquals(1, per.get("flag"), per.toString());
         assertEquals(1, per.get("forever"), per.toString());
         assertEquals(2, per.get("twoBackEdges"), per.toString());
+        assertEquals(1, per.get("bodyStartsWithLabel"), "strip-mined: " + per);
         Class<?> a = CountedLoops.class;
         Class<?> b = new OneClassLoader(CountedLoops.class.getName(), instrumented).loadClass(CountedLoops.class.getName());
         for (String name : List.of("forLocal", "forConstant", "countDown", "doWhile", "nested", "indexStored",
-                "boundStored", "twoBackEdges", "forever")) {
+                "boundStored", "twoBackEdges", "forever", "bodyStartsWithLabel")) {
             for (int n : new int[] {0, 1, 77, 4095, 4096, 4097, 12289, 100_000}) {
                 if (name.equals("nested") && n > 5000) {
                     continue;
@@ -159,7 +160,7 @@ class BackEdgeTransformerTest {
         assertEquals(a.getMethod("nearMax", int.class).invoke(null, 0), b.getMethod("nearMax", int.class).invoke(null, 0));
         // every loop, with the property's overload
         byte[] all = BackEdgeTransformer.instrument(bytesOf(CountedLoops.class.getName()), getClass().getClassLoader(), true);
-        assertTrue(checks(all) >= 17, "checks inserted: " + checks(all)); // 16 loops, one with two back-edges
+        assertTrue(checks(all) >= 18, "checks inserted: " + checks(all)); // 17 loops, one with two back-edges
     }
 
     @Test

@@ -146,4 +146,17 @@ public class CountedLoops {
         }
         return s;
     }
+
+    /** The body starts with a label (a try block's start): still javac's shape, strip-mined. */
+    public static long bodyStartsWithLabel(int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                s += 100 / (i % 5);
+            } catch (ArithmeticException e) {
+                s--;
+            }
+        }
+        return s;
+    }
 }
