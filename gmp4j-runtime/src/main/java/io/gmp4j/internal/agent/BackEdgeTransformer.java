@@ -16,6 +16,7 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ConstantInstruction;
+import java.lang.classfile.instruction.ExceptionCatch;
 import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
 import java.lang.classfile.instruction.LabelTarget;
@@ -161,7 +162,7 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
         if (!hasBackEdge(cm)) {
             return null;
         }
-        return cf.transformClass(cm, (cb, ce) -> {
+        byte[] out = cf.transformClass(cm, (cb, ce) -> {
             if (ce instanceof MethodModel mm && mm.code().isPresent()) {
                 List<CodeElement> els = mm.code().get().elementList();
                 Set<Integer> exempt = checkCounted ? Set.of() : countedLoops(els);
@@ -177,6 +178,13 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                 cb.with(ce);
             }
         });
+        // A rewrite the JVM would reject must not break the application: the caller loads the
+        // original instead (and says so once).
+        List<VerifyError> errors = cf.verify(out);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("the rewritten class does not verify: " + errors.getFirst().getMessage());
+        }
+        return out;
     }
 
     /**
@@ -385,7 +393,7 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                     header = k;
                 }
             }
-            if (header < 0) {
+            if (header < 0 || enteredElsewhere(els, back.target(), to)) {
                 return null;
             }
             List<Integer> pos = new ArrayList<>();
@@ -440,6 +448,29 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             return new Strip(header, pos.get(0), pos.get(1), pos.get(boundLen), cmpAt, to, slot, bound, cmp.opcode(),
                     cmp.target());
         }
+    }
+
+    /**
+     * Whether anything but the back-edge at els[to] jumps to {@code header} (a branch, a switch,
+     * an exception handler): such an entry would skip the strip's limit computation.
+     */
+    private static boolean enteredElsewhere(List<CodeElement> els, Label header, int to) {
+        for (int k = 0; k < els.size(); k++) {
+            CodeElement e = els.get(k);
+            boolean jumps = switch (e) {
+                case BranchInstruction b -> k != to && b.target().equals(header);
+                case TableSwitchInstruction t -> t.defaultTarget().equals(header)
+                        || t.cases().stream().anyMatch(c -> c.target().equals(header));
+                case LookupSwitchInstruction l -> l.defaultTarget().equals(header)
+                        || l.cases().stream().anyMatch(c -> c.target().equals(header));
+                case ExceptionCatch c -> c.handler().equals(header);
+                default -> false;
+            };
+            if (jumps) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -131,7 +131,7 @@ class BackEdgeTransformerTest {
         assertEquals(1, per.get("boundIsCall"), per.toString());
         assertEquals(1, per.get("flag"), per.toString());
         assertEquals(1, per.get("forever"), per.toString());
-        assertEquals(2, per.get("twoBackEdges"), per.toString());
+        assertEquals(1, per.get("twoBackEdges"), "the header is entered twice: no strip, the second edge checked: " + per);
         assertEquals(1, per.get("bodyStartsWithLabel"), "strip-mined: " + per);
         Class<?> a = CountedLoops.class;
         Class<?> b = new OneClassLoader(CountedLoops.class.getName(), instrumented).loadClass(CountedLoops.class.getName());
