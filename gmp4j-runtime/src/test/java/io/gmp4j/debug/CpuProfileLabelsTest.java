@@ -1,6 +1,5 @@
 package io.gmp4j.debug;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
@@ -8,9 +7,7 @@ import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,15 +32,7 @@ class CpuProfileLabelsTest {
     }
 
     private static byte[] get(String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
-        try {
-            assertEquals(200, c.getResponseCode(), path);
-            try (var in = c.getInputStream()) {
-                return in.readAllBytes();
-            }
-        } finally {
-            c.disconnect();
-        }
+        return GoToolPprof.get(addr, path);
     }
 
     static long sink;

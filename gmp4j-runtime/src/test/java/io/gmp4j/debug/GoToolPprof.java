@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Runs Go's {@code go tool pprof} on a profile the debug server served (.ci/run installs golang-go). */
+/**
+ * Runs Go's {@code go tool pprof} on a profile the debug server served (.ci/run installs
+ * golang-go), and fetches what the server serves.
+ */
 final class GoToolPprof {
     private GoToolPprof() {}
 
@@ -40,5 +47,18 @@ final class GoToolPprof {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         return out;
+    }
+
+    /** GET {@code path} from the debug server at {@code addr}; asserts 200. */
+    static byte[] get(InetSocketAddress addr, String path) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
+        try {
+            assertEquals(200, c.getResponseCode(), path);
+            try (var in = c.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } finally {
+            c.disconnect();
+        }
     }
 }

@@ -11,9 +11,7 @@ import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
 import io.gmp4j.time.Time;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +38,7 @@ class SchedPageTest {
     Path tmp;
 
     private static String get(InetSocketAddress addr, String path) throws IOException {
-        URI u = URI.create("http://127.0.0.1:" + addr.getPort() + path);
-        HttpURLConnection c = (HttpURLConnection) u.toURL().openConnection();
-        try {
-            assertEquals(200, c.getResponseCode(), path);
-            return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } finally {
-            c.disconnect();
-        }
+        return new String(GoToolPprof.get(addr, path), StandardCharsets.UTF_8);
     }
 
     /** A known load at GOMAXPROCS=2: 8 goroutines in chan receive, 2 asleep, one worker that runs and sleeps. */

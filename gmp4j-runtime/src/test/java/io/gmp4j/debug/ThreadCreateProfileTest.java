@@ -7,9 +7,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -33,15 +31,7 @@ class ThreadCreateProfileTest {
     }
 
     private static byte[] get(String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
-        try {
-            assertEquals(200, c.getResponseCode(), path);
-            try (var in = c.getInputStream()) {
-                return in.readAllBytes();
-            }
-        } finally {
-            c.disconnect();
-        }
+        return GoToolPprof.get(addr, path);
     }
 
     private static String getText(String path) throws IOException {

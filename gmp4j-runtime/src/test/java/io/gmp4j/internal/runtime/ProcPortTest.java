@@ -91,17 +91,7 @@ class ProcPortTest {
                 Chan<Boolean> done = Chan.make(0);
                 AtomicInteger x = new AtomicInteger();
                 for (int p = 0; p < procs; p++) {
-                    int pp = p;
-                    Go.go(() -> {
-                        for (int i = 0; i < 3; i++) {
-                            int expected = procs * i + pp;
-                            while (x.get() != expected) {
-                                Thread.onSpinWait();
-                            }
-                            x.set(expected + 1);
-                        }
-                        done.send(true);
-                    });
+                    Go.go(tokenPasser(procs, p, x, done));
                 }
                 for (int p = 0; p < procs; p++) {
                     done.recv();
@@ -124,17 +114,7 @@ class ProcPortTest {
                 Chan<Boolean> started = Chan.make(0);
                 Go.go(() -> {
                     for (int p = 0; p < procs; p++) {
-                        int pp = p;
-                        Go.go(() -> {
-                            for (int i = 0; i < 3; i++) {
-                                int expected = procs * i + pp;
-                                while (x.get() != expected) {
-                                    Thread.onSpinWait();
-                                }
-                                x.set(expected + 1);
-                            }
-                            done.send(true);
-                        });
+                        Go.go(tokenPasser(procs, p, x, done));
                     }
                     started.send(true);
                 });
@@ -144,6 +124,23 @@ class ProcPortTest {
                 }
             }
         });
+    }
+
+    /**
+     * Goroutine p of procs: three times, waits (spinning, no call) for the token x to reach
+     * its turn and passes it on; then sends on done.
+     */
+    private static Runnable tokenPasser(int procs, int p, AtomicInteger x, Chan<Boolean> done) {
+        return () -> {
+            for (int i = 0; i < 3; i++) {
+                int expected = procs * i + p;
+                while (x.get() != expected) {
+                    Thread.onSpinWait();
+                }
+                x.set(expected + 1);
+            }
+            done.send(true);
+        };
     }
 
     /** proc_test.go: TestBlockLocked. A locked goroutine blocks on a channel again and again. */
