@@ -9,6 +9,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE] [--jmh [REGEX]]}
@@ -223,20 +224,28 @@ public final class Bench {
             }
         }
         Workload.Mode mode = w.mode(o.mode());
-        int rounds = mode.warmups() + mode.runs();
         int k = cols.size();
-        for (int round = 0; round < rounds; round++) {
-            boolean warm = round < mode.warmups();
+        int warmRounds = 0;
+        long warmNanosNeeded = TimeUnit.MILLISECONDS.toNanos(mode.warmupMillis());
+        for (int round = 0; round < warmRounds + mode.runs(); round++) {
+            boolean warm = round == warmRounds && warmingUp(cols, round, mode, warmNanosNeeded);
+            if (warm) {
+                warmRounds++;
+            }
             for (int i = 0; i < k; i++) {
                 Column col = cols.get((round + i) % k);
                 if (col.child == null) {
                     continue;
                 }
-                progress.step(w, col, round);
+                progress.step(w, col, warm ? "warm-up " + (round + 1)
+                        : "run " + (round - warmRounds + 1) + "/" + mode.runs());
+                long t0 = System.nanoTime();
                 ChildProcess.Outcome outcome = col.child.run(w.runTimeoutMillis(mode));
                 switch (outcome) {
                     case ChildProcess.Outcome.Ok ok -> {
-                        if (!warm) {
+                        if (warm) {
+                            col.warmNanos += System.nanoTime() - t0;
+                        } else {
                             col.runs.add(Column.parseMetrics(ok.metrics()));
                         }
                     }
@@ -248,7 +257,7 @@ public final class Bench {
                     case ChildProcess.Outcome.TimedOut t -> {
                         col.starved = true;
                         col.problem = w.starvedText(mode) + (warm ? " (warm-up)"
-                                : " (run " + (round - mode.warmups() + 1) + " of " + mode.runs() + ")");
+                                : " (run " + (round - warmRounds + 1) + " of " + mode.runs() + ")");
                         col.child = null; // killed by run()
                     }
                 }
@@ -262,6 +271,30 @@ public final class Bench {
         }
         return cols.toArray(new Column[0]);
     }
+
+    /**
+     * Whether round {@code round} is another warm-up round: at least {@link Workload.Mode#warmups}
+     * of them, then more until every live child has spent {@code needed} ns in warm-up runs (the
+     * JIT's share of a short run: one W4s run is 4 ms warm and 20-120 ms in a fresh JVM), at most
+     * {@link #MAX_WARMUP_ROUNDS}. Every system gets the same rounds, Go's included.
+     */
+    private static boolean warmingUp(List<Column> cols, int round, Workload.Mode mode, long needed) {
+        if (round < mode.warmups()) {
+            return true;
+        }
+        if (round >= MAX_WARMUP_ROUNDS) {
+            return false;
+        }
+        for (Column col : cols) {
+            if (col.child != null && col.warmNanos < needed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The cap on warm-up rounds (a workload of 1 ms a run warms up for at most this many). */
+    static final int MAX_WARMUP_ROUNDS = 60;
 
     private static void start(Column col, Workload w, GoTwin.Build go) {
         Contender c = col.contender;

@@ -18,6 +18,8 @@ final class Column {
     /** A run hit the workload's deadline ("did not run within N s"). */
     boolean starved;
     ChildProcess child;
+    /** Wall time this column's child spent in warm-up runs, as the parent saw it. */
+    long warmNanos;
 
     Column(Contender contender, Map<String, String> params) {
         this.contender = contender;

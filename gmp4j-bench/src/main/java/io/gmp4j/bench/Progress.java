@@ -31,14 +31,10 @@ final class Progress {
         }
     }
 
-    void step(Workload w, Column col, int round) {
+    void step(Workload w, Column col, String phase) {
         if (!terminal) {
             return;
         }
-        Workload.Mode m = w.mode(options.mode());
-        String phase = round < m.warmups()
-                ? "warm-up " + (round + 1) + "/" + m.warmups()
-                : "run " + (round - m.warmups() + 1) + "/" + m.runs();
         show(String.format("[%d/%d] %s %s: %s  (%s elapsed)", workloadIndex + 1, options.workloads().size(),
                 w.id(), phase, col.contender.name(), elapsed()));
     }

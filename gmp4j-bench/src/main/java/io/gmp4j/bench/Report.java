@@ -150,7 +150,7 @@ final class Report {
                 .field("memoryBytes", machine.memoryBytes()).field("go", machine.go())
                 .field("jvmFlags", String.join(" ", Bench.childJvmFlags()));
         j.key("mode").open('{').field("scale", mode.scale().name().toLowerCase(Locale.ROOT))
-                .field("warmups", mode.warmups()).field("runs", mode.runs()).close('}');
+                .field("warmups", mode.warmups()).field("warmupMillis", mode.warmupMillis()).field("runs", mode.runs()).close('}');
         j.key("workloads").open('[');
         for (int i = 0; i < workloads.size(); i++) {
             Workload w = workloads.get(i);

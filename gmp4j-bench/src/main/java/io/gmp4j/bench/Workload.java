@@ -237,6 +237,21 @@ enum Workload {
     }
 
     record Mode(Scale scale, int warmups, int runs, boolean runsGiven) {
+        /**
+         * Warm-up time each system gets before its measured runs, beyond the {@link #warmups}
+         * rounds: JMH's reasoning (measure the compiled code, not the JIT), in rounds because
+         * the systems take turns. Measured 2026-12-04: W4s gmp4j went 126, 99, 87, 225, 53 ns/msg
+         * over its first runs and 25-45 after a second of them; W2 852, 604, 572, 544 ns, then
+         * 420-520.
+         */
+        long warmupMillis() {
+            return switch (scale) {
+                case FULL -> 1500;
+                case QUICK -> 300;
+                case TINY -> 0;
+            };
+        }
+
         /** The N of "did not run within N s" (W9) and the slack W10 gets. */
         int starveSeconds() {
             return switch (scale) {
@@ -248,7 +263,8 @@ enum Workload {
 
         @Override
         public String toString() {
-            return scale.name().toLowerCase(Locale.ROOT) + ", " + warmups + " warm-up + " + runs + " measured runs";
+            return scale.name().toLowerCase(Locale.ROOT) + ", " + warmups + "+ warm-up rounds (until each system has run "
+                    + warmupMillis() + " ms) + " + runs + " measured runs";
         }
     }
 }
