@@ -81,9 +81,11 @@ public final class Chan<T> implements Iterable<T> {
      *   2. R: loop { read sg.done with acquire; if set, stop; Park.park }.
      *   3. S: lock (acquire: sees step 1); dequeue sg; sg.elem = v; unlock.
      *   4. S: sg.success = true; store sg.done with release; Park.ready(R).
-     *   No StoreLoad fence is needed between 2 and 4: LockSupport's permit covers the race
-     *   "S readies R before R parks" (R's park then returns at once and R sees done), and a
-     *   stale permit only costs one spurious return, which every park loop absorbs.
+     *   LockSupport's permit covers the race "S readies R before R parks" (R's park then
+     *   returns at once and R sees done), and a stale permit costs R one spurious return,
+     *   which every park loop absorbs, provided S's store of done is ordered before the JDK's
+     *   read of the permit in unpark: Park.ready's full fence (StoreLoad). Without it a stale
+     *   permit swallowed the wake-up (StalePermitWakeupTest).
      *
      * Differences from Go (docs/DIVERGENCES.md):
      *   - the lock spins (Thread.onSpinWait), yields a few times, then sleeps with a
@@ -118,6 +120,24 @@ public final class Chan<T> implements Iterable<T> {
     private static final int LOCK_YIELDS = 8;
     /** The first and the longest lock sleep; doubles in between. */
     private static final long LOCK_SLEEP_MIN_NANOS = 10_000, LOCK_SLEEP_MAX_NANOS = 1_000_000;
+
+    /**
+     * An experiment, off by default ({@code -Dgmp4j.chan.spinBeforePark=N}): a blocked send or
+     * receive on an unbuffered channel spins up to N times on its sudog before it parks, while
+     * another P is running (sync.Mutex's canSpin rule), so that a partner on another M hands
+     * off without a park and an unpark. W2 went from 420-500 to 200-235 ns a round trip with a
+     * spinning M that polls for runnext, but W7 went from 300 to 2,700 ns (docs/BENCHMARKS.md,
+     * 2026-12-04 late), so it is not on. Tests set it to make partners race with running
+     * waiters (StalePermitWakeupTest). Not final so that tests in this package can set it.
+     */
+    static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 0);
+
+    /** The spin of {@link #spinBeforePark}: until {@code sg} is done, the limit, or no other P runs. */
+    private static void spinForPartner(Sudog sg) {
+        for (int i = spinBeforePark; i > 0 && !sg.lvDone() && Park.canSpin(); i--) {
+            Thread.onSpinWait();
+        }
+    }
 
     private static final AtomicLong IDS = new AtomicLong();
     @SuppressWarnings("rawtypes")
@@ -234,6 +254,9 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(SudogCache.current(), v, null, 0);
         sendq.enqueue(mysg);
         unlock();
+        if (spinBeforePark > 0 && dataqsiz == 0) {
+            spinForPartner(mysg);
+        }
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
             boolean interrupted = false;
@@ -356,6 +379,9 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(SudogCache.current(), null, null, 0);
         recvq.enqueue(mysg);
         unlock();
+        if (spinBeforePark > 0 && dataqsiz == 0) {
+            spinForPartner(mysg);
+        }
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
             boolean interrupted = false;

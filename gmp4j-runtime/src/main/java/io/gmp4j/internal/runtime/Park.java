@@ -1,5 +1,6 @@
 package io.gmp4j.internal.runtime;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -70,8 +71,19 @@ public final class Park {
         }
     }
 
-    /** proc.go: goready. Makes {@code t} runnable; from a G on our M it runs next on that P. */
+    /**
+     * proc.go: goready. Makes {@code t} runnable; from a G on our M it runs next on that P.
+     *
+     * <p>Starts with a full fence. The caller has just stored the waiter's wake condition
+     * (a sudog's done, a select's param), often with release only, and the JDK's unpark first
+     * reads the park permit and returns at once when it is already set. Without the fence that
+     * read may pass the store (x86 lets a load overtake an earlier store), and a stale permit
+     * (a hand-off the waiter saw before it parked, anyone's LockSupport.unpark) then swallows
+     * the wake-up: the waiter consumes the permit, still reads "not done", and parks for good.
+     * StalePermitWakeupTest; found with W7 and senders that spun before parking.
+     */
     public static void ready(Thread t) {
+        VarHandle.fullFence(); // the wake condition before the permit read (see above)
         LockSupport.unpark(t);
     }
 
@@ -94,6 +106,17 @@ public final class Park {
             gp.preempt = false;
         }
     }
+
+    /**
+     * proc.go: sync_runtime_canSpin's conditions on the machine, less its nmspinning term:
+     * more than one CPU and another P not idle (gomaxprocs > npidle + 1), so that a partner
+     * can act meanwhile. A spinning M counts here: it is about to run the partner.
+     */
+    public static boolean canSpin() {
+        return NCPU > 1 && Sched.gomaxprocs > Sched.npidle + 1;
+    }
+
+    private static final int NCPU = Runtime.getRuntime().availableProcessors();
 
     /** The current goroutine's id, or 0 on a thread that is not a goroutine. */
     public static long goid() {
