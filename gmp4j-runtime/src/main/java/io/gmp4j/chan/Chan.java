@@ -48,8 +48,8 @@ public final class Chan<T> implements Iterable<T> {
      * algorithm removes; the lock is held for tens of nanoseconds and never across a park or
      * a wake-up. hchan also keeps Go's exact semantics for free (FIFO of blocked senders,
      * pollorder/lockorder, close waking everyone, an exact len) in a fraction of the code.
-     * A bounded spin on Sudog.done while another P runs (spinBeforePark, off by default) was
-     * measured on 2026-12-04: W2 halves, W7 gets 9x worse (docs/BENCHMARKS.md).
+     * A bounded spin on Sudog.done while another P runs (spinBeforePark) closes most of the
+     * W2/W7 gap once a spinning M runs the partner beside its waker (Proc's pollWork).
      *
      * Invariants (chan.go header), all under lock:
      *   - at least one of sendq and recvq is empty, except for an unbuffered channel with one
@@ -122,15 +122,21 @@ public final class Chan<T> implements Iterable<T> {
     private static final long LOCK_SLEEP_MIN_NANOS = 10_000, LOCK_SLEEP_MAX_NANOS = 1_000_000;
 
     /**
-     * An experiment, off by default ({@code -Dgmp4j.chan.spinBeforePark=N}): a blocked send or
-     * receive on an unbuffered channel spins up to N times on its sudog before it parks, while
-     * another P is running (sync.Mutex's canSpin rule), so that a partner on another M hands
-     * off without a park and an unpark. W2 went from 420-500 to 200-235 ns a round trip with a
-     * spinning M that polls for runnext, but W7 went from 300 to 2,700 ns (docs/BENCHMARKS.md,
-     * 2026-12-04 late), so it is not on. Tests set it to make partners race with running
-     * waiters (StalePermitWakeupTest). Not final so that tests in this package can set it.
+     * How many times a blocked send or receive on an unbuffered channel spins on its sudog
+     * before it parks, while Park.canSpin (sync.Mutex's rule: more than one CPU, another P
+     * running, nothing queued on ours); {@code -Dgmp4j.chan.spinBeforePark}, 0 turns it off.
+     * Not in Go, where a park costs ~100 ns; here it is a continuation freeze and thaw, and a
+     * partner on another M usually answers sooner: with Proc's pollWork, W2 went from 430 to
+     * 215 ns a round trip and W7 from 300 to 270 (docs/BENCHMARKS.md, 2026-12-04 late).
+     * Buffered channels do not spin (W3 lost 25-200 % when they did). Not final so that tests
+     * in this package can change it.
      */
-    static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 0);
+    static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 200);
+
+    /** An unbuffered channel: its operations hand off directly, so a waiter may spin for its partner. */
+    boolean unbuffered() {
+        return dataqsiz == 0;
+    }
 
     /** The spin of {@link #spinBeforePark}: until {@code sg} is done, the limit, or no other P runs. */
     private static void spinForPartner(Sudog sg) {

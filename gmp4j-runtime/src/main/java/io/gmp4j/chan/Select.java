@@ -324,9 +324,11 @@ public final class Select {
         // with fresh ones from this M's TLAB (docs/BENCHMARKS.md, 2026-12-04).
         Waiter w = new Waiter();
         Sudog waiting = null, tail = null;
+        boolean spin = Chan.spinBeforePark > 0;
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
+            spin &= cas.c.unbuffered(); // as a plain operation: only rendezvous hand-offs spin
             Sudog sg = Sudog.acquire(null, cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
@@ -344,6 +346,9 @@ public final class Select {
 
         // wait for someone to wake us up
         Sudog fired = w.lvParam();
+        if (fired == null && spin) {
+            fired = spinForPartner(w);
+        }
         if (fired == null) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (select.go: blockevent)
             boolean interrupted = false;
@@ -388,6 +393,15 @@ public final class Select {
             cas.runRecv(v, ok);
         }
         return casi;
+    }
+
+    /** Chan.spinBeforePark for a select: spins on param while Park.canSpin; the fired sudog or null. */
+    private static Sudog spinForPartner(Waiter w) {
+        Sudog fired = null;
+        for (int i = Chan.spinBeforePark; i > 0 && (fired = w.lvParam()) == null && Park.canSpin(); i--) {
+            Thread.onSpinWait();
+        }
+        return fired;
     }
 
     /** select.go: sellock. Locks each distinct channel once, in lock order (order[lo, lo + norder)). */

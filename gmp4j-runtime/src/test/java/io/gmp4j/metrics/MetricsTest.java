@@ -124,6 +124,18 @@ class MetricsTest {
     @Test
     void schedLatenciesAfterPingPong() throws Exception {
         int before = Go.numGoroutine();
+        // At GOMAXPROCS=1 every hand-off parks and readies: with two Ps the pair may run on both
+        // and hand off by spinning (Chan.spinBeforePark), with no transition to time.
+        int prev = Go.gomaxprocs(1);
+        try {
+            pingPongSamples();
+        } finally {
+            Go.gomaxprocs(prev);
+        }
+        io.gmp4j.testing.GoTesting.assertNoLeak(before);
+    }
+
+    private static void pingPongSamples() throws Exception {
         long n0 = total((Metrics.Float64Histogram) Metrics.sample("/sched/latencies:seconds"));
         Chan<Integer> ping = Chan.make(0), pong = Chan.make(0);
         CountDownLatch done = new CountDownLatch(2);
@@ -145,7 +157,6 @@ class MetricsTest {
         long n1 = total((Metrics.Float64Histogram) Metrics.sample("/sched/latencies:seconds"));
         // 4 park/ready transitions a round trip, one in 8 tracked: about rounds/2 samples.
         assertTrue(n1 - n0 >= rounds / 10, "only " + (n1 - n0) + " samples after " + rounds + " round trips");
-        io.gmp4j.testing.GoTesting.assertNoLeak(before);
     }
 
     /** runtime.GC's pause lands in /gc/pauses and /sched/pauses/total/gc; cycles count it as forced. */

@@ -108,12 +108,19 @@ public final class Park {
     }
 
     /**
-     * proc.go: sync_runtime_canSpin's conditions on the machine, less its nmspinning term:
-     * more than one CPU and another P not idle (gomaxprocs > npidle + 1), so that a partner
-     * can act meanwhile. A spinning M counts here: it is about to run the partner.
+     * proc.go: sync_runtime_canSpin, less its nmspinning term: more than one CPU, another P
+     * not idle (gomaxprocs > npidle + 1) so that a partner can act meanwhile, and the caller's
+     * own P with nothing queued, not even runnext: a spin there would keep the G that is to
+     * complete the hand-off from running. A spinning M counts as busy: it is about to run the
+     * partner. False off our Ms.
      */
     public static boolean canSpin() {
-        return NCPU > 1 && Sched.gomaxprocs > Sched.npidle + 1;
+        if (NCPU <= 1 || Sched.gomaxprocs <= Sched.npidle + 1) {
+            return false;
+        }
+        M mp = M.current();
+        P pp = mp == null ? null : mp.p;
+        return pp != null && RunQueue.runqempty(pp);
     }
 
     private static final int NCPU = Runtime.getRuntime().availableProcessors();

@@ -431,6 +431,9 @@ final class Proc {
                     becomeSpinning(mp);
                 }
                 gp = stealWork(mp, pp, now);
+                if (gp == null && POLL_NANOS > 0) {
+                    gp = pollWork(pp);
+                }
                 if (gp != null) {
                     return gp;
                 }
@@ -520,6 +523,48 @@ final class Proc {
             }
         }
         return null;
+    }
+
+    /**
+     * How long a spinning M that stole nothing polls the other Ps before it gives up its P
+     * ({@code -Dgmp4j.sched.pollNanos}, 0 turns it off). Not in Go, whose spinning M gives up
+     * after stealWork's four rounds: see {@link #pollWork}.
+     */
+    static final long POLL_NANOS = Long.getLong("gmp4j.sched.pollNanos", 20_000);
+
+    /**
+     * A spinning M that found nothing polls the other Ps for up to {@link #POLL_NANOS} and takes
+     * a G as soon as one is queued, a runnext G at once, without stealWork's 3 us grace. Go
+     * leaves a readied G in its waker's runnext because a G switch on one P is cheaper than a
+     * cross-core hand-off; on the JVM a switch is a continuation freeze and thaw (~170 ns each),
+     * so the readied G is better run beside its waker, each of them spinning on the channel
+     * (Chan.spinBeforePark) instead of parking: W2 went from 430 to 215 ns a round trip at
+     * 2 Ps, Go's figure (docs/BENCHMARKS.md, 2026-12-04 late). Only a spinning M polls, and
+     * at most half the busy Ps have one, so the cost is bounded as Go's spinning is.
+     * Only mp (spinning), holding pp.
+     */
+    private static G pollWork(P pp) {
+        long deadline = System.nanoTime() + POLL_NANOS;
+        for (int iter = 1; ; iter++) {
+            if (Sched.runqsize != 0 || !RunQueue.runqempty(pp) || pp.retired) {
+                return null; // findRunnable's own checks take it from here
+            }
+            P[] allp = Sched.allp;
+            int n = Math.min(Sched.gomaxprocs, allp.length);
+            for (int i = 0; i < n; i++) {
+                P p2 = allp[i];
+                if (p2 != pp && !p2.retired && p2.status != P._Pidle && !RunQueue.runqempty(p2)) {
+                    G gp = RunQueue.runqsteal(pp, p2, true, false);
+                    if (gp != null) {
+                        return gp;
+                    }
+                }
+            }
+            if ((iter & 63) == 0 && System.nanoTime() - deadline > 0) {
+                return null;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /** proc.go: randomOrder: an increment coprime to n, so that every P is visited once. */

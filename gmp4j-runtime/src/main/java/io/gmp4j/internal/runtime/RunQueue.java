@@ -123,6 +123,11 @@ final class RunQueue {
      * {@code batchHead}; returns how many. With {@code stealRunNextG}, may take runnext.
      */
     static int runqgrab(P pp, G[] batch, int batchHead, boolean stealRunNextG) {
+        return runqgrab(pp, batch, batchHead, stealRunNextG, true);
+    }
+
+    /** runqgrab; without {@code grace} a runnext G is taken at once (Proc's pollWork). */
+    private static int runqgrab(P pp, G[] batch, int batchHead, boolean stealRunNextG, boolean grace) {
         for (;;) {
             int h = pp.laRunqhead();
             int t = pp.laRunqtail();
@@ -139,7 +144,7 @@ final class RunQueue {
                         // thief's CPU busy next to the owner and cost W2 (ping-pong, 2 Ps)
                         // ~550 vs ~420 ns per round trip, with 60x more migrations (JDK 25,
                         // 2 vCPUs, 2026-11-28; ./gmp4j bench W2 PP).
-                        if (pp.running != null) {
+                        if (grace && pp.running != null) {
                             LockSupport.parkNanos(RUNNEXT_GRACE_NANOS);
                         }
                         if (!pp.casRunnext(next, null)) {
@@ -168,8 +173,13 @@ final class RunQueue {
      * returns one G to run, or null.
      */
     static G runqsteal(P pp, P p2, boolean stealRunNextG) {
+        return runqsteal(pp, p2, stealRunNextG, true);
+    }
+
+    /** runqsteal; without {@code grace} p2's runnext is taken at once, not after 3 us. */
+    static G runqsteal(P pp, P p2, boolean stealRunNextG, boolean grace) {
         int t = pp.runqtail;
-        int n = runqgrab(p2, pp.runq, t, stealRunNextG);
+        int n = runqgrab(p2, pp.runq, t, stealRunNextG, grace);
         if (n == 0) {
             return null;
         }
