@@ -48,8 +48,8 @@ public final class Chan<T> implements Iterable<T> {
      * algorithm removes; the lock is held for tens of nanoseconds and never across a park or
      * a wake-up. hchan also keeps Go's exact semantics for free (FIFO of blocked senders,
      * pollorder/lockorder, close waking everyone, an exact len) in a fraction of the code.
-     * A bounded spin on Sudog.done while another P runs (spinBeforePark) closes most of the
-     * W2/W7 gap once a spinning M runs the partner beside its waker (Proc's pollWork).
+     * A bounded spin on Sudog.done while another P runs (spinBeforePark, off) with a polling M
+     * (Proc's pollWork, off) reached Go's W2 in some processes and lost 2x in others.
      *
      * Invariants (chan.go header), all under lock:
      *   - at least one of sendq and recvq is empty, except for an unbuffered channel with one
@@ -122,16 +122,16 @@ public final class Chan<T> implements Iterable<T> {
     private static final long LOCK_SLEEP_MIN_NANOS = 10_000, LOCK_SLEEP_MAX_NANOS = 1_000_000;
 
     /**
-     * How many times a blocked send or receive on an unbuffered channel spins on its sudog
-     * before it parks, while Park.canSpin (sync.Mutex's rule: more than one CPU, another P
-     * running, nothing queued on ours); {@code -Dgmp4j.chan.spinBeforePark}, 0 turns it off.
-     * Not in Go, where a park costs ~100 ns; here it is a continuation freeze and thaw, and a
-     * partner on another M usually answers sooner: with Proc's pollWork, W2 went from 430 to
-     * 215 ns a round trip and W7 from 300 to 270 (docs/BENCHMARKS.md, 2026-12-04 late).
-     * Buffered channels do not spin (W3 lost 25-200 % when they did). Not final so that tests
-     * in this package can change it.
+     * An experiment, off by default: how many times a blocked send or receive on an unbuffered
+     * channel (or a select over only unbuffered ones) spins on its sudog before it parks, while
+     * Park.canSpin (sync.Mutex's rule: more than one CPU, another P running, nothing queued on
+     * ours); {@code -Dgmp4j.chan.spinBeforePark=200}. With Proc's pollWork a ping-pong pair can
+     * then hand off between two Ms without parking: W2 200-250 ns a round trip against 430, in
+     * about half the processes; in the others it settles at 750-950 ns, parking and migrating
+     * on every hand-off (docs/BENCHMARKS.md, 2026-12-05). Not final so that tests in this
+     * package can set it.
      */
-    static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 200);
+    static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 0);
 
     /** An unbuffered channel: its operations hand off directly, so a waiter may spin for its partner. */
     boolean unbuffered() {

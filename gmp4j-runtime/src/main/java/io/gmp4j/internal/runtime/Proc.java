@@ -526,11 +526,11 @@ final class Proc {
     }
 
     /**
-     * How long a spinning M that stole nothing polls the other Ps before it gives up its P
-     * ({@code -Dgmp4j.sched.pollNanos}, 0 turns it off). Not in Go, whose spinning M gives up
-     * after stealWork's four rounds: see {@link #pollWork}.
+     * An experiment, off by default: how long a spinning M that stole nothing polls the other
+     * Ps before it gives up its P ({@code -Dgmp4j.sched.pollNanos=20000}). Not in Go, whose
+     * spinning M gives up after stealWork's four rounds: see {@link #pollWork}.
      */
-    static final long POLL_NANOS = Long.getLong("gmp4j.sched.pollNanos", 20_000);
+    static final long POLL_NANOS = Long.getLong("gmp4j.sched.pollNanos", 0);
 
     /**
      * A spinning M that found nothing polls the other Ps for up to {@link #POLL_NANOS} and takes
@@ -538,9 +538,10 @@ final class Proc {
      * leaves a readied G in its waker's runnext because a G switch on one P is cheaper than a
      * cross-core hand-off; on the JVM a switch is a continuation freeze and thaw (~170 ns each),
      * so the readied G is better run beside its waker, each of them spinning on the channel
-     * (Chan.spinBeforePark) instead of parking: W2 went from 430 to 215 ns a round trip at
-     * 2 Ps, Go's figure (docs/BENCHMARKS.md, 2026-12-04 late). Only a spinning M polls, and
-     * at most half the busy Ps have one, so the cost is bounded as Go's spinning is.
+     * (Chan.spinBeforePark) instead of parking: W2 reached 200-250 ns a round trip at 2 Ps,
+     * Go's figure, but only in some processes; in others the pair parked and migrated on every
+     * hand-off (750-950 ns), so both are off (docs/BENCHMARKS.md, 2026-12-05). Only a spinning
+     * M polls, and at most half the busy Ps have one, so the cost is bounded as Go's spinning is.
      * Only mp (spinning), holding pp.
      */
     private static G pollWork(P pp) {
