@@ -264,6 +264,27 @@ public final class Panics {
             err.println();
         }
         err.flush();
+        writeCrashFile(report);
         Runtime.getRuntime().halt(2);
+    }
+
+    /**
+     * {@code -Dgmp4j.crashFile=PATH} ({@code %p}: the pid, as the JVM's -XX:ErrorFile): the
+     * report also goes to that file. For a harness that swallows stderr when the process halts
+     * (Surefire's forked JVM: "The forked VM terminated without properly saying goodbye");
+     * the build's argLine sets it to target/gmp4j-crash-%p.log and .ci/run prints those files.
+     * Best effort: a file that cannot be written changes nothing else.
+     */
+    private static void writeCrashFile(String report) {
+        String path = System.getProperty("gmp4j.crashFile");
+        if (path == null || path.isEmpty()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(path.replace("%p", Long.toString(ProcessHandle.current().pid()))),
+                    report.endsWith("\n") ? report : report + "\n");
+        } catch (Throwable ignored) {
+            // stderr has the report; the file is a convenience
+        }
     }
 }

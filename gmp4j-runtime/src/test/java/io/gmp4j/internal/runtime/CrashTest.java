@@ -33,6 +33,26 @@ class CrashTest {
                 c.stderr());
     }
 
+    /**
+     * -Dgmp4j.crashFile: the fatal report also lands in that file (%p: the pid), for harnesses
+     * that lose a halting JVM's stderr (Surefire). Same text as stderr.
+     */
+    @Test
+    void crashFileGetsTheReport(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Child c = run("panic", List.of("-Dgmp4j.crashFile=" + dir.resolve("crash-%p.log")), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        List<java.nio.file.Path> files;
+        try (var s = java.nio.file.Files.list(dir)) {
+            files = s.toList();
+        }
+        assertEquals(1, files.size(), files.toString());
+        String name = files.get(0).getFileName().toString();
+        assertTrue(name.matches("crash-\\d+\\.log"), name);
+        String report = java.nio.file.Files.readString(files.get(0));
+        assertTrue(report.startsWith("panic: boom\n\ngoroutine "), report);
+        assertEquals(c.stderr().strip(), report.strip());
+    }
+
     // crash_test.go: TestTracebackSystem / runtime1.go: setTraceback
     /**
      * GOTRACEBACK: single (the default) prints the panicking goroutine only; all adds the
