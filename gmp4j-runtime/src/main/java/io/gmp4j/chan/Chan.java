@@ -133,11 +133,6 @@ public final class Chan<T> implements Iterable<T> {
      */
     static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 0);
 
-    /** An unbuffered channel: its operations hand off directly, so a waiter may spin for its partner. */
-    boolean unbuffered() {
-        return dataqsiz == 0;
-    }
-
     /** The spin of {@link #spinBeforePark}: until {@code sg} is done, the limit, or no other P runs. */
     private static void spinForPartner(Sudog sg) {
         for (int i = spinBeforePark; i > 0 && !sg.lvDone() && Park.canSpin(); i--) {
