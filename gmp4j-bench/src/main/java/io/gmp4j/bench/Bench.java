@@ -61,8 +61,9 @@ public final class Bench {
      */
     static final List<String> HEAP_FLAGS = List.of("-Xms1g");
 
+    /** @param baseline another gmp4j runtime to run beside this build's (--baseline), or null */
     record Options(List<Workload> workloads, Workload.Mode mode, Path json, Set<Kind> systems,
-                   boolean jmh, String jmhInclude) {}
+                   boolean jmh, String jmhInclude, Path baseline) {}
 
     private Bench() {}
 
@@ -87,12 +88,15 @@ public final class Bench {
     static String usage() {
         return """
                 usage: ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE]
-                                     [--systems gmp4j,jdk-vt,platform,jox,go]
+                                     [--systems gmp4j,jdk-vt,platform,jox,go] [--baseline JAR]
                        ./gmp4j bench --jmh [REGEX]
                   (no workload ids: all of them)
                   --runs N    measured runs per system (default 5; 3 with --quick)
                   --quick     smaller sizes, 1 warm-up: the whole suite in about 2 minutes
                   --json FILE also write the results as JSON
+                  --baseline JAR  also run another gmp4j runtime (a jar or classes folder, e.g.
+                              an older build's gmp4j-runtime/target/classes) as the column
+                              "gmp4j base", interleaved with this build's: an A/B in one run
                   --jmh       the JMH micro-benchmarks of gmp4j's hot paths instead""";
     }
 
@@ -104,6 +108,7 @@ public final class Bench {
         Set<Kind> systems = EnumSet.allOf(Kind.class);
         boolean jmh = false;
         String jmhInclude = null;
+        Path baseline = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -111,6 +116,12 @@ public final class Bench {
                 case "--tiny" -> scale = Workload.Scale.TINY; // the harness's own tests
                 case "--runs" -> runs = positive(value(args, ++i, a), a);
                 case "--json" -> json = Path.of(value(args, ++i, a));
+                case "--baseline" -> {
+                    baseline = Path.of(value(args, ++i, a)).toAbsolutePath();
+                    if (!java.nio.file.Files.exists(baseline)) {
+                        throw new IllegalArgumentException("--baseline: no such jar or folder: " + baseline);
+                    }
+                }
                 case "--systems" -> {
                     systems = EnumSet.noneOf(Kind.class);
                     for (String s : value(args, ++i, a).split(",")) {
@@ -151,7 +162,7 @@ public final class Bench {
             case TINY -> 1;
         };
         return new Options(List.copyOf(workloads), new Workload.Mode(scale, warmups, measured, runs != null), json, systems,
-                jmh, jmhInclude);
+                jmh, jmhInclude, baseline);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -208,6 +219,10 @@ public final class Bench {
         for (Contender c : w.contenders(cpus)) {
             if (o.systems().contains(c.kind())) {
                 cols.add(new Column(c, w.params(c.kind(), o.mode())));
+                if (o.baseline() != null && c.kind() == Kind.GMP4J && c.group().isEmpty() && c.name().equals(Kind.GMP4J.label)) {
+                    Contender base = c.named(Kind.GMP4J.label + " base").withRuntime(o.baseline().toString());
+                    cols.add(new Column(base, w.params(c.kind(), o.mode())));
+                }
             }
         }
         for (Column col : cols) {
@@ -323,7 +338,7 @@ public final class Bench {
             cmd.add(javaBinary());
             cmd.addAll(childJvmFlags());
             cmd.addAll(c.jvmProps());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName(),
+            cmd.addAll(List.of("-cp", classPath(c), Child.class.getName(),
                     c.kind().label, w.id()));
         }
         col.params.forEach((key, value) -> cmd.add(key + "=" + value));
@@ -332,6 +347,35 @@ public final class Bench {
         } catch (IOException e) {
             col.problem = "could not start: " + e.getMessage();
         }
+    }
+
+    /** This JVM's class path, with the gmp4j runtime replaced by the contender's, if it has one. */
+    static String classPath(Contender c) {
+        String cp = System.getProperty("java.class.path");
+        if (c.runtime() == null) {
+            return cp;
+        }
+        List<String> out = new ArrayList<>();
+        boolean replaced = false;
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+            if (isRuntimeEntry(e)) {
+                out.add(c.runtime());
+                replaced = true;
+            } else {
+                out.add(e);
+            }
+        }
+        if (!replaced) {
+            out.add(0, c.runtime());
+        }
+        return String.join(java.io.File.pathSeparator, out);
+    }
+
+    private static boolean isRuntimeEntry(String e) {
+        Path p = Path.of(e).normalize();
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        return name.startsWith("gmp4j-runtime") && name.endsWith(".jar")
+                || p.endsWith(Path.of("gmp4j-runtime", "target", "classes"));
     }
 
     /**

@@ -114,7 +114,7 @@ class BenchHarnessTest {
 
     private String run(List<Workload> workloads, Path json) throws Exception {
         Bench.Options o = Bench.parse(new String[] {"--tiny"});
-        o = new Bench.Options(workloads, o.mode(), json, o.systems(), false, null);
+        o = new Bench.Options(workloads, o.mode(), json, o.systems(), false, null, null);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(OutputStream.nullOutputStream())) {

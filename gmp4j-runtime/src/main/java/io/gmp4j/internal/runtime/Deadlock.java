@@ -131,7 +131,7 @@ final class Deadlock {
 
     /** Not parked on a gmp4j primitive: running, runnable, or parked where others can wake it. */
     private static boolean mayBeWokenFromOutside(G gp) {
-        return gp.status != G._Gwaiting || !gp.waitReason.onlyGoroutinesCanWake();
+        return gp.status != G._Gwaiting || !gp.waitReason().onlyGoroutinesCanWake();
     }
 
     /** The sum of schedticks when no P, M, queue or timer has work, else -1 (cheap: no G scan). */

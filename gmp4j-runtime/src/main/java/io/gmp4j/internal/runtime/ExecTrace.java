@@ -222,7 +222,7 @@ public final class ExecTrace {
      */
     static void slice(M mp, int pid, G gp, long start) {
         long end = System.nanoTime();
-        long how = gp.status | (long) gp.waitReason.ordinal() << 8;
+        long how = gp.status | (long) gp.waitReason << 8;
         bufOf(mp).put(SLICE, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how, gp.fn);
     }
 

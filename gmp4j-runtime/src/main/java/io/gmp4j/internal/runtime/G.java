@@ -29,8 +29,8 @@ import java.util.concurrent.RejectedExecutionException;
  * constructor takes the parent's): its continuations reach {@link #execute} too, and go to the
  * JDK's own scheduler (ForeignThreads). The thread's own continuation is read from
  * the JDK's field ({@link #cont}), so one reference compare tells them apart. {@code allprev} and
- * {@code allnext} are guarded by the G's AllGs shard. {@code preempt} is set by sysmon
- * and cleared by the G. {@code waitReason}/{@code waitSinceNanos} are written by the G
+ * {@code allnext} are guarded by the lock of the G's AllGs stripe. {@code preempt} is set by sysmon
+ * and cleared by the G. {@code waitReason}/{@code waitSince} are written by the G
  * itself and read racily by dumps (benign: a dump is a snapshot).
  */
 public final class G implements Runnable, Executor {
@@ -60,9 +60,12 @@ public final class G implements Runnable, Executor {
      * once per parked goroutine (the mem workload), and the JDK field is one load away.
      */
     final Thread thread;
-    /** allgs links (AllGs shard lock). */
+    /** allgs links (their AllGs stripe's lock). */
     G allprev, allnext;
-    volatile WaitReason waitReason = WaitReason.ZERO;
+    /** The AllGs stripe this G is linked into (written before it is published). */
+    byte allgsStripe;
+    /** WaitReason's ordinal: a byte, not a reference, keeps the G at 64 bytes (the mem workload). */
+    volatile byte waitReason;
     /** runtime2.go: lockedm. The M this G is wired to by lockOSThread (its m.lockedExt counts), or null. */
     volatile M lockedm;
     volatile int status;
@@ -79,8 +82,9 @@ public final class G implements Runnable, Executor {
     /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
     final boolean isMain;
 
-    // Field layout (64 bytes with compressed oops: a 12-byte header, two longs, six references,
-    // two ints, four bytes) is part of the mem workload's figure: keep it packed.
+    // Field layout (64 bytes with compressed oops: a 12-byte header, two longs, five references,
+    // two ints, seven bytes) is part of the mem workload's figure: keep it packed. One more
+    // byte is free; anything larger makes the G 72 bytes.
 
     G(long goid, Runnable fn, boolean isMain) {
         this.goid = goid;
@@ -119,22 +123,22 @@ public final class G implements Runnable, Executor {
 
     /** What the goroutine waits for (ZERO when it is not waiting on a gmp4j primitive). */
     public WaitReason waitReason() {
-        return waitReason;
+        return WaitReason.ofOrdinal(waitReason);
     }
 
-    // The diagnostic fields (status, waitReason, waitSinceNanos) are volatile for their racy
+    // The diagnostic fields (status, waitReason, waitSince) are volatile for their racy
     // readers (dumps, checkdead, schedtrace) but written with release stores: a StoreLoad fence
     // per park would cost ~10 ns twice per goroutine switch, and no reader needs it.
 
     void beginWait(WaitReason reason) {
         WAIT_SINCE.setRelease(this, (int) (Sched.coarseNanos() >> 30));
-        WAIT_REASON.setRelease(this, reason);
+        WAIT_REASON.setRelease(this, (byte) reason.ordinal());
         STATUS.setRelease(this, _Gwaiting);
     }
 
     void endWait() {
         STATUS.setRelease(this, _Grunning);
-        WAIT_REASON.setRelease(this, WaitReason.ZERO);
+        WAIT_REASON.setRelease(this, (byte) 0);
     }
 
     void soStatus(int s) {
@@ -147,7 +151,7 @@ public final class G implements Runnable, Executor {
         try {
             java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
             STATUS = l.findVarHandle(G.class, "status", int.class);
-            WAIT_REASON = l.findVarHandle(G.class, "waitReason", WaitReason.class);
+            WAIT_REASON = l.findVarHandle(G.class, "waitReason", byte.class);
             WAIT_SINCE = l.findVarHandle(G.class, "waitSince", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

@@ -34,6 +34,9 @@ final class M extends Thread {
     boolean idle;
     /** Set by this M's lockedg ending: the M exits instead of going idle (proc.go: goexit0 + mexit). */
     boolean exitAfterG;
+    /** Gs that exited on this M, still linked in allgs (AllGs.flush). Only this M and its current G. */
+    final G[] deadGs = new G[AllGs.EXIT_BATCH];
+    int ndeadGs;
     /** goid batch (proc.go: p.goidcache). Only this M's current G. */
     long goidcache, goidcacheend;
     /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */
@@ -76,6 +79,9 @@ final class M extends Thread {
 
     /** runtime: notesleep(&m.park). Only this M. Returns false on timeout. */
     boolean notesleep(long timeoutNanos) {
+        if (ndeadGs != 0) {
+            AllGs.flush(this); // no dead G stays reachable while its M sleeps
+        }
         long deadline = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : 0;
         blocked = true;
         try {

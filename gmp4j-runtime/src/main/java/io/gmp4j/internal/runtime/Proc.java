@@ -82,9 +82,10 @@ final class Proc {
     /** proc.go: newproc. Any thread. */
     static G newproc(Runnable fn, boolean isMain) {
         schedinit();
-        long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid();
+        M mp = M.current();
+        long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid(mp);
         G newg = new G(goid, fn, isMain);
-        AllGs.add(newg);
+        AllGs.add(mp, newg);
         if (ExecTrace.on) {
             ExecTrace.create(newg);
         }
@@ -92,7 +93,7 @@ final class Proc {
             newg.thread.start(); // the JDK calls newg.execute -> ready(newg)
         } catch (Throwable e) {
             // Out of memory in the JDK's start: no G that never runs stays in allgs (checkdead).
-            AllGs.remove(newg);
+            AllGs.abandoned(newg);
             throw e;
         }
         return newg;
@@ -103,8 +104,7 @@ final class Proc {
      * batches of 16 (Go's _GoidCacheBatch, per P there; per M here because an M, unlike a P,
      * is never shared while a G runs on it).
      */
-    private static long newGoid() {
-        M mp = M.current();
+    private static long newGoid(M mp) {
         if (mp == null) {
             return Sched.goidgen.getAndIncrement();
         }
@@ -216,6 +216,7 @@ final class Proc {
         } catch (Throwable e) {
             Panics.runtimeThrow("schedule", e);
         } finally {
+            AllGs.flush(mp);
             Sched.allmRemove(mp);
             Sched.mcount.decrementAndGet();
         }
@@ -314,6 +315,9 @@ final class Proc {
             mp.inScheduler = true;
         }
         boolean kept = pp.casRunning(mp, null);
+        if (mp.ndeadGs == AllGs.EXIT_BATCH) {
+            AllGs.flush(mp); // here, not on the exiting G: a contended stripe lock yields the caller
+        }
         if (traceStart != 0) {
             ExecTrace.slice(mp, kept ? pp.id : -1, gp, traceStart);
         }
@@ -360,8 +364,9 @@ final class Proc {
             if (agent && pp.sliceOver) {
                 demoteRunnext(pp);
             }
-            // nanoTime costs ~20 ns: only read it when this P has timers.
-            long now = pp.timers.minWhen != 0 ? Sched.nanotime() : Sched.coarseNanos();
+            // nanoTime costs ~20 ns: only read it when this P has timers (0: not read yet,
+            // stealWork reads it when another P has timers; proc.go: checkTimers).
+            long now = pp.timers.minWhen != 0 ? Sched.nanotime() : 0;
             long pollUntil = pp.timers.check(now);
 
             // sysmon found the running slice over (retake). A G preempted at a gmp4j call went to
@@ -506,7 +511,7 @@ final class Proc {
                 if (p2 == pp || p2.retired) {
                     continue;
                 }
-                if (stealTimersOrRunNextG && p2.timers.hasDue(now)) {
+                if (stealTimersOrRunNextG && p2.timers.minWhen != 0 && p2.timers.hasDue(now != 0 ? now : (now = Sched.nanotime()))) {
                     // Run p2's due timers here: the Gs they ready land on our P.
                     p2.timers.check(now);
                     G gp = RunQueue.runqget(pp);
@@ -962,8 +967,8 @@ final class Proc {
     /** proc.go: goexit0. Only gp, as its last act. */
     static void goexit0(G gp) {
         gp.status = G._Gdead;
-        gp.waitReason = WaitReason.ZERO;
-        AllGs.remove(gp);
+        gp.waitReason = 0;
+        AllGs.exited(gp);
         M locked = gp.lockedm;
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).

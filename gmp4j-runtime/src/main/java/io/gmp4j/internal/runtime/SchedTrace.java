@@ -73,7 +73,7 @@ final class SchedTrace {
             }
             for (G gp : AllGs.snapshot()) {
                 int status = gp.status;
-                WaitReason r = gp.waitReason;
+                WaitReason r = gp.waitReason();
                 String reason = r.text();
                 if (status == G._Grunning && r == WaitReason.ZERO) {
                     // Parked by the JDK (j.u.c., sockets, monitors, sleep) without our bookkeeping:

@@ -125,8 +125,8 @@ public final class SchedView {
         Map<String, Integer> reasons = new TreeMap<>();
         for (G gp : all) {
             int status = gp.status;
-            String reason = gp.waitReason.text();
-            if (status == G._Grunning && gp.waitReason == WaitReason.ZERO) {
+            String reason = gp.waitReason().text();
+            if (status == G._Grunning && gp.waitReason() == WaitReason.ZERO) {
                 // Parked by the JDK without our bookkeeping: waiting, as scheddetail shows it.
                 Thread.State s = gp.thread.getState();
                 if (s != Thread.State.RUNNABLE && s != Thread.State.NEW) {

@@ -99,7 +99,7 @@ public final class Traceback {
 
     /** Go's status text: wait reason, or runnable/running. */
     static String state(G gp) {
-        WaitReason r = gp.waitReason;
+        WaitReason r = gp.waitReason();
         if (r != WaitReason.ZERO) {
             return r.text();
         }
@@ -132,7 +132,7 @@ public final class Traceback {
 
     private static void header(StringBuilder sb, G gp, String state) {
         sb.append("goroutine ").append(gp.goid).append(" [").append(state);
-        if (gp.waitReason != WaitReason.ZERO) {
+        if (gp.waitReason() != WaitReason.ZERO) {
             long minutes = gp.waitMinutes();
             if (minutes >= 1) {
                 sb.append(", ").append(minutes).append(minutes == 1 ? " minute" : " minutes");

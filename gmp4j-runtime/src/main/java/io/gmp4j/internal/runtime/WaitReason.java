@@ -29,10 +29,17 @@ public enum WaitReason {
     RUNNING("running"),
     SYSCALL("syscall");
 
+    private static final WaitReason[] VALUES = values();
+
     private final String text;
 
     WaitReason(String text) {
         this.text = text;
+    }
+
+    /** The reason with this ordinal (G keeps its wait reason as a byte). */
+    static WaitReason ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
     }
 
     /** Go's text for this reason. */
