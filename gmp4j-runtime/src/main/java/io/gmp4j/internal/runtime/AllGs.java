@@ -14,7 +14,8 @@ import java.util.List;
  * <ul>
  *   <li><b>Adding</b> links the G into the stripe of the creating M (its id modulo STRIPES;
  *       outside an M, of the thread): the stripe's lock and head stay in that core's cache, and
- *       the G remembers its stripe ({@code G.allgsStripe}).
+ *       the G remembers its stripe ({@code G.allgsStripe}). When another M holds that stripe's
+ *       lock to unlink a batch, the G goes to the next stripe whose lock is free instead.
  *   <li><b>Exiting</b> counts the exit on the exiting M's stripe (one atomic add on a line of
  *       its own) and leaves the G, now {@code _Gdead}, in its list: the exiting M buffers it and,
  *       between two Gs, unlinks {@link #EXIT_BATCH} at a time, taking each stripe's lock once
@@ -71,8 +72,16 @@ final class AllGs {
     /** Links a new G in. {@code mp} is the caller's M (M.current()), or null outside our Ms. */
     static void add(M mp, G gp) {
         Stripe s = stripeOf(mp);
+        // A G may join any stripe: one whose lock an exiting M holds for a flush is passed
+        // over for the next free one rather than waited for.
+        for (int i = 1; !s.mu.tryLock(); i++) {
+            if (i == STRIPES) {
+                s.mu.lock();
+                break;
+            }
+            s = stripes[(s.index + 1) & (STRIPES - 1)];
+        }
         gp.allgsStripe = s.index;
-        s.mu.lock();
         try {
             G h = s.head;
             gp.allnext = h;
