@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * allgs: exited goroutines leave every view at once (count, dumps, checkdead) even while their
@@ -113,8 +115,18 @@ class AllGsTest {
         assertEquals(0, live, "exited goroutines still reachable");
     }
 
-    @Test
-    void countMatchesTheLiveGoroutinesUnderChurn() throws Exception {
+    @ParameterizedTest(name = "GOMAXPROCS={0}")
+    @ValueSource(ints = {1, 2, 8})
+    void countMatchesTheLiveGoroutinesUnderChurn(int procs) throws Exception {
+        int prev = Go.gomaxprocs(procs);
+        try {
+            churn();
+        } finally {
+            Go.gomaxprocs(prev);
+        }
+    }
+
+    private static void churn() throws Exception {
         int before = Go.numGoroutine();
         WaitGroup started = new WaitGroup();
         WaitGroup release = new WaitGroup();
@@ -134,14 +146,52 @@ class AllGsTest {
                 done.done();
             });
         }
-        started.await();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (Go.numGoroutine() != before + parked && System.nanoTime() < deadline) {
-            Thread.sleep(5); // the short-lived children finishing: polled, they signal nothing
+        // A reader walking the lists while Gs join and leave them, as dumps and checkdead do.
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<String> readerFailure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger snapshots = new java.util.concurrent.atomic.AtomicInteger();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                snapshots.incrementAndGet();
+                // Unlinks run under the same locks: a torn list would show a G twice (or
+                // never end, which the test's timeout catches).
+                Set<Long> seen = new HashSet<>();
+                for (G gp : AllGs.snapshot()) {
+                    if (!seen.add(gp.goid)) {
+                        readerFailure.set("snapshot lists " + gp + " twice");
+                    }
+                }
+            }
+        });
+        WaitGroup churned = new WaitGroup();
+        churned.add(1);
+        Go.go(() -> {
+            // More short-lived Gs until the reader has walked the lists a hundred times.
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (snapshots.get() < 100 && System.nanoTime() < until) {
+                for (int j = 0; j < 100; j++) {
+                    Go.go(() -> {});
+                }
+                Go.gosched();
+            }
+            churned.done();
+        });
+        try {
+            started.await();
+            churned.await();
+            stop.set(true);
+            reader.join();
+            assertNull(readerFailure.get());
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Go.numGoroutine() != before + parked && System.nanoTime() < deadline) {
+                Thread.sleep(5); // the short-lived children finishing: polled, they signal nothing
+            }
+            assertEquals(before + parked, Go.numGoroutine());
+            assertTrue(AllGs.snapshot().size() >= parked);
+        } finally {
+            stop.set(true);
+            release.done();
         }
-        assertEquals(before + parked, Go.numGoroutine());
-        assertTrue(AllGs.snapshot().size() >= parked);
-        release.done();
         done.await();
     }
 }
