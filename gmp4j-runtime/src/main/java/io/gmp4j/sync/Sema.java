@@ -101,7 +101,7 @@ final class Sema {
                 return;
             }
             s.ticket = 0;
-            s.woken = false;
+            s.clearWoken();
             enqueue(s, lifo);
             lock.unlock();
             s.parkUntilReady(this, reason);

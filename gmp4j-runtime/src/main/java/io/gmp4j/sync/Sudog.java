@@ -9,10 +9,11 @@ import io.gmp4j.internal.runtime.WaitReason;
  *
  * Wake-up protocol (the park may return spuriously, so the waiter loops on `woken`):
  *   waker:  1. unlink the Sudog under the queue's lock (no one else can wake it now)
- *           2. write ticket (Sema hand-off), then setVolatile woken = true
- *           3. Park.ready(thread)  (LockSupport.unpark: a permit if the waiter is not parked yet)
+ *           2. write ticket (Sema hand-off), then store woken = true with release
+ *           3. Park.ready(thread)  (a full fence, then LockSupport.unpark: a permit if the
+ *              waiter is not parked yet; the fence keeps the permit read after step 2)
  *   waiter: loop { if getVolatile woken: break; Park.park(...) }
- * The waiter reads ticket after seeing woken (the volatile write/read orders it). An unpark that
+ * The waiter reads ticket after seeing woken (the release store and volatile read order it). An unpark that
  * happens before the park leaves a permit, so the park returns at once: no lost wake-up.
  *
  * Fields: next/prev/ticket-as-queue-key are written under the owning queue's lock; woken is the
@@ -41,7 +42,7 @@ final class Sudog {
      */
     void ready() {
         Thread t = thread;
-        woken = true;
+        WOKEN.setRelease(this, true); // Park.ready fences: a volatile store would fence twice
         Park.ready(t);
     }
 
@@ -68,9 +69,27 @@ final class Sudog {
         if (cache != null) {
             s.thread = null;
             s.ticket = 0;
-            s.woken = false;
+            s.clearWoken();
             cache.putSync(s);
         }
+    }
+
+    private static final java.lang.invoke.VarHandle WOKEN;
+
+    static {
+        try {
+            WOKEN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Sudog.class, "woken", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Only the waiter, before it queues the Sudog again: a plain store, which the queue lock's
+     * release publishes to the next waker (a volatile store would fence once more per park).
+     */
+    void clearWoken() {
+        WOKEN.set(this, false);
     }
 
     /** Waiter side: parks until {@link #ready}. Only the waiting thread. */

@@ -135,8 +135,20 @@ public final class Time {
 
         @Override
         protected void run() {
-            fired = true; // read by the sleeper's park loop
+            // Read by the sleeper's park loop. Release only: Park.ready's full fence orders it
+            // before the unpark's read of the permit, so a volatile store would fence twice.
+            FIRED.setRelease(this, true);
             Park.ready(g);
+        }
+
+        private static final java.lang.invoke.VarHandle FIRED;
+
+        static {
+            try {
+                FIRED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Sleeper.class, "fired", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 }

@@ -966,9 +966,8 @@ final class Proc {
 
     /** proc.go: goexit0. Only gp, as its last act. */
     static void goexit0(G gp) {
-        gp.status = G._Gdead;
-        gp.waitReason = 0;
-        AllGs.exited(gp);
+        gp.soStatus(G._Gdead); // release only: exited's atomic add is the fence (two fewer per G)
+        AllGs.exited(gp); // waitReason is already 0: endWait cleared it
         M locked = gp.lockedm;
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).
