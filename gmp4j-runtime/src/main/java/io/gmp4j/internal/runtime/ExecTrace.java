@@ -222,8 +222,22 @@ public final class ExecTrace {
      */
     static void slice(M mp, int pid, G gp, long start) {
         long end = System.nanoTime();
-        long how = gp.status | (long) gp.waitReason << 8;
+        int parked = mp.traceParkReason;
+        mp.traceParkReason = 0;
+        // The G's own fields are racy here: a waker on another M may have resumed it already.
+        long how = parked != 0 ? G._Gwaiting | (long) parked << 8 : gp.status | (long) gp.waitReason << 8;
         bufOf(mp).put(SLICE, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how, gp.fn);
+    }
+
+    /**
+     * proc.go: traceGoPark. The G on this M is about to park for {@code reason} (ZERO: its park
+     * returned): noted on the M, which reads it when the slice ends. Only the G mounted on the M.
+     */
+    static void parking(WaitReason reason) {
+        M mp = M.current();
+        if (mp != null) {
+            mp.traceParkReason = (byte) reason.ordinal();
+        }
     }
 
     /** sysmon asked gp, running on pp, to yield. */

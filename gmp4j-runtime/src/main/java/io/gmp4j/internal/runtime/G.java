@@ -134,11 +134,17 @@ public final class G implements Runnable, Executor {
         WAIT_SINCE.setRelease(this, (int) (Sched.coarseNanos() >> 30));
         WAIT_REASON.setRelease(this, (byte) reason.ordinal());
         STATUS.setRelease(this, _Gwaiting);
+        if (ExecTrace.on) {
+            ExecTrace.parking(reason);
+        }
     }
 
     void endWait() {
         STATUS.setRelease(this, _Grunning);
         WAIT_REASON.setRelease(this, (byte) 0);
+        if (ExecTrace.on) {
+            ExecTrace.parking(WaitReason.ZERO); // the park returned, yielded or not
+        }
     }
 
     void soStatus(int s) {

@@ -45,6 +45,8 @@ final class M extends Thread {
     boolean inScheduler = true;
 
     private volatile boolean wakeup;
+    /** Why the G mounted on this M parked (WaitReason ordinal; ExecTrace.parking), for its slice's end. */
+    byte traceParkReason;
     /** This M's execution-trace ring (ExecTrace), written by the M and the G mounted on it. */
     ExecTrace.Buf tbuf;
     /** In notesleep (runtime2.go: m.blocked). Written by this M, read racily by schedtrace. */
