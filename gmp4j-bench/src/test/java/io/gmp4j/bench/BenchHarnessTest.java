@@ -110,6 +110,45 @@ class BenchHarnessTest {
         assertTrue(Bench.parse(new String[] {"--jmh"}).jmh());
     }
 
+    /** --baseline: another runtime build runs as its own column, interleaved with this one. */
+    @Test
+    @Timeout(60)
+    void baselineRunsAnotherRuntimeBesideThisOne() throws Exception {
+        String runtime = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> e.contains("gmp4j-runtime")).findFirst().orElseThrow();
+        Bench.Options o = Bench.parse(new String[] {"--tiny", "--systems", "gmp4j", "--baseline", runtime});
+        o = new Bench.Options(List.of(Workload.W2), o.mode(), null, o.systems(), false, null, o.baseline());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(OutputStream.nullOutputStream())) {
+            lastTables = Bench.run(o, out, err);
+        }
+        Column[] cols = lastTables.get(0);
+        assertEquals(List.of("gmp4j", "gmp4j base"), Arrays.stream(cols).map(c -> c.contender.name()).toList());
+        for (Column c : cols) {
+            assertEquals(1, c.runs.size(), c.contender.name() + ": " + c.problem);
+        }
+        assertTrue(Bench.classPath(cols[1].contender).contains(Path.of(runtime).toAbsolutePath().toString()));
+    }
+
+    @Test
+    void baselineReplacesOnlyTheRuntimeOnTheClassPath() {
+        String sep = java.io.File.pathSeparator;
+        String cp = System.getProperty("java.class.path");
+        Contender base = Contender.of(Kind.GMP4J).withRuntime("/elsewhere/classes");
+        String replaced = Bench.classPath(base);
+        assertTrue(replaced.contains("/elsewhere/classes"), replaced);
+        for (String e : cp.split(sep)) {
+            if (!e.contains("gmp4j-runtime")) {
+                assertTrue(Arrays.asList(replaced.split(sep)).contains(e), e);
+            }
+        }
+        assertEquals(cp, Bench.classPath(Contender.of(Kind.GMP4J)));
+        IllegalArgumentException missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Bench.parse(new String[] {"--baseline", "/no/such/runtime.jar"}));
+        assertTrue(missing.getMessage().contains("no such jar or folder"), missing.getMessage());
+    }
+
     private List<Column[]> lastTables;
 
     private String run(List<Workload> workloads, Path json) throws Exception {
