@@ -221,6 +221,9 @@ final class Sched {
     /** proc.go: pidleput. Lock held. pp's queue must be empty. */
     static void pidleput(P pp) {
         assertLockHeld();
+        if (!RunQueue.runqempty(pp)) {
+            throw new IllegalStateException("pidleput: P has non-empty run queue"); // proc.go's throw
+        }
         pp.status = P._Pidle;
         pp.m = null;
         // Go's ring holds guintptrs, which the GC does not trace; ours holds references, and
