@@ -45,6 +45,16 @@ public final class TestProg {
                     Park.park(ch, WaitReason.CHAN_RECEIVE);
                 }
             });
+            case "deadlockAfterChurn" -> Go.run(() -> {
+                // 10,000 goroutines come and go first: the Ms still hold some of them, dead,
+                // for a batched unlink (AllGs); none may count as able to wake main.
+                churn();
+                io.gmp4j.chan.Chan.<Integer>make(0).recv();
+            });
+            case "mainGoexitAfterChurn" -> Go.run(() -> {
+                churn();
+                Go.goexit();
+            });
             case "acceptIsNotDeadlock" -> Go.run(() -> {
                 try (ServerSocket ss = new ServerSocket(0)) {
                     ss.setSoTimeout(1500);
@@ -349,5 +359,14 @@ public final class TestProg {
         for (;;) {
             LockSupport.park();
         }
+    }
+
+    private static void churn() {
+        io.gmp4j.sync.WaitGroup wg = new io.gmp4j.sync.WaitGroup();
+        wg.add(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            Go.go(wg::done);
+        }
+        wg.await();
     }
 }

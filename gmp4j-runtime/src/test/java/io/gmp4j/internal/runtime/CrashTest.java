@@ -113,6 +113,23 @@ class CrashTest {
                 c.stderr());
     }
 
+    /**
+     * The verdicts after 10,000 goroutines have come and gone (AllGs unlinks exited Gs in
+     * batches): the deadlock dump lists main alone, and main's Goexit still ends in Go's
+     * "no goroutines" error once the count reaches 0.
+     */
+    @Test
+    void verdictsAfterChurn() {
+        Child c = run("deadlockAfterChurn", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), c.stderr());
+        assertEquals(1, c.stderr().lines().filter(l -> l.matches("goroutine \\d+ \\[.*")).count(), c.stderr());
+        Child g = run("mainGoexitAfterChurn", List.of(), List.of());
+        assertEquals(2, g.exitCode(), g.stderr());
+        assertTrue(g.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
+                g.stderr());
+    }
+
     // crash_test.go: TestSimpleDeadlock
     /** All goroutines asleep on gmp4j primitives: Go's deadlock report with the dump, exit 2. */
     @Test
