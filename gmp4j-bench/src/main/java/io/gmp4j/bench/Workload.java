@@ -218,14 +218,16 @@ enum Workload {
     enum Scale { FULL, QUICK, TINY }
 
     /**
-     * This workload's settings: {@code mode} with more measured runs for W8, unless the runs
-     * were given on the command line. One W8 run is 6-10 ms, so the default 5 runs measure each
-     * system for 50 ms, and the first runs of a fresh JVM decide the median (2026-11-29: the
-     * same build gave gmp4j/jdk-vt 0.84-1.02 over 5-15 runs and 0.50-0.69 over 40). 25 runs
-     * cost about a second per system.
+     * This workload's settings: {@code mode} with more measured runs for the short workloads
+     * (W1, W4, W4s, W8), unless the runs were given on the command line. One W8 run is 6-10 ms,
+     * so the default 5 runs measure each system for 50 ms, and the first runs of a fresh JVM
+     * decide the median (2026-11-29: the same build gave gmp4j/jdk-vt 0.84-1.02 over 5-15 runs
+     * and 0.50-0.69 over 40). W1 (15 ms a run) and W4 (2-30 ms) spread by +-20 % and more from
+     * run to run on a 2-CPU machine (2026-12-05: W1 medians of 5-7 runs went from 0.93 to 1.38
+     * of the JDK between invocations of one build). 25 runs cost about a second per system.
      */
     Mode mode(Mode mode) {
-        if (this != W8 || mode.runsGiven()) {
+        if (!SHORT.contains(this) || mode.runsGiven()) {
             return mode;
         }
         int min = switch (mode.scale()) {
@@ -235,6 +237,8 @@ enum Workload {
         };
         return new Mode(mode.scale(), mode.warmups(), Math.max(min, mode.runs()), false);
     }
+
+    private static final java.util.Set<Workload> SHORT = java.util.EnumSet.of(W1, W4, W4s, W8);
 
     record Mode(Scale scale, int warmups, int runs, boolean runsGiven) {
         /**

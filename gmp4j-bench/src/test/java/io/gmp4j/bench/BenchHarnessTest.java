@@ -88,11 +88,13 @@ class BenchHarnessTest {
         assertTrue(out.contains("go                       n/a: Go has no"), out);
     }
 
-    /** W8's runs are 6-10 ms: it gets at least 25 measured runs, unless --runs says otherwise. */
+    /** W1, W4, W4s and W8 run for milliseconds: at least 25 measured runs, unless --runs says otherwise. */
     @Test
     void shortWorkloadsGetMoreRuns() {
         Bench.Options full = Bench.parse(new String[] {"W8", "W2"});
-        assertEquals(25, Workload.W8.mode(full.mode()).runs());
+        for (Workload w : List.of(Workload.W1, Workload.W4, Workload.W4s, Workload.W8)) {
+            assertEquals(25, w.mode(full.mode()).runs(), w.name());
+        }
         assertEquals(5, Workload.W2.mode(full.mode()).runs());
         Bench.Options given = Bench.parse(new String[] {"W8", "--runs", "7"});
         assertEquals(7, Workload.W8.mode(given.mode()).runs());
