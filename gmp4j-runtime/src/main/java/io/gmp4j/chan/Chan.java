@@ -252,7 +252,7 @@ public final class Chan<T> implements Iterable<T> {
      * every parked goroutine's stack chunk (docs/BENCHMARKS.md, memory per parked goroutine).
      */
     private boolean parkSend(Object v) {
-        Sudog mysg = Sudog.acquire(SudogCache.current(), v, null, 0);
+        Sudog mysg = Sudog.acquire(SudogCache.current(), v);
         sendq.enqueue(mysg);
         unlock();
         if (spinBeforePark > 0 && dataqsiz == 0) {
@@ -377,7 +377,7 @@ public final class Chan<T> implements Iterable<T> {
      * frame between recv and the park is copied into every parked goroutine's stack chunk).
      */
     private Object parkRecv() {
-        Sudog mysg = Sudog.acquire(SudogCache.current(), null, null, 0);
+        Sudog mysg = Sudog.acquire(SudogCache.current(), null);
         recvq.enqueue(mysg);
         unlock();
         if (spinBeforePark > 0 && dataqsiz == 0) {

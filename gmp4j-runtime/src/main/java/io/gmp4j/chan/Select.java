@@ -46,8 +46,8 @@ public final class Select {
      * the selectDone CAS (under the channel lock) that makes exactly one partner the winner.
      *
      * Allocation per blocking select: one order array (pollorder and lockorder in one, as
-     * select.go's order), one Waiter, one Sudog per case linked through Sudog.waitlink (Go's
-     * gp.waiting list). It was four arrays (pollorder, sort keys, lockorder, sudogs) plus an
+     * select.go's order), one Waiter, one SelectSudog per case linked through
+     * SelectSudog.waitlink (Go's gp.waiting list). It was four arrays (pollorder, sort keys, lockorder, sudogs) plus an
      * Arrays.sort call; the change measured W7 (the harness now in `./gmp4j bench`, 2026-11-28, shared 2-core AMD
      * EPYC, JDK 25, base and new JVMs alternated, 3 rounds x median of 5, ns/msg):
      * GOMAXPROCS=1 394/356/332 -> 244/338/257; GOMAXPROCS=2 449/433/349 -> 423/407/345.
@@ -323,13 +323,13 @@ public final class Select {
         // reused one costs a cache-line transfer, and W7 measured ~10 % slower with reuse than
         // with fresh ones from this M's TLAB (docs/BENCHMARKS.md, 2026-12-04).
         Waiter w = new Waiter();
-        Sudog waiting = null, tail = null;
+        SelectSudog waiting = null, tail = null;
         boolean spin = Chan.spinBeforePark > 0;
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
             spin &= cas.c.cap() == 0; // as a plain operation: only rendezvous hand-offs spin
-            Sudog sg = Sudog.acquire(null, cas.kind == SEND ? cas.sendValue : null, w, casi);
+            SelectSudog sg = new SelectSudog(cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;
             } else {
@@ -368,7 +368,7 @@ public final class Select {
 
         // pass 3 - dequeue from unsuccessful chans
         sellock(cases, order, lo, norder);
-        for (Sudog sg = waiting; sg != null; sg = sg.waitlink) {
+        for (SelectSudog sg = waiting; sg != null; sg = sg.waitlink) {
             if (sg != fired) {
                 Case cas = cases[sg.casi];
                 if (cas.kind == SEND) {
@@ -380,7 +380,7 @@ public final class Select {
         }
         selunlock(cases, order, lo, norder);
 
-        int casi = fired.casi;
+        int casi = ((SelectSudog) fired).casi;
         boolean ok = fired.success;
         Object v = ok ? fired.elem : null;
         Case cas = cases[casi];

@@ -12,6 +12,10 @@ import java.lang.invoke.VarHandle;
  * back when the operation is over (proc.go: acquireSudog/releaseSudog; {@link SudogCache}),
  * and one per case of a blocking select, allocated (see Select's pass 2).
  *
+ * <p>A select's sudogs are {@link SelectSudog}s, which add the select's waiter, the case index
+ * and the pass-3 link: a plain operation's sudog, which every parked goroutine holds (the mem
+ * workload), stays at 32 bytes.
+ *
  * <p>Reuse is safe because of who may still hold a sudog (runtime2.go's rules): a partner or
  * closechan reaches it only through a wait queue, under the channel's lock, and after
  * dequeuing it, outside the lock, only until its {@link #goready}, whose release store
@@ -19,13 +23,9 @@ import java.lang.invoke.VarHandle;
  * after it saw that store. (Go also reuses a select's sudogs once pass 3 took them off their
  * queues; gmp4j allocates those, see Select's pass 2.)
  */
-final class Sudog {
+sealed class Sudog permits SelectSudog {
     /** The parked thread: a goroutine's virtual thread, or a platform thread. */
     Thread thread;
-    /** The select this sudog belongs to, or null for a plain send/recv (Go: isSelect). */
-    Select.Waiter sel;
-    /** The select case index (select.go caps cases at 65536); 0 for a plain operation. */
-    char casi;
     /**
      * Send: the value to send. Recv: the value received. Written by the waker under
      * {@code c}'s lock, read by the waiter after it saw {@link #done}/{@code sel.param}.
@@ -37,8 +37,6 @@ final class Sudog {
      * {@code next} links its list of Gs to ready (Go: gList via schedlink), until its goready.
      */
     Sudog next, prev;
-    /** A select's sudogs in lock order, for pass 3 (select.go: sg.waitlink). Only its own G. */
-    Sudog waitlink;
     /** True when a value was exchanged, false when close woke us (runtime2.go: success). */
     boolean success;
     /**
@@ -47,24 +45,22 @@ final class Sudog {
      */
     private volatile boolean done;
 
-    // 40 bytes with compressed oops (six references, a char, two booleans); every parked
-    // goroutine holds one (the mem workload).
+    // 32 bytes with compressed oops (four references, two booleans); every parked goroutine
+    // holds one (the mem workload).
 
-    private Sudog() {}
+    Sudog() {}
 
     /**
-     * proc.go: acquireSudog. A sudog for the calling thread, from {@code cache} (the caller's
-     * {@link SudogCache#current}, or null) when it has one.
+     * proc.go: acquireSudog. A sudog for a plain send or receive by the calling thread, from
+     * {@code cache} (the caller's {@link SudogCache#current}, or null) when it has one.
      */
-    static Sudog acquire(SudogCache cache, Object elem, Select.Waiter sel, int casi) {
+    static Sudog acquire(SudogCache cache, Object elem) {
         Sudog sg = cache == null ? null : (Sudog) cache.get();
         if (sg == null) {
             sg = new Sudog();
         }
         sg.thread = Thread.currentThread();
         sg.elem = elem;
-        sg.sel = sel;
-        sg.casi = (char) casi;
         return sg;
     }
 
@@ -82,10 +78,11 @@ final class Sudog {
         }
         sg.thread = null;
         sg.elem = null;
-        sg.sel = null;
-        sg.waitlink = null;
         sg.success = false;
-        sg.done = false; // ordered after the waker's release store, which we saw
+        // Opaque, not volatile: coherent after the waker's release store, which we saw, and
+        // published to the next waiter on this M by the cache; a volatile store fenced once
+        // more per hand-off.
+        DONE.setOpaque(sg, false);
         cache.put(sg);
     }
 
@@ -100,11 +97,10 @@ final class Sudog {
      */
     void goready() {
         Thread t = thread; // read before the release: after it the waiter may reuse this sudog
-        Select.Waiter s = sel;
-        if (s == null) {
-            DONE.setRelease(this, true); // pairs with lvDone in the waiter's loop
+        if (this instanceof SelectSudog ss) {
+            ss.sel.soParam(this); // pairs with Select.Waiter.lvParam
         } else {
-            s.soParam(this); // pairs with Select.Waiter.lvParam
+            DONE.setRelease(this, true); // pairs with lvDone in the waiter's loop
         }
         Park.ready(t);
     }

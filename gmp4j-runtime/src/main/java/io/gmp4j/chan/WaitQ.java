@@ -42,7 +42,7 @@ final class WaitQ {
                 return null;
             }
             unlink(sg);
-            if (sg.sel != null && !sg.sel.casSelectDone()) {
+            if (sg instanceof SelectSudog ss && !ss.sel.casSelectDone()) {
                 continue;
             }
             return sg;
