@@ -48,13 +48,11 @@ public final class G implements Runnable, Executor {
     boolean preemptPinned;
     /**
      * runtime2.go: trackingSeq, runnableTime. One transition to runnable in 8 is timed
-     * (proc.go: gTrackingPeriod): the waker stamps readySince, the M that executes the G
-     * records the time since in its P's /sched/latencies histogram and clears it. The stamp is
-     * System.nanoTime in 16 ns units, truncated to an int (0: not tracked): differences are
-     * right up to 68 s, and a long here would make every G 8 bytes larger. Plain fields: the
-     * waker's stores are published by the run-queue put, read after its take.
+     * (proc.go: gTrackingPeriod): the waker stamps readySince (System.nanoTime), the M that
+     * executes the G records now - readySince in its P's /sched/latencies histogram and clears it.
+     * Plain fields: the waker's stores are published by the run-queue put, read after its take.
      */
-    int readySince;
+    long readySince;
     final Runnable fn;
     /**
      * The virtual thread. Its continuation runner (the Runnable the JDK hands {@link #execute},
@@ -68,12 +66,8 @@ public final class G implements Runnable, Executor {
     byte allgsStripe;
     /** WaitReason's ordinal: a byte, not a reference, keeps the G at 64 bytes (the mem workload). */
     volatile byte waitReason;
-    /**
-     * runtime2.go: lockedm is set: this G is wired to an M by lockOSThread ({@link #lockedm()}).
-     * The M itself is kept in {@link #LOCKEDM}, off the G: lockOSThread is rare, and a reference
-     * here would cost every G 8 bytes (the mem workload).
-     */
-    private volatile boolean locked;
+    /** runtime2.go: lockedm. The M this G is wired to by lockOSThread (its m.lockedExt counts), or null. */
+    volatile M lockedm;
     volatile int status;
     /**
      * runtime2.go: waitsince, in units of 2^30 ns (about 1.07 s; dumps print whole minutes),
@@ -88,27 +82,9 @@ public final class G implements Runnable, Executor {
     /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
     final boolean isMain;
 
-    // Field layout (56 bytes with compressed oops: a 12-byte header, a long, four references,
-    // three ints, eight bytes) is part of the mem workload's figure: keep it packed. Anything
-    // more makes the G 64 bytes.
-
-    private static final java.util.concurrent.ConcurrentHashMap<G, M> LOCKEDM = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** runtime2.go: lockedm. The M this G is wired to by lockOSThread (its m.lockedExt counts), or null. */
-    M lockedm() {
-        return locked ? LOCKEDM.get(this) : null;
-    }
-
-    /** Wires this G to {@code mp} (lockOSThread), or unwires it (null). Only the G itself, or goexit0. */
-    void setLockedm(M mp) {
-        if (mp != null) {
-            LOCKEDM.put(this, mp);
-            locked = true; // after the put: a reader that sees it finds the M
-        } else if (locked) {
-            locked = false;
-            LOCKEDM.remove(this);
-        }
-    }
+    // Field layout (64 bytes with compressed oops: a 12-byte header, two longs, five references,
+    // two ints, seven bytes) is part of the mem workload's figure: keep it packed. One more
+    // byte is free; anything larger makes the G 72 bytes.
 
     G(long goid, Runnable fn, boolean isMain) {
         this.goid = goid;
@@ -217,8 +193,7 @@ public final class G implements Runnable, Executor {
         }
         soStatus(_Grunnable);
         if ((trackingSeq++ & 7) == 0) { // proc.go: gTrackingPeriod
-            int stamp = (int) (System.nanoTime() >>> 4);
-            readySince = stamp != 0 ? stamp : 1;
+            readySince = System.nanoTime();
         }
         Proc.ready(this);
     }

@@ -266,7 +266,7 @@ final class Proc {
             if (mp.spinning) {
                 resetspinning(mp);
             }
-            M locked = gp.lockedm();
+            M locked = gp.lockedm;
             if (locked != null && locked != mp) {
                 // proc.go: startlockedm: hand our P to the G's own M and stop.
                 startlockedm(mp, locked);
@@ -298,10 +298,10 @@ final class Proc {
             gp.preempt = false; // a request for an earlier slice (proc.go: execute clears it too)
         }
         gp.preemptPinned = false;
-        int since = gp.readySince;
+        long since = gp.readySince;
         if (since != 0) { // a tracked transition (one in 8): /sched/latencies
             gp.readySince = 0;
-            TimeHist.record(pp.schedLat, Integer.toUnsignedLong((int) (System.nanoTime() >>> 4) - since) << 4);
+            TimeHist.record(pp.schedLat, System.nanoTime() - since);
         }
         mp.soCurg(gp);
         gp.soStatus(G._Grunning);
@@ -968,12 +968,12 @@ final class Proc {
     static void goexit0(G gp) {
         gp.soStatus(G._Gdead); // release only: exited's atomic add is the fence (two fewer per G)
         AllGs.exited(gp); // waitReason is already 0: endWait cleared it
-        M locked = gp.lockedm();
+        M locked = gp.lockedm;
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).
             locked.exitAfterG = true;
             locked.lockedExt = 0;
-            gp.setLockedm(null);
+            gp.lockedm = null;
         }
         if (mainGoexited && AllGs.count() == 0) {
             Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);

@@ -119,10 +119,10 @@ public final class RuntimeApi {
         if (gp == null) {
             return; // a platform thread is its own M already
         }
-        M mp = gp.lockedm();
+        M mp = gp.lockedm;
         if (mp == null) {
             mp = M.current();
-            gp.setLockedm(mp);
+            gp.lockedm = mp;
             mp.lockedg = gp;
         }
         mp.lockedExt++;
@@ -130,12 +130,12 @@ public final class RuntimeApi {
 
     public static void unlockOSThread() {
         G gp = G.current();
-        M mp = gp == null ? null : gp.lockedm();
+        M mp = gp == null ? null : gp.lockedm;
         if (mp == null) {
             return; // as Go: unlocking an unlocked goroutine is a no-op
         }
         if (--mp.lockedExt == 0) {
-            gp.setLockedm(null);
+            gp.lockedm = null;
             mp.lockedg = null;
         }
     }

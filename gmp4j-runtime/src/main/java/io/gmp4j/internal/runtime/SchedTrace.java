@@ -93,7 +93,7 @@ final class SchedTrace {
                         }
                     }
                 }
-                M lm = gp.lockedm();
+                M lm = gp.lockedm;
                 sb.append("  G").append(gp.goid).append(": status=").append(status)
                         .append('(').append(reason).append(") m=")
                         .append(running != null ? String.valueOf(running.id) : "nil")

@@ -138,7 +138,7 @@ public final class Traceback {
                 sb.append(", ").append(minutes).append(minutes == 1 ? " minute" : " minutes");
             }
         }
-        if (gp.lockedm() != null) {
+        if (gp.lockedm != null) {
             sb.append(", locked to thread");
         }
         sb.append("]:\n");
