@@ -47,8 +47,8 @@ public final class Select {
      *
      * Allocation per blocking select: one order array (pollorder and lockorder in one, as
      * select.go's order), one Waiter, one SelectSudog per case linked through
-     * SelectSudog.waitlink (Go's gp.waiting list). It was four arrays (pollorder, sort keys, lockorder, sudogs) plus an
-     * Arrays.sort call; the change measured W7 (the harness now in `./gmp4j bench`, 2026-11-28, shared 2-core AMD
+     * SelectSudog.waitlink (Go's gp.waiting list). It was four arrays (pollorder, sort keys,
+     * lockorder, sudogs) plus an Arrays.sort call; the change measured W7 (the harness now in `./gmp4j bench`, 2026-11-28, shared 2-core AMD
      * EPYC, JDK 25, base and new JVMs alternated, 3 rounds x median of 5, ns/msg):
      * GOMAXPROCS=1 394/356/332 -> 244/338/257; GOMAXPROCS=2 449/433/349 -> 423/407/345.
      *
@@ -130,19 +130,19 @@ public final class Select {
     /** The per-select wait state (Go: g.selectDone, g.param). */
     static final class Waiter {
         private volatile int selectDone;
-        private volatile Sudog param;
+        private volatile SelectSudog param;
 
         /** Claim this select for one partner. Channel lock held (WaitQ.dequeue). */
         boolean casSelectDone() {
             return SELECT_DONE.compareAndSet(this, 0, 1);
         }
 
-        void soParam(Sudog sg) {
+        void soParam(SelectSudog sg) {
             PARAM.setRelease(this, sg); // pairs with lvParam
         }
 
-        Sudog lvParam() {
-            return (Sudog) PARAM.getAcquire(this); // pairs with soParam
+        SelectSudog lvParam() {
+            return (SelectSudog) PARAM.getAcquire(this); // pairs with soParam
         }
 
         private static final VarHandle SELECT_DONE;
@@ -152,7 +152,7 @@ public final class Select {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 SELECT_DONE = l.findVarHandle(Waiter.class, "selectDone", int.class);
-                PARAM = l.findVarHandle(Waiter.class, "param", Sudog.class);
+                PARAM = l.findVarHandle(Waiter.class, "param", SelectSudog.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -345,7 +345,7 @@ public final class Select {
         selunlock(cases, order, lo, norder); // selparkcommit
 
         // wait for someone to wake us up
-        Sudog fired = w.lvParam();
+        SelectSudog fired = w.lvParam();
         if (fired == null && spin) {
             fired = spinForPartner(w);
         }
@@ -380,7 +380,7 @@ public final class Select {
         }
         selunlock(cases, order, lo, norder);
 
-        int casi = ((SelectSudog) fired).casi;
+        int casi = fired.casi;
         boolean ok = fired.success;
         Object v = ok ? fired.elem : null;
         Case cas = cases[casi];
@@ -396,8 +396,8 @@ public final class Select {
     }
 
     /** Chan.spinBeforePark for a select: spins on param while Park.canSpin; the fired sudog or null. */
-    private static Sudog spinForPartner(Waiter w) {
-        Sudog fired = null;
+    private static SelectSudog spinForPartner(Waiter w) {
+        SelectSudog fired = null;
         for (int i = Chan.spinBeforePark; i > 0 && (fired = w.lvParam()) == null && Park.canSpin(); i--) {
             Thread.onSpinWait();
         }

@@ -98,7 +98,7 @@ sealed class Sudog permits SelectSudog {
     void goready() {
         Thread t = thread; // read before the release: after it the waiter may reuse this sudog
         if (this instanceof SelectSudog ss) {
-            ss.sel.soParam(this); // pairs with Select.Waiter.lvParam
+            ss.sel.soParam(ss); // pairs with Select.Waiter.lvParam
         } else {
             DONE.setRelease(this, true); // pairs with lvDone in the waiter's loop
         }
