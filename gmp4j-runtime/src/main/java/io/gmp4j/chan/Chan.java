@@ -2,6 +2,7 @@ package io.gmp4j.chan;
 
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
+import io.gmp4j.internal.runtime.HandoffSpin;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -48,8 +49,10 @@ public final class Chan<T> implements Iterable<T> {
      * algorithm removes; the lock is held for tens of nanoseconds and never across a park or
      * a wake-up. hchan also keeps Go's exact semantics for free (FIFO of blocked senders,
      * pollorder/lockorder, close waking everyone, an exact len) in a fraction of the code.
-     * A bounded spin on Sudog.done while another P runs (spinBeforePark, off) with a polling M
-     * (Proc's pollWork, off) reached Go's W2 in some processes and lost 2x in others.
+     * So a blocked rendezvous spins briefly on its sudog while its partner runs on another P
+     * and such spins have lately answered sooner than a G switch (HandoffSpin, spinForPartner).
+     * That depends on the machine, even from minute to minute on a VM: W2 0.83 of parking
+     * when cross-core transfers are cheap, unchanged when they are not (docs/BENCHMARKS.md).
      *
      * Invariants (chan.go header), all under lock:
      *   - at least one of sendq and recvq is empty, except for an unbuffered channel with one
@@ -122,21 +125,19 @@ public final class Chan<T> implements Iterable<T> {
     private static final long LOCK_SLEEP_MIN_NANOS = 10_000, LOCK_SLEEP_MAX_NANOS = 1_000_000;
 
     /**
-     * An experiment, off by default: how many times a blocked send or receive on an unbuffered
-     * channel (or a select over only unbuffered ones) spins on its sudog before it parks, while
-     * Park.canSpin (sync.Mutex's rule: more than one CPU, another P running, nothing queued on
-     * ours); {@code -Dgmp4j.chan.spinBeforePark=200}. With Proc's pollWork a ping-pong pair can
-     * then hand off between two Ms without parking: W2 200-250 ns a round trip against 430, in
-     * about half the processes; in the others it settles at 750-950 ns, parking and migrating
-     * on every hand-off (docs/BENCHMARKS.md, 2026-12-05). Not final so that tests in this
-     * package can set it.
+     * The spin before a rendezvous parks (HandoffSpin): until {@code sg} is done, the limit,
+     * or Park.canSpin says no. Every sixteenth spin is timed for HandoffSpin's average.
      */
-    static int spinBeforePark = Integer.getInteger("gmp4j.chan.spinBeforePark", 0);
-
-    /** The spin of {@link #spinBeforePark}: until {@code sg} is done, the limit, or no other P runs. */
     private static void spinForPartner(Sudog sg) {
-        for (int i = spinBeforePark; i > 0 && !sg.lvDone() && Park.canSpin(); i--) {
+        long t0 = HandoffSpin.start();
+        int i = HandoffSpin.LIMIT;
+        for (; i > 0 && !sg.lvDone() && Park.canSpin(); i--) {
             Thread.onSpinWait();
+        }
+        if (i == HandoffSpin.LIMIT && !sg.lvDone()) {
+            HandoffSpin.refused();
+        } else if (t0 != 0 && (i == 0 || sg.lvDone())) {
+            HandoffSpin.timed(t0);
         }
     }
 
@@ -255,7 +256,7 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(SudogCache.current(), v);
         sendq.enqueue(mysg);
         unlock();
-        if (spinBeforePark > 0 && dataqsiz == 0) {
+        if (dataqsiz == 0 && HandoffSpin.on()) {
             spinForPartner(mysg);
         }
         if (!mysg.lvDone()) {
@@ -380,7 +381,7 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(SudogCache.current(), null);
         recvq.enqueue(mysg);
         unlock();
-        if (spinBeforePark > 0 && dataqsiz == 0) {
+        if (dataqsiz == 0 && HandoffSpin.on()) {
             spinForPartner(mysg);
         }
         if (!mysg.lvDone()) {

@@ -2,6 +2,7 @@ package io.gmp4j.chan;
 
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
+import io.gmp4j.internal.runtime.HandoffSpin;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.SudogCache;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -324,7 +325,7 @@ public final class Select {
         // with fresh ones from this M's TLAB (docs/BENCHMARKS.md, 2026-12-04).
         Waiter w = new Waiter();
         SelectSudog waiting = null, tail = null;
-        boolean spin = Chan.spinBeforePark > 0;
+        boolean spin = HandoffSpin.on();
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
@@ -395,11 +396,18 @@ public final class Select {
         return casi;
     }
 
-    /** Chan.spinBeforePark for a select: spins on param while Park.canSpin; the fired sudog or null. */
+    /** Chan.spinForPartner for a select: spins on param while Park.canSpin; the fired sudog or null. */
     private static SelectSudog spinForPartner(Waiter w) {
+        long t0 = HandoffSpin.start();
         SelectSudog fired = null;
-        for (int i = Chan.spinBeforePark; i > 0 && (fired = w.lvParam()) == null && Park.canSpin(); i--) {
+        int i = HandoffSpin.LIMIT;
+        for (; i > 0 && (fired = w.lvParam()) == null && Park.canSpin(); i--) {
             Thread.onSpinWait();
+        }
+        if (i == HandoffSpin.LIMIT && fired == null) {
+            HandoffSpin.refused();
+        } else if (t0 != 0 && (i == 0 || fired != null)) {
+            HandoffSpin.timed(t0);
         }
         return fired;
     }

@@ -1,5 +1,6 @@
 package io.gmp4j.chan;
 
+import io.gmp4j.internal.runtime.HandoffSpin;
 import io.gmp4j.testing.GoLeakCheck;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,7 @@ class StalePermitWakeupTest {
 
     /**
      * The shape that found it: W7 (two senders, one select) with senders that spin before they
-     * park (Chan.spinBeforePark), so that a sender often sees its hand-off done before the
+     * park (HandoffSpin, forced on here), so that a sender often sees its hand-off done before the
      * receiver's unpark arrives and carries that stale permit into its next send. Before the
      * fence in Park.ready the bench's W7 child hung in two of three processes (12 runs of a
      * million messages each) and in none of three with it; in this test JVM the hang is
@@ -40,8 +41,7 @@ class StalePermitWakeupTest {
     @ValueSource(ints = {2, 4})
     void selectFanInWithSpinningSendersNeverHangs(int procs) {
         int n = scaled(1_000_000);
-        int saved = Chan.spinBeforePark;
-        Chan.spinBeforePark = 200;
+        HandoffSpin.alwaysOnForTests(true); // the timings would turn spinning off on a slow machine
         try {
             for (int round = 0; round < 2; round++) {
                 inGo(procs, r -> {
@@ -62,7 +62,7 @@ class StalePermitWakeupTest {
                 });
             }
         } finally {
-            Chan.spinBeforePark = saved;
+            HandoffSpin.alwaysOnForTests(false);
         }
     }
 

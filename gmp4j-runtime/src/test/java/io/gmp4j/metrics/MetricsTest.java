@@ -125,7 +125,7 @@ class MetricsTest {
     void schedLatenciesAfterPingPong() throws Exception {
         int before = Go.numGoroutine();
         // At GOMAXPROCS=1 every hand-off parks and readies: with two Ps the pair may run on both
-        // and hand off by spinning (Chan.spinBeforePark, when on), with no transition to time.
+        // and hand off by spinning (HandoffSpin), with no transition to time.
         int prev = Go.gomaxprocs(1);
         try {
             pingPongSamples();

@@ -436,7 +436,7 @@ final class Proc {
                     becomeSpinning(mp);
                 }
                 gp = stealWork(mp, pp, now);
-                if (gp == null && POLL_NANOS > 0) {
+                if (gp == null && POLL_NANOS > 0 && HandoffSpin.pollOn()) { // not in Go: see pollWork
                     gp = pollWork(pp);
                 }
                 if (gp != null) {
@@ -531,23 +531,21 @@ final class Proc {
     }
 
     /**
-     * An experiment, off by default: how long a spinning M that stole nothing polls the other
-     * Ps before it gives up its P ({@code -Dgmp4j.sched.pollNanos=20000}). Not in Go, whose
+     * How long a spinning M that stole nothing polls the other Ps before it gives up its P
+     * ({@code -Dgmp4j.sched.pollNanos}, 0: never), while HandoffSpin.pollOn. Not in Go, whose
      * spinning M gives up after stealWork's four rounds: see {@link #pollWork}.
      */
-    static final long POLL_NANOS = Long.getLong("gmp4j.sched.pollNanos", 0);
+    static final long POLL_NANOS = Long.getLong("gmp4j.sched.pollNanos", 20_000);
 
     /**
      * A spinning M that found nothing polls the other Ps for up to {@link #POLL_NANOS} and takes
      * a G as soon as one is queued, a runnext G at once, without stealWork's 3 us grace. Go
      * leaves a readied G in its waker's runnext because a G switch on one P is cheaper than a
-     * cross-core hand-off; on the JVM a switch is a continuation freeze and thaw (~170 ns each),
-     * so the readied G is better run beside its waker, each of them spinning on the channel
-     * (Chan.spinBeforePark) instead of parking: W2 reached 200-250 ns a round trip at 2 Ps,
-     * Go's figure, but only in some processes; in others the pair parked and migrated on every
-     * hand-off (750-950 ns), so both are off (docs/BENCHMARKS.md, 2026-12-05). Only a spinning
-     * M polls, and at most half the busy Ps have one, so the cost is bounded as Go's spinning is.
-     * Only mp (spinning), holding pp.
+     * cross-core hand-off; on the JVM a switch is a continuation freeze and thaw, so while
+     * cross-core hand-offs are cheap (HandoffSpin says when) the readied G is better run beside
+     * its waker, both spinning on the channel instead of parking. Polling splits a pair that
+     * fell back to one P. Only a spinning M polls, and at most half the busy Ps have one, so
+     * the cost is bounded as Go's spinning is. Only mp (spinning), holding pp.
      */
     private static G pollWork(P pp) {
         long deadline = System.nanoTime() + POLL_NANOS;

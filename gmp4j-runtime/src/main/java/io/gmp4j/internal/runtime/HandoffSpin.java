@@ -1,0 +1,165 @@
+package io.gmp4j.internal.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Whether a goroutine blocked in a rendezvous (a send, receive or select on unbuffered
+ * channels) spins for its partner before it parks, and whether an M that found no work polls
+ * for a readied G: on while the spins timed lately came back faster than a G switch.
+ *
+ * <p><b>Why spin.</b> Go parks at once: its G switch is ~100 ns, so a ping-pong pair runs
+ * serially on one P, each readied G in its waker's runnext. On the JVM a switch is a
+ * continuation freeze and a thaw (W2 costs ~375 ns a round trip at one P, Go ~205), while a
+ * hand-off between two Ms that both run is a few cache-line transfers. So a waiter whose
+ * partner runs on another P spins a little ({@link Park#canSpin}: more than one CPU, another P
+ * busy, nothing queued on its own P), as the JDK's SynchronousQueue does; and a spinning M that
+ * stole nothing polls the other Ps for a while and takes a readied G at once (Proc.pollWork),
+ * so that a pair which fell back to one P is split over two Ms again. The pair then hands off
+ * without parking.
+ *
+ * <p><b>Why adaptive.</b> A spun hand-off is worth it only while a cache-line transfer is
+ * cheap, and that depends on where the two CPUs sit. On a virtual machine it changes while
+ * the process runs: on the 2-vCPU machine of docs/BENCHMARKS.md two platform threads
+ * ping-ponging a volatile flip between ~65 and ~340 ns a round trip every few seconds to
+ * minutes. With the near placement W2 spinning costs ~200 ns a round trip, with the far one
+ * ~800, against ~400 serially; the JDK's own W2, which spins in SynchronousQueue, goes from
+ * ~210 to ~830 in the same minutes. So every {@code SAMPLE}-th spin is timed and a running
+ * average kept. Above {@link #WORTH_NANOS} (a G switch) both spinning and polling go off for
+ * {@link #OFF_NANOS}; then the next spins measure again. A spin that runs out counts as long as
+ * it lasted, so partners that rarely answer soon turn it off as well. Polling needs more: a
+ * timed spin that came back in time within the last {@link #FRESH_NANOS}, so that programs
+ * without rendezvous (a buffered stream, a mutex) never poll.
+ *
+ * <p><b>State and races.</b> Three words, each alone on a cache line: the average (written by
+ * whoever finishes a timed spin, a racy read-modify-write whose lost updates only drop a
+ * sample), the time until which spinning is off (0: on), and the coarse time of the last good
+ * timed spin. The wake-up protocol is the same with and without a spin (the spin only delays
+ * the park, and a poller takes a G only as a thief does), so a stale read costs a spin or a
+ * park, never a wake-up.
+ *
+ * <p>Not in Go: docs/DIVERGENCES.md, "A rendezvous spins while its partner answers fast".
+ */
+public final class HandoffSpin {
+    private HandoffSpin() {}
+
+    /**
+     * How many times a blocked rendezvous polls for its partner before it parks
+     * ({@code -Dgmp4j.chan.spinBeforePark}; 0 turns spinning and polling off: Go's behaviour).
+     */
+    public static final int LIMIT = Math.max(0, Integer.getInteger("gmp4j.chan.spinBeforePark", 200));
+
+    /**
+     * A spin worth its CPU ends sooner than a G switch would: ~190 ns each way on the bench
+     * machine ({@code -Dgmp4j.chan.spinWorthNanos}).
+     */
+    static final long WORTH_NANOS = Long.getLong("gmp4j.chan.spinWorthNanos", 250);
+
+    /** How long spinning and polling stay off once the timed spins say they cost more than they save. */
+    static final long OFF_NANOS = 50_000_000;
+
+    /** How recent a good timed spin must be for an idle M to poll. */
+    static final long FRESH_NANOS = 10_000_000;
+
+    /**
+     * Without a fresh good spin an idle M still polls for the first PROBE_NANOS of every
+     * OFF_NANOS while rendezvous are being refused their spin ({@link #refused}): a pair that
+     * runs serially on one P never spins (its partner waits in its runnext), so only a poller
+     * that splits it can show that spinning would pay.
+     */
+    static final long PROBE_NANOS = 2_000_000;
+
+    /** One spin in SAMPLE is timed (two nanoTime calls, ~40 ns). A power of two. */
+    private static final int SAMPLE = 16;
+
+    private static final int AVG = 4, OFF_UNTIL = 12, LAST_GOOD = 20, LAST_REFUSED = 28; // a cache line apart
+    private static final long[] STATE = new long[40];
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private static boolean alwaysOn;
+
+    /** Whether a rendezvous about to block should spin first. Any thread. */
+    public static boolean on() {
+        if (LIMIT == 0) {
+            return false;
+        }
+        long until = (long) SLOT.getOpaque(STATE, OFF_UNTIL);
+        if (until == 0 || alwaysOn) {
+            return true;
+        }
+        if (Sched.coarseNanos() - until < 0) {
+            return false;
+        }
+        // Measure afresh. From 0 it takes six long spins in a row to turn it off again: the
+        // first spins after a pair is split wait for its partner's migration (a steal, a
+        // thaw on another core), however cheap the hand-offs that follow.
+        SLOT.setOpaque(STATE, AVG, 0L);
+        SLOT.setOpaque(STATE, OFF_UNTIL, 0L);
+        return true;
+    }
+
+    /** Whether a spinning M that stole nothing should poll for a readied G (Proc.pollWork). */
+    static boolean pollOn() {
+        if (LIMIT == 0 || (long) SLOT.getOpaque(STATE, OFF_UNTIL) != 0) {
+            return false;
+        }
+        long now = Sched.coarseNanos();
+        return now - (long) SLOT.getOpaque(STATE, LAST_GOOD) < FRESH_NANOS
+                || now % OFF_NANOS < PROBE_NANOS && now - (long) SLOT.getOpaque(STATE, LAST_REFUSED) < FRESH_NANOS;
+    }
+
+    /**
+     * A rendezvous about to block could not spin at all (Park.canSpin: its partner waits in
+     * its own P's queue, or no other P runs): the sign of a pair running serially on one P,
+     * which only a poller can split. Written at most once a millisecond.
+     */
+    public static void refused() {
+        long now = Sched.coarseNanos();
+        if (now != (long) SLOT.getOpaque(STATE, LAST_REFUSED)) {
+            SLOT.setOpaque(STATE, LAST_REFUSED, now);
+        }
+    }
+
+    /** Before a spin: the time to pass to {@link #timed}, or 0 when this spin is not timed. */
+    public static long start() {
+        return (ThreadLocalRandom.current().nextInt() & (SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
+    }
+
+    /**
+     * After a spin that {@link #start} timed from {@code t0} and that ended with the hand-off
+     * done or ran out. A spin that Park.canSpin cut short says nothing about the partner: its
+     * caller does not report it.
+     */
+    public static void timed(long t0) {
+        long now = System.nanoTime();
+        long took = now - t0;
+        if (took <= WORTH_NANOS) {
+            SLOT.setOpaque(STATE, LAST_GOOD, now);
+        }
+        long avg = (long) SLOT.getOpaque(STATE, AVG);
+        avg += (Math.min(took, 2 * WORTH_NANOS) - avg) / 8; // a rare outlier (a preempted partner) must not decide
+        SLOT.setOpaque(STATE, AVG, avg);
+        if (avg > WORTH_NANOS && !alwaysOn && (long) SLOT.getOpaque(STATE, OFF_UNTIL) == 0) {
+            SLOT.setOpaque(STATE, OFF_UNTIL, (now + OFF_NANOS) | 1); // never 0
+        }
+    }
+
+    /** Tests: back to the state at start-up (on, no timings, nothing recent). */
+    static void reset() {
+        SLOT.setOpaque(STATE, AVG, 0L);
+        SLOT.setOpaque(STATE, OFF_UNTIL, 0L);
+        SLOT.setOpaque(STATE, LAST_GOOD, 0L);
+        SLOT.setOpaque(STATE, LAST_REFUSED, 0L);
+    }
+
+    /** Tests: whether spinning is on now, without {@link #on}'s turning it back on. */
+    static boolean isOn() {
+        return LIMIT != 0 && (long) SLOT.getOpaque(STATE, OFF_UNTIL) == 0;
+    }
+
+    /** Tests: spin at every rendezvous, whatever the timings say. Set before the goroutines start. */
+    public static void alwaysOnForTests(boolean on) {
+        alwaysOn = on;
+    }
+}

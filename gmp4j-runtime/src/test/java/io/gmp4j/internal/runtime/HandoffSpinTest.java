@@ -1,0 +1,108 @@
+package io.gmp4j.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HandoffSpin's policy, fed with spin times directly: timed(t0) with t0 that long ago. No
+ * goroutine runs here, so nothing else reports spins meanwhile.
+ */
+class HandoffSpinTest {
+
+    @BeforeEach
+    @AfterEach
+    void reset() {
+        HandoffSpin.reset();
+    }
+
+    private static void spins(int n, long nanos) {
+        for (int i = 0; i < n; i++) {
+            HandoffSpin.timed(System.nanoTime() - nanos);
+        }
+    }
+
+    @Test
+    void onAtStartButIdleMsDoNotPollWithoutRendezvous() {
+        assertTrue(HandoffSpin.on());
+        // A buffered stream or a mutex never spins nor is refused a spin: no M polls for it.
+        assertFalse(HandoffSpin.pollOn());
+    }
+
+    @Test
+    void fastHandoffsKeepSpinningOnAndLetIdleMsPoll() {
+        spins(64, 50);
+        assertTrue(HandoffSpin.on());
+        Sched.nanotime(); // the coarse clock, current
+        assertTrue(HandoffSpin.pollOn());
+    }
+
+    @Test
+    void slowHandoffsTurnSpinningAndPollingOff() {
+        spins(8, 5_000); // each longer than a G switch (a far placement: W2's 400 ns per hand-off)
+        assertFalse(HandoffSpin.isOn());
+        assertFalse(HandoffSpin.on());
+        assertFalse(HandoffSpin.pollOn());
+    }
+
+    @Test
+    void oneOutlierAmongFastHandoffsDoesNotDecide() {
+        spins(16, 50);
+        spins(1, 1_000_000_000); // a partner preempted for a second
+        spins(4, 50);
+        assertTrue(HandoffSpin.isOn());
+    }
+
+    @Test
+    void aFewSlowSpinsAfterSplittingAPairDoNotDecide() {
+        // The first spins after a poller splits a pair wait for the partner's migration.
+        spins(3, 10_000);
+        spins(32, 50);
+        assertTrue(HandoffSpin.isOn());
+    }
+
+    @Test
+    void spinningComesBackAfterTheOffPeriodToMeasureAgain() throws InterruptedException {
+        spins(8, 5_000);
+        assertFalse(HandoffSpin.on());
+        long t0 = System.nanoTime();
+        long deadline = t0 + 5_000_000_000L; // bound for a loaded machine; it takes OFF_NANOS
+        boolean on = false;
+        while (!on && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            Sched.nanotime(); // advances the coarse clock, as sysmon's tick does
+            on = HandoffSpin.on();
+        }
+        assertTrue(on, "spinning still off 5 s after it went off");
+        assertTrue(System.nanoTime() - t0 >= HandoffSpin.OFF_NANOS - 2_000_000, "back on before its off period");
+        // Measuring afresh: fast spins keep it on.
+        spins(32, 50);
+        assertTrue(HandoffSpin.isOn());
+    }
+
+    @Test
+    void refusedRendezvousOpenProbeWindowsForIdleMs() throws InterruptedException {
+        // A pair serial on one P is refused its spins: an idle M polls in the probe windows
+        // (the first PROBE_NANOS of every OFF_NANOS), and only there.
+        boolean sawOpen = false, sawClosed = false;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!(sawOpen && sawClosed) && System.nanoTime() < deadline) {
+            Sched.nanotime();
+            HandoffSpin.refused();
+            long before = Sched.coarseNanos() % HandoffSpin.OFF_NANOS;
+            boolean poll = HandoffSpin.pollOn();
+            long after = Sched.coarseNanos() % HandoffSpin.OFF_NANOS; // sysmon may move the clock between
+            if (poll) {
+                assertTrue(before < HandoffSpin.PROBE_NANOS || after < HandoffSpin.PROBE_NANOS, "polled outside a probe window");
+                sawOpen = true;
+            } else {
+                sawClosed = true;
+            }
+            Thread.sleep(1);
+        }
+        assertTrue(sawOpen && sawClosed, "no probe window opened and closed within 5 s");
+    }
+}
