@@ -196,17 +196,21 @@ public final class Bench {
         report.header();
         Progress progress = new Progress(err, o, started);
         List<Column[]> tables = new ArrayList<>();
+        List<long[]> probes = new ArrayList<>();
         for (int i = 0; i < o.workloads().size(); i++) {
             Workload w = o.workloads().get(i);
             progress.workload(w, i);
+            long before = CoreProbe.roundTripNanos();
             Column[] columns = runWorkload(w, o, go, progress);
+            long[] probe = {before, CoreProbe.roundTripNanos()};
             progress.clear();
-            report.table(w, columns);
+            report.table(w, columns, probe);
             tables.add(columns);
+            probes.add(probe);
         }
         report.footer((System.nanoTime() - started) / 1_000_000_000L);
         if (o.json() != null) {
-            report.writeJson(o.json(), o.workloads(), tables);
+            report.writeJson(o.json(), o.workloads(), tables, probes);
             out.println("JSON written to " + o.json());
         }
         return tables;

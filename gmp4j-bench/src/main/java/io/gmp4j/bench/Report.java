@@ -61,6 +61,20 @@ final class Report {
         return Double.isFinite(r) ? r : null;
     }
 
+    /** {@link #table(Workload, Column[])}, then the cross-core probes taken before and after it ({@link CoreProbe}). */
+    void table(Workload w, Column[] cols, long[] probe) {
+        table(w, cols);
+        if (probe[0] > 0 || probe[1] > 0) {
+            out.println("    cross-core round trip (two platform threads): " + probeText(probe[0]) + " before, "
+                    + probeText(probe[1]) + " after");
+            out.println();
+        }
+    }
+
+    private static String probeText(long ns) {
+        return ns > 0 ? ns + " ns" : "-";
+    }
+
     void table(Workload w, Column[] cols) {
         Column ref = reference(cols);
         Map<String, String> refParams = ref != null ? ref.params : cols.length > 0 ? cols[0].params : Map.of();
@@ -143,6 +157,11 @@ final class Report {
     }
 
     void writeJson(Path file, List<Workload> workloads, List<Column[]> tables) throws IOException {
+        writeJson(file, workloads, tables, null);
+    }
+
+    /** The --json document; {@code probes} (or null): each workload's CoreProbe figures, before and after. */
+    void writeJson(Path file, List<Workload> workloads, List<Column[]> tables, List<long[]> probes) throws IOException {
         Json j = new Json();
         j.open('{');
         j.field("date", machine.date()).field("commit", machine.commit()).field("jdk", machine.jdk())
@@ -157,6 +176,11 @@ final class Report {
             Column[] cols = tables.get(i);
             j.open('{').field("id", w.id()).field("title", w.title).field("unit", w.unit)
                     .field("runs", w.mode(mode).runs());
+            if (probes != null) {
+                long[] p = probes.get(i);
+                j.key("crossCoreNanos").open('{').field("before", p[0] > 0 ? (Object) p[0] : null)
+                        .field("after", p[1] > 0 ? (Object) p[1] : null).close('}');
+            }
             j.key("systems").open('[');
             for (Column c : cols) {
                 j.open('{').field("name", c.contender.name()).field("kind", c.contender.kind().label);
