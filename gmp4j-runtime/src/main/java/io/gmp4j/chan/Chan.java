@@ -51,7 +51,7 @@ public final class Chan<T> implements Iterable<T> {
      * pollorder/lockorder, close waking everyone, an exact len) in a fraction of the code.
      * So a blocked rendezvous spins briefly on its sudog while its partner runs on another P
      * and such spins have lately answered sooner than a G switch (HandoffSpin, spinForPartner).
-     * That depends on the machine, even from minute to minute on a VM: W2 0.83 of parking
+     * That depends on the machine, even from minute to minute on a VM: W2 0.74-0.83 of parking
      * when cross-core transfers are cheap, unchanged when they are not (docs/BENCHMARKS.md).
      *
      * Invariants (chan.go header), all under lock:
@@ -134,11 +134,7 @@ public final class Chan<T> implements Iterable<T> {
         for (; i > 0 && !sg.lvDone() && Park.canSpin(); i--) {
             Thread.onSpinWait();
         }
-        if (i == HandoffSpin.LIMIT && !sg.lvDone()) {
-            HandoffSpin.refused();
-        } else if (t0 != 0 && (i == 0 || sg.lvDone())) {
-            HandoffSpin.timed(t0);
-        }
+        HandoffSpin.spun(t0, i, sg.lvDone());
     }
 
     private static final AtomicLong IDS = new AtomicLong();

@@ -404,11 +404,7 @@ public final class Select {
         for (; i > 0 && (fired = w.lvParam()) == null && Park.canSpin(); i--) {
             Thread.onSpinWait();
         }
-        if (i == HandoffSpin.LIMIT && fired == null) {
-            HandoffSpin.refused();
-        } else if (t0 != 0 && (i == 0 || fired != null)) {
-            HandoffSpin.timed(t0);
-        }
+        HandoffSpin.spun(t0, i, fired != null);
         return fired;
     }
 

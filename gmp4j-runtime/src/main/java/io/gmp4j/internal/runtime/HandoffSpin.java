@@ -106,7 +106,7 @@ public final class HandoffSpin {
         }
         long now = Sched.coarseNanos();
         return now - (long) SLOT.getOpaque(STATE, LAST_GOOD) < FRESH_NANOS
-                || now % OFF_NANOS < PROBE_NANOS && now - (long) SLOT.getOpaque(STATE, LAST_REFUSED) < FRESH_NANOS;
+                || Math.floorMod(now, OFF_NANOS) < PROBE_NANOS && now - (long) SLOT.getOpaque(STATE, LAST_REFUSED) < FRESH_NANOS;
     }
 
     /**
@@ -114,7 +114,7 @@ public final class HandoffSpin {
      * its own P's queue, or no other P runs): the sign of a pair running serially on one P,
      * which only a poller can split. Written at most once a millisecond.
      */
-    public static void refused() {
+    static void refused() {
         long now = Sched.coarseNanos();
         if (now != (long) SLOT.getOpaque(STATE, LAST_REFUSED)) {
             SLOT.setOpaque(STATE, LAST_REFUSED, now);
@@ -127,11 +127,21 @@ public final class HandoffSpin {
     }
 
     /**
-     * After a spin that {@link #start} timed from {@code t0} and that ended with the hand-off
-     * done or ran out. A spin that Park.canSpin cut short says nothing about the partner: its
-     * caller does not report it.
+     * After a spin that began with {@code t0} from {@link #start} and ended with {@code left} of
+     * its {@link #LIMIT} rounds unused, the hand-off {@code done} or not. Not a round spun and
+     * not done: Park.canSpin refused it ({@link #refused}). Done, or all rounds spun: a timing,
+     * when this spin was timed. Cut short by Park.canSpin: nothing to learn about the partner.
      */
-    public static void timed(long t0) {
+    public static void spun(long t0, int left, boolean done) {
+        if (left == LIMIT && !done) {
+            refused();
+        } else if (t0 != 0 && (left == 0 || done)) {
+            timed(t0);
+        }
+    }
+
+    /** A timed spin that began at {@code t0} ended: done, or ran out. */
+    static void timed(long t0) {
         long now = System.nanoTime();
         long took = now - t0;
         if (took <= WORTH_NANOS) {

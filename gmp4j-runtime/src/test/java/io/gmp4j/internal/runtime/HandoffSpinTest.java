@@ -65,6 +65,29 @@ class HandoffSpinTest {
     }
 
     @Test
+    void whatASpinTeachesDependsOnHowItEnded() {
+        long slow = System.nanoTime() - 5_000;
+        for (int i = 0; i < 16; i++) {
+            HandoffSpin.spun(slow, HandoffSpin.LIMIT / 2, false); // cut short by canSpin: nothing
+        }
+        assertTrue(HandoffSpin.isOn());
+        for (int i = 0; i < 8; i++) {
+            HandoffSpin.spun(slow, 0, false); // ran out: as long as it lasted
+        }
+        assertFalse(HandoffSpin.isOn());
+        HandoffSpin.reset();
+        for (int i = 0; i < 8; i++) {
+            HandoffSpin.spun(slow, HandoffSpin.LIMIT / 2, true); // done, slowly
+        }
+        assertFalse(HandoffSpin.isOn());
+        HandoffSpin.reset();
+        for (int i = 0; i < 8; i++) {
+            HandoffSpin.spun(0, 0, false); // not timed
+        }
+        assertTrue(HandoffSpin.isOn());
+    }
+
+    @Test
     void spinningComesBackAfterTheOffPeriodToMeasureAgain() throws InterruptedException {
         spins(8, 5_000);
         assertFalse(HandoffSpin.on());
@@ -91,10 +114,10 @@ class HandoffSpinTest {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (!(sawOpen && sawClosed) && System.nanoTime() < deadline) {
             Sched.nanotime();
-            HandoffSpin.refused();
-            long before = Sched.coarseNanos() % HandoffSpin.OFF_NANOS;
+            HandoffSpin.spun(0, HandoffSpin.LIMIT, false); // refused its spin at once
+            long before = Math.floorMod(Sched.coarseNanos(), HandoffSpin.OFF_NANOS);
             boolean poll = HandoffSpin.pollOn();
-            long after = Sched.coarseNanos() % HandoffSpin.OFF_NANOS; // sysmon may move the clock between
+            long after = Math.floorMod(Sched.coarseNanos(), HandoffSpin.OFF_NANOS); // sysmon may move the clock between
             if (poll) {
                 assertTrue(before < HandoffSpin.PROBE_NANOS || after < HandoffSpin.PROBE_NANOS, "polled outside a probe window");
                 sawOpen = true;
