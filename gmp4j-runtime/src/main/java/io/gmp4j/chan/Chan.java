@@ -250,10 +250,15 @@ public final class Chan<T> implements Iterable<T> {
      */
     private boolean parkSend(Object v) {
         Sudog mysg = Sudog.acquire(SudogCache.current(), v);
+        boolean spin = dataqsiz == 0 && HandoffSpin.shouldSpin();
+        mysg.parking = !spin; // see Sudog.parking
         sendq.enqueue(mysg);
         unlock();
-        if (dataqsiz == 0 && HandoffSpin.on()) {
+        if (spin) {
             spinForPartner(mysg);
+            if (!mysg.lvDone()) {
+                mysg.announcePark();
+            }
         }
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
@@ -375,10 +380,15 @@ public final class Chan<T> implements Iterable<T> {
      */
     private Object parkRecv() {
         Sudog mysg = Sudog.acquire(SudogCache.current(), null);
+        boolean spin = dataqsiz == 0 && HandoffSpin.shouldSpin();
+        mysg.parking = !spin; // see Sudog.parking
         recvq.enqueue(mysg);
         unlock();
-        if (dataqsiz == 0 && HandoffSpin.on()) {
+        if (spin) {
             spinForPartner(mysg);
+            if (!mysg.lvDone()) {
+                mysg.announcePark();
+            }
         }
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)

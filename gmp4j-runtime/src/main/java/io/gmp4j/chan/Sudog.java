@@ -5,6 +5,7 @@ import io.gmp4j.internal.runtime.SudogCache;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A goroutine (or platform thread) waiting in one channel's sendq or recvq
@@ -44,8 +45,18 @@ sealed class Sudog permits SelectSudog {
      * after {@link #elem}/{@link #success}; the waiter reads it with acquire before them.
      */
     private volatile boolean done;
+    /**
+     * Plain operations only: the waiter will park, so its waker must unpark it. Set before the
+     * sudog is queued (published by the channel's unlock) when the waiter does not spin; a
+     * waiter whose spin ran out sets it with {@link #announcePark} and then re-checks
+     * {@link #done}, while its waker stores done and then reads this (a Dekker pair, both
+     * volatile): one of the two sees the other. A waker that finds it unset skips the unpark,
+     * a cross-core read-modify-write of the waiter's thread, so a spun hand-off costs the
+     * sudog's line alone.
+     */
+    boolean parking;
 
-    // 32 bytes with compressed oops (four references, two booleans); every parked goroutine
+    // 32 bytes with compressed oops (four references, three booleans); every parked goroutine
     // holds one (the mem workload).
 
     Sudog() {}
@@ -87,7 +98,12 @@ sealed class Sudog permits SelectSudog {
     }
 
     boolean lvDone() {
-        return (boolean) DONE.getAcquire(this); // pairs with soDone in goready
+        return (boolean) DONE.getAcquire(this); // pairs with the stores in goready
+    }
+
+    /** The waiter's spin ran out: from here its waker must unpark it. Re-check done after it. */
+    void announcePark() {
+        PARKING.setVolatile(this, true); // the Dekker store: see parking
     }
 
     /**
@@ -96,20 +112,30 @@ sealed class Sudog permits SelectSudog {
      * {@link #success} are final. Any thread.
      */
     void goready() {
-        Thread t = thread; // read before the release: after it the waiter may reuse this sudog
+        Thread t = thread; // read before done: after it the waiter may reuse this sudog
         if (this instanceof SelectSudog ss) {
             ss.sel.soParam(ss); // pairs with Select.Waiter.lvParam
-        } else {
+            Park.ready(t);
+        } else if (parking) { // it did not spin, or announced its park: unpark
             DONE.setRelease(this, true); // pairs with lvDone in the waiter's loop
+            Park.ready(t);
+        } else {
+            DONE.setVolatile(this, true); // the Dekker store: see parking
+            // After done the waiter may have reused this sudog: a parking flag read from its
+            // next use at worst unparks t once more, which every wait loop tolerates, and one
+            // read unset means t saw done before it could reuse the sudog.
+            if ((boolean) PARKING.getVolatile(this)) {
+                LockSupport.unpark(t); // the volatile store above is Park.ready's fence
+            }
         }
-        Park.ready(t);
     }
 
-    private static final VarHandle DONE;
+    private static final VarHandle DONE, PARKING;
 
     static {
         try {
             DONE = MethodHandles.lookup().findVarHandle(Sudog.class, "done", boolean.class);
+            PARKING = MethodHandles.lookup().findVarHandle(Sudog.class, "parking", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -124,4 +124,52 @@ class StalePermitWakeupTest {
         });
         unparker[0].join();
     }
+
+    /**
+     * Sudog.parking's Dekker pair: a waiter whose spin runs out announces its park and
+     * re-checks done, while its waker stores done and then reads the announcement; a waker
+     * that reads it unset does not unpark. Partners that answer after a random 0-4 us make
+     * spins run out just as the hand-off lands, in both orders; a lost wake-up hangs a pair
+     * (inGo fails with a dump). Every value must arrive in order.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 4, 8})
+    void aSpinThatRunsOutAsItsPartnerArrivesStillWakes(int procs) {
+        int n = scaled(100_000);
+        HandoffSpin.alwaysOnForTests(true);
+        try {
+            inGo(procs, r -> {
+                for (int p = 0; p < procs; p++) {
+                    long seed = p * 31L + procs;
+                    Chan<Integer> ping = Chan.make(0), pong = Chan.make(0);
+                    r.go(() -> {
+                        for (int i = 0; i < n; i++) {
+                            int v = ping.recv();
+                            busy(v);
+                            pong.send(v);
+                        }
+                    });
+                    r.go(() -> {
+                        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                        for (int i = 0; i < n; i++) {
+                            int v = rnd.nextInt(4_000);
+                            ping.send(v);
+                            busy(v / 2);
+                            assertEquals(v, pong.recv());
+                        }
+                    });
+                }
+            });
+        } finally {
+            HandoffSpin.alwaysOnForTests(false);
+        }
+    }
+
+    /** Spins for about {@code nanos}. */
+    private static void busy(int nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
 }

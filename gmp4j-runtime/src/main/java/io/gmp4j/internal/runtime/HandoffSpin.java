@@ -99,6 +99,22 @@ public final class HandoffSpin {
         return true;
     }
 
+    /**
+     * {@link #on} and Park.canSpin, for a rendezvous that decides before it queues whether it
+     * will spin (Chan: its waker then knows whether to unpark it); a refusal is noted as
+     * {@link #spun} notes it.
+     */
+    public static boolean shouldSpin() {
+        if (!on()) {
+            return false;
+        }
+        if (Park.canSpin()) {
+            return true;
+        }
+        refused();
+        return false;
+    }
+
     /** Whether a spinning M that stole nothing should poll for a readied G (Proc.pollWork). */
     static boolean pollOn() {
         if (LIMIT == 0 || (long) SLOT.getOpaque(STATE, OFF_UNTIL) != 0) {
