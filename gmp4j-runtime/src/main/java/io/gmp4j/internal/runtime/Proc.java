@@ -802,14 +802,18 @@ final class Proc {
         pp.syscalltick++;
         pp.m = null;
         if (pp.retired) {
+            long when = -1;
             Sched.lock.lock();
             try {
                 if (pp.retired) { // re-read under the lock: procresize may have grown GOMAXPROCS back
-                    retire(pp);
-                    return;
+                    when = retire(pp);
                 }
             } finally {
                 Sched.lock.unlock();
+            }
+            if (when >= 0) {
+                wakeForMovedTimers(when);
+                return;
             }
         }
         // If it has local work or there is global work, start it straight away.
@@ -893,6 +897,7 @@ final class Proc {
         }
         int old;
         boolean grew;
+        long timersWhen = 0;
         Sched.lock.lock();
         try {
             old = Sched.gomaxprocs;
@@ -915,7 +920,7 @@ final class Proc {
                 } else if (pp.status != P._Pdead && !pp.retired) {
                     pp.retired = true;
                     if (Sched.pidleremove(pp)) {
-                        retire(pp);
+                        timersWhen = earlier(timersWhen, retire(pp));
                     }
                 }
             }
@@ -925,22 +930,39 @@ final class Proc {
         } finally {
             Sched.lock.unlock();
         }
+        wakeForMovedTimers(timersWhen);
         if (started && (grew || Sched.runqsize != 0)) {
             wakep(); // a spinning M wakes the next one while work and idle Ps remain (resetspinning)
         }
         return old;
     }
 
-    /** Retires pp: its Gs to the global queue, timers to P0. Lock held; nobody runs on pp. */
-    private static void retire(P pp) {
+    /**
+     * Retires pp: its Gs to the global queue, timers to P0. Lock held; nobody runs on pp.
+     * Returns the earliest moved timer's when, or 0: the caller passes it to
+     * {@link #wakeForMovedTimers} after it dropped the lock (a wakep takes it).
+     */
+    private static long retire(P pp) {
         Sched.assertLockHeld();
         G gp;
         while ((gp = RunQueue.runqget(pp)) != null) {
             Sched.globrunqput(gp);
         }
-        pp.timers.moveTo(Sched.allp[0].timers);
+        long when = pp.timers.moveTo(Sched.allp[0].timers);
         pp.status = P._Pdead;
         pp.m = null;
+        return when;
+    }
+
+    /** After retire, without sched.lock: an M must notice the moved timers (0: none). */
+    private static void wakeForMovedTimers(long when) {
+        if (when != 0) {
+            Timers.wakeNetPoller(when);
+        }
+    }
+
+    private static long earlier(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     /**
@@ -948,15 +970,17 @@ final class Proc {
      * procresize grew GOMAXPROCS again since mp looked: then mp keeps it.
      */
     private static void retirep(M mp) {
+        long when;
         Sched.lock.lock();
         try {
             if (!mp.p.retired) {
                 return;
             }
-            retire(releasep(mp));
+            when = retire(releasep(mp));
         } finally {
             Sched.lock.unlock();
         }
+        wakeForMovedTimers(when);
         wakep();
     }
 

@@ -166,10 +166,12 @@ final class Timers {
     /**
      * Moves every timer to {@code to} and marks this heap dead until {@link #revive} (procresize
      * retiring this P), so that an add racing with the retirement goes to {@code to} as well.
+     * Returns the earliest moved timer's when (0: none moved), for the caller to pass to
+     * {@link #wakeNetPoller} once it has dropped sched.lock, which a wakep takes.
      */
-    void moveTo(Timers to) {
+    long moveTo(Timers to) {
         if (to == this) {
-            return;
+            return 0;
         }
         RuntimeTimer[] moved;
         lock.lockHoldingOthers(); // under sched.lock, possibly on a goroutine (Go.gomaxprocs)
@@ -193,9 +195,13 @@ final class Timers {
         } finally {
             lock.unlock();
         }
+        long earliest = 0;
         for (RuntimeTimer t : moved) {
-            wakeNetPoller(t.when);
+            if (earliest == 0 || t.when < earliest) {
+                earliest = t.when;
+            }
         }
+        return earliest;
     }
 
     /** The P is in use again (procresize grew GOMAXPROCS). */
@@ -262,8 +268,8 @@ final class Timers {
         }
     }
 
-    /** time.go: wakeNetPoller. Any thread. */
-    private static void wakeNetPoller(long when) {
+    /** time.go: wakeNetPoller. Any thread not holding sched.lock. */
+    static void wakeNetPoller(long when) {
         M s = sleeper;
         if (s != null) {
             if (when < sleeperWhen) {

@@ -51,6 +51,49 @@ class GomaxprocsUnderLoadTest {
         return n;
     }
 
+    /** Timers on every P, retired or not. */
+    private static int timersOnAllPs() {
+        int n = 0;
+        for (P pp : Sched.allp) {
+            n += pp.timers.size();
+        }
+        return n;
+    }
+
+    /**
+     * Shrinking GOMAXPROCS retires idle Ps that hold timers: the timers move to P0 and an M must
+     * be woken for them, after sched.lock is dropped (a wakep under it deadlocked on the
+     * non-reentrant lock; the suite's -ea turned that into a fatal error in this class).
+     */
+    @Test
+    void shrinkRetiresIdlePsHoldingTimersAndTheTimersStillFire() {
+        int before = Go.numGoroutine();
+        for (int round = 0; round < scaled(20); round++) {
+            withProcs(4, () -> inGoroutine(() -> {
+                int n = 16;
+                WaitGroup woke = new WaitGroup();
+                woke.add(n);
+                for (int i = 0; i < n; i++) {
+                    Go.go(() -> {
+                        Time.sleep(Duration.ofMillis(20));
+                        woke.done();
+                    });
+                }
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (timersOnAllPs() < n && System.nanoTime() < deadline) {
+                    Go.gosched(); // until every sleeper has armed its timer, on whichever P ran it
+                }
+                long t0 = System.nanoTime();
+                Go.gomaxprocs(1);
+                woke.await();
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 5_000, "sleepers of 20 ms woke after " + ms + " ms");
+                assertEquals(0, timersOnRetiredPs(), "timers left on retired Ps");
+            }));
+        }
+        assertNoLeak(before);
+    }
+
     @Test
     void resizeBesideBusyGoroutinesAndTimerArmers() {
         int before = Go.numGoroutine();
