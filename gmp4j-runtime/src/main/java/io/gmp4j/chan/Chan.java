@@ -51,8 +51,10 @@ public final class Chan<T> implements Iterable<T> {
      * pollorder/lockorder, close waking everyone, an exact len) in a fraction of the code.
      * So a blocked rendezvous spins briefly on its sudog while its partner runs on another P
      * and such spins have lately answered sooner than a G switch (HandoffSpin, spinForPartner).
-     * That depends on the machine, even from minute to minute on a VM: W2 0.74-0.83 of parking
-     * when cross-core transfers are cheap, unchanged when they are not (docs/BENCHMARKS.md).
+     * That depends on the machine, even from minute to minute on a VM: W2 0.55-0.61 of parking
+     * when cross-core transfers are cheap (the JDK's and Go's figure), unchanged when they are
+     * not (docs/BENCHMARKS.md, 2026-12-05 (3) and (4)). A waker skips the unpark of a waiter
+     * still spinning (Sudog.parking).
      *
      * Invariants (chan.go header), all under lock:
      *   - at least one of sendq and recvq is empty, except for an unbuffered channel with one
