@@ -111,7 +111,9 @@ public final class HandoffSpin {
         if (Park.canSpin()) {
             return true;
         }
-        refused();
+        if (M.current() != null) { // a goroutine's rendezvous; a platform thread's says nothing of pairs
+            refused();
+        }
         return false;
     }
 
