@@ -34,6 +34,8 @@ final class M extends Thread {
     boolean idle;
     /** Set by this M's lockedg ending: the M exits instead of going idle (proc.go: goexit0 + mexit). */
     boolean exitAfterG;
+    /** Set as the M leaves mstart: handing it a P from then on would lose the P (checked there). */
+    volatile boolean exited;
     /** Gs that exited on this M, still linked in allgs (AllGs.flush). Only this M and its current G. */
     final G[] deadGs = new G[AllGs.EXIT_BATCH];
     int ndeadGs;

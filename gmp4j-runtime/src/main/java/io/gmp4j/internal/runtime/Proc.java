@@ -216,6 +216,7 @@ final class Proc {
         } catch (Throwable e) {
             Panics.runtimeThrow("schedule", e);
         } finally {
+            mp.exited = true;
             AllGs.flush(mp);
             Sched.allmRemove(mp);
             Sched.mcount.decrementAndGet();
@@ -687,6 +688,9 @@ final class Proc {
             }
             pp.status = P._Prunning;
             nmp = Sched.mget();
+            if (nmp != null && nmp.exited) {
+                Panics.fatal("startm: idle " + nmp + " has exited", null); // a P handed to it would be lost
+            }
             if (nmp != null) {
                 nmp.spinning = spinning;
                 nmp.nextp = pp;
@@ -868,6 +872,11 @@ final class Proc {
 
     /** proc.go: startlockedm. Only mp, which found a G locked to {@code locked}. */
     private static void startlockedm(M mp, M locked) {
+        if (locked.exited) {
+            // Go cannot get here: its locked M waits for its G. Say so rather than lose the P
+            // and hang (seen once in CI, 2026-12-05: a P held by an exited M).
+            Panics.fatal("startlockedm: " + locked + ", the M of a runnable locked goroutine, has exited", null);
+        }
         P pp = releasep(mp);
         pp.m = locked;
         locked.nextp = pp;
