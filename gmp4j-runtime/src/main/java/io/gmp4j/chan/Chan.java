@@ -128,7 +128,8 @@ public final class Chan<T> implements Iterable<T> {
 
     /**
      * The spin before a rendezvous parks (HandoffSpin): until {@code sg} is done, the limit,
-     * or Park.canSpin says no. Every sixteenth spin is timed for HandoffSpin's average.
+     * or Park.canSpin says no. Every sixteenth spin is timed for HandoffSpin's average. Not
+     * done by then: the waiter announces its park (Sudog.parking) before it re-checks done.
      */
     private static void spinForPartner(Sudog sg) {
         long t0 = HandoffSpin.start();
@@ -136,7 +137,11 @@ public final class Chan<T> implements Iterable<T> {
         for (; i > 0 && !sg.lvDone() && Park.canSpin(); i--) {
             Thread.onSpinWait();
         }
-        HandoffSpin.spun(t0, i, sg.lvDone());
+        boolean done = sg.lvDone();
+        HandoffSpin.spun(t0, i, done);
+        if (!done) {
+            sg.announcePark();
+        }
     }
 
     private static final AtomicLong IDS = new AtomicLong();
@@ -258,9 +263,6 @@ public final class Chan<T> implements Iterable<T> {
         unlock();
         if (spin) {
             spinForPartner(mysg);
-            if (!mysg.lvDone()) {
-                mysg.announcePark();
-            }
         }
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
@@ -388,9 +390,6 @@ public final class Chan<T> implements Iterable<T> {
         unlock();
         if (spin) {
             spinForPartner(mysg);
-            if (!mysg.lvDone()) {
-                mysg.announcePark();
-            }
         }
         if (!mysg.lvDone()) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)

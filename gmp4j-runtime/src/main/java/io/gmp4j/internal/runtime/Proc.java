@@ -929,7 +929,7 @@ final class Proc {
                 } else if (pp.status != P._Pdead && !pp.retired) {
                     pp.retired = true;
                     if (Sched.pidleremove(pp)) {
-                        timersWhen = earlier(timersWhen, retire(pp));
+                        timersWhen = Sched.earlier(timersWhen, retire(pp));
                     }
                 }
             }
@@ -968,10 +968,6 @@ final class Proc {
         if (when != 0) {
             Timers.wakeNetPoller(when);
         }
-    }
-
-    private static long earlier(long a, long b) {
-        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     /**

@@ -117,6 +117,11 @@ final class Sched {
         return (long) COARSE.getOpaque(coarseClock, COARSE_AT);
     }
 
+    /** The earlier of two nanoTime instants, 0 meaning none (wrap-safe, as nanoTime asks). */
+    static long earlier(long a, long b) {
+        return a == 0 ? b : b == 0 || a - b < 0 ? a : b;
+    }
+
     static long nanotime() {
         long now = System.nanoTime();
         if (now - coarseNanos() >= COARSE_STALE_NANOS) {

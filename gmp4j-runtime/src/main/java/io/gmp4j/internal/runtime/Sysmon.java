@@ -233,11 +233,11 @@ final class Sysmon {
                 if (pp.sysmonPreemptRun != r) {
                     pp.sysmonPreemptRun = r;
                     pp.sysmonPreemptWhen = now;
-                    deadline = earlier(deadline, now + (agentOn ? AGENT_HANDOFF_GRACE : forcePreemptNanos)); // the hand-off's
+                    deadline = Sched.earlier(deadline, now + (agentOn ? AGENT_HANDOFF_GRACE : forcePreemptNanos)); // the hand-off's
                     continue;
                 }
             } else {
-                deadline = earlier(deadline, pp.sysmonSchedwhen + forcePreemptNanos); // the slice's end
+                deadline = Sched.earlier(deadline, pp.sysmonSchedwhen + forcePreemptNanos); // the slice's end
             }
             // The hand-off (phase 2; case 3 without phase 1): the same G is still mounted a
             // tick after it was asked, or it blocked while pinned. With the back-edge agent a
@@ -289,10 +289,6 @@ final class Sysmon {
             Preempt.pending = pending;
         }
         return n;
-    }
-
-    private static long earlier(long a, long b) {
-        return a == 0 || b - a < 0 ? b : a;
     }
 
     /** Whether work is waiting that only a hand-off of pp will get to soon. */
