@@ -81,10 +81,20 @@ public final class G implements Runnable, Executor {
     boolean toGlobal;
     /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
     final boolean isMain;
+    /**
+     * An entry for this G is in a run queue (or a hand-off to its locked M) and no M has taken
+     * it yet. Set by {@link #execute}, cleared by the M that takes the entry
+     * ({@link Proc#takeEntry}). The JDK submits a virtual thread's continuation once per wake-up,
+     * except that {@code Thread.getStackTrace} of a runnable one (every goroutine dump) submits
+     * it again, in case it ran while the trace held it: without this flag the G would sit in
+     * our queues twice, and a locked G's second entry would hand a P to an M busy with, or done
+     * with, that G (a P lost for good: CI hung on it twice, 2026-12-04/05).
+     */
+    volatile boolean queued;
 
     // Field layout (64 bytes with compressed oops: a 12-byte header, two longs, five references,
-    // two ints, seven bytes) is part of the mem workload's figure: keep it packed. One more
-    // byte is free; anything larger makes the G 72 bytes.
+    // two ints, eight bytes) is part of the mem workload's figure: keep it packed. Anything
+    // more makes the G 72 bytes.
 
     G(long goid, Runnable fn, boolean isMain) {
         this.goid = goid;
@@ -151,12 +161,13 @@ public final class G implements Runnable, Executor {
         STATUS.setRelease(this, s);
     }
 
-    private static final java.lang.invoke.VarHandle STATUS, WAIT_REASON, WAIT_SINCE;
+    private static final java.lang.invoke.VarHandle STATUS, WAIT_REASON, WAIT_SINCE, QUEUED;
 
     static {
         try {
             java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
             STATUS = l.findVarHandle(G.class, "status", int.class);
+            QUEUED = l.findVarHandle(G.class, "queued", boolean.class);
             WAIT_REASON = l.findVarHandle(G.class, "waitReason", byte.class);
             WAIT_SINCE = l.findVarHandle(G.class, "waitSince", int.class);
         } catch (ReflectiveOperationException e) {
@@ -191,6 +202,10 @@ public final class G implements Runnable, Executor {
             ForeignThreads.execute(continuation);
             return;
         }
+        if (queued) {
+            return; // the JDK's resubmission of a G still in our queues: see queued
+        }
+        QUEUED.setRelease(this, true); // no fence: a resubmission that misses it queues a stale entry, which the taker drops
         soStatus(_Grunnable);
         if ((trackingSeq++ & 7) == 0) { // proc.go: gTrackingPeriod
             readySince = System.nanoTime();

@@ -48,12 +48,18 @@ final class JdkInternals {
     private static final Class<?> CONTINUATION_CLASS;
     /** VirtualThread.STARTED: started, not yet run (JDK 25's value). */
     private static final int STARTED = 1;
+    /**
+     * Bit s set when VirtualThread state s is unmounted and runnable (STARTED, UNPARKED, YIELDED,
+     * UNBLOCKED), read from the JDK's own constants; all ones when STATE is unknown.
+     */
+    private static final long RUNNABLE_STATES;
     private static final String PROBLEM;
 
     static {
         MethodHandle ctor = null;
         VarHandle scheduler = null, carrier = null, runCont = null, state = null;
         MethodHandle contThread = null;
+        long runnable = -1L;
         Executor defaultScheduler = null;
         Class<?> vt = null;
         String problem = null;
@@ -71,9 +77,19 @@ final class JdkInternals {
             try {
                 state = lookup.findVarHandle(vt, "state", int.class);
                 contThread = continuationThreadGetter(ctor, runCont, vt);
+                long mask = 0;
+                for (String name : new String[] {"STARTED", "UNPARKED", "YIELDED", "UNBLOCKED"}) {
+                    int v = (int) lookup.findStaticVarHandle(vt, name, int.class).get();
+                    if (v < 0 || v >= 64) {
+                        throw new IllegalStateException(name + " = " + v);
+                    }
+                    mask |= 1L << v;
+                }
+                runnable = mask;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 state = null; // ForeignThreads then cannot count children: deadlock checks stay conservative
                 contThread = null;
+                runnable = -1L;
             }
         } catch (IllegalAccessException | SecurityException e) {
             problem = "gmp4j: the JVM was started without " + FLAG
@@ -99,6 +115,7 @@ final class JdkInternals {
         CONTINUATION_THREAD = state == null || contThread == null ? null
                 : contThread.asType(MethodType.methodType(Thread.class, Runnable.class));
         CONTINUATION_CLASS = CONTINUATION_THREAD == null ? null : contThread.type().parameterType(0);
+        RUNNABLE_STATES = STATE == null ? -1L : runnable;
         PROBLEM = problem;
     }
 
@@ -154,6 +171,19 @@ final class JdkInternals {
         } catch (Throwable e) {
             return null;
         }
+    }
+
+    /**
+     * Whether virtual thread {@code vt} is unmounted and runnable, so that running its
+     * continuation now runs it: false while it runs, waits, has ended or is held by a stack
+     * trace (which submits it again when it lets go). True when this JDK's states are unknown.
+     */
+    static boolean isRunnable(Thread vt) {
+        if (STATE == null) {
+            return true;
+        }
+        int s = (int) STATE.getVolatile(vt);
+        return s >= 0 && s < 64 && (RUNNABLE_STATES >>> s & 1) != 0;
     }
 
     /** Whether virtual thread {@code vt} has been started and has not run yet (its first submission). */

@@ -71,10 +71,21 @@ final class M extends Thread {
         CURG.setRelease(this, gp);
     }
 
-    private static final java.lang.invoke.VarHandle CURG;
+    /** Takes the P handed to this M (startm, startlockedm), or null. Only this M. */
+    P takeNextp() {
+        return nextp == null ? null : (P) NEXTP.getAndSet(this, (P) null);
+    }
+
+    /** startlockedm's hand-off (and its withdrawal): one at a time, against takeNextp. */
+    boolean casNextp(P expected, P pp) {
+        return NEXTP.compareAndSet(this, expected, pp);
+    }
+
+    private static final java.lang.invoke.VarHandle CURG, NEXTP;
 
     static {
         try {
+            NEXTP = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "nextp", P.class);
             CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

@@ -40,7 +40,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Divergences from Go (docs/DIVERGENCES.md): no G free list (a virtual thread cannot be
  * restarted); gomaxprocs shrinks without stopping the world (a P above the new limit is retired
- * when its M next schedules; timers armed on it meanwhile go to P0).
+ * when its M next schedules; timers armed on it meanwhile go to P0); a run-queue entry can be
+ * stale (the JDK resubmits a runnable thread whose stack was traced): G.queued drops most,
+ * {@link #takeEntry} the rest, and {@link #startlockedm} never hands a P to an M that has
+ * exited or no longer runs the G.
  */
 final class Proc {
     private Proc() {}
@@ -216,16 +219,50 @@ final class Proc {
         } catch (Throwable e) {
             Panics.runtimeThrow("schedule", e);
         } finally {
-            mp.exited = true;
+            mp.exited = true; // then the drain: a startlockedm that missed exited left its P here
+            P late = mp.takeNextp();
+            if (late != null) {
+                handoffp(late);
+            }
             AllGs.flush(mp);
             Sched.allmRemove(mp);
             Sched.mcount.decrementAndGet();
+            checkExitHoldsNothing(mp);
         }
+    }
+
+    /**
+     * proc.go: mexit's "m still holds a P" throw. An M that exits with a P, or with one handed
+     * to it, takes that P out of the scheduler for good: at GOMAXPROCS=1 everything stops.
+     */
+    private static void checkExitHoldsNothing(M mp) {
+        P held = mp.p != null ? mp.p : mp.nextp;
+        // pp.m alone may lag: sysmon clears it in handoffp just after its retake's CAS.
+        for (long waited = 0; held == null; waited++) {
+            P stale = null;
+            for (P pp : Sched.allp) {
+                if (pp.m == mp) {
+                    stale = pp;
+                }
+            }
+            if (stale == null) {
+                return;
+            }
+            if (waited == 1000) {
+                held = stale;
+            } else {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+        }
+        Panics.fatal("mexit: " + mp + " exited holding " + held + " (status " + held.status + ")\n" + SchedTrace.detail(), null);
     }
 
     /** proc.go: schedule. Only mp. Returns only when mp exits (a locked G ended on it). */
     private static void schedule(M mp) {
         for (;;) {
+            if (mp.nextp != null && mp.lockedg == null) {
+                takeLateHandoff(mp);
+            }
             if (mp.lockedg != null) {
                 // proc.go: schedule -> stoplockedm: this M runs only its locked G.
                 stoplockedm(mp);
@@ -264,13 +301,19 @@ final class Proc {
                 retirep(mp);
                 continue;
             }
+            if (!takeEntry(gp)) {
+                mp.inheritTime = false;
+                continue; // a stale entry: gp runs, waits or ended; its next wake-up queues it again
+            }
             if (mp.spinning) {
                 resetspinning(mp);
             }
             M locked = gp.lockedm;
             if (locked != null && locked != mp) {
                 // proc.go: startlockedm: hand our P to the G's own M and stop.
-                startlockedm(mp, locked);
+                if (!startlockedm(mp, gp, locked)) {
+                    mp.inheritTime = false;
+                }
                 continue;
             }
             if (!execute(mp, gp)) {
@@ -756,9 +799,11 @@ final class Proc {
         try {
             for (;;) {
                 mp.notesleep(timeoutNanos);
-                P pp = mp.nextp;
+                P pp = mp.takeNextp();
                 if (pp != null) {
-                    mp.nextp = null;
+                    if (mp.idle) {
+                        leaveIdleList(mp); // not from startm: a startlockedm that lost its race (see there)
+                    }
                     acquirep(mp, pp);
                     return true;
                 }
@@ -780,6 +825,15 @@ final class Proc {
             }
         } finally {
             Timers.unregisterSleeper(mp);
+        }
+    }
+
+    private static void leaveIdleList(M mp) {
+        Sched.lock.lock();
+        try {
+            Sched.mremove(mp);
+        } finally {
+            Sched.lock.unlock();
         }
     }
 
@@ -854,34 +908,76 @@ final class Proc {
         }
         for (;;) {
             mp.notesleep(0);
-            P pp = mp.nextp;
+            P pp = mp.takeNextp();
             if (pp != null) {
-                mp.nextp = null;
                 acquirep(mp, pp);
                 return;
             }
         }
     }
 
-    /** Runs mp's locked G once on the P startlockedm handed over. Only mp. */
+    /**
+     * Runs mp's locked G once on the P startlockedm handed over, if it is runnable: a hand-off
+     * from a stale entry finds it running (it parks again first) or waiting. Only mp.
+     */
     private static void runLocked(M mp, G gp) {
-        if (!execute(mp, gp)) {
+        if (JdkInternals.isRunnable(gp.thread) && !execute(mp, gp)) {
             mp.p = null;
         }
     }
 
-    /** proc.go: startlockedm. Only mp, which found a G locked to {@code locked}. */
-    private static void startlockedm(M mp, M locked) {
-        if (locked.exited) {
-            // Go cannot get here: its locked M waits for its G. Say so rather than lose the P
-            // and hang (seen once in CI, 2026-12-05: a P held by an exited M).
-            Panics.fatal("startlockedm: " + locked + ", the M of a runnable locked goroutine, has exited", null);
-        }
+    /**
+     * proc.go: startlockedm. Only mp, holding its P, which took gp's entry and found gp locked
+     * to {@code locked}: hands the P to locked and stops (true), or keeps it (false) when a
+     * hand-off to locked is already pending (it runs gp) or locked no longer runs gp (gp ran
+     * from another entry since, and unlocked or ended). Go's entries are never stale, so it
+     * hands over unconditionally; here a JDK resubmission can leave one (G.queued), and a P
+     * handed to an exited or unlocked M would be lost.
+     *
+     * <p>Against locked's exit (exited, then takeNextp) and its unlock (lockedg cleared, then
+     * takeLateHandoff before it can go idle): this CAS, then reads of exited and lockedg. Either
+     * the reads see the change and the P comes back by a second CAS, or locked's take finds it.
+     */
+    private static boolean startlockedm(M mp, G gp, M locked) {
         P pp = releasep(mp);
         pp.m = locked;
-        locked.nextp = pp;
-        locked.notewakeup();
-        stopm(mp, 0);
+        if (locked.casNextp(null, pp)) {
+            if ((!locked.exited && locked.lockedg == gp) || !locked.casNextp(pp, null)) {
+                locked.notewakeup(); // ours to run gp, or taken by locked's exit or drain
+                stopm(mp, 0);
+                return true;
+            }
+        }
+        acquirep(mp, pp);
+        return false;
+    }
+
+    /**
+     * An entry for gp was taken from a run queue: clears G.queued (a volatile store: against
+     * G.execute's read of it after the JDK made the thread runnable, one of the two sees the
+     * other) and says whether running the entry runs gp. Not when gp already ran from another
+     * entry, waits or ended, or a stack trace holds it (the trace submits it again).
+     */
+    static boolean takeEntry(G gp) {
+        gp.queued = false;
+        return JdkInternals.isRunnable(gp.thread);
+    }
+
+    /**
+     * mp, no longer locked, finds a P that a startlockedm handed it while it still ran its
+     * locked G: it keeps the P if it has none, else hands it on. Before mp can go idle, so that
+     * no P reaches an M in the idle list. Only mp.
+     */
+    private static void takeLateHandoff(M mp) {
+        P pp = mp.takeNextp();
+        if (pp == null) {
+            return;
+        }
+        if (mp.p == null) {
+            acquirep(mp, pp);
+        } else {
+            handoffp(pp);
+        }
     }
 
     /** A locked G ended on mp: mp exits with it, handing its P on (proc.go: goexit0, mexit). */

@@ -35,6 +35,11 @@ final class SchedTrace {
         out.flush();
     }
 
+    /** The scheddetail=1 report now, for a fatal error about the scheduler's own state. */
+    static String detail() {
+        return format(true, System.nanoTime());
+    }
+
     private static String format(boolean detailed, long now) {
         StringBuilder sb = new StringBuilder();
         P[] allp = Sched.allp;
