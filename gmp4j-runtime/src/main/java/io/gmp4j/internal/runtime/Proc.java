@@ -236,12 +236,13 @@ final class Proc {
      * to it, takes that P out of the scheduler for good: at GOMAXPROCS=1 everything stops.
      */
     private static void checkExitHoldsNothing(M mp) {
-        P held = mp.p != null ? mp.p : mp.nextp;
-        // pp.m alone may lag: sysmon clears it in handoffp just after its retake's CAS.
+        P held = mp.p;
+        // nextp and pp.m may lag: a startlockedm that lost to our exit takes its P back after
+        // its CAS, and sysmon clears pp.m in handoffp just after its retake's CAS.
         for (long waited = 0; held == null; waited++) {
-            P stale = null;
+            P stale = mp.nextp;
             for (P pp : Sched.allp) {
-                if (pp.m == mp) {
+                if (stale == null && pp.m == mp) {
                     stale = pp;
                 }
             }
