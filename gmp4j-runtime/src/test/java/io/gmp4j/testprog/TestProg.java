@@ -45,6 +45,18 @@ public final class TestProg {
                     Park.park(ch, WaitReason.CHAN_RECEIVE);
                 }
             });
+            case "lockedDeadlock" -> Go.run(() -> { // testprog/deadlock.go: LockedDeadlock
+                Go.lockOSThread();
+                io.gmp4j.chan.Select.select();
+            });
+            case "lockedDeadlock2" -> Go.run(() -> { // testprog/deadlock.go: LockedDeadlock2
+                Go.go(() -> {
+                    Go.lockOSThread();
+                    io.gmp4j.chan.Select.select();
+                });
+                Time.sleep(Duration.ofMillis(1));
+                io.gmp4j.chan.Select.select();
+            });
             case "deadlockAfterChurn" -> Go.run(() -> {
                 // 10,000 goroutines come and go first: the Ms still hold some of them, dead,
                 // for a batched unlink (AllGs); none may count as able to wake main.

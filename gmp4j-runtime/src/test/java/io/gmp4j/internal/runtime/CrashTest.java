@@ -140,6 +140,22 @@ class CrashTest {
         assertTrue(c.stderr().contains("goroutine 1 [chan receive]:"), c.stderr());
     }
 
+    // crash_test.go: TestLockedDeadlock, TestLockedDeadlock2
+    /**
+     * A goroutine locked to its M and blocked forever is asleep like any other: main locked
+     * (1), or another goroutine locked while main blocks too (2). Go's report, exit 2.
+     */
+    @Test
+    void lockedDeadlock() {
+        for (String prog : List.of("lockedDeadlock", "lockedDeadlock2")) {
+            Child c = run(prog, List.of(), List.of());
+            assertEquals(2, c.exitCode(), prog + ": " + c.stderr());
+            assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), prog + ": " + c.stderr());
+            String locked = prog.equals("lockedDeadlock") ? "goroutine 1 " : "goroutine 2 ";
+            assertTrue(c.stderr().contains(locked + "[select (no cases), locked to thread]:"), prog + ": " + c.stderr());
+        }
+    }
+
     /** A goroutine blocked in ServerSocket.accept is waiting for the outside world, not deadlocked. */
     @Test
     void acceptIsNotDeadlock() {

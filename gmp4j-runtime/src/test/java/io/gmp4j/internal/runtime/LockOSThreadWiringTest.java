@@ -1,11 +1,23 @@
 package io.gmp4j.internal.runtime;
 
+import static io.gmp4j.testing.GoTesting.inGoroutine;
+import static io.gmp4j.testing.GoTesting.withProcs;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.time.Time;
+import java.time.Duration;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,6 +69,87 @@ class LockOSThreadWiringTest {
         } finally {
             Go.gomaxprocs(prev);
         }
+    }
+
+    // proc_test.go: TestLockOSThreadNesting (runtime.LockOSCounts: m.lockedExt here)
+    /** lockOSThread nests: two locks and one unlock leave the goroutine locked; the second unlocks it. */
+    @Test
+    void lockOSThreadNesting() {
+        inGoroutine(() -> {
+            G gp = G.current();
+            assertNull(gp.lockedm, "locked before lockOSThread");
+            Go.lockOSThread();
+            Go.lockOSThread();
+            Go.unlockOSThread();
+            M mp = gp.lockedm;
+            assertNotNull(mp, "unlocked after two locks and one unlock");
+            assertEquals(1, mp.lockedExt);
+            assertSame(gp, mp.lockedg);
+            Go.unlockOSThread();
+            assertNull(gp.lockedm);
+            assertEquals(0, mp.lockedExt);
+            assertNull(mp.lockedg);
+        });
+    }
+
+    // proc_test.go: TestLockOSThreadExit, testprog LockOSThreadMain
+    /**
+     * At GOMAXPROCS=1 (where Go starts the goroutine on the main thread) a goroutine locks its M
+     * and ends locked: that M exits, and its creator goes on on another M.
+     */
+    @Test
+    void lockOSThreadMainExitsTheLockedM() {
+        withProcs(1, () -> inGoroutine(() -> {
+            AtomicReference<M> sub = new AtomicReference<>();
+            Chan<Boolean> ready = Chan.make(1);
+            Go.go(() -> {
+                Go.lockOSThread();
+                sub.set(M.current());
+                ready.send(true); // exits with the thread locked
+            });
+            ready.recv();
+            Time.sleep(Duration.ofMillis(1));
+            assertNotSame(sub.get(), M.current(), "goroutine migrated to locked thread");
+            awaitExit(sub.get());
+        }));
+    }
+
+    // proc_test.go: TestLockOSThreadExit, testprog LockOSThreadAlt
+    /**
+     * A locked goroutine starts another that locks its own (new) M and ends locked; the first
+     * unlocks. The ended goroutine's M is never reused and exits.
+     */
+    @Test
+    void lockOSThreadAltNeverReusesTheLockedM() {
+        inGoroutine(() -> {
+            Go.lockOSThread();
+            AtomicReference<M> sub = new AtomicReference<>();
+            Chan<Boolean> ready = Chan.make(1);
+            Go.go(() -> {
+                Go.lockOSThread();
+                sub.set(M.current());
+                ready.send(true);
+            });
+            ready.recv();
+            Go.unlockOSThread();
+            M subM = sub.get();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (subM.isAlive() && System.nanoTime() < deadline) {
+                Time.sleep(Duration.ofMillis(1));
+                assertNotSame(subM, M.current(), "locked thread reused");
+            }
+            assertFalse(subM.isAlive(), "sub thread " + subM + " still running");
+            assertTrue(subM.exited);
+        });
+    }
+
+    /** Waits (up to 10 s) for mp's thread to end; fails if it does not. */
+    private static void awaitExit(M mp) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (mp.isAlive() && System.nanoTime() < deadline) {
+            Time.sleep(Duration.ofMillis(1));
+        }
+        assertFalse(mp.isAlive(), mp + " still running after its locked goroutine ended");
     }
 
     private static void check(AtomicReference<String> failure) {
