@@ -29,8 +29,7 @@ import java.lang.invoke.VarHandle;
  *
  * <p>P ownership while a G runs: {@code P.running} (see {@link P}). The M sets it before
  * mounting a G and takes it back by CAS when the continuation returns; a G-side ready takes
- * it by CAS around its runqput, except into an empty runnext, which anyone may CAS
- * ({@link #putRunnextUnowned}); sysmon's retake takes it by CAS and hands the P to another M.
+ * it by CAS around its runqput; sysmon's retake takes it by CAS and hands the P to another M.
  * Whoever fails the CAS has lost the P and treats it as a P-less caller would.
  *
  * <p>Time slice (proc.go: runqget's inheritTime, sysmon's preemptone): a G taken from runnext
@@ -148,10 +147,6 @@ final class Proc {
         } else if (t.isVirtual() && JdkInternals.carrierOf(t) instanceof M mp) {
             // The JDK pins the waker's continuation around execute, so mp stays our carrier.
             P pp = mp.p;
-            if (pp != null && pp.runnext == null && putRunnextUnowned(mp, pp, gp)) {
-                wakepFenced(); // the CAS on runnext was the full fence of step (1)
-                return;
-            }
             if (pp != null && pp.casRunning(mp, null)) {
                 RunQueue.runqput(pp, gp, true);
                 pp.soRunning(mp); // hands pp back to the running G; pairs with casRunning
@@ -162,23 +157,6 @@ final class Proc {
         // A busy P's timer run by sysmon: Go would run it on that P and ready the G into its
         // runnext; the head of the global queue is the nearest place sysmon can reach.
         injectGlobal(gp, Sysmon.isSysmon(t));
-    }
-
-    /**
-     * ready's common case from a running G: pp's runnext is empty, so nothing is kicked to the
-     * ring (owner-only) and the put needs no claim on pp: runnext takes CASes from anyone (Go's
-     * stealers already do). Only if sysmon took pp meanwhile (P.running no longer mp: its
-     * hand-off may retire pp and drain it before our put) does gp come back out, if nobody has
-     * taken it yet, and the caller goes the slow way. One CAS instead of the P.running pair and
-     * the exchange. Returns whether gp is in runnext (or was taken from it).
-     */
-    static boolean putRunnextUnowned(M mp, P pp, G gp) {
-        if (!pp.casRunnext(null, gp)) {
-            return false;
-        }
-        // Our CAS, then this read; sysmon's CAS on running, then its drain (retire, runqget):
-        // either we see its CAS, or its drain sees gp.
-        return pp.running == mp || !pp.casRunnext(gp, null);
     }
 
     /** The global queue plus wakep: the path for wake-ups from outside our Ps. Any thread. */

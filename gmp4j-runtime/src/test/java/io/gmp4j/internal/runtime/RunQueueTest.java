@@ -1,7 +1,6 @@
 package io.gmp4j.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,28 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** The local run queue (proc_test.go: TestRunqueue, TestRunqueueGC's spirit) through Export. */
 class RunQueueTest {
-
-    /**
-     * A running G's ready into an empty runnext takes no claim on its P (Proc.putRunnextUnowned);
-     * if sysmon has taken the P meanwhile (P.running is no longer the G's M), the G comes back
-     * out for the slow path, so that a hand-off that retires and drains the P cannot miss it.
-     */
-    @Test
-    void readyIntoRunnextGivesWayToARetake() {
-        P pp = new P(99);
-        M mine = new M(-1);
-        M other = new M(-2);
-        G gp = new G(9_000_099, () -> {}, false);
-        pp.running = other; // sysmon retook pp and handed it on
-        assertFalse(Proc.putRunnextUnowned(mine, pp, gp));
-        assertNull(pp.runnext, "the G stayed in the runnext of a P its M no longer holds");
-        pp.running = mine;
-        assertTrue(Proc.putRunnextUnowned(mine, pp, gp));
-        assertSame(gp, pp.runnext);
-        G second = new G(9_000_100, () -> {}, false);
-        assertFalse(Proc.putRunnextUnowned(mine, pp, second), "runnext was taken: the slow path kicks it to the ring");
-        assertSame(gp, pp.runnext);
-    }
 
     // proc_test.go / export_test.go: RunSchedLocalQueueTest
     /** Owner put/get is FIFO after runnext, and runnext is LIFO of one. */
