@@ -124,6 +124,61 @@ class StackTraceResubmitTest {
         assertNoLeak(before);
     }
 
+    /**
+     * Goroutine dumps taken without pause while pairs of goroutines (half of them locked) pass
+     * messages over unbuffered channels, at GOMAXPROCS 1, 2 and 8: every message arrives once,
+     * every goroutine ends, and no P is left with an exited M.
+     */
+    @Test
+    void dumpsDuringChannelTrafficLoseNothing() {
+        int before = Go.numGoroutine();
+        for (int procs : new int[] {1, 2, 8}) {
+            withProcs(procs, () -> inGoroutine(() -> {
+                int pairs = 8;
+                int msgs = scaled(2_000);
+                AtomicInteger running = new AtomicInteger(2 * pairs);
+                long[] sums = new long[pairs];
+                WaitGroup wg = new WaitGroup();
+                wg.add(2 * pairs);
+                for (int p = 0; p < pairs; p++) {
+                    int k = p;
+                    Chan<Integer> c = Chan.make(0);
+                    Go.go(() -> {
+                        if (k % 2 == 0) {
+                            Go.lockOSThread();
+                        }
+                        for (int i = 1; i <= msgs; i++) {
+                            c.send(i);
+                        }
+                        running.decrementAndGet();
+                        wg.done();
+                    });
+                    Go.go(() -> {
+                        long sum = 0;
+                        for (int i = 0; i < msgs; i++) {
+                            sum += c.recv();
+                        }
+                        sums[k] = sum;
+                        running.decrementAndGet();
+                        wg.done();
+                    });
+                }
+                Thread dumper = Thread.ofPlatform().start(() -> {
+                    while (running.get() > 0) {
+                        Go.stack(true);
+                    }
+                });
+                wg.await();
+                joinUninterruptibly(dumper);
+                for (int p = 0; p < pairs; p++) {
+                    assertEquals((long) msgs * (msgs + 1) / 2, sums[p], "pair " + p);
+                }
+            }));
+        }
+        assertNull(pHeldByAnExitedM(), "a P is held by an M that has exited");
+        assertNoLeak(before);
+    }
+
     /** The first P whose m has exited, after letting hand-offs in flight settle (up to 5 s). */
     private static String pHeldByAnExitedM() {
         String found = null;
