@@ -547,10 +547,12 @@ final class Proc {
             return null;
         }
         final int stealTries = 4;
+        StealOrder ord = StealOrder.of(n);
         for (int i = 0; i < stealTries; i++) {
             boolean stealTimersOrRunNextG = i == stealTries - 1;
-            int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(n);
-            int inc = coprime(n, start);
+            int r = java.util.concurrent.ThreadLocalRandom.current().nextInt() >>> 1;
+            int start = ord.start(r);
+            int inc = ord.inc(r);
             for (int k = 0, pos = start; k < n; k++, pos = (pos + inc) % n) {
                 P p2 = allp[pos];
                 if (p2 == pp || p2.retired) {
@@ -614,24 +616,6 @@ final class Proc {
             }
             Thread.onSpinWait();
         }
-    }
-
-    /** proc.go: randomOrder: an increment coprime to n, so that every P is visited once. */
-    private static int coprime(int n, int seed) {
-        int inc = 1 + (seed * 7 + 3) % n;
-        while (gcd(inc, n) != 1) {
-            inc = inc % n + 1;
-        }
-        return inc;
-    }
-
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     /** proc.go: checkRunqsNoP. mp has no P. Returns an idle P to use if any queue has work. */

@@ -1,6 +1,7 @@
 package io.gmp4j.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,37 @@ class RunQueueTest {
         assertSame(all.get(cap / 2), Export.runqget(pp));
     }
 
-    // export_test.go: RunSchedLocalQueueStealTest
+    // proc_test.go: TestStealOrder (export_test.go: RunStealOrderTest)
+    /**
+     * stealWork's random order (proc.go: randomOrder): every increment is coprime to the P
+     * count, so that from any start each P is visited exactly once; from three Ps on there are
+     * at least two increments, and the random draws reach every one of them.
+     */
+    @Test
+    void stealOrderVisitsEveryPOnce() {
+        for (int procs = 1; procs <= 64; procs++) {
+            StealOrder ord = StealOrder.of(procs);
+            assertEquals(procs, ord.count);
+            int[] coprimes = ord.coprimes();
+            if (procs >= 3) {
+                assertTrue(coprimes.length >= 2, "procs=" + procs + ": too few coprimes");
+            }
+            java.util.Set<Integer> drawn = new java.util.HashSet<>();
+            for (int r = 0; r < procs * coprimes.length; r++) {
+                int start = ord.start(r);
+                int inc = ord.inc(r);
+                drawn.add(inc);
+                boolean[] seen = new boolean[procs];
+                for (int k = 0, pos = start; k < procs; k++, pos = (pos + inc) % procs) {
+                    assertFalse(seen[pos], "procs=" + procs + " start=" + start + " inc=" + inc + ": P" + pos + " twice");
+                    seen[pos] = true;
+                }
+            }
+            assertEquals(coprimes.length, drawn.size(), "procs=" + procs + ": increments never drawn");
+        }
+    }
+
+    // proc_test.go: TestSchedLocalQueueSteal (export_test.go: RunSchedLocalQueueStealTest)
     /** Stealing takes half, from the head, and never loses or duplicates a G. */
     @Test
     void stealHalf() {
@@ -88,7 +119,58 @@ class RunQueueTest {
         }
     }
 
-    // export_test.go: RunSchedLocalQueueEmptyTest
+    // proc_test.go: TestSchedLocalQueueEmpty (export_test.go: RunSchedLocalQueueEmptyTest)
+    /**
+     * runqempty is never spuriously true: while the owner puts a second G (to runnext or the
+     * ring) and takes one, the queue always holds one, and an observer on another thread must
+     * see it. A false "empty" leaves a runnable G beside an idle P (proc.go's comment).
+     */
+    @Test
+    void runqNotSpuriouslyEmpty() throws Exception {
+        int iters = io.gmp4j.testing.GoTesting.scaled(20_000);
+        Object pp = Export.newP(0, b -> { throw new AssertionError("overflow"); });
+        Object[] gs = {Export.newG(1), Export.newG(2)};
+        java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.SynchronousQueue<Boolean> done = new java.util.concurrent.SynchronousQueue<>();
+        java.util.concurrent.SynchronousQueue<boolean[]> go = new java.util.concurrent.SynchronousQueue<>();
+        Thread observer = Thread.ofPlatform().start(() -> {
+            try {
+                for (boolean[] next; (next = go.take()).length > 0; ) {
+                    ready.incrementAndGet();
+                    while (ready.get() != 2) {
+                        Thread.onSpinWait();
+                    }
+                    if (Export.runqempty(pp)) {
+                        failure.compareAndSet(null, "queue is empty, next: " + next[0] + " " + next[1]);
+                    }
+                    done.put(true);
+                }
+            } catch (InterruptedException e) {
+                failure.compareAndSet(null, e.toString());
+            }
+        });
+        for (int i = 0; i < iters && failure.get() == null; i++) {
+            ready.set(0);
+            boolean next0 = (i & 1) == 0;
+            boolean next1 = (i & 2) == 0;
+            Export.runqput(pp, gs[0], next0);
+            go.put(new boolean[] {next0, next1});
+            ready.incrementAndGet();
+            while (ready.get() != 2) {
+                Thread.onSpinWait();
+            }
+            Export.runqput(pp, gs[1], next1);
+            Export.runqget(pp);
+            done.take();
+            Export.runqget(pp);
+        }
+        go.put(new boolean[0]);
+        observer.join();
+        assertNull(failure.get());
+        assertTrue(Export.runqempty(pp));
+    }
+
     /** Under concurrent stealing, every G put is taken exactly once (owner, stealers, overflow). */
     @Test
     void concurrentStealersTakeEachOnce() throws Exception {
