@@ -88,6 +88,7 @@ public final class TestProg {
                 System.out.println(c.recv());
             });
             case "cpuHog" -> cpuHog(); // seed Bug 1 (002_*): GOMAXPROCS=1, a call-free loop
+            case "asyncPreempt" -> asyncPreempt();
             case "threadLimit" -> {
                 Debug.setMaxThreads(Integer.parseInt(args[1]));
                 Go.run(() -> {
@@ -286,6 +287,50 @@ public final class TestProg {
                 System.out.println(Go.gomaxprocs(0) + " ok");
             });
             default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    static long out;
+
+    /**
+     * testprog/preempt.go: AsyncPreempt. At GOMAXPROCS=1, goroutines that never reach a safe
+     * point (empty calls in a loop, a counted loop with no call, an empty infinite loop) must
+     * not keep main from running: it prints OK and the program exits with them still spinning.
+     */
+    private static void asyncPreempt() {
+        Go.run(() -> {
+            Go.gomaxprocs(1);
+            java.util.concurrent.atomic.AtomicInteger ready = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger ready2 = new java.util.concurrent.atomic.AtomicInteger();
+            Go.go(() -> {
+                for (;;) {
+                    ready.set(1);
+                    dummy();
+                    dummy();
+                }
+            });
+            Go.go(() -> {
+                ready2.incrementAndGet();
+                frameless();
+            });
+            Go.go(() -> {
+                ready2.incrementAndGet();
+                for (;;) { // an empty infinite loop
+                }
+            });
+            while (ready.get() == 0 || ready2.get() < 2) {
+                Go.gosched();
+            }
+            System.gc(); // Go's runtime.GC(): here it stops nothing of ours, but must not hang
+            System.out.println("OK");
+        });
+    }
+
+    private static void dummy() {}
+
+    private static void frameless() {
+        for (long i = 0; i < 1L << 62; i++) {
+            out += i * i * i * i * i * 12345;
         }
     }
 

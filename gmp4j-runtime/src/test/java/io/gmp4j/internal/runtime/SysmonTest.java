@@ -157,6 +157,22 @@ class SysmonTest {
         });
     }
 
+    // proc_test.go: TestAsyncPreempt (testprog/preempt.go: AsyncPreempt)
+    /**
+     * Three goroutines that never reach a safe point, at GOMAXPROCS=1: main still runs, prints
+     * OK and the program exits. By sysmon's hand-offs alone, and with the launcher's class
+     * loader (back-edge checks).
+     */
+    @Test
+    void asyncPreempt() {
+        for (List<String> jvm : List.of(List.<String>of(),
+                List.of("-Djava.system.class.loader=io.gmp4j.internal.agent.PreemptLoader", "-Xlog:cds=off"))) {
+            Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", jvm, List.of(), 60, "asyncPreempt");
+            assertEquals(0, c.exitCode(), jvm + ": " + c.stdout() + c.stderr());
+            assertEquals("OK\n", c.stdout(), jvm + ": " + c.stderr());
+        }
+    }
+
     /** With GODEBUG=asyncpreemptoff=1 the call-free loop hangs the program, as Go 1.13 did. */
     @Test
     void asyncPreemptOffReproducesTheHang() {
