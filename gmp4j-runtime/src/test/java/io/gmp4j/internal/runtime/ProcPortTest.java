@@ -239,6 +239,49 @@ class ProcPortTest {
         });
     }
 
+    /**
+     * proc_test.go: TestPreemptionAfterSyscall. At GOMAXPROCS=2, eight goroutines loop over short
+     * calls the scheduler cannot see into (Go's fakeSyscall: enter, busy-wait, exit; here a
+     * busy-wait on System.nanoTime, a native call): the main goroutine still gets to run, stops
+     * them, and all finish within Go's 5 s.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {10, 25, 50})
+    void preemptionAfterSyscall(int syscallMicros) {
+        int nroutines = 8;
+        runG(2, () -> {
+            for (int i = 0; i < 3; i++) {
+                Chan<Boolean> c = Chan.make(nroutines);
+                AtomicBoolean stop = new AtomicBoolean();
+                long start = System.nanoTime();
+                for (int g = 0; g < nroutines; g++) {
+                    Go.go(() -> {
+                        c.send(true);
+                        while (!stop.get()) {
+                            fakeSyscall(syscallMicros * 1_000L);
+                        }
+                        c.send(true);
+                    });
+                }
+                for (int g = 0; g < nroutines; g++) {
+                    c.recv();
+                }
+                stop.set(true);
+                for (int g = 0; g < nroutines; g++) {
+                    c.recv();
+                }
+                long took = System.nanoTime() - start;
+                assertTrue(took < 5_000_000_000L, "timeout exceeded: " + took / 1e6 + " ms (5 s)");
+            }
+        });
+    }
+
+    private static void fakeSyscall(long nanos) {
+        for (long t0 = System.nanoTime(); System.nanoTime() - t0 < nanos; ) {
+            sink++;
+        }
+    }
+
     /** Go's preempt(): a call that does nothing the scheduler can see. */
     private static volatile int sink;
 
