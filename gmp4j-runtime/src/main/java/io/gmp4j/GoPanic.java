@@ -10,18 +10,34 @@ public class GoPanic extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Object value;
+    /**
+     * The value's text, from its toString when first asked: as Go's preprintpanics calls
+     * Error() or String() once, when the panic is printed, not when it is raised.
+     */
+    private transient volatile String text;
 
     /** Go's {@code panic(v)}. */
     public GoPanic(Object value) {
         // panic.go: gopanic: panic(nil) panics with a *PanicNilError unless GODEBUG=panicnil=1.
         Object v = value == null && io.gmp4j.internal.runtime.Env.godebug("panicnil", 0) == 0 ? new PanicNilError() : value;
-        super(v == null ? "nil" : String.valueOf(v));
+        super((String) null);
         this.value = v;
     }
 
     public GoPanic(String message, Throwable cause) {
         super(message, cause);
         this.value = message;
+        this.text = String.valueOf(message);
+    }
+
+    /** The value's text ({@code String.valueOf}), computed once. */
+    @Override
+    public String getMessage() {
+        String s = text;
+        if (s == null) {
+            text = s = value == null ? "nil" : String.valueOf(value); // panic(nil) under GODEBUG=panicnil=1
+        }
+        return s;
     }
 
     /** The value passed to panic (Go's {@code recover()} result). */

@@ -87,6 +87,44 @@ public final class TestProg {
                 sender.start();
                 System.out.println(c.recv());
             });
+            case "goschedInPanic" -> Go.run(() -> { // testprog/deadlock.go: GoschedInPanic
+                throw new GoPanic(new RuntimeException() {
+                    @Override
+                    public String toString() {
+                        Go.gosched();
+                        return "errorThatGosched";
+                    }
+                });
+            });
+            case "syscallInPanic" -> Go.run(() -> { // testprog/deadlock.go: SyscallInPanic
+                throw new GoPanic(new RuntimeException() {
+                    @Override
+                    public String toString() {
+                        System.out.println("1");
+                        System.out.println("2");
+                        System.out.flush();
+                        return "3";
+                    }
+                });
+            });
+            case "panicLoop" -> Go.run(() -> { // testprog/deadlock.go: PanicLoop
+                throw new GoPanic(new RuntimeException() {
+                    @Override
+                    public String toString() {
+                        throw new GoPanic("double error");
+                    }
+                });
+            });
+            case "goexitInPanic" -> Go.run(() -> { // testprog/deadlock.go: GoexitInPanic
+                Go.go(() -> {
+                    try {
+                        throw new GoPanic("hello");
+                    } finally {
+                        Go.goexit();
+                    }
+                });
+                Go.goexit();
+            });
             case "cpuHog" -> cpuHog(); // seed Bug 1 (002_*): GOMAXPROCS=1, a call-free loop
             case "asyncPreempt" -> asyncPreempt();
             case "threadLimit" -> {

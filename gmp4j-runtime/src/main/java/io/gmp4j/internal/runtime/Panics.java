@@ -99,6 +99,14 @@ public final class Panics {
     /** panic.go: fatalpanic. {@code second} (or null) panicked while {@code first} was handled. */
     private static void report(G gp, Throwable first, Throwable second) {
         startpanic();
+        try { // panic.go: preprintpanics: each value's text, once, before anything is printed
+            panicText(first);
+            if (second != null) {
+                panicText(second);
+            }
+        } catch (Throwable e) {
+            fatal("panic while printing panic value", null);
+        }
         StringBuilder sb = new StringBuilder();
         printpanic(sb, first);
         Throwable last = first;
@@ -132,14 +140,7 @@ public final class Panics {
 
     /** The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise. */
     static String panicText(Throwable t) {
-        if (t instanceof GoPanic gp) {
-            Object v = gp.value();
-            if (v instanceof Throwable e) {
-                return e.toString();
-            }
-            return String.valueOf(gp.getMessage());
-        }
-        return t.toString();
+        return t instanceof GoPanic gp ? gp.getMessage() : t.toString(); // GoPanic's text is computed once
     }
 
     /**

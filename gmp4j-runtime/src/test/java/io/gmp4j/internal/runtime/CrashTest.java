@@ -156,6 +156,35 @@ class CrashTest {
         }
     }
 
+    // crash_test.go: TestPanicDeadlockGosched, TestPanicDeadlockSyscall (issue 14432), TestPanicLoop
+    /**
+     * A panic value's text is taken once, when the panic is printed (Go's preprintpanics): a
+     * toString that yields or prints does not hang the report or run twice, and one that
+     * panics is Go's "panic while printing panic value".
+     */
+    @Test
+    void panicValueTextTakenOnceWhenPrinted() {
+        Child g = run("goschedInPanic", List.of(), List.of());
+        assertEquals(2, g.exitCode(), g.stderr());
+        assertTrue(g.stderr().startsWith("panic: errorThatGosched\n\n"), g.stderr());
+        Child s = run("syscallInPanic", List.of(), List.of());
+        assertEquals(2, s.exitCode(), s.stderr());
+        assertEquals("1\n2\n", s.stdout());
+        assertTrue(s.stderr().startsWith("panic: 3\n\n"), s.stderr());
+        Child l = run("panicLoop", List.of(), List.of());
+        assertEquals(2, l.exitCode(), l.stderr());
+        assertTrue(l.stderr().contains("panic while printing panic value"), l.stderr());
+    }
+
+    // crash_test.go: TestGoexitInPanic (issue 8774: this used to recurse forever)
+    /** A goroutine's deferred Goexit during its panic, while main has Goexited: Go's Goexit deadlock. */
+    @Test
+    void goexitInPanic() {
+        Child c = run("goexitInPanic", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"), c.stderr());
+    }
+
     /** A goroutine blocked in ServerSocket.accept is waiting for the outside world, not deadlocked. */
     @Test
     void acceptIsNotDeadlock() {
