@@ -87,6 +87,12 @@ public final class TestProg {
                 sender.start();
                 System.out.println(c.recv());
             });
+            case "noHelperGoroutines" -> Go.run(() -> { // testprog/crash.go: NoHelperGoroutines
+                Object i = new Object();
+                java.lang.ref.Cleaner.create().register(i, () -> { }); // Go's SetFinalizer
+                Time.afterFunc(Duration.ofHours(1), () -> { });
+                throw new GoPanic("oops");
+            });
             case "goschedInPanic" -> Go.run(() -> { // testprog/deadlock.go: GoschedInPanic
                 throw new GoPanic(new RuntimeException() {
                     @Override

@@ -176,6 +176,19 @@ class CrashTest {
         assertTrue(l.stderr().contains("panic while printing panic value"), l.stderr());
     }
 
+    // crash_test.go: TestNoHelperGoroutines
+    /** Runtime helpers (a pending AfterFunc, a cleaner) are not goroutines in a dump, even with GOTRACEBACK=all. */
+    @Test
+    void noHelperGoroutines() {
+        for (String tb : List.of("GOTRACEBACK=single", "GOTRACEBACK=all")) {
+            Child c = run("noHelperGoroutines", List.of(), List.of(tb));
+            assertEquals(2, c.exitCode(), c.stderr());
+            List<String> gs = java.util.regex.Pattern.compile("goroutine [0-9]+ \\[").matcher(c.stderr()).results()
+                    .map(java.util.regex.MatchResult::group).toList();
+            assertEquals(List.of("goroutine 1 ["), gs, tb + ": " + c.stderr());
+        }
+    }
+
     // crash_test.go: TestGoexitInPanic (issue 8774: this used to recurse forever)
     /** A goroutine's deferred Goexit during its panic, while main has Goexited: Go's Goexit deadlock. */
     @Test

@@ -290,6 +290,28 @@ class ProcTest {
         assertEquals(List.of("body", "inner finally", "outer finally"), events);
     }
 
+    // crash_test.go: TestGoexitDefer
+    /** Goexit is not a panic: a handler for panics (Go's recover) sees none, and the finally block runs. */
+    @Test
+    void goexitIsNotRecoveredAsAPanic() {
+        int before = Go.numGoroutine();
+        inGoroutine(() -> {
+            io.gmp4j.chan.Chan<String> c = io.gmp4j.chan.Chan.make(0);
+            Go.go(() -> {
+                String r = null;
+                try {
+                    Go.goexit();
+                } catch (io.gmp4j.GoPanic p) {
+                    r = "non-nil recover during Goexit: " + p;
+                } finally {
+                    c.send(r == null ? "ok" : r);
+                }
+            });
+            assertEquals("ok", c.recv()); // if the finally block did not run, this would deadlock
+        });
+        assertNoLeak(before);
+    }
+
     /** A panic handler receives an escaped exception, with the goroutine's id. */
     @Test
     void panicHandlerReceivesPanic() throws Exception {
