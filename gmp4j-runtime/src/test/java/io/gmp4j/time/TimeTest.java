@@ -9,6 +9,7 @@ import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.sync.Mutex;
 import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.testing.GoTesting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -289,7 +290,19 @@ class TimeTest {
         });
     }
 
-    /** tick_test.go: TestNewTickerLtZeroDuration, TestTickerResetLtZeroDuration; Tick(<=0) is null. */
+    /** tick_test.go: TestTeardown. A ticker that fired once and is stopped, three times over. */
+    @Test
+    void tickerTeardown() {
+        GoTesting.inGoroutine(() -> {
+            for (int i = 0; i < 3; i++) {
+                Ticker ticker = Time.newTicker(Duration.ofMillis(20));
+                ticker.c().recv();
+                ticker.stop();
+            }
+        });
+    }
+
+    /** tick_test.go: TestNewTickerLtZeroDuration, TestTickerResetLtZeroDuration; TestTick: Tick(<=0) is null. */
     @Test
     void nonPositiveTicker() {
         assertEquals("non-positive interval for NewTicker",
