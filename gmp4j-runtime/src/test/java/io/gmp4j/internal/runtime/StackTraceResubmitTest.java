@@ -179,6 +179,68 @@ class StackTraceResubmitTest {
         assertNoLeak(before);
     }
 
+    /**
+     * As above, with goroutines that lock and unlock their M around each message and some that
+     * end locked: stale entries then meet Ms that unlocked, went idle or exited (startlockedm's
+     * CAS and take-back, an unlocked M's late hand-off, an idle M leaving the idle list).
+     */
+    @Test
+    void dumpsWhileGoroutinesLockAndUnlockLoseNothing() {
+        int before = Go.numGoroutine();
+        for (int procs : new int[] {1, 2, 4}) {
+            withProcs(procs, () -> inGoroutine(() -> {
+                int pairs = 6;
+                int msgs = scaled(1_000);
+                AtomicInteger running = new AtomicInteger(2 * pairs);
+                long[] sums = new long[pairs];
+                WaitGroup wg = new WaitGroup();
+                wg.add(2 * pairs);
+                for (int p = 0; p < pairs; p++) {
+                    int k = p;
+                    Chan<Integer> c = Chan.make(0);
+                    Go.go(() -> {
+                        for (int i = 1; i <= msgs; i++) {
+                            Go.lockOSThread();
+                            c.send(i);
+                            if (i < msgs || k % 3 != 0) {
+                                Go.unlockOSThread(); // one in three ends locked: its M exits
+                            }
+                        }
+                        running.decrementAndGet();
+                        wg.done();
+                    });
+                    Go.go(() -> {
+                        long sum = 0;
+                        for (int i = 0; i < msgs; i++) {
+                            if ((i & 1) == 0) {
+                                Go.lockOSThread();
+                                sum += c.recv();
+                                Go.unlockOSThread();
+                            } else {
+                                sum += c.recv();
+                            }
+                        }
+                        sums[k] = sum;
+                        running.decrementAndGet();
+                        wg.done();
+                    });
+                }
+                Thread dumper = Thread.ofPlatform().start(() -> {
+                    while (running.get() > 0) {
+                        Go.stack(true);
+                    }
+                });
+                wg.await();
+                joinUninterruptibly(dumper);
+                for (int p = 0; p < pairs; p++) {
+                    assertEquals((long) msgs * (msgs + 1) / 2, sums[p], "pair " + p);
+                }
+            }));
+        }
+        assertNull(pHeldByAnExitedM(), "a P is held by an M that has exited");
+        assertNoLeak(before);
+    }
+
     /** The first P whose m has exited, after letting hand-offs in flight settle (up to 5 s). */
     private static String pHeldByAnExitedM() {
         String found = null;
