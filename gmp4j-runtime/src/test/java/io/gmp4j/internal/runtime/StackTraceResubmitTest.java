@@ -131,52 +131,20 @@ class StackTraceResubmitTest {
      */
     @Test
     void dumpsDuringChannelTrafficLoseNothing() {
-        int before = Go.numGoroutine();
-        for (int procs : new int[] {1, 2, 8}) {
-            withProcs(procs, () -> inGoroutine(() -> {
-                int pairs = 8;
-                int msgs = scaled(2_000);
-                AtomicInteger running = new AtomicInteger(2 * pairs);
-                long[] sums = new long[pairs];
-                WaitGroup wg = new WaitGroup();
-                wg.add(2 * pairs);
-                for (int p = 0; p < pairs; p++) {
-                    int k = p;
-                    Chan<Integer> c = Chan.make(0);
-                    Go.go(() -> {
-                        if (k % 2 == 0) {
-                            Go.lockOSThread();
-                        }
-                        for (int i = 1; i <= msgs; i++) {
-                            c.send(i);
-                        }
-                        running.decrementAndGet();
-                        wg.done();
-                    });
-                    Go.go(() -> {
-                        long sum = 0;
-                        for (int i = 0; i < msgs; i++) {
-                            sum += c.recv();
-                        }
-                        sums[k] = sum;
-                        running.decrementAndGet();
-                        wg.done();
-                    });
-                }
-                Thread dumper = Thread.ofPlatform().start(() -> {
-                    while (running.get() > 0) {
-                        Go.stack(true);
-                    }
-                });
-                wg.await();
-                joinUninterruptibly(dumper);
-                for (int p = 0; p < pairs; p++) {
-                    assertEquals((long) msgs * (msgs + 1) / 2, sums[p], "pair " + p);
-                }
-            }));
-        }
-        assertNull(pHeldByAnExitedM(), "a P is held by an M that has exited");
-        assertNoLeak(before);
+        pairsUnderDumps(new int[] {1, 2, 8}, 8, scaled(2_000), (k, msgs, c) -> {
+            if (k % 2 == 0) {
+                Go.lockOSThread();
+            }
+            for (int i = 1; i <= msgs; i++) {
+                c.send(i);
+            }
+        }, (k, msgs, c) -> {
+            long sum = 0;
+            for (int i = 0; i < msgs; i++) {
+                sum += c.recv();
+            }
+            return sum;
+        });
     }
 
     /**
@@ -186,11 +154,46 @@ class StackTraceResubmitTest {
      */
     @Test
     void dumpsWhileGoroutinesLockAndUnlockLoseNothing() {
+        pairsUnderDumps(new int[] {1, 2, 4}, 6, scaled(1_000), (k, msgs, c) -> {
+            for (int i = 1; i <= msgs; i++) {
+                Go.lockOSThread();
+                c.send(i);
+                if (i < msgs || k % 3 != 0) {
+                    Go.unlockOSThread(); // one in three ends locked: its M exits
+                }
+            }
+        }, (k, msgs, c) -> {
+            long sum = 0;
+            for (int i = 0; i < msgs; i++) {
+                if ((i & 1) == 0) {
+                    Go.lockOSThread();
+                    sum += c.recv();
+                    Go.unlockOSThread();
+                } else {
+                    sum += c.recv();
+                }
+            }
+            return sum;
+        });
+    }
+
+    interface Sender {
+        void send(int pair, int msgs, Chan<Integer> c);
+    }
+
+    interface Receiver {
+        long receive(int pair, int msgs, Chan<Integer> c);
+    }
+
+    /**
+     * At each GOMAXPROCS in {@code procsList}: {@code pairs} senders send 1..msgs over a channel
+     * each, their receivers sum what they get, and a platform thread takes goroutine dumps until
+     * all have ended. Every sum must be exact, and no P may be left with an exited M.
+     */
+    private static void pairsUnderDumps(int[] procsList, int pairs, int msgs, Sender sender, Receiver receiver) {
         int before = Go.numGoroutine();
-        for (int procs : new int[] {1, 2, 4}) {
+        for (int procs : procsList) {
             withProcs(procs, () -> inGoroutine(() -> {
-                int pairs = 6;
-                int msgs = scaled(1_000);
                 AtomicInteger running = new AtomicInteger(2 * pairs);
                 long[] sums = new long[pairs];
                 WaitGroup wg = new WaitGroup();
@@ -199,28 +202,12 @@ class StackTraceResubmitTest {
                     int k = p;
                     Chan<Integer> c = Chan.make(0);
                     Go.go(() -> {
-                        for (int i = 1; i <= msgs; i++) {
-                            Go.lockOSThread();
-                            c.send(i);
-                            if (i < msgs || k % 3 != 0) {
-                                Go.unlockOSThread(); // one in three ends locked: its M exits
-                            }
-                        }
+                        sender.send(k, msgs, c);
                         running.decrementAndGet();
                         wg.done();
                     });
                     Go.go(() -> {
-                        long sum = 0;
-                        for (int i = 0; i < msgs; i++) {
-                            if ((i & 1) == 0) {
-                                Go.lockOSThread();
-                                sum += c.recv();
-                                Go.unlockOSThread();
-                            } else {
-                                sum += c.recv();
-                            }
-                        }
-                        sums[k] = sum;
+                        sums[k] = receiver.receive(k, msgs, c);
                         running.decrementAndGet();
                         wg.done();
                     });
@@ -233,7 +220,7 @@ class StackTraceResubmitTest {
                 wg.await();
                 joinUninterruptibly(dumper);
                 for (int p = 0; p < pairs; p++) {
-                    assertEquals((long) msgs * (msgs + 1) / 2, sums[p], "pair " + p);
+                    assertEquals((long) msgs * (msgs + 1) / 2, sums[p], "GOMAXPROCS=" + procs + ", pair " + p);
                 }
             }));
         }
