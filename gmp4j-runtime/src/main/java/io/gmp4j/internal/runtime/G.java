@@ -82,8 +82,8 @@ public final class G implements Runnable, Executor {
     /** The main goroutine of a Go.run (its Goexit has Go's main semantics). */
     final boolean isMain;
     /**
-     * An entry for this G is in a run queue (or a hand-off to its locked M) and no M has taken
-     * it yet. Set by {@link #execute}, cleared by the M that takes the entry
+     * An entry for this G is in a run queue and no M has taken it yet. Set by
+     * {@link #execute}, cleared by the M that takes the entry
      * ({@link Proc#takeEntry}). The JDK submits a virtual thread's continuation once per wake-up,
      * except that {@code Thread.getStackTrace} of a runnable one (every goroutine dump) submits
      * it again, in case it ran while the trace held it: without this flag the G would sit in

@@ -16,7 +16,7 @@ final class M extends Thread {
     final long id;
     /** The attached P, or null (runtime2.go: m.p). Owned by this M. */
     P p;
-    /** The P handed to this M by startm (runtime2.go: m.nextp). */
+    /** The P handed to this M by startm or startlockedm (runtime2.go: m.nextp); see takeNextp. */
     volatile P nextp;
     /** Looking for work (runtime2.go: m.spinning); counted in sched.nmspinning. */
     volatile boolean spinning;
