@@ -113,6 +113,23 @@ public final class TestProg {
                     }
                 });
             });
+            case "errorPanic" -> Go.run(() -> { // testprog/crash.go: ErrorPanic
+                throw new GoPanic(new ExampleError());
+            });
+            case "doubleErrorPanic" -> Go.run(() -> { // testprog/crash.go: DoubleErrorPanic
+                throw new GoPanic(new Object() {
+                    @Override
+                    public String toString() {
+                        throw new GoPanic(new ExampleError());
+                    }
+                });
+            });
+            case "circularPanic" -> Go.run(() -> { // testprog/crash.go: CircularPanic
+                throw new GoPanic(new CircleStart());
+            });
+            case "stringPanic" -> Go.run(() -> { // testprog/crash.go: StringPanic
+                throw new GoPanic("important string message");
+            });
             case "panicLoop" -> Go.run(() -> { // testprog/deadlock.go: PanicLoop
                 throw new GoPanic(new RuntimeException() {
                     @Override
@@ -335,6 +352,29 @@ public final class TestProg {
     }
 
     static long out;
+
+    /** testprog/crash.go: exampleError, whose Error() panics with a string. */
+    static final class ExampleError {
+        @Override
+        public String toString() {
+            throw new GoPanic("important error message");
+        }
+    }
+
+    /** testprog/crash.go: exampleCircleStartError and exampleCircleEndError. */
+    static final class CircleStart {
+        @Override
+        public String toString() {
+            throw new GoPanic(new CircleEnd());
+        }
+    }
+
+    static final class CircleEnd {
+        @Override
+        public String toString() {
+            throw new GoPanic(new CircleStart());
+        }
+    }
 
     /**
      * testprog/preempt.go: AsyncPreempt. At GOMAXPROCS=1, goroutines that never reach a safe

@@ -105,7 +105,9 @@ public final class Panics {
                 panicText(second);
             }
         } catch (Throwable e) {
-            fatal("panic while printing panic value", null);
+            // As Go: the nested panic's value if a string, else only its type (its own text may panic too).
+            Object r = e instanceof GoPanic nested ? nested.value() : e;
+            fatal("panic while printing panic value: " + (r instanceof String str ? str : "type " + typeName(r)), null);
         }
         StringBuilder sb = new StringBuilder();
         printpanic(sb, first);
@@ -136,6 +138,10 @@ public final class Panics {
             sb.append(" [caused by ").append(c).append(']');
         }
         sb.append('\n');
+    }
+
+    private static String typeName(Object v) {
+        return v == null ? "nil" : v.getClass().getName();
     }
 
     /** The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise. */

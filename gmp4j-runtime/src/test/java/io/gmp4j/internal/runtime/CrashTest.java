@@ -176,6 +176,21 @@ class CrashTest {
         assertTrue(l.stderr().contains("panic while printing panic value"), l.stderr());
     }
 
+    // crash_test.go: TestPanicWhilePanicking (issue 52257)
+    /** A value whose text panics: Go's message names the nested panic's string, or only its type. */
+    @Test
+    void panicWhilePanicking() {
+        for (String[] x : new String[][] {
+                {"errorPanic", "panic while printing panic value: important error message"},
+                {"doubleErrorPanic", "panic while printing panic value: type io.gmp4j.testprog.TestProg$ExampleError"},
+                {"circularPanic", "panic while printing panic value: type io.gmp4j.testprog.TestProg$CircleEnd"},
+                {"stringPanic", "panic: important string message"}}) {
+            Child c = run(x[0], List.of(), List.of());
+            assertEquals(2, c.exitCode(), x[0] + ": " + c.stderr());
+            assertTrue(c.stderr().contains(x[1]), x[0] + ": " + c.stderr());
+        }
+    }
+
     // crash_test.go: TestNoHelperGoroutines
     /** Runtime helpers (a pending AfterFunc, a cleaner) are not goroutines in a dump, even with GOTRACEBACK=all. */
     @Test
