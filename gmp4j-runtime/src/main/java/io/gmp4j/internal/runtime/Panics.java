@@ -99,10 +99,11 @@ public final class Panics {
     /** panic.go: fatalpanic. {@code second} (or null) panicked while {@code first} was handled. */
     private static void report(G gp, Throwable first, Throwable second) {
         startpanic();
+        String firstText = null, secondText = null;
         try { // panic.go: preprintpanics: each value's text, once, before anything is printed
-            panicText(first);
+            firstText = panicText(first);
             if (second != null) {
-                panicText(second);
+                secondText = panicText(second);
             }
         } catch (Throwable e) {
             // As Go: the nested panic's value if a string, else only its type (its own text may panic too).
@@ -110,11 +111,11 @@ public final class Panics {
             fatal("panic while printing panic value: " + (r instanceof String str ? str : "type " + typeName(r)), null);
         }
         StringBuilder sb = new StringBuilder();
-        printpanic(sb, first);
+        printpanic(sb, first, firstText);
         Throwable last = first;
         if (second != null) {
             sb.append('\t');
-            printpanic(sb, second);
+            printpanic(sb, second, secondText);
             last = second;
         }
         // panic.go: dopanic_m. GOTRACEBACK decides how much follows the message.
@@ -132,8 +133,8 @@ public final class Panics {
         die(sb.toString());
     }
 
-    private static void printpanic(StringBuilder sb, Throwable t) {
-        sb.append("panic: ").append(panicText(t));
+    private static void printpanic(StringBuilder sb, Throwable t, String text) {
+        sb.append("panic: ").append(text);
         for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             sb.append(" [caused by ").append(c).append(']');
         }
@@ -146,7 +147,7 @@ public final class Panics {
 
     /** The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise. */
     static String panicText(Throwable t) {
-        return t instanceof GoPanic gp ? gp.getMessage() : t.toString(); // GoPanic's text is computed once
+        return t instanceof GoPanic gp ? gp.getMessage() : t.toString();
     }
 
     /**

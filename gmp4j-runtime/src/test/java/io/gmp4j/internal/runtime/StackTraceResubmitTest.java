@@ -6,7 +6,6 @@ import static io.gmp4j.testing.GoTesting.scaled;
 import static io.gmp4j.testing.GoTesting.withProcs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
@@ -259,6 +258,5 @@ class StackTraceResubmitTest {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        assertTrue(!t.isAlive());
     }
 }
