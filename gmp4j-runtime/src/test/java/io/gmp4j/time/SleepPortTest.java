@@ -3,12 +3,14 @@ package io.gmp4j.time;
 import static io.gmp4j.testing.GoTesting.runG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
+import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Ports of Go's time/sleep_test.go tests that TimeTest and TimerGuaranteeTest do not already
@@ -348,6 +352,64 @@ class SleepPortTest {
                     default -> throw new IllegalStateException("state " + state);
                 }
             }
+        });
+    }
+
+    /**
+     * time_test.go: TestConcurrentTimerReset (issue 37400: "racy use of timers"). Eight
+     * goroutines Reset one timer a thousand times each. Go asks only that nothing panics; the
+     * timer must also still work afterwards: stopped, reset to 1 ms, it fires.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void concurrentTimerReset(int procs) {
+        concurrentResets(procs, false);
+    }
+
+    /** time_test.go: TestConcurrentTimerResetStop. As above, with eight goroutines that Stop it. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void concurrentTimerResetStop(int procs) {
+        concurrentResets(procs, true);
+    }
+
+    private static void concurrentResets(int procs, boolean stops) {
+        runG(procs, () -> {
+            int goroutines = 8;
+            int tries = 1000;
+            WaitGroup wg = new WaitGroup();
+            wg.add(stops ? goroutines * 2 : goroutines);
+            Timer timer = Time.newTimer(Duration.ofHours(1));
+            for (int i = 0; i < goroutines; i++) {
+                int gi = i;
+                Go.go(() -> {
+                    try {
+                        for (int j = 0; j < tries; j++) {
+                            timer.reset(Duration.ofHours(1).plusNanos((long) gi * j));
+                        }
+                    } finally {
+                        wg.done();
+                    }
+                });
+                if (stops) {
+                    Go.go(() -> {
+                        try {
+                            timer.stop();
+                        } finally {
+                            wg.done();
+                        }
+                    });
+                }
+            }
+            wg.await();
+            boolean active = timer.stop();
+            if (!stops) {
+                assertTrue(active, "the last Reset left the timer inactive");
+            }
+            assertNull(timer.c().tryRecv(), "an hour's timer fired");
+            assertFalse(timer.reset(Duration.ofMillis(1)), "a stopped timer's Reset reports it active");
+            timer.c().recv();
+            assertFalse(timer.stop(), "a fired timer's Stop reports it active");
         });
     }
 }
