@@ -206,7 +206,7 @@ public final class Contention {
                     perFrame.run();
                 }
                 if (leading) {
-                    if (isRuntimeFrame(f.getClassName())) {
+                    if (io.gmp4j.internal.runtime.Traceback.isRuntimeFrame(f.getClassName())) {
                         lastRuntime = f.toStackTraceElement();
                         continue;
                     }
@@ -222,12 +222,6 @@ public final class Contention {
             }
             return out.toArray(StackTraceElement[]::new);
         });
-    }
-
-    /** The packages whose frames lead a waiting stack: the profile hooks and the sync/chan code. */
-    static boolean isRuntimeFrame(String cls) {
-        return cls.startsWith("io.gmp4j.internal.") || cls.startsWith("io.gmp4j.sync.") || cls.startsWith("io.gmp4j.chan.")
-                || cls.startsWith("io.gmp4j.xsync.") || cls.startsWith("io.gmp4j.time.") || cls.startsWith("io.gmp4j.context.");
     }
 
     /** A snapshot record: Go's BlockProfileRecord (Count, Cycles, Stack). */

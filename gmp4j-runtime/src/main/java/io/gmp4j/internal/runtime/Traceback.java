@@ -159,29 +159,44 @@ public final class Traceback {
                 from++;
             }
         }
-        int count = 0;
+        List<StackTraceElement> shown = new ArrayList<>(st.length - from);
         for (int i = from; i < st.length; i++) {
             if (system || !hidden(st[i].getClassName())) {
-                count++;
+                shown.add(st[i]);
             }
         }
-        int shown = 0;
-        for (int i = from; i < st.length; i++) {
-            StackTraceElement e = st[i];
-            if (!system && hidden(e.getClassName())) {
-                continue;
+        if (!system) {
+            // Go hides runtime.chanrecv1 and runtime.gopark above the caller's frame; here the
+            // API frame the caller entered by stays (Chan.recv, WaitGroup.await), as in the profiles.
+            int lead = 0;
+            while (lead + 1 < shown.size() && isRuntimeFrame(shown.get(lead).getClassName())
+                    && isRuntimeFrame(shown.get(lead + 1).getClassName())) {
+                lead++;
             }
-            if (count > INNER_FRAMES + OUTER_FRAMES && shown >= INNER_FRAMES && shown < count - OUTER_FRAMES) {
-                if (shown == INNER_FRAMES) {
+            shown = shown.subList(lead, shown.size());
+        }
+        int count = shown.size();
+        for (int i = 0; i < count; i++) {
+            if (count > INNER_FRAMES + OUTER_FRAMES && i >= INNER_FRAMES && i < count - OUTER_FRAMES) {
+                if (i == INNER_FRAMES) {
                     sb.append("...").append(count - INNER_FRAMES - OUTER_FRAMES).append(" frames elided...\n");
                 }
-                shown++;
                 continue;
             }
-            shown++;
+            StackTraceElement e = shown.get(i);
             sb.append(e.getClassName()).append('.').append(e.getMethodName()).append("(...)\n\t");
             sb.append(e.getFileName() != null ? e.getFileName() : "?").append(':').append(Math.max(0, e.getLineNumber())).append('\n');
         }
+    }
+
+    /**
+     * A frame of gmp4j's runtime or of its Go packages (chan, sync, xsync, time, context): Go's
+     * {@code runtime.} frames and the sync package's. Dumps and the block and mutex profiles
+     * keep only the outermost of those that lead a stack.
+     */
+    public static boolean isRuntimeFrame(String cls) {
+        return cls.startsWith("io.gmp4j.internal.") || cls.startsWith("io.gmp4j.sync.") || cls.startsWith("io.gmp4j.chan.")
+                || cls.startsWith("io.gmp4j.xsync.") || cls.startsWith("io.gmp4j.time.") || cls.startsWith("io.gmp4j.context.");
     }
 
     private static boolean skippedCaller(String c) {
