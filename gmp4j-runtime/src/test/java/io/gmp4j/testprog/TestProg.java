@@ -45,6 +45,9 @@ public final class TestProg {
                     Park.park(ch, WaitReason.CHAN_RECEIVE);
                 }
             });
+            case "chanDeadlock" -> Go.run(() -> {
+                io.gmp4j.chan.Chan.make(0).recv();
+            });
             case "lockedDeadlock" -> Go.run(() -> { // testprog/deadlock.go: LockedDeadlock
                 Go.lockOSThread();
                 io.gmp4j.chan.Select.select();

@@ -140,6 +140,24 @@ class CrashTest {
         assertTrue(c.stderr().contains("goroutine 1 [chan receive]:"), c.stderr());
     }
 
+    /**
+     * Go's dump shows the caller's line, not runtime.chanrecv1 and gopark above it: here the
+     * API frame the program called, then the program; GOTRACEBACK=system shows the rest.
+     */
+    @Test
+    void deadlockDumpLeadsWithTheApiCall() {
+        Child c = run("chanDeadlock", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().matches("(?s)fatal error: all goroutines are asleep - deadlock!\n\n"
+                + "goroutine 1 \\[chan receive\\]:\n"
+                + "io\\.gmp4j\\.chan\\.Chan\\.recv\\(\\.\\.\\.\\)\n\tChan\\.java:\\d+\n"
+                + "io\\.gmp4j\\.testprog\\.TestProg\\.lambda\\$.*"), c.stderr());
+        Child system = run("chanDeadlock", List.of(), List.of("GOTRACEBACK=system"));
+        assertEquals(2, system.exitCode(), system.stderr());
+        assertTrue(system.stderr().contains("io.gmp4j.chan.Chan.parkRecv(...)"), system.stderr());
+        assertTrue(system.stderr().contains("java.lang.VirtualThread.park(...)"), system.stderr());
+    }
+
     // crash_test.go: TestLockedDeadlock, TestLockedDeadlock2
     /**
      * A goroutine locked to its M and blocked forever is asleep like any other: main locked
