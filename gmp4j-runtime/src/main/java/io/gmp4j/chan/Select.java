@@ -27,8 +27,8 @@ public final class Select {
      *           data/room, or a closed channel. None ready and a default case: unlock, run it.
      *   pass 2  enqueue one Sudog per case (all sharing one Waiter), in lockorder; unlock all;
      *           park until a partner or close sets Waiter.param.
-     *   pass 3  lock all again; dequeue the Sudogs that did not fire (else they stack up on
-     *           quiet channels); unlock; finish the fired case.
+     *   pass 3  dequeue the Sudogs that did not fire (else they stack up on quiet channels),
+     *           each channel locked in turn, not all at once as Go; finish the fired case.
      *
      * pollorder is a uniform random permutation of the non-nil cases (an inside-out
      * Fisher-Yates shuffle, as Go), so among the cases ready in pass 1 each is chosen with
@@ -367,19 +367,32 @@ public final class Select {
             }
         }
 
-        // pass 3 - dequeue from unsuccessful chans
-        sellock(cases, order, lo, norder);
+        // pass 3 - dequeue from unsuccessful chans. Each under its own channel's lock, one
+        // channel at a time, and only the channels that hold an unfired sudog: select.go locks
+        // them all at once, but no step here needs two locks, and the fired case's channel,
+        // which its partner just held on another P, guards nothing here.
+        Chan<?> locked = null;
         for (SelectSudog sg = waiting; sg != null; sg = sg.waitlink) {
-            if (sg != fired) {
-                Case cas = cases[sg.casi];
-                if (cas.kind == SEND) {
-                    cas.c.sendq.remove(sg);
-                } else {
-                    cas.c.recvq.remove(sg);
+            if (sg == fired) {
+                continue;
+            }
+            Case cas = cases[sg.casi];
+            if (cas.c != locked) { // a channel's sudogs are adjacent: waiting is in lock order
+                if (locked != null) {
+                    locked.unlock();
                 }
+                locked = cas.c;
+                locked.lock();
+            }
+            if (cas.kind == SEND) {
+                cas.c.sendq.remove(sg);
+            } else {
+                cas.c.recvq.remove(sg);
             }
         }
-        selunlock(cases, order, lo, norder);
+        if (locked != null) {
+            locked.unlock();
+        }
 
         int casi = fired.casi;
         boolean ok = fired.success;
