@@ -14,6 +14,7 @@ import static io.gmp4j.chan.ChanExport.eventually;
 import static io.gmp4j.chan.ChanExport.inGo;
 import static io.gmp4j.chan.ChanExport.scaled;
 import static io.gmp4j.chan.ChanExport.waitingReceivers;
+import static io.gmp4j.chan.ChanExport.waitingSenders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -267,6 +268,42 @@ class SelectTest {
             assertEquals(1, waitingReceivers(c), "only B remains on c");
             c.send(8); // wake up B
             assertTrue(bDone.await(20, TimeUnit.SECONDS));
+        });
+    }
+
+    /**
+     * Pass 3 dequeues every unfired sudog, each under its own channel's lock: a select that
+     * waits on quiet channels (one of them twice; receive cases on some, send cases on another,
+     * so that no later operation drops a stale sudog on the way) and fires on a busy one, ten
+     * thousand times over, leaves no sudog on the quiet channels.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void passThreeLeavesNothingOnQuietChannels(int procs) {
+        inGo(procs, r -> {
+            Chan<Integer> recv1 = Chan.make(), busy = Chan.make(), send = Chan.make(), recv2 = Chan.make();
+            int n = scaled(10_000);
+            r.go(() -> {
+                for (int i = 0; i < n; i++) {
+                    busy.send(i);
+                }
+            });
+            long sum = 0;
+            long[] got = new long[1];
+            for (int i = 0; i < n; i++) {
+                int k = switch (i % 3) {
+                    case 0 -> Select.select(recv1.onRecv(null), busy.onRecv(v -> got[0] = v), send.onSend(-1, null));
+                    case 1 -> Select.select(send.onSend(-1, null), recv1.onRecv(null), busy.onRecv(v -> got[0] = v), recv1.onRecv(null));
+                    default -> Select.select(busy.onRecv(v -> got[0] = v), recv2.onRecv(null), send.onSend(-1, null));
+                };
+                assertEquals(i % 3 == 1 ? 2 : i % 3 == 0 ? 1 : 0, k, "only the busy case can fire");
+                assertEquals(i, got[0], "busy delivers in order");
+                sum += got[0];
+            }
+            assertEquals((long) n * (n - 1) / 2, sum);
+            assertEquals(0, waitingReceivers(recv1), "stale receive sudogs on recv1");
+            assertEquals(0, waitingReceivers(recv2), "stale receive sudogs on recv2");
+            assertEquals(0, waitingSenders(send), "stale send sudogs on send");
         });
     }
 
