@@ -143,6 +143,56 @@ class LockOSThreadWiringTest {
         });
     }
 
+    /**
+     * proc_test.go: TestLockOSThreadTemplateThreadRace (golang.org/issue/38931). Two goroutines
+     * lock their threads at the same moment, each right after a go statement (work in the local
+     * queue, so handoffp starts an M early) and then yield, while another goroutine reads the
+     * memory statistics without pause (Go's stop-the-world). Both must get through, every time;
+     * Go ran it 100 times, each in a fresh process, and the race hung about one in fifty.
+     */
+    @Test
+    void lockOSThreadTemplateThreadRace() {
+        withProcs(4, () -> inGoroutine(() -> {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            WaitGroup spinner = new WaitGroup();
+            spinner.add(1);
+            Go.go(() -> {
+                while (!stop.get()) {
+                    Go.readMemStats();
+                }
+                spinner.done();
+            });
+            try {
+                for (int iter = 0; iter < 100; iter++) {
+                    long start = System.nanoTime() + 10_000_000L;
+                    WaitGroup wg = new WaitGroup();
+                    wg.add(2);
+                    for (int i = 0; i < 2; i++) {
+                        Go.go(() -> {
+                            while (System.nanoTime() < start) {
+                                Thread.onSpinWait();
+                            }
+                            Go.go(() -> {});
+                            Go.lockOSThread();
+                            Go.gosched();
+                            wg.done(); // and end locked: the M exits with the goroutine
+                        });
+                    }
+                    Chan<Boolean> done = Chan.make(1);
+                    Go.go(() -> {
+                        wg.await();
+                        done.send(true);
+                    });
+                    assertTrue(io.gmp4j.chan.Select.select(done.onRecv(null), Time.after(Duration.ofSeconds(30)).onRecv(null)) == 0,
+                            "iteration " + iter + ": the two LockOSThreads did not both complete\n" + Go.stack(true));
+                }
+            } finally {
+                stop.set(true);
+                spinner.await();
+            }
+        }));
+    }
+
     /** Waits (up to 10 s) for mp's thread to end; fails if it does not. */
     private static void awaitExit(M mp) {
         long deadline = System.nanoTime() + 10_000_000_000L;
