@@ -64,13 +64,18 @@ class TraceTest {
                 }
                 wg.done();
             });
+            // The ping-pong above may never park: with cheap cross-core hand-offs its receives
+            // spin (HandoffSpin). This receive waits ~50 ms for a sleeper, far past any spin.
+            Chan<Integer> slept = Chan.make();
             Go.go(() -> {
                 goids[2] = Park.goid();
                 for (int i = 0; i < 5; i++) {
                     Time.sleep(Duration.ofMillis(10));
                 }
+                slept.send(5);
                 wg.done();
             });
+            slept.recv();
             wg.await();
         });
         return goids;
