@@ -12,10 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
 import io.gmp4j.time.Time;
 import java.time.Duration;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -153,7 +155,7 @@ class LockOSThreadWiringTest {
     @Test
     void lockOSThreadTemplateThreadRace() {
         withProcs(4, () -> inGoroutine(() -> {
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             WaitGroup spinner = new WaitGroup();
             spinner.add(1);
             Go.go(() -> {
@@ -183,8 +185,9 @@ class LockOSThreadWiringTest {
                         wg.await();
                         done.send(true);
                     });
-                    assertTrue(io.gmp4j.chan.Select.select(done.onRecv(null), Time.after(Duration.ofSeconds(30)).onRecv(null)) == 0,
-                            "iteration " + iter + ": the two LockOSThreads did not both complete\n" + Go.stack(true));
+                    int it = iter;
+                    assertEquals(0, Select.select(done.onRecv(null), Time.after(Duration.ofSeconds(30)).onRecv(null)),
+                            () -> "iteration " + it + ": the two LockOSThreads did not both complete\n" + Go.stack(true));
                 }
             } finally {
                 stop.set(true);
