@@ -27,7 +27,6 @@ public class GoPanic extends RuntimeException {
     public GoPanic(String message, Throwable cause) {
         super(message, cause);
         this.value = message;
-        this.text = message;
     }
 
     /** The value's text ({@code String.valueOf}), computed once. */

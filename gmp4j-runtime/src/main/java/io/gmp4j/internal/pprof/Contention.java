@@ -1,5 +1,6 @@
 package io.gmp4j.internal.pprof;
 
+import io.gmp4j.internal.runtime.Traceback;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -206,7 +207,7 @@ public final class Contention {
                     perFrame.run();
                 }
                 if (leading) {
-                    if (io.gmp4j.internal.runtime.Traceback.isRuntimeFrame(f.getClassName())) {
+                    if (Traceback.isRuntimeFrame(f.getClassName())) {
                         lastRuntime = f.toStackTraceElement();
                         continue;
                     }
