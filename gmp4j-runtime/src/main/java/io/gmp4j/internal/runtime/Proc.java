@@ -653,7 +653,9 @@ final class Proc {
     private static void becomeSpinning(M mp) {
         mp.spinning = true;
         Sched.nmspinning.incrementAndGet();
-        Sched.needspinning = 0;
+        if (Sched.needspinning != 0) {
+            Sched.needspinning = 0;
+        }
     }
 
     /** proc.go: resetspinning. Only mp. */
@@ -675,7 +677,7 @@ final class Proc {
     /** wakep for a caller that has just issued a full fence after publishing its work. */
     private static void wakepFenced() {
         if (Sched.nmspinning.get() != 0 || Sched.npidle == 0 || !Sched.nmspinning.compareAndSet(0, 1)) {
-            if (Sched.npidle == 0) {
+            if (Sched.npidle == 0 && Sched.needspinning == 0) {
                 Sched.needspinning = 1;
             }
             return;

@@ -31,6 +31,22 @@ class GExecuteTest {
         assertFalse(ran.get());
     }
 
+    /**
+     * proc.go: newproc1 seeds trackingSeq at random, so one new G in gTrackingPeriod (8) has
+     * its first transition to runnable timed, not every one (two nanoTime calls per spawn).
+     */
+    @Test
+    void oneNewGInEightHasItsFirstReadyTimed() {
+        int n = 8_000, tracked = 0;
+        for (int i = 0; i < n; i++) {
+            G gp = new G(9_100_000 + i, () -> {}, false); // never started
+            if ((gp.trackingSeq & 7) == 0) {
+                tracked++;
+            }
+        }
+        assertTrue(tracked > n / 8 * 8 / 10 && tracked < n / 8 * 12 / 10, tracked + " of " + n + " new Gs tracked");
+    }
+
     @Test
     void fromInsideAGoroutineToo() throws Exception {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
