@@ -93,10 +93,12 @@ public final class Chan<T> implements Iterable<T> {
      *   permit swallowed the wake-up (StalePermitWakeupTest).
      *
      * Differences from Go (docs/DIVERGENCES.md):
-     *   - the lock spins (Thread.onSpinWait), yields a few times, then sleeps with a
-     *     doubling LockSupport.parkNanos back-off instead of futex-sleeping on a wake-up
-     *     list: critical sections never park, so a waiter only waits for a holder that is
-     *     running, OS-preempted, or (a select in sellock) itself waiting for a lock;
+     *   - the lock spins (Thread.onSpinWait), yields the OS thread a few times (Go's
+     *     osyield), then sleeps the OS thread with a doubling back-off instead of
+     *     futex-sleeping on a wake-up list: critical sections never park, so a waiter only
+     *     waits for a holder that is running, OS-preempted, or (a select in sellock) itself
+     *     waiting for a lock. The waiting goroutine stays mounted throughout, its M keeping
+     *     its P, as Go's M does in lock2;
      *   - the mutex profile records a contended channel lock with the waiter's stack (Go 1.22's
      *     runtimecontentionstacks=1; sync.Mutex's waits go to the unlocker), and only on a
      *     goroutine or a user's thread, never on an M outside a G or sysmon;
@@ -650,16 +652,18 @@ public final class Chan<T> implements Iterable<T> {
             if (spins < LOCK_SPINS) {
                 Thread.onSpinWait();
             } else if (spins < LOCK_SPINS + LOCK_YIELDS) {
-                // The holder is running or was preempted by the OS; let it (or another G) run.
-                Thread.yield();
+                // The holder is mounted (never across a park) but not running: the OS
+                // descheduled its M, maybe onto this CPU. Give the CPU up at the OS level, as
+                // Go's lock2 osyields: a goroutine yield would run our P's next G here, which
+                // contends too, and leave the holder waiting for a CPU.
+                Park.osyield();
             } else {
-                // The holder is not running: its thread was descheduled by the OS, or it is a
-                // select's G that yielded here while holding an earlier channel of its lock
-                // order. Yielding on would keep this CPU busy against it, so sleep, as Go's
-                // lock2 futex-sleeps, with a doubling back-off. Against yielding without bound
-                // it cut W4 from 258 to 107 ns (2026-11-28, shared 2-core AMD EPYC, GOMAXPROCS=2,
-                // medians of 5). Guarded by W2/W4/W7 in `./gmp4j bench`.
-                LockSupport.parkNanos(this, sleepNanos);
+                // Still held: sleep this M, its G mounted and its P kept, as Go's lock2
+                // futex-sleeps, with a doubling back-off. Against yielding without bound it cut
+                // W4 from 258 to 107 ns (2026-11-28); OS-level rather than a goroutine's park
+                // (a JDK timer and a switch each time) it cut W4's contended runs further
+                // (docs/BENCHMARKS.md, 2026-12-05 (7)). Guarded by W2/W4/W7 in `./gmp4j bench`.
+                Park.ossleep(sleepNanos);
                 sleepNanos = Math.min(2 * sleepNanos, LOCK_SLEEP_MAX_NANOS);
             }
         }

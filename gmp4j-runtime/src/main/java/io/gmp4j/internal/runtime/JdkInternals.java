@@ -26,6 +26,10 @@ import java.util.concurrent.Executor;
  *   <li>{@code VirtualThread.state} and the virtual thread captured by the runContinuation
  *       lambda: which child a forwarded continuation belongs to and whether it is just starting
  *       (optional: without them ForeignThreads does not count children).</li>
+ *   <li>{@code Thread.yield0()} and {@code Thread.sleepNanos0(long)}: the OS thread's own yield
+ *       and sleep, which a goroutine's {@code Thread.yield}/{@code sleep} never reach (they
+ *       switch goroutines): Go's osyield and futexsleep for the runtime's locks (optional:
+ *       without them {@link #osyield} and {@link #ossleep} fall back to the goroutine's).</li>
  * </ul>
  *
  * <p>When one is missing, {@link #check} names the JDK and the flag to add, in one line.
@@ -54,6 +58,8 @@ final class JdkInternals {
      */
     private static final long RUNNABLE_STATES;
     private static final String PROBLEM;
+    /** Optional: Thread.yield0() and Thread.sleepNanos0(long), or null (see osyield, ossleep). */
+    private static final MethodHandle OS_YIELD, OS_SLEEP;
 
     static {
         MethodHandle ctor = null;
@@ -117,6 +123,19 @@ final class JdkInternals {
         CONTINUATION_CLASS = CONTINUATION_THREAD == null ? null : contThread.type().parameterType(0);
         RUNNABLE_STATES = STATE == null ? -1L : runnable;
         PROBLEM = problem;
+        MethodHandle osYield = null, osSleep = null;
+        if (problem == null) {
+            try {
+                MethodHandles.Lookup t = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+                osYield = t.findStatic(Thread.class, "yield0", MethodType.methodType(void.class));
+                osSleep = t.findStatic(Thread.class, "sleepNanos0", MethodType.methodType(void.class, long.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                osYield = null;
+                osSleep = null;
+            }
+        }
+        OS_YIELD = osYield;
+        OS_SLEEP = osSleep;
     }
 
     /** The start-up self-test: null when gmp4j can run, else the one line to print. */
@@ -137,6 +156,44 @@ final class JdkInternals {
             return (Thread) NEW_VIRTUAL_THREAD.invokeExact(scheduler, name, 0, task);
         } catch (Throwable e) {
             throw new IllegalStateException("newVirtualThread: " + e, e);
+        }
+    }
+
+    /**
+     * lock_futex.go: osyield. The calling OS thread gives up its CPU, whatever goroutine is
+     * mounted on it (a goroutine's Thread.yield switches goroutines instead and keeps the CPU,
+     * which a lock holder descheduled by the OS then never gets back).
+     */
+    static void osyield() {
+        MethodHandle h = OS_YIELD;
+        if (h == null) {
+            Thread.yield();
+            return;
+        }
+        try {
+            h.invokeExact();
+        } catch (Throwable e) {
+            Thread.yield();
+        }
+    }
+
+    /**
+     * lock_futex.go: futexsleep with a timeout. The calling OS thread sleeps for about
+     * {@code nanos}, its goroutine still mounted (its M keeps its P, as Go's M does in lock2).
+     * An interrupt pending on the goroutine ends the sleep and is kept.
+     */
+    static void ossleep(long nanos) {
+        MethodHandle h = OS_SLEEP;
+        if (h == null) {
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            return;
+        }
+        try {
+            h.invokeExact(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // not ours to consume: the caller's wait goes on
+        } catch (Throwable e) {
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
         }
     }
 

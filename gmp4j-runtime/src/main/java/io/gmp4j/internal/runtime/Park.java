@@ -72,6 +72,24 @@ public final class Park {
     }
 
     /**
+     * lock_futex.go: osyield, for a runtime lock's waiter: the OS thread yields its CPU, to
+     * the holder if the OS descheduled it there. A goroutine's {@code Thread.yield} would run
+     * another goroutine on the same CPU instead. Any thread.
+     */
+    public static void osyield() {
+        JdkInternals.osyield();
+    }
+
+    /**
+     * lock_futex.go: futexsleep with a timeout, for a runtime lock's waiter: the OS thread
+     * sleeps about {@code nanos} with its goroutine mounted, so its M keeps its P, as in Go.
+     * No wake-up comes early; the caller retries. Any thread.
+     */
+    public static void ossleep(long nanos) {
+        JdkInternals.ossleep(nanos);
+    }
+
+    /**
      * proc.go: goready. Makes {@code t} runnable; from a G on our M it runs next on that P.
      *
      * <p>Starts with a full fence. The caller has just stored the waiter's wake condition

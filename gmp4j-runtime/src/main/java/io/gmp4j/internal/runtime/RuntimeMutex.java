@@ -22,9 +22,11 @@ import java.lang.invoke.VarHandle;
  * every contender's wait is bounded by a few pointer moves. Not reentrant (asserted).
  *
  * <p>Contenders spin (lock_futex.go: active_spin = 4 rounds of active_spin_cnt = 30 PAUSE),
- * then yield (passive_spin, osyield) until the holder is done. A goroutine's Thread.yield goes
- * back through our scheduler; a platform thread's is the OS's sched_yield. It never sleeps on a
- * futex as Go's does: the holder cannot be waiting for anything.
+ * then yield the OS thread (passive_spin, osyield) until the holder is done: a goroutine too,
+ * through {@link JdkInternals#osyield}, because a held lock's holder that is not running was
+ * descheduled by the OS, and only an OS-level yield gives it a CPU (a goroutine's Thread.yield
+ * would run another goroutine on this one). It never sleeps on a futex as Go's does: the holder
+ * cannot be waiting for anything.
  *
  * <p>State: 0 = free, 1 = held. lock: CAS 0 -> 1 (acquire). unlock: setRelease 0 (release;
  * pairs with the CAS of the next locker). {@code holder} is for assertions and dumps only.
@@ -68,7 +70,7 @@ public final class RuntimeMutex {
                     Thread.onSpinWait();
                 }
             } else {
-                Thread.yield();
+                JdkInternals.osyield();
             }
         }
     }

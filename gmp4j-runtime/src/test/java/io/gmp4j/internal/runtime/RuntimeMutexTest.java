@@ -1,9 +1,11 @@
 package io.gmp4j.internal.runtime;
 
 import static io.gmp4j.testing.GoTesting.assertNoLeak;
+import static io.gmp4j.testing.GoTesting.inGoroutine;
 import static io.gmp4j.testing.GoTesting.withProcs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +66,63 @@ class RuntimeMutexTest {
         });
         assertEquals((long) (gs + threads) * iters, counter[0]);
         assertNoLeak(before);
+    }
+
+    /**
+     * A contender for a lock whose holder is not running yields the OS thread (lock_futex.go:
+     * osyield), not its goroutine: it stays mounted and its P runs no other G meanwhile (a
+     * goroutine yield would, and that G would contend too while the holder waits for a CPU).
+     * The holder here is a platform thread that keeps the lock for 50 ms.
+     */
+    @Test
+    void aContendingGoroutineKeepsItsMAndP() {
+        RuntimeMutex mu = new RuntimeMutex();
+        withProcs(1, () -> inGoroutine(() -> {
+            CountDownLatch held = new CountDownLatch(1);
+            Thread holder = Thread.ofPlatform().start(() -> {
+                mu.lock();
+                held.countDown();
+                try {
+                    Thread.sleep(50); // how long the lock is held, not a synchronisation
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                } finally {
+                    mu.unlock();
+                }
+            });
+            try {
+                held.await();
+                M mp = M.current();
+                P pp = mp.p;
+                int runticks = pp.runticks;
+                mu.lock();
+                mu.unlock();
+                assertSame(mp, M.current(), "the goroutine moved to another M");
+                assertEquals(runticks, pp.runticks, "the P scheduled while the goroutine waited for the lock");
+                holder.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }));
+    }
+
+    /** Park.osyield and Park.ossleep leave the goroutine mounted, its P unscheduled and its interrupt pending. */
+    @Test
+    void osyieldAndOssleepDoNotSwitchGoroutines() {
+        withProcs(1, () -> inGoroutine(() -> {
+            M mp = M.current();
+            P pp = mp.p;
+            int runticks = pp.runticks;
+            for (int i = 0; i < 10; i++) {
+                Park.osyield();
+                Park.ossleep(100_000);
+            }
+            assertSame(mp, M.current());
+            assertEquals(runticks, pp.runticks);
+            Thread.currentThread().interrupt();
+            Park.ossleep(1_000_000);
+            assertTrue(Thread.interrupted(), "ossleep consumed the goroutine's interrupt");
+        }));
     }
 
     @Test
