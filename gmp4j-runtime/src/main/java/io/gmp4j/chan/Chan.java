@@ -652,10 +652,10 @@ public final class Chan<T> implements Iterable<T> {
             if (spins < LOCK_SPINS) {
                 Thread.onSpinWait();
             } else if (spins < LOCK_SPINS + LOCK_YIELDS) {
-                // The holder is mounted (never across a park) but not running: the OS
-                // descheduled its M, maybe onto this CPU. Give the CPU up at the OS level, as
-                // Go's lock2 osyields: a goroutine yield would run our P's next G here, which
-                // contends too, and leave the holder waiting for a CPU.
+                // The holder is not running (holders never park): the OS descheduled its
+                // thread, maybe onto this CPU. Give the CPU up at the OS level, as Go's lock2
+                // osyields: a goroutine yield would run our P's next G here, which contends
+                // too, and leave the holder waiting for a CPU.
                 Park.osyield();
             } else {
                 // Still held: sleep this M, its G mounted and its P kept, as Go's lock2

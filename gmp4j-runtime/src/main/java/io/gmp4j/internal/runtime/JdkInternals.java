@@ -180,7 +180,9 @@ final class JdkInternals {
     /**
      * lock_futex.go: futexsleep with a timeout. The calling OS thread sleeps for about
      * {@code nanos}, its goroutine still mounted (its M keeps its P, as Go's M does in lock2).
-     * An interrupt pending on the goroutine ends the sleep and is kept.
+     * Not interruptible, as Go's waits: a pending interrupt (which would end the sleep at once,
+     * and a caller's retry loop would spin) is cleared for the sleep and set again after it, and
+     * one that arrives during the sleep ends it early and is kept.
      */
     static void ossleep(long nanos) {
         MethodHandle h = OS_SLEEP;
@@ -188,12 +190,17 @@ final class JdkInternals {
             java.util.concurrent.locks.LockSupport.parkNanos(nanos);
             return;
         }
+        boolean interrupted = Thread.interrupted();
         try {
             h.invokeExact(nanos);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // not ours to consume: the caller's wait goes on
+            interrupted = true;
         } catch (Throwable e) {
             java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

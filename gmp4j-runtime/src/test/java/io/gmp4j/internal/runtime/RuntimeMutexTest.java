@@ -120,8 +120,11 @@ class RuntimeMutexTest {
             assertSame(mp, M.current());
             assertEquals(runticks, pp.runticks);
             Thread.currentThread().interrupt();
-            Park.ossleep(1_000_000);
+            long t0 = System.nanoTime();
+            Park.ossleep(20_000_000);
+            long slept = System.nanoTime() - t0;
             assertTrue(Thread.interrupted(), "ossleep consumed the goroutine's interrupt");
+            assertTrue(slept >= 15_000_000, "a pending interrupt cut the sleep short: " + slept + " ns");
         }));
     }
 
