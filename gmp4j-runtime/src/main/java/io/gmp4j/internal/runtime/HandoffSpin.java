@@ -27,8 +27,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * ~800, against ~400 serially; the JDK's own W2, which spins in SynchronousQueue, goes from
  * ~210 to ~830 in the same minutes. So every {@code SAMPLE}-th spin is timed and a running
  * average kept. Above {@link #WORTH_NANOS} (a G switch) both spinning and polling go off for
- * {@link #OFF_NANOS}; then the next spins measure again. A spin that runs out counts as long as
- * it lasted, so partners that rarely answer soon turn it off as well. Polling needs more: a
+ * {@link #OFF_NANOS}; then the next spins measure again, after a {@link #GRACE_NANOS} whose
+ * timings are not counted: the first spins after a pair is split wait for the partner's
+ * migration (an M woken, a steal, a thaw on another core), 750 ns and more, where the hand-offs
+ * that follow take 100-200 ns (W2, timed spins in a patched build, 2026-12-05). Counted, those
+ * first spins turned spinning off again within microseconds of every re-enable, and W2 ran
+ * serially at ~400 ns a round trip where spinning gave ~220. A spin that runs out counts as long
+ * as it lasted, so partners that rarely answer soon turn it off as well. Polling needs more: a
  * timed spin that came back in time within the last {@link #FRESH_NANOS}, so that programs
  * without rendezvous (a buffered stream, a mutex) never poll.
  *
@@ -56,8 +61,18 @@ public final class HandoffSpin {
      */
     static final long WORTH_NANOS = Long.getLong("gmp4j.chan.spinWorthNanos", 250);
 
-    /** How long spinning and polling stay off once the timed spins say they cost more than they save. */
-    static final long OFF_NANOS = 50_000_000;
+    /**
+     * How long spinning and polling stay off once the timed spins say they cost more than they
+     * save. Short, because a stall of the partner's thread (a GC, a JIT burst, the OS) turns it
+     * off as surely as a far placement does: 50 ms kept W2 serial (~400 ns a round trip) long
+     * after such stalls, where spinning gave ~220; 10 ms with GRACE_NANOS cut W2 by ~14 % in
+     * paired runs (docs/BENCHMARKS.md, 2026-12-05 (7)). In a far placement it costs a
+     * GRACE_NANOS of slow spins per period, 10 %.
+     */
+    static final long OFF_NANOS = 10_000_000;
+
+    /** After spinning comes back on, how long its timed spins are not counted (see the class comment). */
+    static final long GRACE_NANOS = 1_000_000;
 
     /** How recent a good timed spin must be for an idle M to poll. */
     static final long FRESH_NANOS = 10_000_000;
@@ -73,8 +88,8 @@ public final class HandoffSpin {
     /** One spin in SAMPLE is timed (two nanoTime calls, ~40 ns). A power of two. */
     private static final int SAMPLE = 16;
 
-    private static final int AVG = 4, OFF_UNTIL = 12, LAST_GOOD = 20, LAST_REFUSED = 28; // a cache line apart
-    private static final long[] STATE = new long[40];
+    private static final int AVG = 4, OFF_UNTIL = 12, LAST_GOOD = 20, LAST_REFUSED = 28, GRACE_UNTIL = 36; // a cache line apart
+    private static final long[] STATE = new long[48];
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private static boolean alwaysOn;
@@ -91,10 +106,10 @@ public final class HandoffSpin {
         if (Sched.coarseNanos() - until < 0) {
             return false;
         }
-        // Measure afresh. From 0 it takes six long spins in a row to turn it off again: the
-        // first spins after a pair is split wait for its partner's migration (a steal, a
-        // thaw on another core), however cheap the hand-offs that follow.
+        // Measure afresh, once the pair has split (GRACE_NANOS): the first spins wait for the
+        // partner's migration, however cheap the hand-offs that follow.
         SLOT.setOpaque(STATE, AVG, 0L);
+        SLOT.setOpaque(STATE, GRACE_UNTIL, (System.nanoTime() + GRACE_NANOS) | 1); // never 0; once per OFF_NANOS
         SLOT.setOpaque(STATE, OFF_UNTIL, 0L);
         return true;
     }
@@ -165,6 +180,10 @@ public final class HandoffSpin {
         if (took <= WORTH_NANOS) {
             SLOT.setOpaque(STATE, LAST_GOOD, now);
         }
+        long grace = (long) SLOT.getOpaque(STATE, GRACE_UNTIL);
+        if (grace != 0 && now - grace < 0) {
+            return; // the pair is still splitting: see GRACE_NANOS
+        }
         long avg = (long) SLOT.getOpaque(STATE, AVG);
         avg += (Math.min(took, 2 * WORTH_NANOS) - avg) / 8; // a rare outlier (a preempted partner) must not decide
         SLOT.setOpaque(STATE, AVG, avg);
@@ -179,6 +198,7 @@ public final class HandoffSpin {
         SLOT.setOpaque(STATE, OFF_UNTIL, 0L);
         SLOT.setOpaque(STATE, LAST_GOOD, 0L);
         SLOT.setOpaque(STATE, LAST_REFUSED, 0L);
+        SLOT.setOpaque(STATE, GRACE_UNTIL, 0L);
     }
 
     /** Tests: whether spinning is on now, without {@link #on}'s turning it back on. */

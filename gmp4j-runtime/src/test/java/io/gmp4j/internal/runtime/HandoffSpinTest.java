@@ -106,6 +106,33 @@ class HandoffSpinTest {
         assertTrue(HandoffSpin.isOn());
     }
 
+    /**
+     * When spinning comes back on, the first spins wait for the pair's split (a partner
+     * migrating to another core), not for a hand-off: for GRACE_NANOS they teach nothing; then
+     * slow spins turn it off again.
+     */
+    @Test
+    void theFirstSpinsAfterComingBackOnDoNotDecide() throws InterruptedException {
+        spins(8, 5_000);
+        assertFalse(HandoffSpin.on());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        boolean on = false;
+        while (!on && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+            Sched.nanotime(); // advances the coarse clock, as sysmon's tick does
+            on = HandoffSpin.on();
+        }
+        assertTrue(on, "spinning still off 5 s after it went off");
+        long back = System.nanoTime();
+        spins(8, 5_000); // migrations
+        if (System.nanoTime() - back < HandoffSpin.GRACE_NANOS) { // else a loaded machine ate the grace: nothing to check
+            assertTrue(HandoffSpin.isOn(), "slow spins inside the grace turned spinning off");
+        }
+        Thread.sleep(HandoffSpin.GRACE_NANOS / 1_000_000 + 1);
+        spins(8, 5_000);
+        assertFalse(HandoffSpin.isOn(), "slow spins after the grace left spinning on");
+    }
+
     @Test
     void refusedRendezvousOpenProbeWindowsForIdleMs() throws InterruptedException {
         // A pair serial on one P is refused its spins: an idle M polls in the probe windows
