@@ -102,7 +102,7 @@ public final class G implements Runnable, Executor {
         this.isMain = isMain;
         this.status = _Grunnable;
         // proc.go: newproc1 seeds trackingSeq with fastrand, so that one new G in 8 has its first
-        // transition timed; from 0 every G's would be (two nanoTime calls per spawn, ~20 % of W1).
+        // transition timed; from 0 every G's was (two nanoTime calls per spawn, 8 % of W1's CPU).
         this.trackingSeq = (byte) ((goid * 0x9E3779B97F4A7C15L) >>> 56);
         // Unnamed, like Go's goroutines: building a name per G costs ~15% of a spawn. Dumps use goid.
         this.thread = JdkInternals.newVirtualThread(this, isMain ? "main goroutine" : "", this);

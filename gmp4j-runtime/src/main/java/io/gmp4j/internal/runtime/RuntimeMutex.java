@@ -25,7 +25,7 @@ import java.lang.invoke.VarHandle;
  * then yield the OS thread (passive_spin, osyield) until the holder is done: a goroutine too,
  * through {@link JdkInternals#osyield}, because a held lock's holder that is not running was
  * descheduled by the OS, and only an OS-level yield gives it a CPU (a goroutine's Thread.yield
- * would run another goroutine on this one). It never sleeps on a futex as Go's does: the holder
+ * would run another goroutine on this M). It never sleeps on a futex as Go's does: the holder
  * cannot be waiting for anything.
  *
  * <p>State: 0 = free, 1 = held. lock: CAS 0 -> 1 (acquire). unlock: setRelease 0 (release;
