@@ -87,19 +87,24 @@ class HandoffSpinTest {
         assertTrue(HandoffSpin.isOn());
     }
 
+    /** Polls {@link HandoffSpin#on} until spinning is back on, which takes OFF_NANOS; 5 s bounds a loaded machine. */
+    private static void awaitBackOn() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        boolean on = false;
+        while (!on && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+            Sched.nanotime(); // advances the coarse clock, as sysmon's tick does
+            on = HandoffSpin.on();
+        }
+        assertTrue(on, "spinning still off 5 s after it went off");
+    }
+
     @Test
     void spinningComesBackAfterTheOffPeriodToMeasureAgain() throws InterruptedException {
         spins(8, 5_000);
         assertFalse(HandoffSpin.on());
         long t0 = System.nanoTime();
-        long deadline = t0 + 5_000_000_000L; // bound for a loaded machine; it takes OFF_NANOS
-        boolean on = false;
-        while (!on && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            Sched.nanotime(); // advances the coarse clock, as sysmon's tick does
-            on = HandoffSpin.on();
-        }
-        assertTrue(on, "spinning still off 5 s after it went off");
+        awaitBackOn();
         assertTrue(System.nanoTime() - t0 >= HandoffSpin.OFF_NANOS - 2_000_000, "back on before its off period");
         // Measuring afresh: fast spins keep it on.
         spins(32, 50);
@@ -115,14 +120,7 @@ class HandoffSpinTest {
     void theFirstSpinsAfterComingBackOnDoNotDecide() throws InterruptedException {
         spins(8, 5_000);
         assertFalse(HandoffSpin.on());
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        boolean on = false;
-        while (!on && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-            Sched.nanotime(); // advances the coarse clock, as sysmon's tick does
-            on = HandoffSpin.on();
-        }
-        assertTrue(on, "spinning still off 5 s after it went off");
+        awaitBackOn();
         long back = System.nanoTime();
         spins(8, 5_000); // migrations
         if (System.nanoTime() - back < HandoffSpin.GRACE_NANOS) { // else a loaded machine ate the grace: nothing to check
