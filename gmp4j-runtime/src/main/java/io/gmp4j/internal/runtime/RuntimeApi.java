@@ -10,6 +10,10 @@ public final class RuntimeApi {
         if (f == null) {
             Panics.fatal("go of nil func value", null); // proc.go: newproc1
         }
+        // A go statement is a preemption point: newproc's prologue checks stackguard0. Without
+        // it a spawn loop outlives its slice, sysmon hands its P off, and the loop runs on
+        // beside the P's new owner with every G it makes queued globally under sched.lock.
+        Park.checkPreempt();
         Proc.newproc(f, false);
     }
 

@@ -127,6 +127,53 @@ class ProcTest {
         return s;
     }
 
+    // proc.go: newproc (its prologue is a preemption point)
+    /**
+     * At GOMAXPROCS=1 a goroutine that does nothing but spawn yields at a go statement once its
+     * slice is over: while another goroutine runs, the spawner does not. Before, it ran on past
+     * its slice until sysmon handed its P to another M, and then beside that P's goroutines.
+     * Only windows within the observer's first 5 ms count: the observer is a hog itself after
+     * its own 10 ms slice.
+     */
+    @Test
+    void aSpawnLoopYieldsAtGoWhenItsSliceIsOver() {
+        int before = Go.numGoroutine();
+        AtomicLong spawned = new AtomicLong();
+        AtomicBoolean observed = new AtomicBoolean();
+        AtomicInteger windows = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        withProcs(1, () -> inGoroutine(() -> {
+            Go.go(() -> {
+                long start = System.nanoTime();
+                for (int w = 0; w < 5; w++) {
+                    long c1 = spawned.get();
+                    long t0 = System.nanoTime();
+                    while (System.nanoTime() - t0 < 500_000) {
+                        Thread.onSpinWait();
+                    }
+                    long c2 = spawned.get();
+                    if (System.nanoTime() - start < 5_000_000) {
+                        windows.incrementAndGet();
+                        if (c2 != c1) {
+                            overlaps.incrementAndGet();
+                        }
+                    }
+                }
+                observed.set(true);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!observed.get() && System.nanoTime() < deadline) {
+                Go.go(() -> {});
+                spawned.incrementAndGet();
+            }
+        }));
+        assertTrue(observed.get(), "the observer did not run within 10 s of spawning");
+        assertEquals(0, overlaps.get(), "the spawner ran beside the observer in " + overlaps + " of "
+                + windows + " windows (" + spawned + " spawned)");
+        assertTrue(windows.get() > 0, "no window within the observer's first 5 ms: a machine too loaded to tell");
+        assertNoLeak(before);
+    }
+
     // proc_test.go: TestSchedLocalQueue's runnext behaviour
     /** A goroutine readied by a goroutine runs next, on the same P, ahead of older queued ones. */
     @Test
