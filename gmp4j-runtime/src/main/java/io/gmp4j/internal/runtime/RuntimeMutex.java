@@ -35,6 +35,11 @@ public final class RuntimeMutex {
     private volatile int state;
     /** The holding thread (plain: written by the holder after lock, cleared before unlock). */
     private Thread holder;
+    /**
+     * How many times it was taken (plain: written by holders only, so never lost; read racily):
+     * the tests' measure of how often a hot path takes a global lock such as sched.lock.
+     */
+    private long acquisitions;
 
     public RuntimeMutex() {}
 
@@ -44,6 +49,7 @@ public final class RuntimeMutex {
             lockSlow();
         }
         holder = Thread.currentThread();
+        acquisitions++;
     }
 
     /**
@@ -53,6 +59,7 @@ public final class RuntimeMutex {
     public boolean tryLock() {
         if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
             holder = Thread.currentThread();
+            acquisitions++;
             return true;
         }
         return false;
@@ -85,6 +92,7 @@ public final class RuntimeMutex {
             Thread.onSpinWait();
         }
         holder = Thread.currentThread();
+        acquisitions++;
     }
 
     /** lock_futex.go: unlock2. Only the holder. */
@@ -94,16 +102,23 @@ public final class RuntimeMutex {
         STATE.setRelease(this, 0); // pairs with the CAS in lock/lockSlow
     }
 
+    /** How many times it has been taken (racy: a holder may be adding one). */
+    long acquisitions() {
+        return (long) ACQUISITIONS.getOpaque(this);
+    }
+
     /** Whether the calling thread holds it (for assertions). */
     public boolean heldByCurrentThread() {
         return state == 1 && holder == Thread.currentThread();
     }
 
     private static final VarHandle STATE;
+    private static final VarHandle ACQUISITIONS;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(RuntimeMutex.class, "state", int.class);
+            ACQUISITIONS = MethodHandles.lookup().findVarHandle(RuntimeMutex.class, "acquisitions", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

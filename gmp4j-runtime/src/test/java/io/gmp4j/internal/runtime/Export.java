@@ -56,6 +56,11 @@ public final class Export {
         return Procs.currentMid();
     }
 
+    /** How many times sched.lock has been taken since the runtime started. */
+    public static long schedLockAcquisitions() {
+        return Sched.lock.acquisitions();
+    }
+
     public static int globalRunqSize() {
         return Sched.runqsize;
     }
