@@ -247,7 +247,7 @@ public final class Bench {
         int warmRounds = 0;
         long warmNanosNeeded = TimeUnit.MILLISECONDS.toNanos(mode.warmupMillis());
         for (int round = 0; round < warmRounds + mode.runs(); round++) {
-            boolean warm = round == warmRounds && warmingUp(cols, round, mode, warmNanosNeeded);
+            boolean warm = round == warmRounds && warmingUp(w, cols, round, mode, warmNanosNeeded);
             if (warm) {
                 warmRounds++;
             }
@@ -264,6 +264,8 @@ public final class Bench {
                     case ChildProcess.Outcome.Ok ok -> {
                         if (warm) {
                             col.warmNanos += System.nanoTime() - t0;
+                            col.prevWarm = col.lastWarm;
+                            col.lastWarm = Column.parseMetrics(ok.metrics()).getOrDefault("value", Double.NaN);
                         } else {
                             col.runs.add(Column.parseMetrics(ok.metrics()));
                         }
@@ -295,22 +297,32 @@ public final class Bench {
      * Whether round {@code round} is another warm-up round: at least {@link Workload.Mode#warmups}
      * of them, then more until every live child has spent {@code needed} ns in warm-up runs (the
      * JIT's share of a short run: one W4s run is 4 ms warm and 20-120 ms in a fresh JVM), at most
-     * {@link #MAX_WARMUP_ROUNDS}. Every system gets the same rounds, Go's included.
+     * {@link #MAX_WARMUP_ROUNDS}. A workload that {@link Workload#warmsToSteadyState} warms up
+     * instead until every live child's last two warm-up figures agree within
+     * {@link #STEADY_TOLERANCE}, at most {@link #MAX_STEADY_ROUNDS}. Every system gets the same
+     * rounds, Go's included.
      */
-    private static boolean warmingUp(List<Column> cols, int round, Workload.Mode mode, long needed) {
+    private static boolean warmingUp(Workload w, List<Column> cols, int round, Workload.Mode mode, long needed) {
         if (round < mode.warmups()) {
             return true;
         }
-        if (round >= MAX_WARMUP_ROUNDS) {
+        boolean steady = w.warmsToSteadyState() && mode.warmupMillis() > 0;
+        if (round >= (steady ? MAX_STEADY_ROUNDS : MAX_WARMUP_ROUNDS)) {
             return false;
         }
         for (Column col : cols) {
-            if (col.child != null && col.warmNanos < needed) {
+            if (col.child != null && (steady ? !col.warmSteady(STEADY_TOLERANCE) : col.warmNanos < needed)) {
                 return true;
             }
         }
         return false;
     }
+
+    /** How close two warm-up figures must be for a steady-state workload to start measuring. */
+    static final double STEADY_TOLERANCE = 0.02;
+
+    /** The cap on a steady-state workload's warm-up rounds (mem: about half a second each). */
+    static final int MAX_STEADY_ROUNDS = 12;
 
     /** The cap on warm-up rounds (a workload of 1 ms a run warms up for at most this many). */
     static final int MAX_WARMUP_ROUNDS = 60;

@@ -20,6 +20,13 @@ final class Column {
     ChildProcess child;
     /** Wall time this column's child spent in warm-up runs, as the parent saw it. */
     long warmNanos;
+    /** The figures of the last two warm-up runs (Workload#warmsToSteadyState), newest first. */
+    double lastWarm = Double.NaN, prevWarm = Double.NaN;
+
+    /** Whether the last two warm-up figures agree within {@code tolerance} (a fraction). */
+    boolean warmSteady(double tolerance) {
+        return Math.abs(lastWarm - prevWarm) <= tolerance * Math.abs(prevWarm); // false while either is NaN
+    }
 
     Column(Contender contender, Map<String, String> params) {
         this.contender = contender;

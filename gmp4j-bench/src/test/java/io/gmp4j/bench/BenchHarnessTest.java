@@ -151,6 +151,26 @@ class BenchHarnessTest {
         assertTrue(missing.getMessage().contains("no such jar or folder"), missing.getMessage());
     }
 
+    /** mem measures once two warm-up figures in a row agree; the timed workloads warm up for a time. */
+    @Test
+    void memWarmsUpUntilItsFiguresStopMoving() {
+        assertTrue(Workload.MEM.warmsToSteadyState());
+        assertTrue(Arrays.stream(Workload.values()).filter(Workload::warmsToSteadyState).count() == 1);
+        Column c = new Column(Contender.of(Kind.GMP4J), java.util.Map.of());
+        assertTrue(!c.warmSteady(Bench.STEADY_TOLERANCE), "no figures yet");
+        c.prevWarm = 1114;
+        c.lastWarm = 966;
+        assertTrue(!c.warmSteady(Bench.STEADY_TOLERANCE), "13 % apart");
+        c.prevWarm = c.lastWarm;
+        c.lastWarm = 785;
+        assertTrue(!c.warmSteady(Bench.STEADY_TOLERANCE), "19 % apart");
+        c.prevWarm = c.lastWarm;
+        c.lastWarm = 786;
+        assertTrue(c.warmSteady(Bench.STEADY_TOLERANCE), "0.1 % apart");
+        c.lastWarm = Double.NaN;
+        assertTrue(!c.warmSteady(Bench.STEADY_TOLERANCE), "a run without a figure");
+    }
+
     private List<Column[]> lastTables;
 
     private String run(List<Workload> workloads, Path json) throws Exception {
