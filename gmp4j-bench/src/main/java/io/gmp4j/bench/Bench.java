@@ -61,9 +61,13 @@ public final class Bench {
      */
     static final List<String> HEAP_FLAGS = List.of("-Xms1g");
 
-    /** @param baseline another gmp4j runtime to run beside this build's (--baseline), or null */
+    /**
+     * @param baseline another gmp4j runtime to run beside this build's (--baseline), or null
+     * @param procs    GOMAXPROCS for every system (--procs; the JDK's scheduler parallelism), or
+     *                 0 for each system's default (the CPUs)
+     */
     record Options(List<Workload> workloads, Workload.Mode mode, Path json, Set<Kind> systems,
-                   boolean jmh, String jmhInclude, Path baseline) {}
+                   boolean jmh, String jmhInclude, Path baseline, int procs) {}
 
     private Bench() {}
 
@@ -89,6 +93,7 @@ public final class Bench {
         return """
                 usage: ./gmp4j bench [W1 ... W10 W4s PP mem] [--runs N] [--quick] [--json FILE]
                                      [--systems gmp4j,jdk-vt,platform,jox,go] [--baseline JAR]
+                                     [--procs N]
                        ./gmp4j bench --jmh [REGEX]
                   (no workload ids: all of them)
                   --runs N    measured runs per system (default 5; 3 with --quick)
@@ -97,6 +102,9 @@ public final class Bench {
                   --baseline JAR  also run another gmp4j runtime (a jar or classes folder, e.g.
                               an older build's gmp4j-runtime/target/classes) as the column
                               "gmp4j base", interleaved with this build's: an A/B in one run
+                  --procs N   GOMAXPROCS=N for gmp4j and Go, the JDK scheduler's parallelism N
+                              for jdk-vt and jox (platform threads: unchanged); the CPUs stay
+                              what they are: N Ps' scheduling costs, not N cores' speed
                   --jmh       the JMH micro-benchmarks of gmp4j's hot paths instead""";
     }
 
@@ -109,12 +117,14 @@ public final class Bench {
         boolean jmh = false;
         String jmhInclude = null;
         Path baseline = null;
+        int procs = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--quick" -> scale = Workload.Scale.QUICK;
                 case "--tiny" -> scale = Workload.Scale.TINY; // the harness's own tests
                 case "--runs" -> runs = positive(value(args, ++i, a), a);
+                case "--procs" -> procs = positive(value(args, ++i, a), a);
                 case "--json" -> json = Path.of(value(args, ++i, a));
                 case "--baseline" -> {
                     baseline = Path.of(value(args, ++i, a)).toAbsolutePath();
@@ -138,6 +148,8 @@ public final class Bench {
                 default -> {
                     if (a.startsWith("--runs=")) {
                         runs = positive(a.substring(7), "--runs");
+                    } else if (a.startsWith("--procs=")) {
+                        procs = positive(a.substring(8), "--procs");
                     } else if (a.startsWith("--json=")) {
                         json = Path.of(a.substring(7));
                     } else if (a.startsWith("-")) {
@@ -162,7 +174,7 @@ public final class Bench {
             case TINY -> 1;
         };
         return new Options(List.copyOf(workloads), new Workload.Mode(scale, warmups, measured, runs != null), json, systems,
-                jmh, jmhInclude, baseline);
+                jmh, jmhInclude, baseline, procs);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -192,7 +204,7 @@ public final class Bench {
         GoTwin.Build go = wantGo ? GoTwin.build()
                 : new GoTwin.Build(null, null, o.systems().contains(Kind.GO) ? "not needed" : "not selected");
         Machine machine = Machine.describe(go);
-        Report report = new Report(out, machine, o.mode());
+        Report report = new Report(out, machine, o.mode(), o.procs());
         report.header();
         Progress progress = new Progress(err, o, started);
         List<Column[]> tables = new ArrayList<>();
@@ -218,9 +230,12 @@ public final class Bench {
 
     static Column[] runWorkload(Workload w, Options o, GoTwin.Build go, Progress progress)
             throws InterruptedException {
-        int cpus = Runtime.getRuntime().availableProcessors();
+        int cpus = o.procs() > 0 ? o.procs() : Runtime.getRuntime().availableProcessors();
         List<Column> cols = new ArrayList<>();
         for (Contender c : w.contenders(cpus)) {
+            if (o.procs() > 0) {
+                c = c.withProcs(o.procs());
+            }
             if (o.systems().contains(c.kind())) {
                 cols.add(new Column(c, w.params(c.kind(), o.mode())));
                 if (o.baseline() != null && c.kind() == Kind.GMP4J && c.group().isEmpty() && c.name().equals(Kind.GMP4J.label)) {

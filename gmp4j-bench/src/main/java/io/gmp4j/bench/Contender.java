@@ -49,6 +49,39 @@ record Contender(String name, Kind kind, List<String> jvmProps, Map<String, Stri
         return new Contender(name, kind, jvmProps, env, oneCpu, newNote, group, runtime);
     }
 
+    /**
+     * This column at {@code n} Ps ({@code --procs}): GOMAXPROCS for gmp4j and Go, the scheduler's
+     * parallelism for the JDK's virtual threads (jox runs on them), unless the workload set its
+     * own (W9's one P). Platform threads are left as they are.
+     */
+    Contender withProcs(int n) {
+        String v = Integer.toString(n);
+        return switch (kind) {
+            case GMP4J -> hasProp("-Dgmp4j.GOMAXPROCS=") ? this : addProps("-Dgmp4j.GOMAXPROCS=" + v);
+            case JDK_VT, JOX -> hasProp("-Djdk.virtualThreadScheduler.parallelism=") ? this
+                    : addProps("-Djdk.virtualThreadScheduler.parallelism=" + v);
+            case GO -> {
+                if (env.containsKey("GOMAXPROCS")) {
+                    yield this;
+                }
+                Map<String, String> e = new java.util.HashMap<>(env);
+                e.put("GOMAXPROCS", v);
+                yield withEnv(Map.copyOf(e));
+            }
+            case PLATFORM -> this;
+        };
+    }
+
+    private boolean hasProp(String prefix) {
+        return jvmProps.stream().anyMatch(p -> p.startsWith(prefix));
+    }
+
+    private Contender addProps(String... more) {
+        List<String> all = new java.util.ArrayList<>(jvmProps);
+        all.addAll(List.of(more));
+        return new Contender(name, kind, List.copyOf(all), env, oneCpu, note, group, runtime);
+    }
+
     Contender withRuntime(String path) {
         return new Contender(name, kind, jvmProps, env, oneCpu, note, group, path);
     }

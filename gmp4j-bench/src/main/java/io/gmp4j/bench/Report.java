@@ -14,11 +14,14 @@ final class Report {
     private final PrintStream out;
     private final Machine machine;
     private final Workload.Mode mode;
+    /** --procs, or 0. */
+    private final int procs;
 
-    Report(PrintStream out, Machine machine, Workload.Mode mode) {
+    Report(PrintStream out, Machine machine, Workload.Mode mode, int procs) {
         this.out = out;
         this.machine = machine;
         this.mode = mode;
+        this.procs = procs;
     }
 
     void header() {
@@ -28,6 +31,10 @@ final class Report {
                 + machine.memoryBytes() / (1L << 30) + " GiB, " + machine.os());
         out.println("  go      " + machine.go());
         out.println("  mode    " + mode + "; each system in its own process, runs interleaved");
+        if (procs > 0) {
+            out.println("  procs   " + procs + " (--procs: GOMAXPROCS / the JDK scheduler's parallelism, on "
+                    + machine.cpus() + " CPUs)");
+        }
         out.println("  JVMs    " + String.join(" ", Bench.childJvmFlags()));
         out.println("  Figures: median (min .. max) of the measured runs. gmp4j/this < 1 means gmp4j is better");
         out.println("  (every figure is lower-is-better). Compare ratios, not absolute figures, across runs.");
@@ -165,7 +172,7 @@ final class Report {
         Json j = new Json();
         j.open('{');
         j.field("date", machine.date()).field("commit", machine.commit()).field("jdk", machine.jdk())
-                .field("os", machine.os()).field("cpu", machine.cpu()).field("cpus", machine.cpus())
+                .field("os", machine.os()).field("cpu", machine.cpu()).field("cpus", machine.cpus()).field("procs", procs)
                 .field("memoryBytes", machine.memoryBytes()).field("go", machine.go())
                 .field("jvmFlags", String.join(" ", Bench.childJvmFlags()));
         j.key("mode").open('{').field("scale", mode.scale().name().toLowerCase(Locale.ROOT))

@@ -119,7 +119,7 @@ class BenchHarnessTest {
         String runtime = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(e -> e.contains("gmp4j-runtime")).findFirst().orElseThrow();
         Bench.Options o = Bench.parse(new String[] {"--tiny", "--systems", "gmp4j", "--baseline", runtime});
-        o = new Bench.Options(List.of(Workload.W2), o.mode(), null, o.systems(), false, null, o.baseline());
+        o = new Bench.Options(List.of(Workload.W2), o.mode(), null, o.systems(), false, null, o.baseline(), 0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(OutputStream.nullOutputStream())) {
@@ -151,6 +151,25 @@ class BenchHarnessTest {
         assertTrue(missing.getMessage().contains("no such jar or folder"), missing.getMessage());
     }
 
+    /** --procs sets every system's Ps, except where a workload sets its own (W9's one P). */
+    @Test
+    void procsSetsGomaxprocsAndTheJdkParallelism() {
+        assertEquals(16, Bench.parse(new String[] {"--procs", "16", "W4s"}).procs());
+        assertEquals(4, Bench.parse(new String[] {"--procs=4"}).procs());
+        assertEquals(0, Bench.parse(new String[] {"W4s"}).procs());
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Bench.parse(new String[] {"--procs", "0"}));
+        assertTrue(bad.getMessage().contains("--procs needs a positive number"), bad.getMessage());
+        assertEquals(List.of("-Dgmp4j.GOMAXPROCS=16"), Contender.of(Kind.GMP4J).withProcs(16).jvmProps());
+        assertEquals(List.of("-Djdk.virtualThreadScheduler.parallelism=16"), Contender.of(Kind.JDK_VT).withProcs(16).jvmProps());
+        assertEquals(List.of("-Djdk.virtualThreadScheduler.parallelism=16"), Contender.of(Kind.JOX).withProcs(16).jvmProps());
+        assertEquals("16", Contender.of(Kind.GO).withProcs(16).env().get("GOMAXPROCS"));
+        assertEquals(Contender.of(Kind.PLATFORM), Contender.of(Kind.PLATFORM).withProcs(16));
+        for (Contender c : Workload.W9.contenders(2)) {
+            assertEquals(c, c.withProcs(16), c.name());
+        }
+    }
+
     /** mem measures once two warm-up figures in a row agree; the timed workloads warm up for a time. */
     @Test
     void memWarmsUpUntilItsFiguresStopMoving() {
@@ -175,7 +194,7 @@ class BenchHarnessTest {
 
     private String run(List<Workload> workloads, Path json) throws Exception {
         Bench.Options o = Bench.parse(new String[] {"--tiny"});
-        o = new Bench.Options(workloads, o.mode(), json, o.systems(), false, null, null);
+        o = new Bench.Options(workloads, o.mode(), json, o.systems(), false, null, null, 0);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(OutputStream.nullOutputStream())) {
