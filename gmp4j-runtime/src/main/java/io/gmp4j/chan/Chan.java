@@ -206,6 +206,7 @@ public final class Chan<T> implements Iterable<T> {
      * as Go does.
      */
     public boolean trySend(T v) {
+        Park.checkPreempt(); // selectnbsend's prologue: a polling loop yields at its slice's end
         return chansend(v, false);
     }
 
@@ -315,6 +316,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public Recv<T> tryRecv() {
+        Park.checkPreempt(); // selectnbrecv's prologue, as trySend
         Object r = chanrecv(false);
         if (r == NOT_READY) {
             return null;

@@ -206,16 +206,15 @@ public final class Select {
             order[j] = i;
             norder++;
         }
+        // A preemption point, with a default case too: selectgo's prologue is one in Go, so a
+        // polling loop yields at its slice's end instead of running on without a P.
+        Park.checkPreempt();
         if (norder == 0) {
             if (dflt >= 0) {
                 cases[dflt].runThen();
                 return dflt;
             }
-            Park.checkPreempt();
             Chan.parkForever(WaitReason.SELECT);
-        }
-        if (dflt < 0) {
-            Park.checkPreempt();
         }
         sortLockorder(cases, order, norder, ncases);
         int chosen = selectgo(cases, order, norder, ncases, dflt);

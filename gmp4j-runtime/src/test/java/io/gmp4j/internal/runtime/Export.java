@@ -52,6 +52,13 @@ public final class Export {
         return Procs.currentPid();
     }
 
+    /** The schedtick of the caller's P (it changes when an M starts a new slice there), or -1. */
+    public static int currentSchedtick() {
+        M mp = M.current();
+        P pp = mp == null ? null : mp.p;
+        return pp == null ? -1 : pp.schedtick;
+    }
+
     public static long currentMid() {
         return Procs.currentMid();
     }
