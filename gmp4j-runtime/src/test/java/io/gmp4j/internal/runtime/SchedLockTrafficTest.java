@@ -34,127 +34,92 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SchedLockTrafficTest {
     private static final int PROCS = 16;
 
-    /** sched.lock acquisitions per operation while {@code body} does {@code ops} of them. */
-    private static double perOp(int ops, Runnable body) {
-        long before = Export.schedLockAcquisitions();
-        body.run();
-        return (Export.schedLockAcquisitions() - before) / (double) ops;
+    /**
+     * Runs {@code body}, which does {@code ops} operations, in a goroutine at 16 Ps, and asserts
+     * that sched.lock was taken fewer than {@code bound} times per operation.
+     */
+    private static void assertPerOpBelow(double bound, String what, int ops, Runnable body) {
+        int before = Go.numGoroutine();
+        withProcs(PROCS, () -> inGoroutine(() -> {
+            long taken = Export.schedLockAcquisitions();
+            body.run();
+            double perOp = (Export.schedLockAcquisitions() - taken) / (double) ops;
+            System.out.printf("sched.lock: %.4f per %s%n", perOp, what); // t.Logf
+            assertTrue(perOp < bound, String.format("sched.lock taken %.3f times per %s (bound %.2f)", perOp, what, bound));
+        }));
+        assertNoLeak(before);
     }
 
-    private static void assertBelow(double bound, double perOp, String what) {
-        System.out.printf("sched.lock: %.4f per %s%n", perOp, what); // t.Logf
-        assertTrue(perOp < bound, String.format("sched.lock taken %.3f times per %s (bound %.2f)", perOp, what, bound));
+    /** Runs {@code body} in {@code n} goroutines and waits for them all. */
+    private static void inGoroutines(int n, Runnable body) {
+        WaitGroup wg = new WaitGroup();
+        wg.add(n);
+        for (int i = 0; i < n; i++) {
+            Go.go(() -> {
+                try {
+                    body.run();
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        wg.await();
     }
 
     @Test
     void spawning() {
-        int before = Go.numGoroutine();
-        int spawners = PROCS;
         int each = 5_000;
-        withProcs(PROCS, () -> inGoroutine(() -> {
-            double r = perOp(spawners * each, () -> {
-                WaitGroup all = new WaitGroup();
-                all.add(spawners);
-                for (int s = 0; s < spawners; s++) {
-                    Go.go(() -> {
-                        WaitGroup mine = new WaitGroup();
-                        mine.add(each);
-                        for (int i = 0; i < each; i++) {
-                            Go.go(mine::done);
-                        }
-                        mine.await();
-                        all.done();
-                    });
-                }
-                all.await();
-            });
-            assertBelow(0.25, r, "goroutine spawned");
+        assertPerOpBelow(0.25, "goroutine spawned", PROCS * each, () -> inGoroutines(PROCS, () -> {
+            WaitGroup mine = new WaitGroup();
+            mine.add(each);
+            for (int i = 0; i < each; i++) {
+                Go.go(mine::done);
+            }
+            mine.await();
         }));
-        assertNoLeak(before);
     }
 
     @Test
     void channelHandOffs() {
-        int before = Go.numGoroutine();
-        int pairs = PROCS;
         int trips = 5_000;
-        withProcs(PROCS, () -> inGoroutine(() -> {
-            double r = perOp(pairs * trips, () -> {
-                WaitGroup wg = new WaitGroup();
-                wg.add(pairs);
-                for (int p = 0; p < pairs; p++) {
-                    Chan<Integer> ping = Chan.make(0);
-                    Chan<Integer> pong = Chan.make(0);
-                    Go.go(() -> {
-                        for (int i = 0; i < trips; i++) {
-                            pong.send(ping.recv());
-                        }
-                    });
-                    Go.go(() -> {
-                        for (int i = 0; i < trips; i++) {
-                            ping.send(i);
-                            pong.recv();
-                        }
-                        wg.done();
-                    });
+        assertPerOpBelow(0.1, "round trip", PROCS * trips, () -> inGoroutines(PROCS, () -> {
+            Chan<Integer> ping = Chan.make(0);
+            Chan<Integer> pong = Chan.make(0);
+            Go.go(() -> {
+                for (int i = 0; i < trips; i++) {
+                    pong.send(ping.recv());
                 }
-                wg.await();
             });
-            assertBelow(0.1, r, "round trip");
+            for (int i = 0; i < trips; i++) {
+                ping.send(i);
+                pong.recv();
+            }
         }));
-        assertNoLeak(before);
     }
 
     @Test
     void mutex() {
-        int before = Go.numGoroutine();
-        int workers = PROCS;
         int iters = 20_000;
-        withProcs(PROCS, () -> inGoroutine(() -> {
-            long[] counter = new long[1];
-            double r = perOp(workers * iters, () -> {
-                Mutex mu = new Mutex();
-                WaitGroup wg = new WaitGroup();
-                wg.add(workers);
-                for (int w = 0; w < workers; w++) {
-                    Go.go(() -> {
-                        for (int i = 0; i < iters; i++) {
-                            mu.lock();
-                            counter[0]++;
-                            mu.unlock();
-                        }
-                        wg.done();
-                    });
-                }
-                wg.await();
-            });
-            assertTrue(counter[0] == (long) workers * iters, "lost increments: " + counter[0]);
-            assertBelow(0.05, r, "Mutex lock");
+        Mutex mu = new Mutex();
+        long[] counter = new long[1];
+        assertPerOpBelow(0.05, "Mutex lock", PROCS * iters, () -> inGoroutines(PROCS, () -> {
+            for (int i = 0; i < iters; i++) {
+                mu.lock();
+                counter[0]++;
+                mu.unlock();
+            }
         }));
-        assertNoLeak(before);
+        assertTrue(counter[0] == (long) PROCS * iters, "lost increments: " + counter[0]);
     }
 
     @Test
     void sleeping() {
-        int before = Go.numGoroutine();
         int sleepers = 1_000;
         int naps = 10;
-        withProcs(PROCS, () -> inGoroutine(() -> {
-            double r = perOp(sleepers * naps, () -> {
-                WaitGroup wg = new WaitGroup();
-                wg.add(sleepers);
-                for (int s = 0; s < sleepers; s++) {
-                    Go.go(() -> {
-                        for (int i = 0; i < naps; i++) {
-                            Time.sleep(Duration.ofMillis(1));
-                        }
-                        wg.done();
-                    });
-                }
-                wg.await();
-            });
-            assertBelow(0.6, r, "1 ms sleep");
+        assertPerOpBelow(0.6, "1 ms sleep", sleepers * naps, () -> inGoroutines(sleepers, () -> {
+            for (int i = 0; i < naps; i++) {
+                Time.sleep(Duration.ofMillis(1));
+            }
         }));
-        assertNoLeak(before);
     }
 }
