@@ -2,6 +2,7 @@ package io.gmp4j.chan;
 
 import io.gmp4j.internal.pprof.Contention;
 import io.gmp4j.GoPanic;
+import io.gmp4j.internal.runtime.ChanBridge;
 import io.gmp4j.internal.runtime.HandoffSpin;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.SudogCache;
@@ -695,5 +696,17 @@ public final class Chan<T> implements Iterable<T> {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        ChanBridge.install(new ChanBridge.Ops() {
+            @Override
+            public boolean trySend(Object c, Object v) {
+                return ((Chan<?>) c).chansend(v, false);
+            }
+
+            @Override
+            public boolean drain(Object c) {
+                Object r = ((Chan<?>) c).chanrecv(false);
+                return r != NOT_READY && r != CLOSED;
+            }
+        });
     }
 }

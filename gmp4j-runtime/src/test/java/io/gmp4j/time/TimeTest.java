@@ -290,6 +290,29 @@ class TimeTest {
         });
     }
 
+    /**
+     * Stop and Reset drain the timer's channel holding its sender lock, a runtime lock: no
+     * preemption there, even with one pending (Go: a held lock raises m.locks). Through the
+     * public tryRecv, a preemption point, the goroutine yielded holding the lock.
+     */
+    @Test
+    void stopAndResetDoNotYieldHoldingTheSenderLock() {
+        GoTesting.inGoroutine(() -> {
+            Timer t = Time.newTimer(Duration.ofMillis(1));
+            t.c().recv();
+            t.reset(Duration.ofMillis(1));
+            Time.sleep(Duration.ofMillis(20)); // fired: a value waits in the channel for the drain
+            io.gmp4j.internal.runtime.Export.requestPreempt();
+            t.stop();
+            assertTrue(io.gmp4j.internal.runtime.Export.preemptPending(), "Timer.stop yielded");
+            io.gmp4j.internal.runtime.Export.requestPreempt();
+            t.reset(Duration.ofHours(1));
+            assertTrue(io.gmp4j.internal.runtime.Export.preemptPending(), "Timer.reset yielded");
+            t.stop();
+            Go.gosched(); // the pending request: served here
+        });
+    }
+
     /** tick_test.go: TestTeardown. A ticker that fired once and is stopped, three times over. */
     @Test
     void tickerTeardown() {

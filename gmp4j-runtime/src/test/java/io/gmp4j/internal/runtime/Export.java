@@ -63,6 +63,16 @@ public final class Export {
         return Procs.currentMid();
     }
 
+    /** Raises the calling goroutine's preempt flag, as sysmon does at a slice's end. */
+    public static void requestPreempt() {
+        G.current().preempt = true;
+    }
+
+    /** Whether the calling goroutine's preempt flag is still up (a preemption point clears it). */
+    public static boolean preemptPending() {
+        return G.current().preempt;
+    }
+
     /** How many times sched.lock has been taken since the runtime started. */
     public static long schedLockAcquisitions() {
         return Sched.lock.acquisitions();
