@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -141,19 +143,18 @@ class ProcTest {
     @ValueSource(strings = {"go", "trySend", "tryRecv", "select with default"})
     void aLoopYieldsAtAGmp4jCallWhenItsSliceIsOver(String call) {
         int before = Go.numGoroutine();
-        io.gmp4j.chan.Chan<Integer> never = io.gmp4j.chan.Chan.make(0); // no partner ever comes
+        Chan<Integer> never = Chan.make(0); // no partner ever comes
         Runnable body = switch (call) {
             case "go" -> () -> Go.go(() -> {});
             case "trySend" -> () -> never.trySend(1);
             case "tryRecv" -> never::tryRecv;
-            default -> () -> io.gmp4j.chan.Select.select(never.onRecv(v -> {}), io.gmp4j.chan.Select.onDefault(null));
+            default -> () -> Select.select(never.onRecv(v -> {}), Select.onDefault(null));
         };
-        // A try in which the observer's thread lost its CPU for most of a slice tells nothing
-        // (no window counts): try again, up to 10 times.
-        // A loop whose thread the OS stopped just as sysmon asked it to yield can lose its P to
-        // sysmon's hand-off (a tick later) and finish an iteration or two beside the observer
-        // before its next call sends it away: a few iterations. A loop that never yields runs
-        // thousands of them there.
+        // A try in which the observer's thread lost its CPU for most of a slice tells nothing (no
+        // window counts): try again, up to 10 times. A loop whose thread the OS stopped just as
+        // sysmon asked it to yield can lose its P to sysmon's hand-off (a tick later) and finish
+        // an iteration or two beside the observer before its next call sends it away; a loop
+        // that never yields runs thousands there.
         long[] result = {0, 0}; // windows, iterations of the loop within them
         for (int attempt = 0; attempt < 10 && result[0] == 0; attempt++) {
             result = loopBesideObserver(body);
@@ -207,14 +208,14 @@ class ProcTest {
      * At GOMAXPROCS=1 a G readied into runnext runs at the first preemption of the goroutine
      * that readied it and polls on, not after that goroutine got the P back from the global
      * queue (but for Go's 1-in-61 look at it). sysmon's slice-over mark (for chains no gmp4j
-     * call ends) put the global queue first: the poller took the P back again and again
-     * (140 ms once in 40 rounds).
+     * call ends) put the global queue first: the poller took the P back again and again (61
+     * and 334 slices in a row).
      */
     @Test
     void runnextRunsAtTheFirstPreemptionOfItsWaker() {
         int before = Go.numGoroutine();
         withProcs(1, () -> inGoroutine(() -> {
-            io.gmp4j.chan.Chan<Integer> never = io.gmp4j.chan.Chan.make(0);
+            Chan<Integer> never = Chan.make(0);
             for (int round = 0; round < 20; round++) {
                 AtomicInteger rescheduled = new AtomicInteger(); // the poller's new slices, as it sees them
                 AtomicInteger seen = new AtomicInteger(-1);
@@ -406,7 +407,7 @@ class ProcTest {
     void goexitIsNotRecoveredAsAPanic() {
         int before = Go.numGoroutine();
         inGoroutine(() -> {
-            io.gmp4j.chan.Chan<String> c = io.gmp4j.chan.Chan.make(0);
+            Chan<String> c = Chan.make(0);
             Go.go(() -> {
                 String r = null;
                 try {
