@@ -73,10 +73,9 @@ enum Workload {
      * parked goroutine's stack chunk holds its frames as they were when it parked: interpreted
      * or C1 frames are several times the size of C2's, and which of them a round parks in
      * depends on where the tiers stand, and on the deoptimizations that the previous round's
-     * wake-ups caused. Measured 2026-12-05 (2 CPUs, one JVM each, bytes/G per round): gmp4j
-     * 1992, 1114, 666, 839, 966, then 785-786 for seven rounds; the JDK's 1624, 1217, 1048,
-     * then 745-750. With time-based warm-up (about three rounds) gmp4j's measured runs went
-     * 834-1100. The figure meant is a long-running program's, whose park paths are compiled.
+     * wake-ups caused: gmp4j's figure settled only from the sixth round on (2026-12-05,
+     * docs/BENCHMARKS.md (8)), after the time-based warm-up's three. The figure meant is a
+     * long-running program's, whose park paths are compiled.
      */
     boolean warmsToSteadyState() {
         return this == MEM;

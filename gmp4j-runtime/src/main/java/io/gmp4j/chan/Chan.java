@@ -662,10 +662,9 @@ public final class Chan<T> implements Iterable<T> {
                 Park.osyield();
             } else {
                 // Still held: sleep this M, its G mounted and its P kept, as Go's lock2
-                // futex-sleeps, with a doubling back-off. Against yielding without bound it cut
-                // W4 from 258 to 107 ns (2026-11-28); OS-level rather than a goroutine's park
-                // (a JDK timer and a switch each time) it cut W4's contended runs further
-                // (docs/BENCHMARKS.md, 2026-12-05 (7)). Guarded by W2/W4/W7 in `./gmp4j bench`.
+                // futex-sleeps, with a doubling back-off; not a goroutine's park, which costs a
+                // JDK timer and a switch each time and frees the P for more contenders (W4,
+                // docs/BENCHMARKS.md, 2026-12-05 (7)). Guarded by W2/W4/W7 in `./gmp4j bench`.
                 Park.ossleep(sleepNanos);
                 sleepNanos = Math.min(2 * sleepNanos, LOCK_SLEEP_MAX_NANOS);
             }

@@ -64,10 +64,9 @@ public final class HandoffSpin {
     /**
      * How long spinning and polling stay off once the timed spins say they cost more than they
      * save. Short, because a stall of the partner's thread (a GC, a JIT burst, the OS) turns it
-     * off as surely as a far placement does: 50 ms kept W2 serial (~400 ns a round trip) long
-     * after such stalls, where spinning gave ~220; 10 ms with GRACE_NANOS cut W2 by ~14 % in
-     * paired runs (docs/BENCHMARKS.md, 2026-12-05 (7)). In a far placement it costs a
-     * GRACE_NANOS of slow spins per period, 10 %.
+     * off as surely as a far placement does, and a long period keeps W2 serial (~400 ns a round
+     * trip against ~220 spinning) long after the stall (chosen 2026-12-05: docs/BENCHMARKS.md
+     * (7)). In a far placement it costs a GRACE_NANOS of slow spins per period, 10 %.
      */
     static final long OFF_NANOS = 10_000_000;
 

@@ -204,11 +204,10 @@ final class Proc {
         gp.preempt = false;
         // Without the agent the slice ended here, the Go way: gp goes to the global queue and
         // findRunnable takes runnext first, as Go's does. sysmon's sliceOver mark is for the
-        // chains that no gmp4j call ends; left set, it put the global queue (gp itself) before
-        // runnext, and a G readied into runnext waited while gp polled (61 and 334 slices:
-        // ProcTest). With the agent the mark stays: demoteRunnext sends runnext behind gp, one
-        // slice later (cleared there too, W10's p99 wake lateness was 5.26 ms against 3.53 in
-        // a paired run).
+        // chains that no gmp4j call ends; left set, it would put the global queue, which holds
+        // gp, before runnext, and a G readied into runnext would wait while gp polls on. With
+        // the agent the mark stays: demoteRunnext sends runnext behind gp, one slice later
+        // (clearing it there too made W10's p99 wake lateness 1.5x, 2026-12-05).
         if (!Preempt.agentInstalled) {
             M mp = M.current();
             P pp = mp == null ? null : mp.p;

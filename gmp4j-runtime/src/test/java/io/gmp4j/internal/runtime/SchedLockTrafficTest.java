@@ -27,8 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * than on 16 cores) and still fail on a lock per operation, which gives 1 or more. Measured
  * 2026-12-05 (2 CPUs, three rounds): spawn 0.03-0.04 per G, ping-pong 0.002-0.011 per round
  * trip, Mutex under 0.001 per lock, sleep 0.05-0.2 per nap (the Ms that idle and wake for
- * the naps); a spawn loop that outlived its slice before go statements were preemption points
- * took 0.2-0.8 per G.
+ * the naps).
  */
 @ExtendWith(GoLeakCheck.class)
 class SchedLockTrafficTest {
