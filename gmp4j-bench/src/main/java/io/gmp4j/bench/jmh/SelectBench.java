@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * select: over two unbuffered channels fed by two producers (blocking select, the W7 path),
- * and a non-blocking select with a default case on a ready buffered channel (the selectgo
- * fast path with no parking).
+ * a non-blocking select with a default case on a ready buffered channel, and a select over two
+ * buffered channels one of which is ready (selectgo's pass 1 for W7's shape, without the G
+ * switch: docs/BENCHMARKS.md compares it with Go's).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,6 +59,23 @@ public class SelectBench {
             for (int i = 0; i < BATCH; i++) {
                 ch.send(ONE);
                 Select.select(ch.onRecv(count), Select.onDefault(none));
+            }
+        });
+        return got[0];
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long selectOneOfTwoReady() {
+        long[] got = new long[1];
+        Go.run(() -> {
+            Chan<Integer> a = Chan.make(1);
+            Chan<Integer> b = Chan.make(1);
+            Consumer<Integer> fromA = v -> got[0] += v;
+            Consumer<Integer> fromB = v -> got[0] -= v;
+            for (int i = 0; i < BATCH; i++) {
+                a.send(ONE);
+                Select.select(a.onRecv(fromA), b.onRecv(fromB));
             }
         });
         return got[0];
