@@ -76,7 +76,9 @@ public final class Chan<T> implements Iterable<T> {
      *
      * Fields and who writes them:
      *   dataqsiz, buf (the array), id, isNil: final.
-     *   buf[i], sendx, recvx, both WaitQs: only under lock.
+     *   buf[i], sendx, recvx, the wait queues' ends (recvqFirst .. sendqLast): only under
+     *     lock; recvqFirst and sendqFirst are stored with release and read racily by the
+     *     fast paths (WaitQ.lvFirst).
      *   qcount: under lock, stored with release (soQcount); read racily with acquire by
      *     len() and the non-blocking fast paths (lvQcount).
      *   closed: volatile, written once under lock; read racily by the fast paths.
@@ -152,15 +154,17 @@ public final class Chan<T> implements Iterable<T> {
     private static final Chan NIL = new Chan<>(0, true);
 
     private final int dataqsiz;
-    private final Object[] buf;
     /** select.go: sortkey. Creation order; locks of several channels are taken in id order. */
     final long id;
     final boolean isNil;
     private int qcount;
     private int sendx;
     private int recvx;
-    final WaitQ recvq = new WaitQ();
-    final WaitQ sendq = new WaitQ();
+    /** hchan's recvq and sendq, both ends of each (WaitQ: why they are fields here). */
+    Sudog recvqFirst, recvqLast, sendqFirst, sendqLast;
+    // After the queues: HotSpot lays references out in declaration order, so the fields an
+    // operation writes (qcount .. sendqLast) span 36 bytes, not 40 (WaitQ).
+    private final Object[] buf;
     private volatile boolean closed;
     private volatile int lockState;
 
@@ -231,7 +235,7 @@ public final class Chan<T> implements Iterable<T> {
             unlock();
             throw new GoPanic("send on closed channel");
         }
-        Sudog sg = recvq.dequeue();
+        Sudog sg = WaitQ.dequeue(this, WaitQ.RECVQ);
         if (sg != null) {
             // chan.go: send. A receiver waits: hand v straight to it, bypassing the buffer.
             sg.elem = v;
@@ -263,7 +267,7 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(SudogCache.current(), v);
         boolean spin = dataqsiz == 0 && HandoffSpin.shouldSpin();
         mysg.parking = !spin; // see Sudog.parking
-        sendq.enqueue(mysg);
+        WaitQ.enqueue(this, WaitQ.SENDQ, mysg);
         unlock();
         if (spin) {
             spinForPartner(mysg);
@@ -360,7 +364,7 @@ public final class Chan<T> implements Iterable<T> {
             }
             // Closed, but the buffer still has data: drain it first.
         } else {
-            Sudog sg = sendq.dequeue();
+            Sudog sg = WaitQ.dequeue(this, WaitQ.SENDQ);
             if (sg != null) {
                 Object v = recvFromSender(sg);
                 unlock();
@@ -391,7 +395,7 @@ public final class Chan<T> implements Iterable<T> {
         Sudog mysg = Sudog.acquire(SudogCache.current(), null);
         boolean spin = dataqsiz == 0 && HandoffSpin.shouldSpin();
         mysg.parking = !spin; // see Sudog.parking
-        recvq.enqueue(mysg);
+        WaitQ.enqueue(this, WaitQ.RECVQ, mysg);
         unlock();
         if (spin) {
             spinForPartner(mysg);
@@ -435,14 +439,14 @@ public final class Chan<T> implements Iterable<T> {
         closed = true;
         Sudog glist = null;
         // Release all readers: they get (null, false).
-        for (Sudog sg; (sg = recvq.dequeue()) != null; ) {
+        for (Sudog sg; (sg = WaitQ.dequeue(this, WaitQ.RECVQ)) != null; ) {
             sg.elem = null;
             sg.success = false;
             sg.next = glist; // dequeued: next is free until goready
             glist = sg;
         }
         // Release all writers: they will panic.
-        for (Sudog sg; (sg = sendq.dequeue()) != null; ) {
+        for (Sudog sg; (sg = WaitQ.dequeue(this, WaitQ.SENDQ)) != null; ) {
             sg.elem = null;
             sg.success = false;
             sg.next = glist; // dequeued: next is free until goready
@@ -529,7 +533,7 @@ public final class Chan<T> implements Iterable<T> {
     /** chan.go: full. Racy; used only by the non-blocking fast path. Any thread. */
     private boolean full() {
         if (dataqsiz == 0) {
-            return recvq.lvFirst() == null;
+            return WaitQ.lvFirst(this, WaitQ.RECVQ) == null;
         }
         return lvQcount() == dataqsiz;
     }
@@ -537,7 +541,7 @@ public final class Chan<T> implements Iterable<T> {
     /** chan.go: empty. Racy; used only by the non-blocking fast path. Any thread. */
     private boolean empty() {
         if (dataqsiz == 0) {
-            return sendq.lvFirst() == null;
+            return WaitQ.lvFirst(this, WaitQ.SENDQ) == null;
         }
         return lvQcount() == 0;
     }
@@ -600,7 +604,7 @@ public final class Chan<T> implements Iterable<T> {
     int waiting(int which) {
         lock();
         try {
-            return which == 0 ? sendq.size() : recvq.size();
+            return which == 0 ? WaitQ.size(this, WaitQ.SENDQ) : WaitQ.size(this, WaitQ.RECVQ);
         } finally {
             unlock();
         }

@@ -266,7 +266,7 @@ public final class Select {
             Case cas = cases[casi];
             Chan<?> c = cas.c;
             if (cas.kind == RECV) {
-                Sudog sg = c.sendq.dequeue();
+                Sudog sg = WaitQ.dequeue(c, WaitQ.SENDQ);
                 if (sg != null) { // can receive from a sleeping sender
                     Object v = c.recvFromSender(sg);
                     selunlock(cases, order, lo, norder);
@@ -291,7 +291,7 @@ public final class Select {
                     selunlock(cases, order, lo, norder);
                     throw new GoPanic("send on closed channel");
                 }
-                Sudog sg = c.recvq.dequeue();
+                Sudog sg = WaitQ.dequeue(c, WaitQ.RECVQ);
                 if (sg != null) { // can send to a sleeping receiver
                     sg.elem = cas.sendValue;
                     selunlock(cases, order, lo, norder);
@@ -337,9 +337,9 @@ public final class Select {
             }
             tail = sg;
             if (cas.kind == SEND) {
-                cas.c.sendq.enqueue(sg);
+                WaitQ.enqueue(cas.c, WaitQ.SENDQ, sg);
             } else {
-                cas.c.recvq.enqueue(sg);
+                WaitQ.enqueue(cas.c, WaitQ.RECVQ, sg);
             }
         }
         selunlock(cases, order, lo, norder); // selparkcommit
@@ -384,9 +384,9 @@ public final class Select {
                 locked.lock();
             }
             if (cas.kind == SEND) {
-                cas.c.sendq.remove(sg);
+                WaitQ.remove(cas.c, WaitQ.SENDQ, sg);
             } else {
-                cas.c.recvq.remove(sg);
+                WaitQ.remove(cas.c, WaitQ.RECVQ, sg);
             }
         }
         if (locked != null) {
