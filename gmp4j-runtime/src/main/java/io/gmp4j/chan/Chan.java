@@ -160,7 +160,7 @@ public final class Chan<T> implements Iterable<T> {
     private int qcount;
     private int sendx;
     private int recvx;
-    /** hchan's recvq and sendq, both ends of each (WaitQ: why they are fields here). */
+    /** hchan's recvq and sendq, both ends of each. Only WaitQ touches them; it says why they are here. */
     Sudog recvqFirst, recvqLast, sendqFirst, sendqLast;
     // After the queues: HotSpot lays references out in declaration order, so the fields an
     // operation writes (qcount .. sendqLast) span 36 bytes, not 40 (WaitQ).
