@@ -234,6 +234,10 @@ class TraceTest {
             if (ph.equals("X") && num(e, "pid") == 1) {
                 long goid = (long) num(args(e), "goid");
                 assertTrue(((String) e.get("name")).startsWith("G" + goid + " "), e::toString);
+                if (goid == goids[0] || goid == goids[1] || goid == goids[2]) {
+                    // A started G keeps its function's class, not its closure: the name stays.
+                    assertEquals("G" + goid + " " + TraceTest.class.getName() + ".func", e.get("name"));
+                }
                 assertTrue(num(e, "tid") == 0 || num(e, "tid") == 1, e::toString); // GOMAXPROCS=2
                 ranOnP.add(goid);
                 perP.computeIfAbsent(num(e, "tid"), k -> new ArrayList<>())

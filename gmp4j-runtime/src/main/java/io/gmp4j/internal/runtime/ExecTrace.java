@@ -712,12 +712,15 @@ public final class ExecTrace {
             return name(t);
         }
 
-        /** A goroutine's start function: its Runnable's class, a lambda shown as its enclosing class. */
+        /**
+         * A goroutine's start function: its Runnable's class (or that class itself, which a
+         * started G keeps: G.fn), a lambda shown as its enclosing class.
+         */
         private String name(Object fn) {
             if (fn == null) {
                 return "?";
             }
-            return names.computeIfAbsent(fn.getClass(), c -> {
+            return names.computeIfAbsent(fn instanceof Class<?> k ? k : fn.getClass(), c -> {
                 String n = c.getName();
                 int l = n.indexOf("$$Lambda");
                 return l >= 0 ? n.substring(0, l) + ".func" : n;

@@ -53,7 +53,13 @@ public final class G implements Runnable, Executor {
      * Plain fields: the waker's stores are published by the run-queue put, read after its take.
      */
     long readySince;
-    final Runnable fn;
+    /**
+     * The goroutine's function until the G starts, then the function's class (runtime2.go:
+     * startpc, which the tracer names): a running goroutine's closure stays reachable through
+     * its own frames while they use it, not through its G. Written by the G as it starts;
+     * read racily by the tracer.
+     */
+    Object fn;
     /**
      * The virtual thread. Its continuation runner (the Runnable the JDK hands {@link #execute},
      * the same object every time) is read from it, not kept here: every field of a G is paid
@@ -224,8 +230,10 @@ public final class G implements Runnable, Executor {
     @Override
     public void run() {
         Throwable panic = null;
+        Runnable f = (Runnable) fn;
+        fn = f.getClass();
         try {
-            fn.run();
+            f.run();
         } catch (Throwable t) {
             panic = t;
         }
