@@ -230,9 +230,9 @@ public final class G implements Runnable, Executor {
     @Override
     public void run() {
         Throwable panic = null;
-        Runnable f = (Runnable) fn;
-        fn = f.getClass();
         try {
+            Runnable f = (Runnable) fn;
+            fn = f.getClass();
             f.run();
         } catch (Throwable t) {
             panic = t;
