@@ -604,7 +604,7 @@ public final class Chan<T> implements Iterable<T> {
     int waiting(int which) {
         lock();
         try {
-            return which == 0 ? WaitQ.size(this, WaitQ.SENDQ) : WaitQ.size(this, WaitQ.RECVQ);
+            return WaitQ.size(this, which == 0 ? WaitQ.SENDQ : WaitQ.RECVQ);
         } finally {
             unlock();
         }

@@ -48,8 +48,7 @@ public final class RuntimeMutex {
         if (!STATE.compareAndSet(this, 0, 1)) {
             lockSlow();
         }
-        holder = Thread.currentThread();
-        acquisitions++;
+        acquired();
     }
 
     /**
@@ -58,8 +57,7 @@ public final class RuntimeMutex {
      */
     public boolean tryLock() {
         if (state == 0 && STATE.compareAndSet(this, 0, 1)) {
-            holder = Thread.currentThread();
-            acquisitions++;
+            acquired();
             return true;
         }
         return false;
@@ -91,6 +89,11 @@ public final class RuntimeMutex {
         while (!STATE.compareAndSet(this, 0, 1)) {
             Thread.onSpinWait();
         }
+        acquired();
+    }
+
+    /** The caller has just taken the lock. */
+    private void acquired() {
         holder = Thread.currentThread();
         acquisitions++;
     }
