@@ -12,10 +12,10 @@ import java.lang.invoke.VarHandle;
  * lock word, so that a hand-off between two Ps finds the lock and the waiting sudog in the
  * lines it has just fetched. With a WaitQ object per queue, a partner on another P fetched the
  * channel's line for the lock, then the queue's for its head, then the sudog's: W2 took
- * 1.16-1.27x as long a round trip. The price is a 64-byte channel whose written fields span 36
- * bytes and so straddle two lines at half the addresses: W3 ~4 % slower (docs/BENCHMARKS.md,
- * 2026-12-05 (10)). Go's hchan holds its waitqs inline too. Every call passes a constant queue,
- * which the JIT folds.
+ * 1.16-1.27x as long a round trip (2026-12-05). The price is a 64-byte channel whose written
+ * fields span 36 bytes and so straddle two lines at half the addresses, which W3 pays a little
+ * for (docs/BENCHMARKS.md, 2026-12-05 (10)). Go's hchan holds its waitqs inline too. Every call
+ * passes a constant queue, which the JIT folds.
  *
  * <p>Every method runs with the channel's lock held. A queue's first sudog is also read
  * without the lock by the non-blocking fast paths ({@link #lvFirst}); it is therefore written
