@@ -18,11 +18,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * and crashes the program as Go's does, unless a {@linkplain Go#setPanicHandler panic handler}
  * is installed. Tasks given to {@code submit}/{@code invokeAll} run inside a {@code FutureTask},
  * so their exceptions go to the returned future, as with any ExecutorService.
- * {@link #shutdownNow} interrupts the running tasks' goroutines (gmp4j's own blocking
+ * {@link #shutdownNow} interrupts every accepted task's goroutine, a task whose goroutine has
+ * not started yet as it starts, as the JDK's thread-per-task executor does (gmp4j's own blocking
  * operations are not interruptible, like Go's; JDK ones are).
  */
 public final class GoExecutorService extends AbstractExecutorService {
-    private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+    /** Accepted and not finished: from execute (before its goroutine exists) to its end. */
+    private final Set<Task> tasks = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition terminated = lock.newCondition();
     private volatile boolean shutdown;
@@ -49,16 +51,56 @@ public final class GoExecutorService extends AbstractExecutorService {
         } finally {
             lock.unlock();
         }
-        Go.go(() -> {
+        Task t = new Task(task);
+        tasks.add(t);
+        try {
+            Go.go(t);
+        } catch (Throwable e) { // no goroutine (the JVM out of memory): the task was not accepted
+            t.finish();
+            throw e;
+        }
+    }
+
+    /**
+     * A task and its goroutine. An interrupt asked for before the goroutine runs is delivered as
+     * it starts: {@code interruptRequested} and {@code thread} are each written before the other
+     * is read (volatile), so at least one side delivers it.
+     */
+    private final class Task implements Runnable {
+        private final Runnable task;
+        private volatile Thread thread;
+        private volatile boolean interruptRequested;
+
+        Task(Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
             Thread self = Thread.currentThread();
-            running.add(self);
+            thread = self;
+            if (interruptRequested) {
+                self.interrupt();
+            }
             try {
                 task.run();
             } finally {
-                running.remove(self);
-                taskDone();
+                finish();
             }
-        });
+        }
+
+        void interrupt() {
+            interruptRequested = true;
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+
+        void finish() {
+            tasks.remove(this);
+            taskDone();
+        }
     }
 
     private void taskDone() {
@@ -85,11 +127,14 @@ public final class GoExecutorService extends AbstractExecutorService {
         }
     }
 
-    /** Shuts down, interrupts running tasks, and returns no queued tasks (there is no queue). */
+    /**
+     * Shuts down and interrupts every accepted task (one whose goroutine has not started yet, as
+     * it starts); returns no tasks: none waits in a queue, each has its goroutine.
+     */
     @Override
     public List<Runnable> shutdownNow() {
         shutdown();
-        for (Thread t : running) {
+        for (Task t : tasks) {
             t.interrupt();
         }
         return List.of();

@@ -24,6 +24,17 @@ public final class TestProg {
     static volatile boolean spin = true;
     static volatile long sink;
 
+    private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch l) {
+        for (;;) {
+            try {
+                l.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "panic" -> Go.run(() -> {
@@ -39,6 +50,25 @@ public final class TestProg {
                 });
                 Go.goexit();
             });
+            case "panicAfterMainReturned" -> { // a report racing the JVM's exit (Go: runtime.main's panicking check)
+                java.util.concurrent.CountDownLatch reporting = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch mainReturned = new java.util.concurrent.CountDownLatch(1);
+                Go.run(() -> Go.go(() -> {
+                    awaitUninterruptibly(mainReturned);
+                    throw new GoPanic(new RuntimeException() {
+                        @Override
+                        public String toString() { // taken after the report has begun (preprintpanics)
+                            reporting.countDown();
+                            LockSupport.parkNanos(300_000_000); // the JVM's exit runs meanwhile
+                            return "late boom";
+                        }
+                    });
+                }));
+                mainReturned.countDown();
+                awaitUninterruptibly(reporting);
+                System.out.println("main returned");
+                // the JVM's main ends here, with the report still being written
+            }
             case "deadlock" -> Go.run(() -> {
                 Object ch = new Object();
                 for (;;) {

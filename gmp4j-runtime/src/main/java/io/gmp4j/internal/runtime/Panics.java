@@ -17,7 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One report per process: the first thread to start dying prints and halts; any other that
  * panics or throws meanwhile parks for good (Go's paniclk and the {@code lock(&deadlock)} in
  * fatalpanic). A main goroutine that returns while another is dying waits too (proc.go: main's
- * {@code panicking} check), so the JVM does not exit 0 under the report.
+ * {@code panicking} check), and so does the JVM's exit (a shutdown hook): a report that started
+ * before the JVM began to exit always ends in status 2, never 0, however late after
+ * {@code Go.run} returned the goroutine panicked.
  *
  * <p>What Go does not recover from is not handed to a {@link PanicHandler}: a
  * {@link StackOverflowError} is Go's {@code fatal error: stack overflow}, an
@@ -42,7 +44,10 @@ public final class Panics {
     @SuppressWarnings("unused")
     private static byte[] reserve = new byte[256 << 10];
 
-    /** Loads and initialises what the fatal paths use while the heap has room (schedinit). */
+    /**
+     * Loads and initialises what the fatal paths use while the heap has room, and registers the
+     * exit's wait for a report (schedinit: once per JVM).
+     */
     static void preload() {
         dying.compareAndSet(null, null);
         dying.get();
@@ -52,6 +57,11 @@ public final class Panics {
             MethodHandles.lookup().ensureInitialized(Traceback.class);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("preload: " + e, e);
+        }
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Panics::awaitReportAtExit, "gmp4j-panic-exit"));
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: no report can start before it any more
         }
     }
 
@@ -253,6 +263,23 @@ public final class Panics {
         }
     }
 
+    /**
+     * The JVM is exiting (its main returned, or System.exit) while a goroutine may be printing a
+     * report: Go's runtime.main parks instead of exit(0) when panicking. Waits for the report's
+     * halt(2); one stuck for a minute (stderr blocked) is cut short with the same status.
+     */
+    private static void awaitReportAtExit() {
+        Thread d = dying.get();
+        if (d == null || d == Thread.currentThread()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            LockSupport.parkNanos(Panics.class, left);
+        }
+        Runtime.getRuntime().halt(2);
+    }
+
     private static void waitForever() {
         for (;;) {
             LockSupport.park(Panics.class);
@@ -262,7 +289,8 @@ public final class Panics {
     /** A fatal error's goroutine dump at the GOTRACEBACK level: empty for none. */
     private static String goroutines() {
         Env.Traceback tb = Env.gotraceback();
-        return tb.level() > 0 ? "\n" + Traceback.stack(true, tb.level() >= 2) : "";
+        String all = tb.level() > 0 ? Traceback.stack(true, tb.level() >= 2) : "";
+        return all.isEmpty() ? "" : "\n" + all;
     }
 
     private static void die(String report) {

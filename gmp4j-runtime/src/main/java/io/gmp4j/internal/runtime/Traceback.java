@@ -30,16 +30,19 @@ public final class Traceback {
     static String stack(boolean all, boolean system) {
         StringBuilder sb = new StringBuilder();
         G self = G.current();
-        if (self != null) {
+        // A G in goexit0 (main Goexited and the last goroutine ends) is gone: Go throws that
+        // fatal error on g0, whose traceback prints nothing at the default level.
+        boolean showSelf = self != null && self.status != G._Gdead;
+        if (showSelf) {
             header(sb, self, "running");
             frames(sb, Thread.currentThread().getStackTrace(), true, system);
-        } else if (!all) {
+        } else if (self == null && !all) {
             sb.append("goroutine 0 [running]:\n");
             frames(sb, Thread.currentThread().getStackTrace(), true, system);
         }
         if (all) {
             String others = others(self, system);
-            if (self != null && !others.isEmpty()) {
+            if (showSelf && !others.isEmpty()) {
                 sb.append('\n');
             }
             sb.append(others);

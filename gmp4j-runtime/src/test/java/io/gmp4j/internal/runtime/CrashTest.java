@@ -109,8 +109,21 @@ class CrashTest {
         Child c = run("mainGoexit", List.of(), List.of());
         assertEquals("other goroutine done\n", c.stdout());
         assertEquals(2, c.exitCode(), c.stderr());
-        assertTrue(c.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
-                c.stderr());
+        // Go throws it on g0: the message alone, no goroutine (the last one has just exited).
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", c.stderr());
+    }
+
+    /**
+     * A goroutine that starts its report after Go.run returned, as the JVM exits: the exit
+     * waits for the report and the status is 2 (proc.go: main parks while panicking, never
+     * exit(0) under a report).
+     */
+    @Test
+    void jvmExitWaitsForAReportUnderWay() {
+        Child c = run("panicAfterMainReturned", List.of(), List.of());
+        assertEquals("main returned\n", c.stdout());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: late boom\n"), c.stderr());
     }
 
     /**
@@ -126,8 +139,7 @@ class CrashTest {
         assertEquals(1, c.stderr().lines().filter(l -> l.matches("goroutine \\d+ \\[.*")).count(), c.stderr());
         Child g = run("mainGoexitAfterChurn", List.of(), List.of());
         assertEquals(2, g.exitCode(), g.stderr());
-        assertTrue(g.stderr().startsWith("fatal error: no goroutines (main called runtime.Goexit) - deadlock!"),
-                g.stderr());
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", g.stderr());
     }
 
     // crash_test.go: TestSimpleDeadlock
