@@ -1,6 +1,7 @@
 package io.gmp4j.time;
 
 import io.gmp4j.chan.Chan;
+import io.gmp4j.internal.runtime.RuntimeApi;
 import io.gmp4j.internal.runtime.RuntimeMutex;
 import io.gmp4j.internal.runtime.RuntimeTimer;
 import java.lang.invoke.MethodHandles;
@@ -74,11 +75,14 @@ final class ChanTimer {
         return sender.stop(c);
     }
 
-    /** The shared Cleaner (created with the first channel timer, never on a scheduler thread). */
+    /**
+     * The shared Cleaner (created with the first channel timer, never on a scheduler thread). Its
+     * thread is a runtime helper: it only stops timers whose channels nobody can receive from,
+     * so it must not veto a deadlock verdict (it did, for good, once any channel timer existed).
+     */
     private static final class Collector {
         static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = new Thread(r, "gmp4j-timer-cleaner");
-            t.setDaemon(true);
+            Thread t = RuntimeApi.newHelperThread("gmp4j-timer-cleaner", r);
             io.gmp4j.internal.pprof.ThreadCreate.record(t);
             return t;
         });

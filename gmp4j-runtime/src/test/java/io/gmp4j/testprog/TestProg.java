@@ -75,6 +75,18 @@ public final class TestProg {
                     Park.park(ch, WaitReason.CHAN_RECEIVE);
                 }
             });
+            case "deadlockAfterChanTimers" -> { // the first channel timer starts the Cleaner's thread
+                if (args[1].equals("outside")) { // from this platform thread, "main" group
+                    Time.newTimer(Duration.ofHours(1)).stop();
+                }
+                Go.run(() -> {
+                    Time.after(Duration.ofMillis(10)).recv(); // fired and received: nothing pending
+                    io.gmp4j.time.Timer t = Time.newTimer(Duration.ofHours(1));
+                    t.stop();
+                    Time.newTicker(Duration.ofMillis(5)).stop();
+                    t.c().recv(); // Go 1.19 and 1.23: all goroutines are asleep
+                });
+            }
             case "chanDeadlock" -> Go.run(() -> {
                 io.gmp4j.chan.Chan.make(0).recv();
             });

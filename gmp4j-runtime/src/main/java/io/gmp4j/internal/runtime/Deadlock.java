@@ -26,7 +26,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *   <li>any other live application platform thread (thread group "main" or "VirtualThreads",
  *       daemon or not): an HTTP server's dispatcher, a thread that will send on a channel.</li>
  * </ul>
- * Not counted: gmp4j's Ms and sysmon, the platform threads waiting in Go.run for their main
+ * Not counted: gmp4j's Ms, sysmon and helper threads (RuntimeApi.newHelperThread: group
+ * "gmp4j", under the system group), the platform threads waiting in Go.run for their main
  * goroutine (a goroutine waiting in a nested Go.run is parked as GO_RUN, asleep like any
  * other), and the JDK's own threads (system thread groups: reference handler, finalizer,
  * cleaner, signal dispatcher, pollers, unparkers). Blind spot: a JDK virtual thread started
@@ -37,6 +38,17 @@ import java.util.concurrent.ForkJoinWorkerThread;
  */
 final class Deadlock {
     private Deadlock() {}
+
+    /** gmp4j's helper threads: outside "main" and "VirtualThreads", so inMainGroup skips them. */
+    static final ThreadGroup HELPERS = new ThreadGroup(systemGroup(), "gmp4j");
+
+    private static ThreadGroup systemGroup() {
+        ThreadGroup g = Thread.currentThread().getThreadGroup();
+        while (g.getParent() != null) {
+            g = g.getParent();
+        }
+        return g;
+    }
 
     static final java.util.concurrent.atomic.AtomicInteger mainsRunning = new java.util.concurrent.atomic.AtomicInteger();
     /** The platform threads blocked in Go.run waiting for their main goroutine. */
@@ -86,10 +98,7 @@ final class Deadlock {
                 || poolBusy(JdkInternals.defaultScheduler()) || poolBusy(ForkJoinPool.commonPool())) {
             return true;
         }
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
+        ThreadGroup root = systemGroup();
         Thread[] threads;
         int n;
         do {

@@ -6,6 +6,18 @@ import io.gmp4j.GoPanic;
 public final class RuntimeApi {
     private RuntimeApi() {}
 
+    /**
+     * An unstarted daemon platform thread for gmp4j's own background work that never wakes a
+     * goroutine (the timer channels' Cleaner): in the "gmp4j" thread group under the system
+     * group, which the deadlock check does not count, as Go's checkdead counts no runtime
+     * helper. A thread of the "main" or "VirtualThreads" group would veto every later verdict.
+     */
+    public static Thread newHelperThread(String name, Runnable r) {
+        Thread t = new Thread(Deadlock.HELPERS, r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
     public static void newproc(Runnable f) {
         if (f == null) {
             Panics.fatal("go of nil func value", null); // proc.go: newproc1

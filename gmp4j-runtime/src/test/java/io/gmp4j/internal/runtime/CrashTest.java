@@ -153,6 +153,21 @@ class CrashTest {
     }
 
     /**
+     * Channel timers that fired, were received or were stopped leave nothing that can wake a
+     * goroutine: the verdict comes as in Go. Found by a hostile test: the timers' Cleaner thread
+     * (a "main" or "VirtualThreads" platform thread) vetoed every verdict after the first timer.
+     */
+    @Test
+    void deadlockAfterChannelTimers() {
+        for (String where : List.of("inside", "outside")) {
+            Child c = run("deadlockAfterChanTimers", List.of(), List.of(), where);
+            assertEquals(2, c.exitCode(), where + ": " + c.stderr());
+            assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"
+                    + "goroutine 1 [chan receive]:\n"), where + ": " + c.stderr());
+        }
+    }
+
+    /**
      * Go's dump shows the caller's line, not runtime.chanrecv1 and gopark above it: here the
      * API frame the program called, then the program; GOTRACEBACK=system shows the rest.
      */
