@@ -204,6 +204,10 @@ public final class TestProg {
                     parkForever();
                 });
             }
+            case "threadLimitBelowCount" -> Go.run(() -> { // an M runs this: the limit is already exceeded
+                int prev = Debug.setMaxThreads(Integer.parseInt(args[1]));
+                System.out.println("prev=" + prev);
+            });
             case "cgroupUpdate" -> {
                 Path cpuMax = Path.of(args[1]);
                 System.out.println("gomaxprocs=" + Go.gomaxprocs(0));

@@ -47,11 +47,39 @@ public final class Env {
         if (v == null) {
             return def;
         }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            return def;
+        long n = atoi32(v);
+        return n == BAD ? def : (int) n;
+    }
+
+    private static final long BAD = Long.MIN_VALUE;
+
+    /**
+     * string.go: atoi32, as Go parses its knobs: an optional '-' and ASCII digits, nothing else
+     * (no '+', no spaces, no other scripts' digits, which Integer.parseInt would take), within
+     * an int32; {@link #BAD} otherwise.
+     */
+    static long atoi32(String s) {
+        int i = 0;
+        boolean neg = !s.isEmpty() && s.charAt(0) == '-';
+        if (neg) {
+            i = 1;
         }
+        if (i == s.length()) {
+            return BAD;
+        }
+        long n = 0;
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return BAD;
+            }
+            n = n * 10 + (c - '0');
+            if (n > (long) Integer.MAX_VALUE + 1) {
+                return BAD;
+            }
+        }
+        n = neg ? -n : n;
+        return n > Integer.MAX_VALUE ? BAD : n;
     }
 
     /**
@@ -99,12 +127,8 @@ public final class Env {
         if (v == null) {
             return 0;
         }
-        try {
-            int n = Integer.parseInt(v.trim());
-            return n > 0 ? n : 0;
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        long n = atoi32(v);
+        return n > 0 ? (int) n : 0;
     }
 
     /** proc.go: schedinit: GOMAXPROCS from the environment, else Go 1.25's default. */
@@ -112,7 +136,7 @@ public final class Env {
         int n = positiveInt("GOMAXPROCS");
         if (n > 0) {
             gomaxprocsFixed = true;
-            return Math.min(n, 1024); // proc.go: _MaxGomaxprocs
+            return n; // no cap since Go 1.10 (_MaxGomaxprocs)
         }
         return defaultGomaxprocs();
     }

@@ -315,6 +315,8 @@ public final class Mem {
             long heapInuse, long nextGC, long lastGC, long pauseTotalNs, long[] pauseNs, long[] pauseEnd,
             int numGC, int numForcedGC, double gcCPUFraction, long stackInuse) {}
 
+    private static final java.util.concurrent.atomic.AtomicLong TOTAL_ALLOC_SEEN = new java.util.concurrent.atomic.AtomicLong();
+
     public static Snapshot read(int goroutines) {
         listen();
         var mem = ManagementFactory.getMemoryMXBean();
@@ -359,6 +361,9 @@ public final class Mem {
         long uptime = Math.max(1, ManagementFactory.getRuntimeMXBean().getUptime());
         long used = heap.getUsed();
         long committed = Math.max(used, heap.getCommitted());
+        // Go's TotalAlloc >= HeapAlloc and never falls. The threads' counters miss what the heap
+        // holds unallocated (CDS's archived objects are mapped in), more than they count at first.
+        total = TOTAL_ALLOC_SEEN.accumulateAndGet(Math.max(total, used), Math::max);
         return new Snapshot(used, total, committed + nonHeap.getCommitted(), committed, committed - used, used,
                 committed, last, pauseTotal, ns, end, numGC, forced.get(),
                 Math.min(1.0, (double) gcMillis / uptime), goroutines * 2048L);

@@ -111,7 +111,6 @@ public final class RuntimeApi {
             return Sched.gomaxprocs;
         }
         Env.gomaxprocsFixed = true;
-        n = Math.min(n, 1024);
         if (n == Sched.gomaxprocs) {
             return n; // debug.go: GOMAXPROCS returns early when nothing changes
         }
@@ -156,9 +155,22 @@ public final class RuntimeApi {
         }
     }
 
+    /** proc.go: setMaxThreads: a limit below the Ms already made is the crash it would be later. */
     public static int setMaxThreads(int threads) {
-        int old = Sched.maxmcount;
-        Sched.maxmcount = threads;
+        Proc.schedinit();
+        int old;
+        boolean over;
+        Sched.lock.lock();
+        try {
+            old = Sched.maxmcount;
+            Sched.maxmcount = threads;
+            over = Sched.mcount.get() > threads; // checkmcount
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (over) {
+            Panics.threadExhaustion(threads); // printed outside sched.lock, as startm's
+        }
         return old;
     }
 }

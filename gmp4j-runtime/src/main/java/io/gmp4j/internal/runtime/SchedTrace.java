@@ -19,13 +19,16 @@ final class SchedTrace {
     private SchedTrace() {}
 
     private static final long START = System.nanoTime();
-    private static long last = START;
+    /** The last line's time; sysmon's only. None yet: the first tick prints (Go's SCHED 0ms). */
+    private static long last;
+    private static boolean printed;
 
     static void tick(long now) {
         int ms = Env.godebug("schedtrace", 0);
-        if (ms <= 0 || now - last < ms * 1_000_000L) {
+        if (ms <= 0 || printed && now - last < ms * 1_000_000L) {
             return;
         }
+        printed = true;
         last = now;
         Print.stderr(format(Env.godebug("scheddetail", 0) > 0, now)); // not System.err: see Print
     }

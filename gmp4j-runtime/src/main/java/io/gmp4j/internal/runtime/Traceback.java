@@ -138,7 +138,7 @@ public final class Traceback {
         if (gp.waitReason() != WaitReason.ZERO) {
             long minutes = gp.waitMinutes();
             if (minutes >= 1) {
-                sb.append(", ").append(minutes).append(minutes == 1 ? " minute" : " minutes");
+                sb.append(", ").append(minutes).append(" minutes"); // traceback.go: even for 1
             }
         }
         if (gp.lockedm != null) {

@@ -284,6 +284,18 @@ class CrashTest {
                 c.stderr());
     }
 
+    /** debug.SetMaxThreads below the threads already made crashes in the call, as Go's checkmcount. */
+    @Test
+    void threadLimitBelowCountCrashesAtOnce() {
+        for (String limit : List.of("0", "-1")) {
+            Child c = run("threadLimitBelowCount", List.of(), List.of(), limit);
+            assertEquals(2, c.exitCode(), c.stderr());
+            assertEquals("", c.stdout(), "setMaxThreads returned");
+            assertTrue(c.stderr().startsWith("runtime: program exceeds " + limit + "-thread limit\nfatal error: thread exhaustion"),
+                    c.stderr());
+        }
+    }
+
     // crash_test.go: TestMainGoroutineID
     /**
      * A panic in the main goroutine: Go's report for goroutine 1 and status 2, every time (Go.run's

@@ -43,6 +43,7 @@ class MemKnobsTest {
     void readMemStatsIsConsistent() {
         MemStats a = Go.readMemStats();
         assertTrue(a.HeapAlloc <= a.HeapSys && a.HeapSys <= a.Sys, a.toString());
+        assertTrue(a.TotalAlloc >= a.HeapAlloc, "cumulative, so never below what is live: " + a);
         assertEquals(a.HeapSys, a.HeapIdle + a.HeapInuse, a.toString());
         assertEquals(256, a.PauseNs.length);
         Go.gc();
@@ -51,6 +52,7 @@ class MemKnobsTest {
         MemStats b = Go.readMemStats();
         assertEquals(a.NumForcedGC + 2, b.NumForcedGC, b.toString());
         assertTrue(b.PauseTotalNs >= a.PauseTotalNs && b.TotalAlloc >= a.TotalAlloc, b.toString());
+        assertTrue(b.TotalAlloc >= b.HeapAlloc, b.toString());
         assertTrue(b.GCCPUFraction >= 0 && b.GCCPUFraction <= 1, b.toString());
         GoTesting.awaitTrue("a pause recorded", () -> Go.readMemStats().LastGC > 0);
     }

@@ -297,6 +297,12 @@ class SysmonTest {
         String dflt = GoTesting.runChild(prog, List.of(), List.of(), 60, "gomaxprocs").stdout();
         assertEquals(dflt, GoTesting.runChild(prog, List.of(), List.of("GOMAXPROCS=abc"), 60, "gomaxprocs").stdout());
         assertEquals(dflt, GoTesting.runChild(prog, List.of(), List.of("GOMAXPROCS=-2"), 60, "gomaxprocs").stdout());
+        // Go's atoi32: no sign but '-', no spaces, ASCII digits only (Integer.parseInt takes all three).
+        for (String bad : List.of(" 3", "+4", "3 ", "\u0663")) {
+            assertEquals(dflt, GoTesting.runChild(prog, List.of(), List.of("GOMAXPROCS=" + bad), 60, "gomaxprocs").stdout(), bad);
+        }
+        // No cap since Go 1.10 (_MaxGomaxprocs).
+        assertEquals("gomaxprocs=2000\n", GoTesting.runChild(prog, List.of(), List.of("GOMAXPROCS=2000"), 60, "gomaxprocs").stdout());
     }
 
     /** GODEBUG=schedtrace=100 prints modern Go's SCHED lines (the seed 004 regex parses them). */
@@ -310,6 +316,7 @@ class SysmonTest {
                         + "\\s+needspinning=(\\d+)\\s+idlethreads=(\\d+)\\s+runqueue=(\\d+) \\[\\d+ \\d+\\]");
         long lines = c.stderr().lines().filter(l -> re.matcher(l).matches()).count();
         assertTrue(lines >= 2, c.stderr());
+        assertTrue(c.stderr().startsWith("SCHED 0ms: "), "Go prints a line as sysmon starts: " + c.stderr());
     }
 
     /**

@@ -1,0 +1,45 @@
+package io.gmp4j.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Goroutine headers as traceback.go prints them. */
+@ExtendWith(GoLeakCheck.class)
+class TracebackTest {
+
+    /** traceback.go: goroutineheader prints ", N minutes" from one minute on, "1 minutes" too. */
+    @Test
+    void waitOfOneMinuteSaysMinutes() {
+        int before = Go.numGoroutine();
+        Chan<Integer> ch = Chan.make(0);
+        AtomicLong goid = new AtomicLong();
+        Go.go(() -> {
+            goid.set(Go.goid());
+            ch.recv();
+        });
+        GoTesting.awaitTrue("the receiver parks", () -> parked(goid.get()) != null);
+        G gp = parked(goid.get());
+        // Back-date the wait by 57 of waitSince's 2^30 ns units: 61 s, one minute.
+        gp.waitSince -= 57;
+        String dump = Go.stack(true);
+        ch.close();
+        assertTrue(dump.contains("goroutine " + gp.goid + " [chan receive, 1 minutes]:\n"), dump);
+        GoTesting.assertNoLeak(before);
+    }
+
+    private static G parked(long goid) {
+        for (G gp : AllGs.snapshot()) {
+            if (gp.goid == goid && gp.status == G._Gwaiting && gp.waitReason() == WaitReason.CHAN_RECEIVE) {
+                return gp;
+            }
+        }
+        return null;
+    }
+}
