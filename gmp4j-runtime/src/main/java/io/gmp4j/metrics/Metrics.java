@@ -178,7 +178,12 @@ public final class Metrics {
         return v;
     }
 
-    /** runtime/metrics.Read for the scheduler metrics gmp4j keeps, by Go's metric names. */
+    /**
+     * The scheduler's figures in runtime/metrics' naming: {@code /sched/goroutines:goroutines}
+     * and {@code /sched/gomaxprocs:threads} are Go's; the thread counts and steals have no Go
+     * metric, so their names are gmp4j's own and not in {@link #all()} ({@link #sample} knows
+     * only Go's).
+     */
     public static Map<String, Long> read() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("/sched/goroutines:goroutines", (long) Procs.numGoroutine());

@@ -112,6 +112,9 @@ class DebugServerTest {
             int group = debug1.indexOf("\n50 @\n");
             String frames = debug1.substring(group + 6, debug1.indexOf("\n\n", group));
             assertTrue(frames.contains("#\tio.gmp4j.debug.DebugServerTest.parkedOnChannel\tDebugServerTest.java:"), frames);
+            // From the API call, as the dumps and Go's profile (chanrecv1 and gopark hidden).
+            assertTrue(frames.startsWith("#\t") && frames.lines().findFirst().orElseThrow().contains("\tio.gmp4j.chan.Chan.recv\t"), frames);
+            assertTrue(!frames.contains("parkRecv") && !frames.contains("chanrecv"), frames);
 
             HttpResponse r2 = get("/debug/pprof/goroutine?debug=2");
             assertEquals(200, r2.statusCode());

@@ -72,9 +72,8 @@ public final class Traceback {
 
     /**
      * Every live goroutine's stack as the goroutine profile sees it: its frames innermost
-     * first, without the runtime's and the JDK's parking frames (Go's profiles keep
-     * runtime.gopark and friends; these are dropped, as in the dumps), and without the ellipsis
-     * of long stacks. For /debug/pprof/goroutine; callable from any thread that is not an M.
+     * first, from the API call that parked it (Go's profiles keep runtime.gopark and friends;
+     * these are dropped, as in the dumps), and without the ellipsis of long stacks. For /debug/pprof/goroutine; callable from any thread that is not an M.
      */
     public static List<StackTraceElement[]> goroutineStacks() {
         List<G> gs = AllGs.snapshot();
@@ -87,7 +86,7 @@ public final class Traceback {
                     fs.add(e);
                 }
             }
-            out.add(fs.toArray(new StackTraceElement[0]));
+            out.add(fromApiCall(fs).toArray(new StackTraceElement[0]));
         }
         return out;
     }
@@ -169,14 +168,7 @@ public final class Traceback {
             }
         }
         if (!system) {
-            // Go hides runtime.chanrecv1 and runtime.gopark above the caller's frame; here the
-            // API frame the caller entered by stays (Chan.recv, WaitGroup.await), as in the profiles.
-            int lead = 0;
-            while (lead + 1 < shown.size() && isRuntimeFrame(shown.get(lead).getClassName())
-                    && isRuntimeFrame(shown.get(lead + 1).getClassName())) {
-                lead++;
-            }
-            shown = shown.subList(lead, shown.size());
+            shown = fromApiCall(shown);
         }
         int count = shown.size();
         for (int i = 0; i < count; i++) {
@@ -190,6 +182,20 @@ public final class Traceback {
             sb.append(e.getClassName()).append('.').append(e.getMethodName()).append("(...)\n\t");
             sb.append(e.getFileName() != null ? e.getFileName() : "?").append(':').append(Math.max(0, e.getLineNumber())).append('\n');
         }
+    }
+
+    /**
+     * Go hides runtime.chanrecv1 and runtime.gopark above the caller's frame: of the runtime
+     * frames that lead a stack, only the outermost stays, the API call the program made
+     * (Chan.recv, WaitGroup.await), as in the block and mutex profiles.
+     */
+    private static List<StackTraceElement> fromApiCall(List<StackTraceElement> frames) {
+        int lead = 0;
+        while (lead + 1 < frames.size() && isRuntimeFrame(frames.get(lead).getClassName())
+                && isRuntimeFrame(frames.get(lead + 1).getClassName())) {
+            lead++;
+        }
+        return frames.subList(lead, frames.size());
     }
 
     /**
