@@ -132,6 +132,16 @@ public final class TestProg {
                 sender.start();
                 System.out.println(c.recv());
             });
+            case "processExitWaker" -> Go.run(() -> {
+                // Only the JDK's process reaper will ever send (Go: cmd.Wait in a goroutine).
+                io.gmp4j.chan.Chan<Integer> c = io.gmp4j.chan.Chan.make(1);
+                try {
+                    new ProcessBuilder("sleep", "1").start().onExit().thenAccept(p -> c.send(p.exitValue()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                System.out.println("exit " + c.recv());
+            });
             case "noHelperGoroutines" -> Go.run(() -> { // testprog/crash.go: NoHelperGoroutines
                 Object i = new Object();
                 java.lang.ref.Cleaner.create().register(i, () -> { }); // Go's SetFinalizer

@@ -24,7 +24,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *       any pool whose worker thread is alive. An idle pool's workers can only act when
  *       someone submits, and that someone counts on its own;</li>
  *   <li>any other live application platform thread (thread group "main" or "VirtualThreads",
- *       daemon or not): an HTTP server's dispatcher, a thread that will send on a channel.</li>
+ *       daemon or not): an HTTP server's dispatcher, a thread that will send on a channel;</li>
+ *   <li>the JDK's process reaper waiting for a child process (its onExit callbacks).</li>
  * </ul>
  * Not counted: gmp4j's Ms, sysmon and helper threads (RuntimeApi.newHelperThread: group
  * "gmp4j", under the system group), the platform threads waiting in Go.run for their main
@@ -110,6 +111,11 @@ final class Deadlock {
             if (!t.isAlive() || t.isVirtual() || t instanceof M || Sysmon.isSysmon(t) || mainWaiters.contains(t)
                     || t.getName().equals("DestroyJavaVM")) {
                 continue;
+            }
+            if (t.getName().startsWith("process reaper") && t.getState() == Thread.State.RUNNABLE) {
+                // The JDK's reaper in waitpid for a child process: Process.onExit's callbacks run
+                // when it returns (Go: a goroutine in cmd.Wait is in a system call, not asleep).
+                return true;
             }
             if (t instanceof ForkJoinWorkerThread w) {
                 if (poolBusy(w.getPool())) {

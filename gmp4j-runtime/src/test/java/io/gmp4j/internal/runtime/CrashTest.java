@@ -274,6 +274,17 @@ class CrashTest {
         assertEquals("from a platform thread\n", c.stdout());
     }
 
+    /**
+     * A goroutine waiting for a child process's exit, delivered by Process.onExit: the JDK's
+     * reaper thread can still wake it (found by a hostile test: the verdict came at once).
+     */
+    @Test
+    void childProcessExitIsNotDeadlock() {
+        Child c = run("processExitWaker", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("exit 0\n", c.stdout());
+    }
+
     // proc.go: checkmcount
     /** More Ms than debug.SetMaxThreads allows: Go's thread-exhaustion crash, exit 2. */
     @Test
