@@ -213,6 +213,15 @@ class DebugServerTest {
         r = get("/debug/pprof/goroutine?debug=x");
         assertEquals(400, r.statusCode());
         assertFalse(text(r).contains("Exception"), text(r));
+        Chan<Integer> gate = Chan.make(0);
+        Go.go(() -> parkedOnChannel(gate));
+        try {
+            r = get("/debug/pprof/goroutine?debug=99999999999"); // an integer to Go (64-bit): debug >= 2
+            assertEquals(200, r.statusCode());
+            assertTrue(text(r).startsWith("goroutine "), text(r));
+        } finally {
+            gate.close();
+        }
         r = get("/debug/pprof/nosuch");
         assertEquals(404, r.statusCode());
         assertEquals("Unknown profile\n", text(r));
@@ -251,6 +260,13 @@ class DebugServerTest {
         HttpResponse r = get("/debug/pprof/");
         assertEquals(200, r.statusCode());
         assertTrue(text(r).contains("<a href='goroutine?debug=1'>goroutine</a>"), text(r));
+        // Go's table: every profile by name, sorted, cmdline, profile and trace among them.
+        List<String> names = new java.util.ArrayList<>();
+        Matcher row = Pattern.compile("<tr><td>\\d+</td><td><a href='[^']+'>(\\w+)</a></td></tr>").matcher(text(r));
+        while (row.find()) {
+            names.add(row.group(1));
+        }
+        assertEquals(List.of("allocs", "block", "cmdline", "goroutine", "heap", "mutex", "profile", "threadcreate", "trace"), names);
         assertTrue(text(r).contains("full goroutine stack dump"), text(r));
         r = get("/debug/vars");
         assertEquals(200, r.statusCode());

@@ -259,7 +259,8 @@ public final class DebugServer {
             return 0;
         }
         try {
-            return Integer.parseInt(d);
+            long n = Long.parseLong(d); // Go's int is 64-bit: debug=99999999999 is debug >= 2
+            return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n));
         } catch (NumberFormatException e) {
             throw new BadRequest(400, "invalid value for \"debug\" - must be an integer");
         }
@@ -352,18 +353,26 @@ public final class DebugServer {
         b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n");
         b.append("/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export in legacy text format</p>\n<br>\n");
         b.append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
-        b.append("<tr><td>").append(Heap.records().size()).append("</td><td><a href='allocs?debug=1'>allocs</a></td></tr>\n");
-        b.append("<tr><td>").append(Contention.records(false).size()).append("</td><td><a href='block?debug=1'>block</a></td></tr>\n");
-        b.append("<tr><td>").append(Traceback.goroutineStacks().size()).append("</td><td><a href='goroutine?debug=1'>goroutine</a></td></tr>\n");
-        b.append("<tr><td>").append(Heap.records().size()).append("</td><td><a href='heap?debug=1'>heap</a></td></tr>\n");
-        b.append("<tr><td>").append(Contention.records(true).size()).append("</td><td><a href='mutex?debug=1'>mutex</a></td></tr>\n");
-        b.append("<tr><td>").append(ThreadCreate.stacks().size()).append("</td><td><a href='threadcreate?debug=1'>threadcreate</a></td></tr>\n");
+        // pprof.go: Index: the profiles by name, then cmdline, profile and trace (count 0), sorted.
+        indexRow(b, Heap.records().size(), "allocs?debug=1", "allocs");
+        indexRow(b, Contention.records(false).size(), "block?debug=1", "block");
+        indexRow(b, 0, "cmdline", "cmdline");
+        indexRow(b, Traceback.goroutineStacks().size(), "goroutine?debug=1", "goroutine");
+        indexRow(b, Heap.records().size(), "heap?debug=1", "heap");
+        indexRow(b, Contention.records(true).size(), "mutex?debug=1", "mutex");
+        indexRow(b, 0, "profile", "profile");
+        indexRow(b, ThreadCreate.stacks().size(), "threadcreate?debug=1", "threadcreate");
+        indexRow(b, 0, "trace", "trace");
         b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<a href=\"/debug/sched\">live scheduler page</a> (Ps, Ms and Gs now; schedtrace's figures over the last minutes)\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         for (String[] p : PROFILES) {
             b.append("<li><div class=profile-name>").append(p[0]).append(": </div> ").append(p[1]).append("</li>\n");
         }
         b.append("</ul>\n</p>\n</body>\n</html>\n");
         send(ex, 200, "text/html; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void indexRow(StringBuilder b, int count, String href, String name) {
+        b.append("<tr><td>").append(count).append("</td><td><a href='").append(href).append("'>").append(name).append("</a></td></tr>\n");
     }
 
     static List<String> cmdline() {
