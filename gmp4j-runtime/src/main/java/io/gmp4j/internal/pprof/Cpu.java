@@ -147,8 +147,15 @@ final class Cpu {
         return key;
     }
 
-    /** JFR records no source file: the top-level class's simple name + ".java", the usual case. */
+    /**
+     * JFR records no source file: the top-level class's simple name + ".java", the usual case.
+     * A lambda's hidden class ({@code Srv$$Lambda.0x...}, its '/' made a '.') is its host's.
+     */
     static String sourceFile(String cls) {
+        int lambda = cls.indexOf("$$Lambda");
+        if (lambda > 0) {
+            cls = cls.substring(0, lambda);
+        }
         String s = cls.substring(cls.lastIndexOf('.') + 1);
         int dollar = s.indexOf('$');
         return (dollar > 0 ? s.substring(0, dollar) : s) + ".java";
