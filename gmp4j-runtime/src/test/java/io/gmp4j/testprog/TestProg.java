@@ -239,6 +239,21 @@ public final class TestProg {
                     LockSupport.parkNanos(1_000_000);
                 }
             });
+            case "gctraceCycles" -> Go.run(() -> {
+                // ~40 MiB live in small objects, so that marking takes a few ms; 1 GiB of garbage.
+                Object[] live = new Object[400_000];
+                for (int i = 0; i < live.length; i++) {
+                    live[i] = new byte[64];
+                }
+                for (int i = 0; i < 1024; i++) {
+                    byte[] g = new byte[1 << 20];
+                    g[i] = 1;
+                }
+                Go.gc();
+                var ms = Go.readMemStats();
+                System.out.println("numgc=" + ms.NumGC + " cycles=" + io.gmp4j.metrics.Metrics.readAll().get("/gc/cycles/total:gc-cycles")
+                        + " live=" + live.length);
+            });
             case "memknobs" -> Go.run(() -> {
                 // The knobs as the environment left them, then Go's set-and-restore round trip.
                 int gogc = Debug.setGCPercent(50);

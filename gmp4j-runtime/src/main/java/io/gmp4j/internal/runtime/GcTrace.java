@@ -12,18 +12,25 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * {@code GODEBUG=gctrace=1} (mgc.go: gcMarkTermination's summary line), made from the JVM's GC
- * notifications, since the JVM collects, not gmp4j. One line per collection on fd 2:
+ * notifications, since the JVM collects, not gmp4j. One line per cycle on fd 2, numbered as
+ * MemStats.NumGC counts (Mem.read):
  * <pre>
  * gc 3 @1.204s 2%: 4+0+0 ms clock, 220->41->41 MB, 512 MB goal, 2 P (forced)
  * </pre>
  * Go's fields and what fills them here:
  * <ul>
  *   <li>{@code gc N @Ts P%}: the collection's number, its start since the JVM started, and the
- *       share of the run so far spent in the JVM's collections (pauses and concurrent cycles).</li>
+ *       share of the run so far spent in the JVM's collections (pauses and concurrent cycles).
+ *       Lines come as cycles end, so a ZGC major cycle, which runs alongside minor ones, can
+ *       start before the line above it.</li>
  *   <li>{@code a+b+c ms clock}: Go's stop-the-world sweep termination, concurrent mark and
  *       stop-the-world mark termination. A JVM pause (a young, mixed or full collection) is
  *       reported as {@code a}; a concurrent cycle (G1's "Concurrent GC" bean, which includes its
- *       remark and cleanup pauses) as {@code b}.</li>
+ *       remark and cleanup pauses) as {@code b}. ZGC and Shenandoah report a cycle twice, on a
+ *       "... Cycles" bean (its wall time, pauses included) and on the matching "... Pauses" bean
+ *       (each pause, before the cycle ends): their pauses print no line of their own but go
+ *       into the cycle's, the first (ZGC's Pause Mark Start, Shenandoah's Init Mark) as
+ *       {@code a}, the others as {@code c}, and the rest of the cycle as {@code b}.</li>
  *   <li>{@code x->y->z MB}: heap in use before, after, and live after. The JVM reports no marked
  *       size, so z is y.</li>
  *   <li>{@code MB goal}: the heap the JVM has committed after the collection (Go's goal is the
@@ -48,6 +55,10 @@ final class GcTrace {
 
     private static final String NOTIFICATION = "com.sun.management.gc.notification";
     private static int n;
+    /** Notifications handled, a line printed or not (flush waits for them all). */
+    private static long notes;
+    /** Pauses of a cycle still running, by its "... Cycles" bean (ZGC, Shenandoah). */
+    private static final Map<String, java.util.List<GcInfo>> PENDING = new java.util.HashMap<>();
     private static long gcMillis;
     private static boolean installed;
     private static long collectionsAtInstall;
@@ -106,19 +117,58 @@ final class GcTrace {
             want = collections() - collectionsAtInstall;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        while (reported() < want && System.nanoTime() < deadline) {
+        while (handled() < want && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
     }
 
-    /** How many collections have been reported (tests wait for the asynchronous listener). */
+    /** How many lines have been printed (tests wait for the asynchronous listener). */
     static synchronized int reported() {
         return n;
     }
 
+    private static synchronized long handled() {
+        return notes;
+    }
+
+    /** "ZGC Minor Cycles" for "ZGC Minor Pauses" (likewise Shenandoah's); null for other beans. */
+    static String cycleBeanOf(String pauseBean) {
+        return pauseBean.endsWith(" Pauses") ? pauseBean.substring(0, pauseBean.length() - 6) + "Cycles" : null;
+    }
+
     /** Runs on the JMX notification thread, one collection at a time. */
     private static synchronized void report(GarbageCollectionNotificationInfo info) {
+        notes++;
         GcInfo gi = info.getGcInfo();
+        String bean = info.getGcName();
+        String cycle = cycleBeanOf(bean);
+        if (cycle != null) {
+            // Pauses end before their cycle, and one thread delivers both beans' notifications in order.
+            PENDING.computeIfAbsent(cycle, k -> new java.util.ArrayList<>()).add(gi);
+            return;
+        }
+        long stw1 = 0, conc, stw2 = 0;
+        java.util.List<GcInfo> pauses = PENDING.remove(bean);
+        if (pauses != null) {
+            boolean first = true;
+            for (GcInfo p : pauses) {
+                if (p.getStartTime() < gi.getStartTime()) {
+                    continue; // an earlier cycle's, whose own notification came before install
+                }
+                if (first) {
+                    stw1 = p.getDuration();
+                    first = false;
+                } else {
+                    stw2 += p.getDuration();
+                }
+            }
+            conc = Math.max(0, gi.getDuration() - stw1 - stw2);
+        } else if (bean.contains("Concurrent")) {
+            conc = gi.getDuration();
+        } else {
+            stw1 = gi.getDuration();
+            conc = 0;
+        }
         long before = used(gi.getMemoryUsageBeforeGc());
         long after = used(gi.getMemoryUsageAfterGc());
         long committed = 0;
@@ -128,12 +178,10 @@ final class GcTrace {
             }
         }
         long uptime = Math.max(1, gi.getEndTime());
-        gcMillis += gi.getDuration();
-        boolean concurrent = info.getGcName().contains("Concurrent");
-        String ms = Long.toString(gi.getDuration()); // the JVM reports whole milliseconds
-        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %s+%s+0 ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s%n",
-                ++n, gi.getStartTime() / 1000.0, gcMillis * 100 / uptime,
-                concurrent ? "0" : ms, concurrent ? ms : "0", cpu(),
+        gcMillis += gi.getDuration(); // a cycle's wall time includes its pauses
+        // The JVM reports whole milliseconds.
+        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %d+%d+%d ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s%n",
+                ++n, gi.getStartTime() / 1000.0, gcMillis * 100 / uptime, stw1, conc, stw2, cpu(),
                 mb(before), mb(after), mb(after), mb(committed), Math.max(1, Sched.gomaxprocs),
                 "System.gc()".equals(info.getGcCause()) ? " (forced)" : "");
         Print.stderr(line);

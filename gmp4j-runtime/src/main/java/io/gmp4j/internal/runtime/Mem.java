@@ -341,7 +341,9 @@ public final class Mem {
             String n = gc.getName();
             long count = Math.max(0, gc.getCollectionCount());
             long time = Math.max(0, gc.getCollectionTime());
-            gcMillis += time;
+            if (!cycles || n.contains("Cycles")) {
+                gcMillis += time; // a cycle's time includes its pauses': count them once
+            }
             if (!concurrent(n)) {
                 pauseTotal += time * 1_000_000L;
             }

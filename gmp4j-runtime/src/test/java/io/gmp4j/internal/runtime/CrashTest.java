@@ -91,7 +91,7 @@ class CrashTest {
     void gctrace() {
         Child c = run("gctrace", List.of(), List.of("GODEBUG=gctrace=1"));
         assertEquals(0, c.exitCode(), c.stderr());
-        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+0 ms clock, (\\d+\\+0/\\d+/0\\+0|-\\+-/-/-\\+-) ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
+        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+\\d+ ms clock, (\\d+\\+0/\\d+/0\\+0|-\\+-/-/-\\+-) ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
         long forced = c.stderr().lines().filter(l -> l.matches(line) && l.endsWith("(forced)")).count();
         assertTrue(forced >= 2, c.stderr());
         assertTrue(c.stderr().lines().allMatch(l -> l.matches(line)), c.stderr());
@@ -100,6 +100,49 @@ class CrashTest {
         }
         Child off = run("gctrace", List.of(), List.of());
         assertEquals("", off.stderr());
+    }
+
+    /**
+     * gctrace on ZGC and Shenandoah, whose collectors report each cycle on a "Cycles" bean and
+     * each of its pauses on a "Pauses" bean: one line per cycle, numbered 1, 2, ... as NumGC and
+     * /gc/cycles/total count, the concurrent time in the second clock slot (it used to print a
+     * line per pause and per cycle, the cycle's time in the first slot).
+     */
+    @Test
+    void gctraceConcurrentCollectors() {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "gc (\\d+) @(\\d+\\.\\d{3})s \\d+%: (\\d+)\\+(\\d+)\\+(\\d+) ms clock, .* ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?");
+        for (String gc : List.of("-XX:+UseZGC", "-XX:+UseShenandoahGC")) {
+            Child c = run("gctraceCycles", List.of(gc, "-Xmx256m"), List.of("GODEBUG=gctrace=1"));
+            assertEquals(0, c.exitCode(), gc + "\n" + c.stderr());
+            var counts = java.util.regex.Pattern.compile("numgc=(\\d+) cycles=(\\d+)").matcher(c.stdout());
+            assertTrue(counts.find(), c.stdout());
+            int numGC = Integer.parseInt(counts.group(1));
+            int cycles = Integer.parseInt(counts.group(2)); // read just after NumGC: a cycle may end between
+            assertTrue(cycles >= numGC && cycles <= numGC + 1, gc + ": NumGC " + numGC + ", /gc/cycles/total " + cycles);
+            List<String> lines = c.stderr().lines().toList();
+            int concurrentMs = 0, forcedAt = -1;
+            double lastAt = 0;
+            for (int i = 0; i < lines.size(); i++) {
+                var m = line.matcher(lines.get(i));
+                assertTrue(m.matches(), gc + ": " + lines.get(i) + "\n" + c.stderr());
+                assertEquals(i + 1, Integer.parseInt(m.group(1)), gc + "\n" + c.stderr());
+                concurrentMs += Integer.parseInt(m.group(4));
+                if (m.group(6) != null) {
+                    forcedAt = i + 1;
+                }
+                double at = Double.parseDouble(m.group(2));
+                // ZGC's major cycles run alongside its minor ones: a major's line may start earlier.
+                if (gc.contains("Shenandoah")) {
+                    assertTrue(at >= lastAt, gc + ": @ went back\n" + c.stderr());
+                }
+                lastAt = at;
+            }
+            // Go.gc()'s cycle is the last NumGC counted (a minor one may end during it); a few may follow before exit.
+            assertTrue(forcedAt == numGC || forcedAt == numGC - 1, gc + ": forced line " + forcedAt + ", NumGC " + numGC + "\n" + c.stderr());
+            assertTrue(lines.size() >= numGC && lines.size() <= numGC + 3, gc + ": " + lines.size() + " lines, NumGC " + numGC + "\n" + c.stderr());
+            assertTrue(concurrentMs > 0, gc + ": no concurrent time\n" + c.stderr());
+        }
     }
 
     // crash_test.go: TestGoexitDeadlock, TestGoexitCrash
