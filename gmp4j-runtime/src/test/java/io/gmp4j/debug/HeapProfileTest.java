@@ -271,4 +271,21 @@ class HeapProfileTest {
         }
         return GoToolPprof.run(go, tmp, flag, profile);
     }
+
+    /**
+     * alloc_space counts from when sampling starts: a goroutine allocates 2 GiB, then
+     * setMemProfileRate starts the stream, then it allocates 100 MiB; the total is within a
+     * factor 3 of that (each carrier's first sample carried everything it had allocated
+     * before: some GiB).
+     */
+    @Test
+    void allocsCountFromTheStart() {
+        var c = io.gmp4j.testing.GoTesting.runChild("io.gmp4j.testprog.TestProg", java.util.List.of("-Xmx256m"),
+                java.util.List.of(), 90, "allocsAfterStart");
+        assertEquals(0, c.exitCode(), c.stderr());
+        Matcher m = Pattern.compile("heap profile: 0: 0 \\[(\\d+): (\\d+)\\] @ heap/\\d+").matcher(c.stdout());
+        assertTrue(m.find(), c.stdout() + c.stderr());
+        long bytes = Long.parseLong(m.group(2)), want = 100L << 20;
+        assertTrue(bytes >= want / 3 && bytes <= want * 3, bytes + " B in " + m.group(1) + " samples, want about " + want);
+    }
 }

@@ -254,6 +254,10 @@ public final class TestProg {
                 System.out.println("numgc=" + ms.NumGC + " cycles=" + io.gmp4j.metrics.Metrics.readAll().get("/gc/cycles/total:gc-cycles")
                         + " live=" + live.length);
             });
+            case "allocsAfterStart" -> {
+                allocsAfterStart();
+                System.exit(0); // the debug server's and JFR's threads would keep the JVM up
+            }
             case "memknobs" -> Go.run(() -> {
                 // The knobs as the environment left them, then Go's set-and-restore round trip.
                 int gogc = Debug.setGCPercent(50);
@@ -583,5 +587,39 @@ public final class TestProg {
             Go.go(wg::done);
         }
         wg.await();
+    }
+
+    static void allocsAfterStart() {
+        Go.run(() -> {
+            // 2 GiB before sampling starts, then 100 MiB paced so that JFR samples it.
+            var addr = Debug.serve("127.0.0.1:0");
+            for (int i = 0; i < 2048; i++) {
+                byte[] g = new byte[1 << 20];
+                g[i % g.length] = 1;
+            }
+            Debug.setMemProfileRate(512 * 1024);
+            for (int i = 0; i < 100; i++) {
+                byte[] g = new byte[1 << 20];
+                g[i] = 1;
+                Time.sleep(Duration.ofMillis(5));
+            }
+            // JFR's stream delivers about once a second: read until the total holds still.
+            String last = "", header = "";
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                Time.sleep(Duration.ofMillis(1500));
+                try (var in = java.net.URI.create("http://127.0.0.1:" + addr.getPort() + "/debug/pprof/allocs?debug=1")
+                        .toURL().openStream()) {
+                    header = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                if (header.equals(last) && !header.contains("[0: 0]")) {
+                    break;
+                }
+                last = header;
+            }
+            System.out.println(header);
+        });
     }
 }

@@ -27,7 +27,15 @@ import jdk.jfr.consumer.RecordingStream;
  *
  * <p>What the JVM gives honestly: each sample carries its stack and a weight, the bytes the
  * thread allocated since its previous sample, so the sum of weights per stack estimates the
- * bytes allocated there (alloc_space). The object count is not known (the event carries no
+ * bytes allocated there (alloc_space). That weight counts from the JVM thread's previous
+ * sample, and a thread (for a virtual thread, its carrier: the event names the virtual thread,
+ * the count is the carrier's) has none before the stream starts, so its first sample would
+ * carry everything it allocated since it began. {@link #record} takes those bytes out: a
+ * platform thread's first sample loses what the thread had allocated at the start; any sample
+ * heavier than all the bytes allocated since the start holds bytes from before it and is
+ * dropped (with its share after the start: at most one sample a carrier). What is left: a
+ * carrier's first sample whose bytes from before the start are fewer than those since.
+ * The object count is not known (the event carries no
  * object size): alloc_objects counts samples. Whether the sampled objects are still live is not
  * known either ({@code jdk.OldObjectSample} reports only when a recording ends). The in-use
  * values come from elsewhere, and only on {@code ?gc=1}: the JVM's live-object class histogram
@@ -55,6 +63,12 @@ public final class Heap {
     private static final Map<List<String>, Bucket> BUCKETS = new ConcurrentHashMap<>();
     private static volatile RecordingStream stream;
     private static volatile long startedNanos;
+    /** The JVM's bytes allocated when the stream started (getTotalThreadAllocatedBytes). */
+    private static volatile long allocatedAtStart;
+    /** Bytes each live platform thread had allocated at the start, until its first sample. */
+    private static final Map<Long, Long> ALLOCATED_BEFORE = new ConcurrentHashMap<>();
+    /** The latest allocatedSinceStart() read; a lighter sample needs no fresh one. */
+    private static volatile long sinceStartBound;
 
     /** Go's default runtime.MemProfileRate (512 KiB), what setMemProfileRate reports before any call. */
     static final int DEFAULT_RATE = 512 * 1024;
@@ -100,6 +114,7 @@ public final class Heap {
             rs.enable("jdk.ObjectAllocationSample").with("throttle", THROTTLE).withStackTrace();
             rs.onEvent("jdk.ObjectAllocationSample", Heap::record);
             startedNanos = System.currentTimeMillis() * 1_000_000L;
+            snapshotAllocated();
             rs.startAsync();
             stream = rs;
             return true;
@@ -110,9 +125,71 @@ public final class Heap {
         return stream != null;
     }
 
+    /** Before the stream starts: the baselines record() subtracts (class comment). */
+    private static void snapshotAllocated() {
+        ALLOCATED_BEFORE.clear();
+        sinceStartBound = 0;
+        allocatedAtStart = -1;
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+                long[] ids = t.getAllThreadIds();
+                long[] bytes = t.getThreadAllocatedBytes(ids);
+                for (int i = 0; i < ids.length; i++) {
+                    if (bytes[i] > 0) {
+                        ALLOCATED_BEFORE.put(ids[i], bytes[i]);
+                    }
+                }
+                allocatedAtStart = t.getTotalThreadAllocatedBytes();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            allocatedAtStart = -1; // no per-thread counts: weights are taken as they come
+        }
+    }
+
+    /** Bytes the JVM allocated since the stream started; Long.MAX_VALUE when not known. */
+    private static long allocatedSinceStart() {
+        long at = allocatedAtStart;
+        if (at < 0) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+                long now = t.getTotalThreadAllocatedBytes();
+                return now < 0 ? Long.MAX_VALUE : now - at;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // as not known
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** The sample's weight less bytes from before the start, or -1 to drop it (class comment). */
+    private static long weightSinceStart(RecordedEvent ev) {
+        long weight = Math.max(0, ev.getLong("weight"));
+        var thread = ev.getThread();
+        if (thread != null && !thread.isVirtual()) {
+            Long before = ALLOCATED_BEFORE.remove(thread.getJavaThreadId());
+            if (before != null) {
+                weight = Math.max(0, weight - before);
+            }
+        }
+        if (weight > sinceStartBound) {
+            sinceStartBound = allocatedSinceStart(); // read at or after the sample: an upper bound
+            if (weight > sinceStartBound) {
+                return -1;
+            }
+        }
+        return weight;
+    }
+
     private static void record(RecordedEvent ev) {
         RecordedStackTrace st = ev.getStackTrace();
         if (st == null) {
+            return;
+        }
+        long weight = weightSinceStart(ev);
+        if (weight < 0) {
             return;
         }
         List<StackTraceElement> fs = Cpu.javaFrames(st);
@@ -122,7 +199,7 @@ public final class Heap {
         List<String> key = Cpu.key(fs);
         Bucket b = BUCKETS.computeIfAbsent(key, k -> new Bucket(fs.toArray(StackTraceElement[]::new)));
         b.count.increment();
-        b.bytes.add(Math.max(0, ev.getLong("weight")));
+        b.bytes.add(weight);
     }
 
     /** A snapshot record: Go's MemProfileRecord (alloc objects and bytes; in-use is 0 here). */
