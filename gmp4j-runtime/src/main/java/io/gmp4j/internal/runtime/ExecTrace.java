@@ -33,7 +33,11 @@ import java.util.TreeSet;
  * {@code G<goid> <start function>}, args goid, m, and how the slice ended; instant events for
  * goroutine creation, blocking (with Go's wait reason), sysmon preemption requests and
  * hand-offs; a flow arrow from each unblock (on the waker's track) to the woken goroutine's
- * next slice. A slice whose P sysmon handed away meanwhile goes on the M's track only. A timer
+ * next slice. A slice whose P sysmon handed away meanwhile goes on the M's track only. A slice
+ * ends where its goroutine announced its park or its own afterYield readied it, not when
+ * cont.run() returns to the M: by then the JDK has the thread parked and another M may be
+ * running it. One that stopped unseen (a JDK park) ends at its next slice's start at the
+ * latest (the writer holds it until then). A timer
  * firing is an instant ({@code "timer"}) on the track of the P (else the M, else sysmon's
  * "threads without a P") that ran it, naming the goroutine its callback readied or started. The
  * JVM's collections, from its GC notifications, are complete events on a "GC" process (pid 4):
@@ -46,7 +50,8 @@ public final class ExecTrace {
     /** The one check on the hot paths. Written only by start/stop. */
     static volatile boolean on;
 
-    static final int SLICE = 1, CREATE = 2, UNBLOCK = 3, PREEMPT = 4, HANDOFF = 5, TIMER = 6, GC = 7;
+    /** SLICE_LATE: a slice whose end the M took on its way back from the G (the writer clamps it). */
+    static final int SLICE = 1, CREATE = 2, UNBLOCK = 3, PREEMPT = 4, HANDOFF = 5, TIMER = 6, GC = 7, SLICE_LATE = 8;
     /** Events per ring (a power of two); 5 longs and a reference each. */
     static final int CAP = 1 << 15;
     private static final int W = 5;
@@ -180,9 +185,15 @@ public final class ExecTrace {
     /** Proc.ready: gp became runnable. */
     static void unblock(G gp) {
         G waker = G.current();
-        Buf b = emit(UNBLOCK, System.nanoTime(), gp.goid, waker != null ? waker.goid : 0, curPid(), null);
+        long now = System.nanoTime();
+        Buf b = emit(UNBLOCK, now, gp.goid, waker != null ? waker.goid : 0, curPid(), null);
         if (b != null) {
             b.lastTarget = gp.goid; // a sleep's or a timer channel's receiver
+        }
+        // The JDK's afterYield readying the G its M still returns from (a yield, or a park whose
+        // unpark came first): from here another M may run it, so its slice on this M ends here.
+        if (Thread.currentThread() instanceof M mp && mp.curg == gp && mp.traceEndNanos == 0) {
+            mp.traceEndNanos = now;
         }
     }
 
@@ -216,17 +227,28 @@ public final class ExecTrace {
         emit(GC, start, dur, concurrent ? 1 : 0, 0, what);
     }
 
+    /** execute, before cont.run: a slice begins on mp. */
+    static long sliceStart(M mp) {
+        mp.traceEndNanos = 0;
+        return System.nanoTime();
+    }
+
     /**
      * execute, after cont.run returned: gp ran on mp from {@code start}; {@code pid} is its P's
      * id, or -1 when sysmon handed the P away meanwhile.
      */
     static void slice(M mp, int pid, G gp, long start) {
-        long end = System.nanoTime();
+        long end = mp.traceEndNanos;
+        int kind = SLICE;
+        if (end < start) { // 0: it stopped unseen (a JDK park, its exit)
+            end = System.nanoTime();
+            kind = SLICE_LATE;
+        }
         int parked = mp.traceParkReason;
         mp.traceParkReason = 0;
         // The G's own fields are racy here: a waker on another M may have resumed it already.
         long how = parked != 0 ? G._Gwaiting | (long) parked << 8 : gp.status | (long) gp.waitReason << 8;
-        bufOf(mp).put(SLICE, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how, gp.fn);
+        bufOf(mp).put(kind, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how, gp.fn);
     }
 
     /**
@@ -237,6 +259,8 @@ public final class ExecTrace {
         M mp = M.current();
         if (mp != null) {
             mp.traceParkReason = (byte) reason.ordinal();
+            // Before the park: once the JDK has the thread parked, a waker may run it on another M.
+            mp.traceEndNanos = reason == WaitReason.ZERO ? 0 : System.nanoTime();
         }
     }
 
@@ -419,6 +443,24 @@ public final class ExecTrace {
         private boolean gcPauses, gcCycles;
         private final List<long[]> round = new ArrayList<>();
         private final List<Object> roundRefs = new ArrayList<>();
+        /**
+         * The SLICE_LATE slice of each goroutine that stopped unseen (a JDK park), written when
+         * its next slice comes (or at stop) with its end clamped to that one's start: its M took
+         * the end on its way back from the G, which another M may have been running by then.
+         */
+        private final Map<Long, Held> held = new HashMap<>();
+
+        private static final class Held {
+            long[] e;
+            Object ref;
+            long flow;
+
+            Held(long[] e, Object ref, long flow) {
+                this.e = e;
+                this.ref = ref;
+                this.flow = flow;
+            }
+        }
 
         Writer(OutputStream out, long t0) {
             super("gmp4j-trace-writer");
@@ -456,6 +498,12 @@ public final class ExecTrace {
                 }
             }
             drainAndWrite(); // events recorded after the writer's last round
+            sb.setLength(0);
+            for (Held h : held.values()) {
+                slice(h.e, h.ref, h.flow);
+            }
+            held.clear();
+            write();
             long dropped = 0;
             for (Buf b : bufs) {
                 dropped += b.dropped;
@@ -585,49 +633,29 @@ public final class ExecTrace {
         private void format(long[] e, Object ref) {
             int kind = (int) e[0];
             switch (kind) {
-                case SLICE -> {
-                    long start = e[1], end = e[2], goid = e[3], c = e[4];
-                    long pid = c >> 40;
-                    long mid = (c >>> 16) & 0xFF_FFFFL;
-                    int status = (int) (c & 0xFF);
-                    WaitReason r = WaitReason.values()[(int) ((c >>> 8) & 0xFF)];
-                    String how = r != WaitReason.ZERO ? r.text()
-                            : status == G._Gdead ? "exit"
-                            : status == G._Grunnable ? "runnable"
-                            : "java park";
-                    String name = "G" + goid + " " + name(ref);
-                    ms.add(mid);
-                    for (int k = pid >= 0 ? 0 : 1; k < 2; k++) {
-                        long p = k == 0 ? 1 : 2, tid = k == 0 ? pid : mid;
-                        if (k == 0) {
-                            track(pid);
-                        }
-                        sep();
-                        sb.append("{\"name\":\"").append(esc(name)).append("\",\"cat\":\"goroutine\",\"ph\":\"X\",\"pid\":")
-                                .append(p).append(",\"tid\":").append(tid).append(",\"ts\":");
-                        ts(start);
-                        sb.append(",\"dur\":");
-                        ts(t0 + Math.max(0, end - start));
-                        sb.append(",\"args\":{\"goid\":").append(goid).append(",\"m\":").append(mid)
-                                .append(",\"p\":").append(pid).append(",\"end\":\"").append(how).append("\"}}");
-                    }
+                case SLICE, SLICE_LATE -> {
+                    long goid = e[3];
                     long[] pending = pendingFlow.get(goid);
-                    Long flow = null;
-                    if (pending != null && pending[1] <= start) { // not a slice that ran before the unblock
+                    long flow = 0;
+                    if (pending != null && pending[1] <= e[1]) { // not a slice that ran before the unblock
                         pendingFlow.remove(goid);
                         flow = pending[0];
                     }
-                    if (flow != null) {
-                        sep();
-                        sb.append("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"f\",\"bp\":\"e\",\"id\":").append(flow)
-                                .append(",\"pid\":").append(pid >= 0 ? 1 : 2).append(",\"tid\":").append(pid >= 0 ? pid : mid)
-                                .append(",\"ts\":");
-                        ts(start);
-                        sb.append('}');
+                    Held h = held.get(goid);
+                    if (h != null && h.e[1] > e[1]) { // a slice that reached us after the G's next one
+                        e[2] = Math.min(e[2], h.e[1]);
+                        slice(e, ref, flow);
+                        return;
                     }
-                    if (r != WaitReason.ZERO || how.equals("java park")) {
-                        instant("GoBlock", pid >= 0 ? 1 : 2, pid >= 0 ? pid : mid, end);
-                        sb.append(",\"args\":{\"goid\":").append(goid).append(",\"reason\":\"").append(how).append("\"}}");
+                    if (h != null) {
+                        held.remove(goid);
+                        h.e[2] = Math.min(h.e[2], e[1]);
+                        slice(h.e, h.ref, h.flow);
+                    }
+                    if (kind == SLICE_LATE && (e[4] & 0xFFFF) != G._Gdead) { // an exit: no slice follows
+                        held.put(goid, new Held(e, ref, flow));
+                    } else {
+                        slice(e, ref, flow);
                     }
                 }
                 case CREATE -> {
@@ -694,6 +722,47 @@ public final class ExecTrace {
                             .append("\",\"cause\":\"").append(esc(what[2])).append("\"}}");
                 }
                 default -> {}
+            }
+        }
+
+        /** Writes a slice record (its end clamped), its unblock flow's end ({@code flow}, 0: none) and its block. */
+        private void slice(long[] e, Object ref, long flow) {
+            long start = e[1], end = e[2], goid = e[3], c = e[4];
+            long pid = c >> 40;
+            long mid = (c >>> 16) & 0xFF_FFFFL;
+            int status = (int) (c & 0xFF);
+            WaitReason r = WaitReason.values()[(int) ((c >>> 8) & 0xFF)];
+            String how = r != WaitReason.ZERO ? r.text()
+                    : status == G._Gdead ? "exit"
+                    : status == G._Grunnable ? "runnable"
+                    : "java park";
+            String name = "G" + goid + " " + name(ref);
+            ms.add(mid);
+            for (int k = pid >= 0 ? 0 : 1; k < 2; k++) {
+                long p = k == 0 ? 1 : 2, tid = k == 0 ? pid : mid;
+                if (k == 0) {
+                    track(pid);
+                }
+                sep();
+                sb.append("{\"name\":\"").append(esc(name)).append("\",\"cat\":\"goroutine\",\"ph\":\"X\",\"pid\":")
+                        .append(p).append(",\"tid\":").append(tid).append(",\"ts\":");
+                ts(start);
+                sb.append(",\"dur\":");
+                ts(t0 + Math.max(0, end - start));
+                sb.append(",\"args\":{\"goid\":").append(goid).append(",\"m\":").append(mid)
+                        .append(",\"p\":").append(pid).append(",\"end\":\"").append(how).append("\"}}");
+            }
+            if (flow != 0) {
+                sep();
+                sb.append("{\"name\":\"unblock\",\"cat\":\"flow\",\"ph\":\"f\",\"bp\":\"e\",\"id\":").append(flow)
+                        .append(",\"pid\":").append(pid >= 0 ? 1 : 2).append(",\"tid\":").append(pid >= 0 ? pid : mid)
+                        .append(",\"ts\":");
+                ts(start);
+                sb.append('}');
+            }
+            if (r != WaitReason.ZERO || how.equals("java park")) {
+                instant("GoBlock", pid >= 0 ? 1 : 2, pid >= 0 ? pid : mid, end);
+                sb.append(",\"args\":{\"goid\":").append(goid).append(",\"reason\":\"").append(how).append("\"}}");
             }
         }
 

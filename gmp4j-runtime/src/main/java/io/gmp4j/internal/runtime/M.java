@@ -49,6 +49,13 @@ final class M extends Thread {
     private volatile boolean wakeup;
     /** Why the G mounted on this M parked (WaitReason ordinal; ExecTrace.parking), for its slice's end. */
     byte traceParkReason;
+    /**
+     * When the G mounted on this M stopped running, 0 while it runs: its slice's end. Taken where
+     * the G announces its park (ExecTrace.parking) or its own afterYield readies it
+     * (ExecTrace.unblock), before another M can run it; the M returns from cont.run() later.
+     * The M and the G mounted on it.
+     */
+    long traceEndNanos;
     /** This M's execution-trace ring (ExecTrace), written by the M and the G mounted on it. */
     ExecTrace.Buf tbuf;
     /** In notesleep (runtime2.go: m.blocked). Written by this M, read racily by schedtrace. */

@@ -364,7 +364,7 @@ final class Proc {
         mp.soCurg(gp);
         gp.soStatus(G._Grunning);
         mp.inScheduler = false;
-        long traceStart = ExecTrace.on ? System.nanoTime() : 0; // the one check when tracing is off
+        long traceStart = ExecTrace.on ? ExecTrace.sliceStart(mp) : 0; // the one check when tracing is off
         pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
         try {
             gp.cont().run();
