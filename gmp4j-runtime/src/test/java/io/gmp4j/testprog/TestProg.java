@@ -320,6 +320,24 @@ public final class TestProg {
                 LockSupport.parkNanos(500_000_000L);
                 System.exit(0);
             });
+            // scheddetail=1 with the P retaken: a call-free hog (sysmon hands its P off; its M runs
+            // on without one) and a sleeping main. Prints the hog's goid.
+            case "scheddetailRetake" -> Go.run(() -> {
+                long until = System.nanoTime() + 700_000_000L;
+                long[] hog = new long[1];
+                io.gmp4j.sync.WaitGroup started = new io.gmp4j.sync.WaitGroup();
+                started.add(1);
+                Go.go(() -> {
+                    hog[0] = Park.goid();
+                    started.done();
+                    while (System.nanoTime() < until) {
+                        sink++;
+                    }
+                });
+                started.await();
+                System.out.println("hog=" + hog[0]);
+                Time.sleep(Duration.ofMillis(800));
+            });
             // crash_test.go: TestMainGoroutineID: a panic in main names goroutine 1
             case "panicMain" -> Go.run(() -> {
                 throw new GoPanic("boom");

@@ -74,6 +74,16 @@ final class M extends Thread {
         Proc.mstart(this);
     }
 
+    /**
+     * The P this M holds, for the dumps (scheddetail, /debug/sched): {@code p}, unless sysmon
+     * handed it off meanwhile (retake) and this M has not noticed yet. Go's M has cleared m.p
+     * in entersyscall by then and shows p=nil. Any thread; racy, as the dumps' other reads.
+     */
+    P heldP() {
+        P pp = p;
+        return pp != null && pp.m == this ? pp : null;
+    }
+
     void soCurg(G gp) {
         CURG.setRelease(this, gp);
     }

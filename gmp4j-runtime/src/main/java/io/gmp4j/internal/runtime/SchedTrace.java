@@ -70,7 +70,7 @@ final class SchedTrace {
             M[] ms = Sched.allm();
             for (int i = ms.length - 1; i >= 0; i--) {
                 M mp = ms[i];
-                P pp = mp.p;
+                P pp = mp.heldP();
                 G curg = mp.curg;
                 G lockedg = mp.lockedg;
                 sb.append("  M").append(mp.id).append(": p=").append(pp != null ? String.valueOf(pp.id) : "nil")

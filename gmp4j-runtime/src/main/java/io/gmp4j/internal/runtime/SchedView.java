@@ -89,7 +89,7 @@ public final class SchedView {
         M[] ms = Sched.allm();
         for (int i = 0; i < ms.length; i++) {
             M mp = ms[i];
-            P pp = mp.p;
+            P pp = mp.heldP();
             G curg = mp.curg;
             G lockedg = mp.lockedg;
             sb.append(i > 0 ? "," : "").append("{\"id\":").append(mp.id)

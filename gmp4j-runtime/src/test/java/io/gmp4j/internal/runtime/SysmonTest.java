@@ -379,6 +379,46 @@ class SysmonTest {
         assertTrue(runningWithM, "no running G with m= matching its M's curg:\n" + c.stderr());
     }
 
+    /**
+     * scheddetail=1: an M shows p=N only while P N's m is that M. Sysmon hands off the P of a
+     * call-free hog (proc.go: retake, Go's M in a syscall), whose M runs on without one and
+     * notices only when the hog stops; its M line used to show p=0 at every tick while the P
+     * line said m=nil (Go's entersyscall clears m.p, so Go prints p=nil). GOMAXPROCS=1.
+     */
+    @Test
+    void scheddetailRetakenP() {
+        Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of("-Dgmp4j.GOMAXPROCS=1"),
+                List.of("GODEBUG=schedtrace=100,scheddetail=1"), 60, "scheddetailRetake");
+        assertEquals(0, c.exitCode(), c.stderr());
+        String hog = c.stdout().strip().replace("hog=", "");
+        java.util.regex.Pattern pl = java.util.regex.Pattern.compile("  P(\\d+): status=\\d .* m=(\\d+|nil) runqsize=.*");
+        java.util.regex.Pattern ml = java.util.regex.Pattern.compile("  M(\\d+): p=(\\d+|nil) curg=(\\d+|nil) .*");
+        int blocks = 0, hogWithoutP = 0;
+        List<String> mismatches = new java.util.ArrayList<>();
+        java.util.Map<String, String> pOwner = new java.util.HashMap<>(); // P id -> M id, this block
+        for (String line : c.stderr().lines().toList()) {
+            java.util.regex.Matcher m;
+            if (line.startsWith("SCHED")) {
+                blocks++;
+                pOwner.clear();
+            } else if ((m = pl.matcher(line)).matches()) {
+                pOwner.put(m.group(1), m.group(2));
+            } else if ((m = ml.matcher(line)).matches()) {
+                if (!m.group(2).equals("nil") && !m.group(1).equals(pOwner.get(m.group(2)))) {
+                    mismatches.add("block " + blocks + ": " + line.strip() + " but P" + m.group(2) + " m=" + pOwner.get(m.group(2)));
+                }
+                if (m.group(2).equals("nil") && m.group(3).equals(hog)) {
+                    hogWithoutP++;
+                }
+            }
+        }
+        assertTrue(blocks >= 5, c.stderr());
+        // The report is a racy snapshot (P lines, then M lines): a P changing hands in between
+        // may show once; the bug showed at every tick.
+        assertTrue(mismatches.size() <= 1, () -> mismatches + "\n" + c.stderr());
+        assertTrue(hogWithoutP >= 2, () -> "the hog G" + hog + " never shown on an M without a P:\n" + c.stderr());
+    }
+
     /** GODEBUG parsing skips malformed entries. */
     @Test
     void godebugParsing() {
