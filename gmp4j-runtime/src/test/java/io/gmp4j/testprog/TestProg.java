@@ -254,10 +254,7 @@ public final class TestProg {
                 System.out.println("numgc=" + ms.NumGC + " cycles=" + io.gmp4j.metrics.Metrics.readAll().get("/gc/cycles/total:gc-cycles")
                         + " live=" + live.length);
             });
-            case "allocsAfterStart" -> {
-                allocsAfterStart();
-                System.exit(0); // the debug server's and JFR's threads would keep the JVM up
-            }
+            case "allocsAfterStart" -> allocsAfterStart(); // then the JVM exits: sampling keeps no thread up
             case "memknobs" -> Go.run(() -> {
                 // The knobs as the environment left them, then Go's set-and-restore round trip.
                 int gogc = Debug.setGCPercent(50);

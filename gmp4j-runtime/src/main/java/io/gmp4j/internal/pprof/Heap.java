@@ -1,6 +1,7 @@
 package io.gmp4j.internal.pprof;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.gmp4j.internal.runtime.RuntimeApi;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -115,7 +116,9 @@ public final class Heap {
             rs.onEvent("jdk.ObjectAllocationSample", Heap::record);
             startedNanos = System.currentTimeMillis() * 1_000_000L;
             snapshotAllocated();
-            rs.startAsync();
+            // Not startAsync: its thread is not a daemon, and the JVM would never exit once a
+            // program had sampled allocations (Go's profiling keeps no program alive).
+            RuntimeApi.newHelperThread("gmp4j-heap-profile", rs::start).start();
             stream = rs;
             return true;
         }

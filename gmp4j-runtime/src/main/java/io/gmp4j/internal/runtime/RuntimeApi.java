@@ -8,9 +8,10 @@ public final class RuntimeApi {
 
     /**
      * An unstarted daemon platform thread for gmp4j's own background work that never wakes a
-     * goroutine (the timer channels' Cleaner): in the "gmp4j" thread group under the system
-     * group, which the deadlock check does not count, as Go's checkdead counts no runtime
-     * helper. A thread of the "main" or "VirtualThreads" group would veto every later verdict.
+     * goroutine (the timer channels' Cleaner, the heap profile's JFR stream): in the "gmp4j"
+     * thread group under the system group, which the deadlock check does not count, as Go's
+     * checkdead counts no runtime helper. A thread of the "main" or "VirtualThreads" group
+     * would veto every later verdict.
      */
     public static Thread newHelperThread(String name, Runnable r) {
         Thread t = new Thread(Deadlock.HELPERS, r, name);
