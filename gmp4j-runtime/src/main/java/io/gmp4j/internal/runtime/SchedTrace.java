@@ -47,7 +47,8 @@ final class SchedTrace {
         StringBuilder sb = new StringBuilder();
         P[] allp = Sched.allp;
         int n = Math.min(Sched.gomaxprocs, allp.length);
-        sb.append("SCHED ").append((now - START) / 1_000_000).append("ms: gomaxprocs=").append(Sched.gomaxprocs)
+        // now may predate START (sysmon read the clock before this class loaded): never negative.
+        sb.append("SCHED ").append(Math.max(0, now - START) / 1_000_000).append("ms: gomaxprocs=").append(Sched.gomaxprocs)
                 .append(" idleprocs=").append(Sched.npidle)
                 .append(" threads=").append(Sched.mcount.get() + 1) // + sysmon, as Go counts it
                 .append(" spinningthreads=").append(Sched.nmspinning.get())
