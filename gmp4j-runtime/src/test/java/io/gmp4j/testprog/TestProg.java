@@ -251,8 +251,14 @@ public final class TestProg {
                 }
                 Go.gc();
                 var ms = Go.readMemStats();
+                long marks = 0; // G1's remark and cleanup pauses, which NumGC does not count
+                for (var bean : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                    if (bean.getName().contains("Concurrent")) {
+                        marks += bean.getCollectionCount();
+                    }
+                }
                 System.out.println("numgc=" + ms.NumGC + " cycles=" + io.gmp4j.metrics.Metrics.readAll().get("/gc/cycles/total:gc-cycles")
-                        + " live=" + live.length);
+                        + " markpauses=" + marks + " live=" + live.length);
             });
             case "allocsAfterStart" -> allocsAfterStart(); // then the JVM exits: sampling keeps no thread up
             case "memknobs" -> Go.run(() -> {

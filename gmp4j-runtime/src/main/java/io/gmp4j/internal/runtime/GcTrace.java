@@ -25,8 +25,11 @@ import javax.management.openmbean.CompositeData;
  *       start before the line above it.</li>
  *   <li>{@code a+b+c ms clock}: Go's stop-the-world sweep termination, concurrent mark and
  *       stop-the-world mark termination. A JVM pause (a young, mixed or full collection) is
- *       reported as {@code a}; a concurrent cycle (G1's "Concurrent GC" bean, which includes its
- *       remark and cleanup pauses) as {@code b}. ZGC and Shenandoah report a cycle twice, on a
+ *       reported as {@code a}. G1's concurrent mark cycle, begun by a young pause that has its
+ *       own line, reports only its remark and cleanup pauses (the "G1 Concurrent GC" bean, which
+ *       NumGC does not count): they print no line of their own but go into the next line as
+ *       {@code c}, as the mark's concurrent CPU goes into that line's cpu section, so that the
+ *       lines stay numbered as NumGC. ZGC and Shenandoah report a cycle twice, on a
  *       "... Cycles" bean (its wall time, pauses included) and on the matching "... Pauses" bean
  *       (each pause, before the cycle ends): their pauses print no line of their own but go
  *       into the cycle's, the first (ZGC's Pause Mark Start, Shenandoah's Init Mark) as
@@ -59,6 +62,8 @@ final class GcTrace {
     private static long notes;
     /** Pauses of a cycle still running, by its "... Cycles" bean (ZGC, Shenandoah). */
     private static final Map<String, java.util.List<GcInfo>> PENDING = new java.util.HashMap<>();
+    /** G1's remark and cleanup pause ms since the previous line (its "Concurrent GC" bean). */
+    private static long markPauseMillis;
     private static long gcMillis;
     private static boolean installed;
     private static long collectionsAtInstall;
@@ -147,6 +152,13 @@ final class GcTrace {
             PENDING.computeIfAbsent(cycle, k -> new java.util.ArrayList<>()).add(gi);
             return;
         }
+        if (bean.contains("Concurrent")) {
+            // G1's remark or cleanup: a pause of a mark cycle whose young pause had its line. Go's
+            // gc N is cycle N (NumGC after it), so no line; the next one carries it (class comment).
+            markPauseMillis += gi.getDuration();
+            gcMillis += gi.getDuration();
+            return;
+        }
         long stw1 = 0, conc, stw2 = 0;
         java.util.List<GcInfo> pauses = PENDING.remove(bean);
         if (pauses != null) {
@@ -163,11 +175,11 @@ final class GcTrace {
                 }
             }
             conc = Math.max(0, gi.getDuration() - stw1 - stw2);
-        } else if (bean.contains("Concurrent")) {
-            conc = gi.getDuration();
         } else {
             stw1 = gi.getDuration();
             conc = 0;
+            stw2 = markPauseMillis;
+            markPauseMillis = 0;
         }
         long before = used(gi.getMemoryUsageBeforeGc());
         long after = used(gi.getMemoryUsageAfterGc());

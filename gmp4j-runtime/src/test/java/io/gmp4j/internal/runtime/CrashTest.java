@@ -145,6 +145,48 @@ class CrashTest {
         }
     }
 
+    /**
+     * gctrace under G1 with concurrent mark cycles: G1's remark and cleanup pauses (its
+     * "Concurrent GC" bean), which NumGC does not count, print no line of their own, so the lines
+     * stay numbered as NumGC and /gc/cycles/total (each used to get a line, and Go.gc()'s forced
+     * line ran ahead of NumGC by two per mark cycle before it).
+     */
+    @Test
+    void gctraceG1ConcurrentMark() {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "gc (\\d+) @(\\d+\\.\\d{3})s \\d+%: (\\d+)\\+(\\d+)\\+(\\d+) ms clock, .* ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?");
+        // IHOP 5%, not adaptive: the ~40 MiB live set starts a mark cycle at each humongous allocation's
+        // concurrent start; Go.gc() (System.gc()) starts one more instead of a full collection.
+        Child c = run("gctraceCycles", List.of("-XX:+UseG1GC", "-Xmx256m", "-XX:-G1UseAdaptiveIHOP",
+                "-XX:InitiatingHeapOccupancyPercent=5", "-XX:+ExplicitGCInvokesConcurrent"), List.of("GODEBUG=gctrace=1"));
+        assertEquals(0, c.exitCode(), c.stderr());
+        var counts = java.util.regex.Pattern.compile("numgc=(\\d+) cycles=(\\d+) markpauses=(\\d+)").matcher(c.stdout());
+        assertTrue(counts.find(), c.stdout());
+        int numGC = Integer.parseInt(counts.group(1));
+        int cycles = Integer.parseInt(counts.group(2)); // read just after NumGC: a young pause may end between
+        int markPauses = Integer.parseInt(counts.group(3));
+        assertTrue(cycles >= numGC && cycles <= numGC + 1, "NumGC " + numGC + ", /gc/cycles/total " + cycles);
+        // Go.gc()'s cycle gives at most 2 (remark, cleanup): more means a mark cycle ended before it.
+        assertTrue(markPauses >= 3, "no concurrent mark cycle before Go.gc(): " + markPauses + " remark/cleanup pauses\n" + c.stderr());
+        List<String> lines = c.stderr().lines().toList();
+        int forcedAt = -1;
+        double lastAt = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            var m = line.matcher(lines.get(i));
+            assertTrue(m.matches(), lines.get(i) + "\n" + c.stderr());
+            assertEquals(i + 1, Integer.parseInt(m.group(1)), c.stderr());
+            if (m.group(6) != null) {
+                forcedAt = i + 1;
+            }
+            double at = Double.parseDouble(m.group(2));
+            assertTrue(at >= lastAt, "@ went back\n" + c.stderr());
+            lastAt = at;
+        }
+        // Go.gc()'s concurrent start pause is the last NumGC counted (a young pause may end during its mark).
+        assertTrue(forcedAt == numGC || forcedAt == numGC - 1, "forced line " + forcedAt + ", NumGC " + numGC + "\n" + c.stderr());
+        assertTrue(lines.size() >= numGC && lines.size() <= numGC + 2, lines.size() + " lines, NumGC " + numGC + "\n" + c.stderr());
+    }
+
     // crash_test.go: TestGoexitDeadlock, TestGoexitCrash
     /** main's Goexit lets the others finish, then Go's "no goroutines" fatal error, exit 2. */
     @Test
