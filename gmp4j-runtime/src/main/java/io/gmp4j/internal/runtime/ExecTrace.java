@@ -221,7 +221,7 @@ public final class ExecTrace {
     /**
      * A JVM collection (a GC notification, on the JDK's notification thread): {@code start} and
      * {@code dur} in nanos on System.nanoTime's clock, {@code concurrent} for a concurrent cycle
-     * (G1's "Concurrent GC" bean, ZGC's cycles) rather than a pause.
+     * (ZGC's and Shenandoah's cycles, {@link Mem#concurrent}) rather than a pause.
      */
     static void gc(long start, long dur, boolean concurrent, String[] what) {
         emit(GC, start, dur, concurrent ? 1 : 0, 0, what);
@@ -414,8 +414,7 @@ public final class ExecTrace {
                             (javax.management.openmbean.CompositeData) n.getUserData());
                     var gi = info.getGcInfo();
                     String name = info.getGcName();
-                    // G1's "G1 Concurrent GC", ZGC's and Shenandoah's "... Cycles": concurrent work, not a pause.
-                    boolean concurrent = name.contains("Concurrent") || name.contains("Cycles");
+                    boolean concurrent = Mem.concurrent(name); // G1's remark and cleanup are pauses
                     originNanos = Math.min(originNanos, now - gi.getEndTime() * 1_000_000L);
                     gc(originNanos + gi.getStartTime() * 1_000_000L, gi.getDuration() * 1_000_000L, concurrent,
                             new String[] {name, info.getGcAction(), info.getGcCause()});

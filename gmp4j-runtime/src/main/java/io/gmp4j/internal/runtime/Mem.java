@@ -305,9 +305,13 @@ public final class Mem {
         }
     }
 
-    /** A bean that counts concurrent cycles rather than pauses (G1's "Concurrent GC", ZGC's "Cycles"). */
+    /**
+     * A bean that counts concurrent cycles rather than pauses (ZGC's and Shenandoah's "Cycles").
+     * G1's "G1 Concurrent GC" is not one: it reports the mark cycle's remark and cleanup pauses
+     * (JDK 20, JDK-8297247), stop-the-world time that belongs in PauseNs and /gc/pauses.
+     */
     static boolean concurrent(String bean) {
-        return bean.contains("Concurrent") || bean.contains("Cycles");
+        return bean.contains("Cycles");
     }
 
     /** runtime.ReadMemStats' figures, in MemStats' field order; see io.gmp4j.MemStats. */
