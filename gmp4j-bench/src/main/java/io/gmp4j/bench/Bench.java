@@ -76,8 +76,12 @@ public final class Bench {
         try {
             options = parse(args);
         } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(usage());
+            if (e.getMessage().equals("help")) { // asked for: the usage alone, on stdout, status 0
+                System.out.println(usage());
+                System.exit(0);
+                return;
+            }
+            System.err.println("bench: " + e.getMessage() + "; see ./gmp4j bench --help");
             System.exit(2);
             return;
         }
@@ -96,7 +100,8 @@ public final class Bench {
                                      [--procs N]
                        ./gmp4j bench --jmh [REGEX]
                   (no workload ids: all of them)
-                  --runs N    measured runs per system (default 5; 3 with --quick)
+                  --runs N    measured runs per system (default 5; 3 with --quick; W1, W4, W4s
+                              and W8 take at least 25, 10 with --quick, unless --runs is given)
                   --quick     smaller sizes, 1 warm-up: the whole suite in about 2 minutes
                   --json FILE also write the results as JSON
                   --baseline JAR  also run another gmp4j runtime (a jar or classes folder, e.g.

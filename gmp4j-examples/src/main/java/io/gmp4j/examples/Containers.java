@@ -34,14 +34,24 @@ final class Containers implements Example {
         out.printf("NumCPU:     %d (the JVM's availableProcessors: affinity mask and cgroup limit)%n", Go.numCPU());
         String prop = System.getProperty("gmp4j.GOMAXPROCS");
         String env = System.getenv("GOMAXPROCS");
-        out.printf("set by:     %s%n", prop != null ? "-Dgmp4j.GOMAXPROCS=" + prop
-                : env != null ? "the GOMAXPROCS environment variable (" + env + ")" : "default (cgroup-aware, as Go 1.25)");
+        out.printf("set by:     %s%n", valid(prop) ? "-Dgmp4j.GOMAXPROCS=" + prop
+                : valid(env) ? "the GOMAXPROCS environment variable (" + env + ")"
+                : "default (cgroup-aware, as Go 1.25)" + ignored("-Dgmp4j.GOMAXPROCS", prop) + ignored("GOMAXPROCS", env));
         out.printf("cgroup:     %s%n", cgroupCpuMax());
         String godebug = System.getProperty("gmp4j.GODEBUG", System.getenv("GODEBUG"));
         if (godebug != null && godebug.contains("containermaxprocs=0")) {
             out.printf("            GODEBUG containermaxprocs=0: the cgroup limit is ignored%n");
         }
         return 0;
+    }
+
+    /** Go's rule (atoi32, then n > 0): ASCII digits, no sign, not 0. */
+    private static boolean valid(String v) {
+        return v != null && v.matches("[0-9]{1,10}") && Long.parseLong(v) >= 1 && Long.parseLong(v) <= Integer.MAX_VALUE;
+    }
+
+    private static String ignored(String name, String v) {
+        return v == null || valid(v) ? "" : "; " + name + "=" + v + " is not a positive number, ignored as in Go";
     }
 
     /** The cgroup v2 cpu.max of this process ("quota period" or "max period"), or why there is none. */

@@ -74,6 +74,10 @@ public final class Examples {
         Go.run(() -> {
             try {
                 status[0] = ex.run(rest, System.out);
+            } catch (NumberFormatException e) { // the examples' numeric arguments: one line, not a panic
+                System.err.println("gmp4j: " + ex.name() + ": not a number: " + e.getMessage().replace("For input string: ", "")
+                        + "; see ./gmp4j examples");
+                status[0] = 2;
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Exception e) {

@@ -33,7 +33,7 @@ final class NotSingleThreaded implements Example {
 
     @Override
     public String summary() {
-        return "seed bug 10: GOMAXPROCS=1 is not single-threaded; long-running goroutines overlap and a plain counter loses updates";
+        return "seed bug 10: GOMAXPROCS=1 is not single-threaded; long-running goroutines overlap (without back-edge checks, GMP4J_AGENT=0, a plain counter loses updates)";
     }
 
     static long plain; // deliberately unsynchronised

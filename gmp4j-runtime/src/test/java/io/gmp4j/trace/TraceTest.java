@@ -218,6 +218,30 @@ class TraceTest {
         return (Map<String, Object>) e.get("args");
     }
 
+    /** Go.run's main goroutine is named after the function it runs, not the runtime's wrapper. */
+    @Test
+    void mainGoroutineNamedAfterItsFunction() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long[] goid = new long[1];
+        Trace.start(out);
+        try {
+            Go.run(() -> {
+                goid[0] = Go.goid();
+                Time.sleep(Duration.ofMillis(5));
+            });
+        } finally {
+            Trace.stop();
+        }
+        int slices = 0;
+        for (Map<String, Object> e : events(out.toByteArray())) {
+            if (e.get("ph").equals("X") && num(e, "pid") == 1 && (long) num(args(e), "goid") == goid[0]) {
+                assertEquals("G" + goid[0] + " " + TraceTest.class.getName() + ".func", e.get("name"));
+                slices++;
+            }
+        }
+        assertTrue(slices > 0, "no slice of the main goroutine " + goid[0]);
+    }
+
     @Test
     void traceOfKnownProgram() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

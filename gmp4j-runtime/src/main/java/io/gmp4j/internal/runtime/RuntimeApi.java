@@ -47,6 +47,7 @@ public final class RuntimeApi {
         }
         try {
             Proc.newproc(() -> {
+                G.current().fn = main.getClass(); // the tracer names G1 after main, not this wrapper
                 try {
                     main.run();
                 } catch (Goexit.Signal exit) {
