@@ -448,6 +448,11 @@ public final class ExecTrace {
          * the end on its way back from the G, which another M may have been running by then.
          */
         private final Map<Long, Held> held = new HashMap<>();
+        /**
+         * The latest start of each live goroutine's written slices: a slice that reaches us after
+         * one that began later (another M's ring drained first) ended by then at the latest.
+         */
+        private final Map<Long, Long> lastStart = new HashMap<>();
 
         private static final class Held {
             long[] e;
@@ -634,6 +639,10 @@ public final class ExecTrace {
             switch (kind) {
                 case SLICE, SLICE_LATE -> {
                     long goid = e[3];
+                    Long later = lastStart.get(goid);
+                    if (later != null && later > e[1]) {
+                        e[2] = Math.min(e[2], later);
+                    }
                     long[] pending = pendingFlow.get(goid);
                     long flow = 0;
                     if (pending != null && pending[1] <= e[1]) { // not a slice that ran before the unblock
@@ -730,6 +739,11 @@ public final class ExecTrace {
             long pid = c >> 40;
             long mid = (c >>> 16) & 0xFF_FFFFL;
             int status = (int) (c & 0xFF);
+            if (status == G._Gdead) {
+                lastStart.remove(goid); // its last slice
+            } else {
+                lastStart.merge(goid, start, Math::max);
+            }
             WaitReason r = WaitReason.values()[(int) ((c >>> 8) & 0xFF)];
             String how = r != WaitReason.ZERO ? r.text()
                     : status == G._Gdead ? "exit"
