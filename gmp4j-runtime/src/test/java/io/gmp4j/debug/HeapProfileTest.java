@@ -287,5 +287,9 @@ class HeapProfileTest {
         assertTrue(m.find(), c.stdout() + c.stderr());
         long bytes = Long.parseLong(m.group(2)), want = 100L << 20;
         assertTrue(bytes >= want / 3 && bytes <= want * 3, bytes + " B in " + m.group(1) + " samples, want about " + want);
+        // A goroutine's stacks end at its function, as in the goroutine profile: no JDK entry frames.
+        assertTrue(c.stdout().contains("io.gmp4j.testprog.TestProg.lambda$allocsAfterStart"), c.stdout());
+        assertFalse(c.stdout().contains("jdk.internal.vm.Continuation") || c.stdout().contains("java.lang.VirtualThread.run"),
+                c.stdout());
     }
 }

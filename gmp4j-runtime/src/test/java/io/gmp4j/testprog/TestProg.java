@@ -625,13 +625,14 @@ public final class TestProg {
                 Time.sleep(Duration.ofMillis(5));
             }
             // JFR's stream delivers about once a second: read until the total holds still.
-            String last = "", header = "";
+            String last = "", header = "", body = "";
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (System.nanoTime() < deadline) {
                 Time.sleep(Duration.ofMillis(1500));
                 try (var in = java.net.URI.create("http://127.0.0.1:" + addr.getPort() + "/debug/pprof/allocs?debug=1")
                         .toURL().openStream()) {
-                    header = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().findFirst().orElse("");
+                    body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    header = body.lines().findFirst().orElse("");
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -640,7 +641,7 @@ public final class TestProg {
                 }
                 last = header;
             }
-            System.out.println(header);
+            System.out.print(body);
         });
     }
 }

@@ -126,12 +126,19 @@ final class Cpu {
         }
     }
 
-    /** A JFR stack's Java frames, innermost first (the CPU and the heap profile). */
+    /**
+     * A JFR stack's Java frames, innermost first (the CPU and the heap profile), without the
+     * JDK's continuation entry under a goroutine (VirtualThread.run, Continuation.enter...),
+     * which the goroutine, block and mutex profiles leave out too.
+     */
     static List<StackTraceElement> javaFrames(RecordedStackTrace st) {
         List<StackTraceElement> fs = new ArrayList<>();
         for (RecordedFrame f : st.getFrames()) {
             if (f.isJavaFrame()) {
                 String cls = f.getMethod().getType().getName();
+                if (cls.equals("java.lang.VirtualThread") || cls.startsWith("jdk.internal.vm.Continuation")) {
+                    continue;
+                }
                 fs.add(new StackTraceElement(cls, f.getMethod().getName(), sourceFile(cls), f.getLineNumber()));
             }
         }
