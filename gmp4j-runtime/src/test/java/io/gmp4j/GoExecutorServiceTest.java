@@ -85,8 +85,7 @@ class GoExecutorServiceTest {
 
     /**
      * A task accepted but not yet started when shutdownNow runs is interrupted as it starts (the
-     * JDK's thread-per-task executor: its thread is started, so it is interrupted). Found by a
-     * hostile test: 12-18 of 20 such tasks ran on, and awaitTermination timed out.
+     * JDK's thread-per-task executor: its thread is started, so it is interrupted).
      */
     @Test
     void shutdownNowInterruptsTasksNotYetStarted() throws Exception {

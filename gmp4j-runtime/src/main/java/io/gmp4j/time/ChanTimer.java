@@ -78,7 +78,7 @@ final class ChanTimer {
     /**
      * The shared Cleaner (created with the first channel timer, never on a scheduler thread). Its
      * thread is a runtime helper: it only stops timers whose channels nobody can receive from,
-     * so it must not veto a deadlock verdict (it did, for good, once any channel timer existed).
+     * so it must not veto a deadlock verdict, as a thread of the creator's group would for good.
      */
     private static final class Collector {
         static final Cleaner CLEANER = Cleaner.create(r -> {

@@ -321,13 +321,11 @@ class TraceTest {
     }
 
     /**
-     * A goroutine runs on one M at a time, and so do its slices. The M that ran a G used to
-     * stamp the slice's end when the G's continuation returned to it, after the JDK had made
-     * the thread parked: another M could already be running the G (the tester's program, this
-     * one, showed 22 overlaps at GOMAXPROCS=2). Ping-pong pairs on a channel and on j.u.c., a CPU
-     * hog and 1000 sleepers, one trace of ~0.3 s: before the fix 5-21 overlaps in it. Not zero
-     * yet: on a loaded machine about one trace in three still shows one (a 4 ms slice of a
-     * preempted or JDK-parked G; docs/DIVERGENCES.md, "Execution traces"), so at most 2 pass.
+     * A goroutine runs on one M at a time, and so do its slices: a slice ends where the G parks
+     * or yields, not when its continuation returns to the M, by when the JDK may have let
+     * another M run it. Ping-pong pairs on a channel and on j.u.c., a CPU hog and 1000
+     * sleepers, one trace of ~0.3 s. Not zero yet: on a loaded machine about one trace in three
+     * still shows one overlap (docs/DIVERGENCES.md, "Execution traces"), so at most 2 pass.
      */
     @Test
     void noGoroutineOnTwoMsAtOnce() {

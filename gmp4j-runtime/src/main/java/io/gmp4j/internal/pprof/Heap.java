@@ -1,6 +1,7 @@
 package io.gmp4j.internal.pprof;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.gmp4j.internal.runtime.Mem;
 import io.gmp4j.internal.runtime.RuntimeApi;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -36,9 +37,9 @@ import jdk.jfr.consumer.RecordingStream;
  * heavier than all the bytes allocated since the start holds bytes from before it and is
  * dropped (with its share after the start: at most one sample a carrier). What is left: a
  * carrier's first sample whose bytes from before the start are fewer than those since.
- * The object count is not known (the event carries no
- * object size): alloc_objects counts samples. Whether the sampled objects are still live is not
- * known either ({@code jdk.OldObjectSample} reports only when a recording ends). The in-use
+ * The object count is not known (the event carries no object size): alloc_objects counts
+ * samples. Whether the sampled objects are still live is not known either
+ * ({@code jdk.OldObjectSample} reports only when a recording ends). The in-use
  * values come from elsewhere, and only on {@code ?gc=1}: the JVM's live-object class histogram
  * after a full collection ({@link #liveHistogram}), one sample per class whose stack is one frame
  * named after the class (where the objects were allocated is not known); the allocation samples'
@@ -153,18 +154,8 @@ public final class Heap {
     /** Bytes the JVM allocated since the stream started; Long.MAX_VALUE when not known. */
     private static long allocatedSinceStart() {
         long at = allocatedAtStart;
-        if (at < 0) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
-                long now = t.getTotalThreadAllocatedBytes();
-                return now < 0 ? Long.MAX_VALUE : now - at;
-            }
-        } catch (RuntimeException | LinkageError e) {
-            // as not known
-        }
-        return Long.MAX_VALUE;
+        long now = at < 0 ? -1 : Mem.threadsAllocatedBytes();
+        return now < 0 ? Long.MAX_VALUE : now - at;
     }
 
     /** The sample's weight less bytes from before the start, or -1 to drop it (class comment). */

@@ -5,6 +5,9 @@ import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.management.NotificationEmitter;
@@ -61,7 +64,7 @@ final class GcTrace {
     /** Notifications handled, a line printed or not (flush waits for them all). */
     private static long notes;
     /** Pauses of a cycle still running, by its "... Cycles" bean (ZGC, Shenandoah). */
-    private static final Map<String, java.util.List<GcInfo>> PENDING = new java.util.HashMap<>();
+    private static final Map<String, List<GcInfo>> PENDING = new HashMap<>();
     /** G1's remark and cleanup pause ms since the previous line (its "Concurrent GC" bean). */
     private static long markPauseMillis;
     private static long gcMillis;
@@ -149,7 +152,7 @@ final class GcTrace {
         String cycle = cycleBeanOf(bean);
         if (cycle != null) {
             // Pauses end before their cycle, and one thread delivers both beans' notifications in order.
-            PENDING.computeIfAbsent(cycle, k -> new java.util.ArrayList<>()).add(gi);
+            PENDING.computeIfAbsent(cycle, k -> new ArrayList<>()).add(gi);
             return;
         }
         if (bean.contains("Concurrent")) {
@@ -160,7 +163,7 @@ final class GcTrace {
             return;
         }
         long stw1 = 0, conc, stw2 = 0;
-        java.util.List<GcInfo> pauses = PENDING.remove(bean);
+        List<GcInfo> pauses = PENDING.remove(bean);
         if (pauses != null) {
             boolean first = true;
             for (GcInfo p : pauses) {

@@ -321,19 +321,24 @@ public final class Mem {
 
     private static final java.util.concurrent.atomic.AtomicLong TOTAL_ALLOC_SEEN = new java.util.concurrent.atomic.AtomicLong();
 
+    /** The bytes the JVM's threads have allocated since it started, or -1 when not known. */
+    public static long threadsAllocatedBytes() {
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
+                return t.getTotalThreadAllocatedBytes(); // -1 when unsupported or disabled
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // as not known
+        }
+        return -1;
+    }
+
     public static Snapshot read(int goroutines) {
         listen();
         var mem = ManagementFactory.getMemoryMXBean();
         MemoryUsage heap = mem.getHeapMemoryUsage();
         MemoryUsage nonHeap = mem.getNonHeapMemoryUsage();
-        long total = 0;
-        try {
-            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t) {
-                total = Math.max(0, t.getTotalThreadAllocatedBytes());
-            }
-        } catch (RuntimeException | LinkageError e) {
-            total = 0;
-        }
+        long total = Math.max(0, threadsAllocatedBytes());
         long pauseTotal = 0;
         long gcMillis = 0;
         int numGC = 0;

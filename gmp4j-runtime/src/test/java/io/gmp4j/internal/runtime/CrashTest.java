@@ -105,8 +105,7 @@ class CrashTest {
     /**
      * gctrace on ZGC and Shenandoah, whose collectors report each cycle on a "Cycles" bean and
      * each of its pauses on a "Pauses" bean: one line per cycle, numbered 1, 2, ... as NumGC and
-     * /gc/cycles/total count, the concurrent time in the second clock slot (it used to print a
-     * line per pause and per cycle, the cycle's time in the first slot).
+     * /gc/cycles/total count, the concurrent time in the second clock slot.
      */
     @Test
     void gctraceConcurrentCollectors() {
@@ -148,8 +147,7 @@ class CrashTest {
     /**
      * gctrace under G1 with concurrent mark cycles: G1's remark and cleanup pauses (its
      * "Concurrent GC" bean), which NumGC does not count, print no line of their own, so the lines
-     * stay numbered as NumGC and /gc/cycles/total (each used to get a line, and Go.gc()'s forced
-     * line ran ahead of NumGC by two per mark cycle before it).
+     * stay numbered as NumGC and /gc/cycles/total.
      */
     @Test
     void gctraceG1ConcurrentMark() {
@@ -239,8 +237,8 @@ class CrashTest {
 
     /**
      * Channel timers that fired, were received or were stopped leave nothing that can wake a
-     * goroutine: the verdict comes as in Go. Found by a hostile test: the timers' Cleaner thread
-     * (a "main" or "VirtualThreads" platform thread) vetoed every verdict after the first timer.
+     * goroutine: the verdict comes as in Go. The timers' Cleaner thread is a runtime helper,
+     * whichever thread group created the first timer (inside Go.run or before it).
      */
     @Test
     void deadlockAfterChannelTimers() {
@@ -361,7 +359,7 @@ class CrashTest {
 
     /**
      * A goroutine waiting for a child process's exit, delivered by Process.onExit: the JDK's
-     * reaper thread can still wake it (found by a hostile test: the verdict came at once).
+     * reaper thread can still wake it, as Go's goroutine in cmd.Wait is in a system call.
      */
     @Test
     void childProcessExitIsNotDeadlock() {

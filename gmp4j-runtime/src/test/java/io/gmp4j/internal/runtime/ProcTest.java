@@ -241,9 +241,9 @@ class ProcTest {
     // proc_test.go: TestSchedLocalQueue's runnext behaviour
     /**
      * A goroutine readied by a goroutine runs next, on the same P, ahead of older queued ones.
-     * A spawner that sysmon preempts meanwhile (a go statement is a preemption point; a loaded
-     * machine's clean-clone CI saw it once) lets its P run the queue first, so such a round is
-     * run again, up to five times; the order is asserted on a round the spawner kept its P.
+     * A spawner that sysmon preempts meanwhile (a go statement is a preemption point) lets its P
+     * run the queue first, so such a round is run again, up to five times; the order is
+     * asserted on a round the spawner kept its P.
      */
     @Test
     void readiedGoroutineRunsNextOnSameP() {

@@ -382,8 +382,8 @@ class SysmonTest {
     /**
      * scheddetail=1: an M shows p=N only while P N's m is that M. Sysmon hands off the P of a
      * call-free hog (proc.go: retake, Go's M in a syscall), whose M runs on without one and
-     * notices only when the hog stops; its M line used to show p=0 at every tick while the P
-     * line said m=nil (Go's entersyscall clears m.p, so Go prints p=nil). GOMAXPROCS=1.
+     * notices only when the hog stops; meanwhile its M line says p=nil, as Go's (entersyscall
+     * clears m.p). GOMAXPROCS=1.
      */
     @Test
     void scheddetailRetakenP() {
