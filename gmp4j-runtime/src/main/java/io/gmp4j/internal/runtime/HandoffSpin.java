@@ -26,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * minutes. With the near placement W2 spinning costs ~200 ns a round trip, with the far one
  * ~800, against ~400 serially; the JDK's own W2, which spins in SynchronousQueue, goes from
  * ~210 to ~830 in the same minutes. So every {@code SAMPLE}-th spin is timed and a running
- * average kept. Above {@link #WORTH_NANOS} (a G switch) both spinning and polling go off for
+ * average kept. Above {@link #worth} (a G switch) both spinning and polling go off for
  * {@link #OFF_NANOS}; then the next spins measure again, after a {@link #GRACE_NANOS} whose
  * timings are not counted: the first spins after a pair is split wait for the partner's
  * migration (an M woken, a steal, a thaw on another core), 750 ns and more, where the hand-offs
@@ -37,10 +37,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * timed spin that came back in time within the last {@link #FRESH_NANOS}, so that programs
  * without rendezvous (a buffered stream, a mutex) never poll.
  *
- * <p><b>State and races.</b> Three words, each alone on a cache line: the average (written by
- * whoever finishes a timed spin, a racy read-modify-write whose lost updates only drop a
- * sample), the time until which spinning is off (0: on), and the coarse time of the last good
- * timed spin. The wake-up protocol is the same with and without a spin (the spin only delays
+ * <p><b>What a G switch costs.</b> That too depends on the machine: ~190 ns on the 2-vCPU
+ * machine of the figures above, ~450 on another of the same type (a W2 round trip at one P
+ * ~900 ns, 2026-12-05). With the first machine's threshold on the second, hand-offs of
+ * ~350-450 ns turned spinning off and W2 ran serially at ~1100 ns a round trip where spinning
+ * gave ~850. So the Ms time one mount of a runnext G in 16 (Proc.execute: a thaw, a channel
+ * operation, a freeze), and the shortest of each 256 mounts, and half again, raises the
+ * threshold above its floor ({@link #switched}).
+ *
+ * <p><b>State and races.</b> Words in {@code STATE}, each alone on a cache line but the switch
+ * window's pair: the average (written by whoever finishes a timed spin, a racy
+ * read-modify-write whose lost updates only drop a sample), the time until which spinning is
+ * off (0: on), the coarse times of the last good timed spin and of the last refusal, the end
+ * of the grace, the switch estimate and its window (written by the Ms as racily). The wake-up protocol is the same with and without a spin (the spin only delays
  * the park, and a poller takes a G only as a thief does), so a stale read costs a spin or a
  * park, never a wake-up.
  *
@@ -56,8 +65,9 @@ public final class HandoffSpin {
     public static final int LIMIT = Math.max(0, Integer.getInteger("gmp4j.chan.spinBeforePark", 200));
 
     /**
-     * A spin worth its CPU ends sooner than a G switch would: ~190 ns each way on the bench
-     * machine ({@code -Dgmp4j.chan.spinWorthNanos}).
+     * A spin worth its CPU ends sooner than a G switch would: the least a switch is taken to
+     * cost, ~190 ns each way on the first bench machine ({@code -Dgmp4j.chan.spinWorthNanos});
+     * {@link #worth} is the threshold in force.
      */
     static final long WORTH_NANOS = Long.getLong("gmp4j.chan.spinWorthNanos", 250);
 
@@ -87,8 +97,21 @@ public final class HandoffSpin {
     /** One spin in SAMPLE is timed (two nanoTime calls, ~40 ns). A power of two. */
     private static final int SAMPLE = 16;
 
-    private static final int AVG = 4, OFF_UNTIL = 12, LAST_GOOD = 20, LAST_REFUSED = 28, GRACE_UNTIL = 36; // a cache line apart
-    private static final long[] STATE = new long[48];
+    /**
+     * How many timed mounts of a runnext G make one estimate of a G switch
+     * ({@link #switched}). A power of two.
+     */
+    static final int SWITCH_WINDOW = 256;
+
+    /**
+     * The most a G switch estimate may raise {@link #worth} to: a spin longer than this is
+     * never worth its CPU, whatever the mounts measured (a program whose Gs all run long).
+     */
+    static final long MAX_WORTH_NANOS = 4 * WORTH_NANOS;
+
+    private static final int AVG = 4, OFF_UNTIL = 12, LAST_GOOD = 20, LAST_REFUSED = 28, GRACE_UNTIL = 36,
+            SWITCH = 44, WINDOW_MIN = 52, WINDOW_N = 53; // a cache line apart, but the window's pair
+    private static final long[] STATE = new long[64];
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private static boolean alwaysOn;
@@ -176,7 +199,8 @@ public final class HandoffSpin {
     static void timed(long t0) {
         long now = System.nanoTime();
         long took = now - t0;
-        if (took <= WORTH_NANOS) {
+        long worth = worth();
+        if (took <= worth) {
             SLOT.setOpaque(STATE, LAST_GOOD, now);
         }
         long grace = (long) SLOT.getOpaque(STATE, GRACE_UNTIL);
@@ -184,11 +208,44 @@ public final class HandoffSpin {
             return; // the pair is still splitting: see GRACE_NANOS
         }
         long avg = (long) SLOT.getOpaque(STATE, AVG);
-        avg += (Math.min(took, 2 * WORTH_NANOS) - avg) / 8; // a rare outlier (a preempted partner) must not decide
+        avg += (Math.min(took, 2 * worth) - avg) / 8; // a rare outlier (a preempted partner) must not decide
         SLOT.setOpaque(STATE, AVG, avg);
-        if (avg > WORTH_NANOS && !alwaysOn && (long) SLOT.getOpaque(STATE, OFF_UNTIL) == 0) {
+        if (avg > worth && !alwaysOn && (long) SLOT.getOpaque(STATE, OFF_UNTIL) == 0) {
             SLOT.setOpaque(STATE, OFF_UNTIL, (now + OFF_NANOS) | 1); // never 0
         }
+    }
+
+    /**
+     * What a spin may take and still be worth it: the G switch it saves, as this machine pays
+     * it. {@link #WORTH_NANOS} is the floor; the switch estimate ({@link #switched}) raises it
+     * on machines whose switches cost more, up to {@link #MAX_WORTH_NANOS}.
+     */
+    static long worth() {
+        return Math.max(WORTH_NANOS, (long) SLOT.getOpaque(STATE, SWITCH));
+    }
+
+    /**
+     * One timed mount of a G taken from runnext (Proc.execute): thaw, run until it parked or
+     * yielded, freeze. In a pair that runs serially on one P that is a G switch plus a channel
+     * operation, the cost a spun hand-off saves. The shortest of each {@link #SWITCH_WINDOW}
+     * mounts, and half again (the typical switch is longer than the shortest), becomes the
+     * estimate: Gs that run long after their wake-up make some mounts long, none short. Racy:
+     * a lost update drops a sample or a window. Only on our Ms.
+     */
+    static void switched(long nanos) {
+        long min = (long) SLOT.getOpaque(STATE, WINDOW_MIN);
+        if (min == 0 || nanos < min) {
+            min = nanos;
+            SLOT.setOpaque(STATE, WINDOW_MIN, min);
+        }
+        long n = (long) SLOT.getOpaque(STATE, WINDOW_N) + 1;
+        if (n < SWITCH_WINDOW) {
+            SLOT.setOpaque(STATE, WINDOW_N, n);
+            return;
+        }
+        SLOT.setOpaque(STATE, SWITCH, Math.min(min + min / 2, MAX_WORTH_NANOS));
+        SLOT.setOpaque(STATE, WINDOW_MIN, 0L);
+        SLOT.setOpaque(STATE, WINDOW_N, 0L);
     }
 
     /** Tests: back to the state at start-up (on, no timings, nothing recent). */
@@ -198,6 +255,9 @@ public final class HandoffSpin {
         SLOT.setOpaque(STATE, LAST_GOOD, 0L);
         SLOT.setOpaque(STATE, LAST_REFUSED, 0L);
         SLOT.setOpaque(STATE, GRACE_UNTIL, 0L);
+        SLOT.setOpaque(STATE, SWITCH, 0L);
+        SLOT.setOpaque(STATE, WINDOW_MIN, 0L);
+        SLOT.setOpaque(STATE, WINDOW_N, 0L);
     }
 
     /** Tests: whether spinning is on now, without {@link #on}'s turning it back on. */

@@ -43,6 +43,8 @@ final class M extends Thread {
     long goidcache, goidcacheend;
     /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */
     boolean inheritTime;
+    /** Counts this M's mounts of runnext Gs, to time one in Proc.SWITCH_SAMPLE. Only this M. */
+    int switchSeq;
     /** In scheduler code, owning {@code p} outright (P.running is null). */
     boolean inScheduler = true;
 

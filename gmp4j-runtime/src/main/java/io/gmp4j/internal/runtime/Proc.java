@@ -346,8 +346,10 @@ final class Proc {
      */
     private static boolean execute(M mp, G gp) {
         P pp = mp.p;
+        boolean timeSwitch = false;
         if (mp.inheritTime) {
             mp.inheritTime = false;
+            timeSwitch = (++mp.switchSeq & (SWITCH_SAMPLE - 1)) == 0 && HandoffSpin.LIMIT != 0;
         } else {
             pp.soSchedtick(pp.schedtick + 1); // owner-only increment: a release store, no fence
         }
@@ -366,9 +368,13 @@ final class Proc {
         mp.inScheduler = false;
         long traceStart = ExecTrace.on ? ExecTrace.sliceStart(mp) : 0; // the one check when tracing is off
         pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
+        long t0 = timeSwitch ? System.nanoTime() : 0;
         try {
             gp.cont().run();
         } finally {
+            if (t0 != 0) {
+                HandoffSpin.switched(System.nanoTime() - t0); // a G switch, as spins are judged against
+            }
             mp.soCurg(null);
             mp.inScheduler = true;
         }
@@ -381,6 +387,9 @@ final class Proc {
         }
         return kept;
     }
+
+    /** One mount in SWITCH_SAMPLE of a runnext G is timed for HandoffSpin.switched. A power of two. */
+    private static final int SWITCH_SAMPLE = 16;
 
     /**
      * With the agent, at a slice end the P's runnext G loses its turn, not its place: it goes

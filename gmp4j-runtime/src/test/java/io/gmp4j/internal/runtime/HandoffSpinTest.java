@@ -1,5 +1,6 @@
 package io.gmp4j.internal.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,42 @@ class HandoffSpinTest {
             HandoffSpin.spun(0, 0, false); // not timed
         }
         assertTrue(HandoffSpin.isOn());
+    }
+
+    private static void mounts(int n, long nanos) {
+        for (int i = 0; i < n; i++) {
+            HandoffSpin.switched(nanos);
+        }
+    }
+
+    @Test
+    void aMachineWithSlowSwitchesKeepsSpinsThatSaveOne() {
+        assertEquals(HandoffSpin.WORTH_NANOS, HandoffSpin.worth(), "no estimate yet: the floor");
+        spins(8, 600); // a hand-off between two cores: slower than the floor's G switch
+        assertFalse(HandoffSpin.isOn());
+        HandoffSpin.reset();
+        // Here runnext mounts take 600 ns at the least (thaw, a channel operation, freeze):
+        // a 600 ns hand-off spares one of them, with the margin an estimate from minima needs.
+        mounts(HandoffSpin.SWITCH_WINDOW - 1, 5_000);
+        assertEquals(HandoffSpin.WORTH_NANOS, HandoffSpin.worth(), "an estimate before its window is full");
+        mounts(1, 600);
+        assertEquals(900, HandoffSpin.worth(), "the window's shortest mount, and half again");
+        spins(64, 600);
+        assertTrue(HandoffSpin.isOn());
+        spins(8, 5_000); // slower than the switches they would save
+        assertFalse(HandoffSpin.isOn());
+    }
+
+    @Test
+    void theSwitchEstimateFollowsTheMachineAndIsBounded() {
+        mounts(HandoffSpin.SWITCH_WINDOW, 600);
+        assertEquals(900, HandoffSpin.worth());
+        mounts(HandoffSpin.SWITCH_WINDOW, 300); // the next window: the machine got faster
+        assertEquals(450, HandoffSpin.worth());
+        mounts(HandoffSpin.SWITCH_WINDOW, 50);
+        assertEquals(HandoffSpin.WORTH_NANOS, HandoffSpin.worth(), "never below the floor");
+        mounts(HandoffSpin.SWITCH_WINDOW, 1_000_000); // every G ran long after its wake-up
+        assertEquals(HandoffSpin.MAX_WORTH_NANOS, HandoffSpin.worth(), "a spin never pays beyond the cap");
     }
 
     /** Polls {@link HandoffSpin#on} until spinning is back on, which takes OFF_NANOS; 5 s bounds a loaded machine. */
