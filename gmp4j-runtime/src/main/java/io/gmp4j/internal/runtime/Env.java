@@ -26,7 +26,10 @@ public final class Env {
         godebug = parseGodebug(get("GODEBUG"));
     }
 
-    /** runtime1.go: parsegodebug. "a=1,b=2"; malformed entries are skipped. */
+    /**
+     * runtime1.go: parsedebugvars. "a=1,b=2"; an entry without '=' is skipped; nothing is
+     * trimmed (Go's " b" is no knob, so neither is ours); a later entry wins.
+     */
     static Map<String, String> parseGodebug(String s) {
         Map<String, String> m = new HashMap<>();
         if (s == null) {
@@ -35,7 +38,7 @@ public final class Env {
         for (String kv : s.split(",")) {
             int eq = kv.indexOf('=');
             if (eq > 0) {
-                m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                m.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }
         return m;
@@ -54,32 +57,31 @@ public final class Env {
     private static final long BAD = Long.MIN_VALUE;
 
     /**
-     * string.go: atoi32, as Go parses its knobs: an optional '-' and ASCII digits, nothing else
-     * (no '+', no spaces, no other scripts' digits, which Integer.parseInt would take), within
-     * an int32; {@link #BAD} otherwise.
+     * string.go: atoi64, as Go parses its knobs: an optional '-' and ASCII digits, nothing else
+     * (no '+', no spaces, no other scripts' digits, which Long.parseLong would take); a lone
+     * '-' is 0, as in Go. {@link #BAD} when empty, malformed or out of an int64 (and for
+     * Long.MIN_VALUE itself, which no caller accepts).
      */
-    static long atoi32(String s) {
-        int i = 0;
-        boolean neg = !s.isEmpty() && s.charAt(0) == '-';
-        if (neg) {
-            i = 1;
-        }
-        if (i == s.length()) {
+    static long atoi64(String s) {
+        if (s.isEmpty()) {
             return BAD;
         }
-        long n = 0;
-        for (; i < s.length(); i++) {
+        boolean neg = s.charAt(0) == '-';
+        long n = 0; // the magnitude, negated at the end: up to 2^63 - 1 here
+        for (int i = neg ? 1 : 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c < '0' || c > '9') {
+            if (c < '0' || c > '9' || n > (Long.MAX_VALUE - (c - '0')) / 10) {
                 return BAD;
             }
             n = n * 10 + (c - '0');
-            if (n > (long) Integer.MAX_VALUE + 1) {
-                return BAD;
-            }
         }
-        n = neg ? -n : n;
-        return n > Integer.MAX_VALUE ? BAD : n;
+        return neg ? -n : n;
+    }
+
+    /** string.go: atoi32: {@link #atoi64} within an int32, else {@link #BAD}. */
+    static long atoi32(String s) {
+        long n = atoi64(s);
+        return n == BAD || n != (int) n ? BAD : n;
     }
 
     /**
@@ -107,16 +109,11 @@ public final class Env {
             case "system" -> new Traceback(2, true, false);
             case "crash" -> new Traceback(2, true, true);
             default -> {
-                int n = 0;
-                try {
-                    long l = Long.parseLong(v);
-                    if (l >= 0 && l <= 0xFFFF_FFFFL) {
-                        n = (int) Math.min(l, Integer.MAX_VALUE);
-                    }
-                } catch (NumberFormatException ignored) {
-                    // not a number: level 0, as Go's atoi failing leaves it
-                }
-                yield new Traceback(n, true, false);
+                // t = tracebackAll; if n, ok := atoi(level); ok && n == int(uint32(n)) { t |= uint32(n) << 2 }:
+                // the level is what survives the shift in 32 bits
+                long n = atoi64(v);
+                int level = n != BAD && n >= 0 && n <= 0xFFFF_FFFFL ? (int) (n & 0x3FFF_FFFFL) : 0;
+                yield new Traceback(level, true, false);
             }
         };
     }

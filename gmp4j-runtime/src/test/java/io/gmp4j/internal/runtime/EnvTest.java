@@ -1,0 +1,71 @@
+package io.gmp4j.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Go's parsing of its knobs (string.go: atoi64/atoi32; runtime1.go: setTraceback, parsedebugvars). */
+class EnvTest {
+    private static final long BAD = Long.MIN_VALUE;
+
+    @Test
+    void atoiTakesWhatGosTakesAndNothingElse() {
+        assertEquals(42, Env.atoi64("42"));
+        assertEquals(-7, Env.atoi64("-7"));
+        assertEquals(0, Env.atoi64("-"), "a lone '-' is 0 in Go");
+        assertEquals(Long.MAX_VALUE, Env.atoi64("9223372036854775807"));
+        for (String bad : new String[] {"", "+1", " 1", "1 ", "0x10", "1_000", "\u0663", "9223372036854775808", "99999999999999999999"}) {
+            assertEquals(BAD, Env.atoi64(bad), "'" + bad + "'");
+        }
+        assertEquals(Integer.MAX_VALUE, Env.atoi32("2147483647"));
+        assertEquals(Integer.MIN_VALUE, Env.atoi32("-2147483648"));
+        assertEquals(BAD, Env.atoi32("2147483648"));
+        assertEquals(BAD, Env.atoi32("-2147483649"));
+    }
+
+    @Test
+    void gotracebackAsGo119ReadsIt() {
+        String key = "gmp4j.GOTRACEBACK";
+        String saved = System.getProperty(key);
+        try {
+            Map<String, Env.Traceback> cases = Map.ofEntries(
+                    Map.entry("", new Env.Traceback(1, false, false)),
+                    Map.entry("single", new Env.Traceback(1, false, false)),
+                    Map.entry("none", new Env.Traceback(0, false, false)),
+                    Map.entry("all", new Env.Traceback(1, true, false)),
+                    Map.entry("system", new Env.Traceback(2, true, false)),
+                    Map.entry("crash", new Env.Traceback(2, true, true)),
+                    Map.entry("1", new Env.Traceback(1, true, false)),
+                    Map.entry("2", new Env.Traceback(2, true, false)),
+                    // Go's default case: all, and the level atoi gives, else 0
+                    Map.entry("+1", new Env.Traceback(0, true, false)),
+                    Map.entry("bogus", new Env.Traceback(0, true, false)),
+                    Map.entry("-1", new Env.Traceback(0, true, false)),
+                    Map.entry("4294967295", new Env.Traceback(0x3FFF_FFFF, true, false)),
+                    Map.entry("4294967296", new Env.Traceback(0, true, false)),
+                    Map.entry("1073741825", new Env.Traceback(1, true, false))); // uint32(n) << 2 keeps 30 bits
+            for (Map.Entry<String, Env.Traceback> c : cases.entrySet()) {
+                System.setProperty(key, c.getKey());
+                assertEquals(c.getValue(), Env.gotraceback(), "GOTRACEBACK='" + c.getKey() + "'");
+            }
+        } finally {
+            if (saved == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, saved);
+            }
+        }
+    }
+
+    @Test
+    void godebugEntriesAreTakenAsWritten() {
+        Map<String, String> m = Env.parseGodebug("schedtrace=100, scheddetail=1,bad,=3,gctrace=1,gctrace=2");
+        assertEquals("100", m.get("schedtrace"));
+        assertNull(m.get("scheddetail"), "Go does not trim: ' scheddetail' is no knob");
+        assertEquals("1", m.get(" scheddetail"));
+        assertEquals("2", m.get("gctrace"), "the later entry wins");
+        assertNull(m.get("bad"));
+    }
+}
