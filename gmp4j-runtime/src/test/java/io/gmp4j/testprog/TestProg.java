@@ -87,6 +87,10 @@ public final class TestProg {
                     t.c().recv(); // Go 1.19 and 1.23: all goroutines are asleep
                 });
             }
+            case "deadlockWhileTracing" -> Go.run(() -> { // the tracer's writer thread wakes no goroutine
+                io.gmp4j.trace.Trace.start(new java.io.ByteArrayOutputStream());
+                io.gmp4j.chan.Chan.make(0).recv();
+            });
             case "chanDeadlock" -> Go.run(() -> {
                 io.gmp4j.chan.Chan.make(0).recv();
             });

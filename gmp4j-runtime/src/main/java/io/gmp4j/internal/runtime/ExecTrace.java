@@ -467,7 +467,7 @@ public final class ExecTrace {
         }
 
         Writer(OutputStream out, long t0) {
-            super("gmp4j-trace-writer");
+            super(Deadlock.HELPERS, null, "gmp4j-trace-writer"); // a helper: wakes no goroutine (checkdead)
             setDaemon(true);
             this.out = out;
             this.t0 = t0;

@@ -7,11 +7,11 @@ public final class RuntimeApi {
     private RuntimeApi() {}
 
     /**
-     * An unstarted daemon platform thread for gmp4j's own background work that never wakes a
-     * goroutine (the timer channels' Cleaner, the heap profile's JFR stream): in the "gmp4j"
+     * An unstarted daemon platform thread for gmp4j's own background work, in the "gmp4j"
      * thread group under the system group, which the deadlock check does not count, as Go's
-     * checkdead counts no runtime helper. A thread of the "main" or "VirtualThreads" group
-     * would veto every later verdict.
+     * checkdead counts no runtime helper: the timer channels' Cleaner, the heap profile's JFR
+     * stream, the tracer's writer, sysmon (its wake-ups come from timers, which checkdead weighs
+     * itself). A thread of the "main" or "VirtualThreads" group would veto every later verdict.
      */
     public static Thread newHelperThread(String name, Runnable r) {
         Thread t = new Thread(Deadlock.HELPERS, r, name);

@@ -87,8 +87,7 @@ final class Sysmon {
         if (thread != null) {
             return;
         }
-        thread = new Thread(Sysmon::loop, "gmp4j-sysmon");
-        thread.setDaemon(true);
+        thread = RuntimeApi.newHelperThread("gmp4j-sysmon", Sysmon::loop);
         io.gmp4j.internal.pprof.ThreadCreate.record(thread);
         thread.start();
     }
@@ -328,10 +327,10 @@ final class Sysmon {
             jfrRegistering = true;
             // Registering loads and instruments the event class (~150 ms on a cold JVM): never
             // on sysmon's own path, where it would delay timers and hand-offs.
-            Thread.ofPlatform().daemon().name("gmp4j-jfr-register").start(() -> {
+            RuntimeApi.newHelperThread("gmp4j-jfr-register", () -> {
                 jdk.jfr.FlightRecorder.register(HandoffEvent.class);
                 jfrRegistered = true;
-            });
+            }).start();
         }
     }
 

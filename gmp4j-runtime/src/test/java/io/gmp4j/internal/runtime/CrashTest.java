@@ -250,6 +250,15 @@ class CrashTest {
         }
     }
 
+    /** Go reports a deadlock while tracing too: the trace reader is a goroutine asleep like the rest. */
+    @Test
+    void deadlockWhileTracing() {
+        Child c = run("deadlockWhileTracing", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"
+                + "goroutine 1 [chan receive]:\n"), c.stderr());
+    }
+
     /**
      * Go's dump shows the caller's line, not runtime.chanrecv1 and gopark above it: here the
      * API frame the program called, then the program; GOTRACEBACK=system shows the rest.
