@@ -31,8 +31,9 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * "gmp4j", under the system group), the platform threads waiting in Go.run for their main
  * goroutine (a goroutine waiting in a nested Go.run is parked as GO_RUN, asleep like any
  * other), and the JDK's own threads (system thread groups: reference handler, finalizer,
- * cleaner, signal dispatcher, pollers, unparkers). Blind spot: a JDK virtual thread started
- * outside goroutines and parked with no timeout (on a socket, say) is invisible with
+ * cleaner, signal dispatcher, pollers, unparkers; and those it starts in "main": DestroyJavaVM,
+ * JFR's timers). Blind spot: a JDK virtual thread started outside goroutines and parked with
+ * no timeout (on a socket, say) is invisible with
  * jdk.trackAllThreads=false (DIVERGENCES.md). The verdict must hold on two sysmon checks
  * 100 ms apart with no scheduling in between, so a race with a goroutine that is parking or
  * being readied cannot produce it.
@@ -50,6 +51,14 @@ final class Deadlock {
         }
         return g;
     }
+
+    /**
+     * The JDK's own threads that it starts in the group of whoever triggered them, often
+     * "main": the launcher's DestroyJavaVM, and JFR's periodic-event and recording timers
+     * (-XX:StartFlightRecording made every deadlock a hang).
+     */
+    private static final java.util.Set<String> JDK_THREADS_IN_MAIN_GROUP =
+            java.util.Set.of("DestroyJavaVM", "JFR Periodic Tasks", "JFR Recording Scheduler");
 
     static final java.util.concurrent.atomic.AtomicInteger mainsRunning = new java.util.concurrent.atomic.AtomicInteger();
     /** The platform threads blocked in Go.run waiting for their main goroutine. */
@@ -109,7 +118,7 @@ final class Deadlock {
         for (int i = 0; i < n; i++) {
             Thread t = threads[i];
             if (!t.isAlive() || t.isVirtual() || t instanceof M || Sysmon.isSysmon(t) || mainWaiters.contains(t)
-                    || t.getName().equals("DestroyJavaVM")) {
+                    || JDK_THREADS_IN_MAIN_GROUP.contains(t.getName())) {
                 continue;
             }
             if (t.getName().startsWith("process reaper") && t.getState() == Thread.State.RUNNABLE) {

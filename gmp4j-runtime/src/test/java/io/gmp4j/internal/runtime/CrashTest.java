@@ -260,6 +260,22 @@ class CrashTest {
     }
 
     /**
+     * A JFR recording starts the JDK's "JFR Periodic Tasks" thread in the group of whoever
+     * started JFR, here "main": it wakes no goroutine and must not veto the verdict.
+     */
+    @Test
+    void deadlockUnderAFlightRecording() throws java.io.IOException {
+        java.nio.file.Path jfr = java.nio.file.Files.createTempFile("gmp4j-deadlock", ".jfr");
+        try {
+            Child c = run("chanDeadlock", List.of("-XX:StartFlightRecording=filename=" + jfr, "-Xlog:jfr=off"), List.of());
+            assertEquals(2, c.exitCode(), c.stderr());
+            assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), c.stderr());
+        } finally {
+            java.nio.file.Files.deleteIfExists(jfr);
+        }
+    }
+
+    /**
      * Go's dump shows the caller's line, not runtime.chanrecv1 and gopark above it: here the
      * API frame the program called, then the program; GOTRACEBACK=system shows the rest.
      */
