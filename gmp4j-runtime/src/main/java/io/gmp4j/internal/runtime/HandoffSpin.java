@@ -41,7 +41,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * machine of the figures above, ~450 on another of the same type (a W2 round trip at one P
  * ~900 ns, 2026-12-05). With the first machine's threshold on the second, hand-offs of
  * ~350-450 ns turned spinning off and W2 ran serially at ~1100 ns a round trip where spinning
- * gave ~850. So the Ms time one mount of a runnext G in 16 (Proc.execute: a thaw, a channel
+ * gave ~850. So the Ms time one mount of a runnext G in 64 (Proc.execute: a thaw, a channel
  * operation, a freeze), and the shortest of each 256 mounts, and half again, raises the
  * threshold above its floor ({@link #switched}).
  *

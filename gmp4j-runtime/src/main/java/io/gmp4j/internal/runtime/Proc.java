@@ -388,8 +388,12 @@ final class Proc {
         return kept;
     }
 
-    /** One mount in SWITCH_SAMPLE of a runnext G is timed for HandoffSpin.switched. A power of two. */
-    private static final int SWITCH_SAMPLE = 16;
+    /**
+     * One mount in SWITCH_SAMPLE of a runnext G is timed for HandoffSpin.switched (two
+     * nanoTime calls, ~50 ns here): a window of 256 samples takes ~10 ms of a serial pair. A
+     * power of two.
+     */
+    private static final int SWITCH_SAMPLE = 64;
 
     /**
      * With the agent, at a slice end the P's runnext G loses its turn, not its place: it goes
