@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -38,7 +39,46 @@ class SleepPortTest {
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** sleep_test.go: TestAfterStress. A ticker keeps ticking while another goroutine collects. */
+    /** A Timer and the channel its values arrive on (Go's *Timer with its field C). */
+    private record TimerC(Timer t, Chan<Instant> c) {
+        boolean stop() {
+            return t.stop();
+        }
+
+        boolean reset(Duration d) {
+            return t.reset(d);
+        }
+    }
+
+    /** How a test makes its timers: Go's subtests impl=chan (NewTimer) and impl=func (newTimerFunc). */
+    private enum Impl {
+        CHAN {
+            @Override
+            TimerC newTimer(Duration d) {
+                Timer t = Time.newTimer(d);
+                return new TimerC(t, t.c());
+            }
+        },
+        FUNC {
+            @Override
+            TimerC newTimer(Duration d) {
+                return newTimerFunc(d);
+            }
+        };
+
+        abstract TimerC newTimer(Duration d);
+    }
+
+    /**
+     * sleep_test.go: newTimerFunc. NewTimer simulated with AfterFunc, so that the func-timer path
+     * (no channel-timer special cases) is tested too: f sends the time on a 1-slot channel.
+     */
+    private static TimerC newTimerFunc(Duration d) {
+        Chan<Instant> c = Chan.make(1);
+        return new TimerC(Time.afterFunc(d, () -> c.send(Instant.now())), c);
+    }
+
+    /** sleep_test.go: TestAfterStress (Go 1.23: TestTickerStress). A ticker keeps ticking while another goroutine collects. */
     @Test
     void afterStress() {
         runG(2, () -> {
@@ -55,6 +95,45 @@ class SleepPortTest {
             for (int i = 0; i < 100; i++) {
                 ticker.c().recv();
             }
+            ticker.stop();
+            stop.set(true);
+            gcDone.recv();
+        });
+    }
+
+    /**
+     * sleep_test.go: TestTickerConcurrentStress (Go 1.23). Ten goroutines share one 1 ns
+     * ticker's channel, a hundred ticks each, while another goroutine collects.
+     */
+    @Test
+    void tickerConcurrentStress() {
+        runG(2, () -> {
+            AtomicBoolean stop = new AtomicBoolean();
+            Chan<Boolean> gcDone = Chan.make(1);
+            Go.go(() -> {
+                while (!stop.get()) {
+                    Go.gc();
+                    // Yield so that the timers can generate channel sends for the receivers,
+                    // which will eventually set stop for us.
+                    Time.sleep(Duration.ofNanos(1));
+                }
+                gcDone.send(true);
+            });
+            Ticker ticker = Time.newTicker(Duration.ofNanos(1));
+            WaitGroup wg = new WaitGroup();
+            for (int i = 0; i < 10; i++) {
+                wg.add(1);
+                Go.go(() -> {
+                    try {
+                        for (int j = 0; j < 100; j++) {
+                            ticker.c().recv();
+                        }
+                    } finally {
+                        wg.done();
+                    }
+                });
+            }
+            wg.await();
             ticker.stop();
             stop.set(true);
             gcDone.recv();
@@ -79,13 +158,17 @@ class SleepPortTest {
         });
     }
 
-    /** sleep_test.go: TestAfterStop (and the Reset part that follows it in Go's test). */
-    @Test
-    void afterStop() {
+    /**
+     * sleep_test.go: TestAfterStop, subtests impl=chan and impl=func (and, for impl=chan, the
+     * Reset part that follows it in Go 1.19's test).
+     */
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void afterStop(Impl impl) {
         runG(2, () -> {
             List<String> errs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                errs = afterStopOnce();
+                errs = afterStopOnce(impl);
                 if (errs.isEmpty()) {
                     return;
                 }
@@ -94,10 +177,10 @@ class SleepPortTest {
         });
     }
 
-    private static List<String> afterStopOnce() {
+    private static List<String> afterStopOnce(Impl impl) {
         List<String> errs = new ArrayList<>();
         Time.afterFunc(Duration.ofMillis(100), () -> {});
-        Timer t0 = Time.newTimer(Duration.ofMillis(50));
+        TimerC t0 = impl.newTimer(Duration.ofMillis(50));
         Chan<Boolean> c1 = Chan.make(1);
         Timer t1 = Time.afterFunc(Duration.ofMillis(150), () -> c1.send(true));
         Chan<Instant> c2 = Time.after(Duration.ofMillis(200));
@@ -133,15 +216,17 @@ class SleepPortTest {
     }
 
     /**
-     * sleep_test.go: TestAfterQueuing. Timers started in shuffled order deliver in the order of
-     * their deadlines, each near its deadline.
+     * sleep_test.go: TestAfterQueuing, subtests impl=chan (After) and impl=func (newTimerFunc's
+     * channel). Timers started in shuffled order deliver in the order of their deadlines, each
+     * near its deadline.
      */
-    @Test
-    void afterQueuing() {
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void afterQueuing(Impl impl) {
         runG(2, () -> {
             String err = null;
             for (int attempt = 0; attempt < 5; attempt++) {
-                err = afterQueuingOnce(Duration.ofMillis(100L << Math.min(attempt, 2)));
+                err = afterQueuingOnce(impl, Duration.ofMillis(100L << Math.min(attempt, 2)));
                 if (err == null) {
                     return;
                 }
@@ -152,12 +237,12 @@ class SleepPortTest {
 
     private record AfterResult(int slot, long t) {}
 
-    private static String afterQueuingOnce(Duration delta) {
+    private static String afterQueuingOnce(Impl impl, Duration delta) {
         int[] slots = {5, 3, 6, 6, 6, 1, 1, 2, 7, 9, 4, 8, 0};
         Chan<AfterResult> result = Chan.make(slots.length);
         long t0 = System.nanoTime();
         for (int slot : slots) {
-            Chan<Instant> ch = Time.after(delta.multipliedBy(slot));
+            Chan<Instant> ch = impl.newTimer(delta.multipliedBy(slot)).c();
             Go.go(() -> {
                 ch.recv();
                 result.send(new AfterResult(slot, System.nanoTime()));
@@ -262,13 +347,26 @@ class SleepPortTest {
         return null;
     }
 
-    /** sleep_test.go: TestZeroTimer. NewTimer(0) fires, ten thousand times over. */
-    @Test
-    void zeroTimer() {
+    /**
+     * sleep_test.go: TestZeroTimer (issue 44868), subtests impl=chan, impl=func and impl=cache
+     * (one newTimerFunc timer Reset(0) again after each value). A zero-duration timer fires,
+     * ten thousand times over (Go: a million).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"chan", "func", "cache"})
+    void zeroTimer(String impl) {
         runG(2, () -> {
+            TimerC cached = newTimerFunc(Duration.ofHours(1));
             for (int i = 0; i < 10_000; i++) {
                 long t0 = System.nanoTime();
-                Timer ti = Time.newTimer(Duration.ZERO);
+                TimerC ti = switch (impl) {
+                    case "chan" -> Impl.CHAN.newTimer(Duration.ZERO);
+                    case "func" -> Impl.FUNC.newTimer(Duration.ZERO);
+                    default -> {
+                        cached.reset(Duration.ZERO);
+                        yield cached;
+                    }
+                };
                 ti.c().recv();
                 long diff = System.nanoTime() - t0;
                 assertTrue(diff < 1_000_000_000L, "Expected time to get value from Timer channel in less than 1 s, got " + diff + " ns");
@@ -277,16 +375,18 @@ class SleepPortTest {
     }
 
     /**
-     * sleep_test.go: TestTimerModifiedEarlier. A timer moved from an hour away to the past, ten
-     * times, fires promptly.
+     * sleep_test.go: TestTimerModifiedEarlier (issue 47329). A timer moved from an hour away to
+     * the past, ten times, fires promptly. Go 1.19 uses NewTimer (impl=chan), Go 1.23
+     * newTimerFunc (impl=func).
      */
-    @Test
-    void timerModifiedEarlier() {
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void timerModifiedEarlier(Impl impl) {
         runG(2, () -> {
             Duration past = Duration.between(Instant.now(), Instant.EPOCH);
             int count = 1000, fail = 0;
             for (int i = 0; i < count; i++) {
-                Timer timer = Time.newTimer(Duration.ofHours(1));
+                TimerC timer = impl.newTimer(Duration.ofHours(1));
                 for (int j = 0; j < 10; j++) {
                     if (!timer.stop()) {
                         timer.c().recv();
@@ -310,13 +410,15 @@ class SleepPortTest {
     /**
      * sleep_test.go: TestAdjustTimers. A hundred timers each walk through Go's sequence of
      * states (fire, reset long, stop, reset long, stop, reset zero, receive) in random order.
+     * Go 1.19 uses NewTimer (impl=chan), Go 1.23 newTimerFunc (impl=func).
      */
-    @Test
-    void adjustTimers() {
+    @ParameterizedTest
+    @EnumSource(Impl.class)
+    void adjustTimers(Impl impl) {
         runG(2, () -> {
             long seed = System.nanoTime();
             Random rnd = new Random(seed);
-            Timer[] timers = new Timer[100];
+            TimerC[] timers = new TimerC[100];
             int[] states = new int[timers.length];
             List<Integer> indices = new ArrayList<>();
             for (int i = 0; i < timers.length; i++) {
@@ -326,10 +428,10 @@ class SleepPortTest {
             while (!indices.isEmpty()) {
                 int ii = rnd.nextInt(indices.size());
                 int i = indices.get(ii);
-                Timer timer = timers[i];
+                TimerC timer = timers[i];
                 int state = states[i]++;
                 switch (state) {
-                    case 0 -> timers[i] = Time.newTimer(Duration.ZERO);
+                    case 0 -> timers[i] = impl.newTimer(Duration.ZERO);
                     case 1 -> timer.c().recv(); // the timer is now idle
                     case 2 -> assertFalse(timer.reset(Duration.ofMinutes(1)), "shouldn't be active (1), seed " + seed);
                     case 4 -> assertFalse(timer.reset(Duration.ofMinutes(3)), "shouldn't be active (3), seed " + seed);
