@@ -76,8 +76,33 @@ final class ValueCtx implements Context {
         }
     }
 
+    /** context.go: valueCtx.String. */
     @Override
     public String toString() {
-        return parent + ".WithValue(" + key + ", " + val + ")";
+        return parent + ".WithValue(" + stringify(key) + ", " + stringify(val) + ")";
+    }
+
+    /**
+     * context.go: stringify. Go prints a value through its String method, a string as itself,
+     * nil as {@code <nil>}, and anything else by its type's name only, so that a context's String
+     * never shows a key's or value's address or contents. Java's String method is an overridden
+     * toString; Object's own would print the class name and an identity hash, so such a value
+     * prints as its class's name, Go's type name.
+     */
+    static String stringify(Object v) {
+        if (v == null) {
+            return "<nil>";
+        }
+        if (v instanceof String s) {
+            return s;
+        }
+        try {
+            if (v.getClass().getMethod("toString").getDeclaringClass() != Object.class) {
+                return v.toString();
+            }
+        } catch (NoSuchMethodException impossible) {
+            // every class has a public toString
+        }
+        return v.getClass().getName();
     }
 }

@@ -356,6 +356,89 @@ class ContextPortTest {
         assertEquals(want, recoveredValue(() -> Context.withoutCancel(null)));
     }
 
+    /** context_test.go: key1, a key type without its own String (Go: type key1 int). */
+    static final class Key1 {
+        final int v;
+
+        Key1(int v) {
+            this.v = v;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key1 k && k.v == v;
+        }
+
+        @Override
+        public int hashCode() {
+            return v;
+        }
+    }
+
+    /** context_test.go: key2, a key type with a String method ("%[1]T(%[1]d)"). */
+    record Key2(int v) {
+        @Override
+        public String toString() {
+            return getClass().getName() + "(" + v + ")";
+        }
+    }
+
+    /**
+     * context_test.go: TestValues (Go 1.21+), every check, including String: a key or value is
+     * printed by Go's stringify (its String method, a string as itself, nil as {@code <nil>},
+     * anything else as its type's name). Java's analogue of a String method is an overridden
+     * toString; Go's type name is the class's name.
+     */
+    @Test
+    void values() {
+        Key1 k1 = new Key1(1);
+        Key2 k2 = new Key2(1); // same int as k1, different type
+        Key2 k3 = new Key2(3); // same type as k2, different int
+        record Check(Context c, String nm, String v1, String v2, String v3) {
+            void run(Key1 k1, Key2 k2, Key2 k3) {
+                assertEquals(v1, c.value(k1), nm + ".value(k1)");
+                assertEquals(v2, c.value(k2), nm + ".value(k2)");
+                assertEquals(v3, c.value(k3), nm + ".value(k3)");
+            }
+        }
+        String key1 = Key1.class.getName();
+        String key2 = Key2.class.getName();
+
+        Context c0 = Context.background();
+        new Check(c0, "c0", null, null, null).run(k1, k2, k3);
+
+        Context c1 = Context.withValue(Context.background(), k1, "c1k1");
+        new Check(c1, "c1", "c1k1", null, null).run(k1, k2, k3);
+        assertEquals("context.Background.WithValue(" + key1 + ", c1k1)", c1.toString());
+
+        Context c2 = Context.withValue(c1, k2, "c2k2");
+        new Check(c2, "c2", "c1k1", "c2k2", null).run(k1, k2, k3);
+        assertEquals("context.Background.WithValue(" + key1 + ", c1k1).WithValue(" + key2 + "(1), c2k2)", c2.toString());
+
+        Context c3 = Context.withValue(c2, k3, "c3k3");
+        new Check(c3, "c2", "c1k1", "c2k2", "c3k3").run(k1, k2, k3);
+
+        Context c4 = Context.withValue(c3, k1, null);
+        new Check(c4, "c4", null, "c2k2", "c3k3").run(k1, k2, k3);
+        assertEquals("context.Background.WithValue(" + key1 + ", c1k1).WithValue(" + key2 + "(1), c2k2).WithValue(" + key2
+                + "(3), c3k3).WithValue(" + key1 + ", <nil>)", c4.toString());
+
+        Context o0 = new ContextTest.OtherContext(Context.background());
+        new Check(o0, "o0", null, null, null).run(k1, k2, k3);
+
+        Context o1 = new ContextTest.OtherContext(Context.withValue(Context.background(), k1, "c1k1"));
+        new Check(o1, "o1", "c1k1", null, null).run(k1, k2, k3);
+
+        Context o2 = Context.withValue(o1, k2, "o2k2");
+        new Check(o2, "o2", "c1k1", "o2k2", null).run(k1, k2, k3);
+
+        Context o3 = new ContextTest.OtherContext(c4);
+        new Check(o3, "o3", null, "c2k2", "c3k3").run(k1, k2, k3);
+
+        Context o4 = Context.withValue(o3, k3, null);
+        new Check(o4, "o4", null, "c2k2", null).run(k1, k2, k3);
+    }
+
     /** context_test.go: TestDeadlineExceededSupportsTimeout (and Canceled does not). */
     @Test
     void deadlineExceededSupportsTimeout() {
