@@ -42,17 +42,20 @@ public final class GoExecutorService extends AbstractExecutorService {
         if (task == null) {
             throw new NullPointerException("task");
         }
+        Task t = new Task(task);
         lock.lock();
         try {
             if (shutdown) {
                 throw new RejectedExecutionException("GoExecutorService is shut down");
             }
             active++;
+            // Recorded under the lock that shutdown takes: shutdownNow, which looks at tasks
+            // after shutdown, sees every task accepted before it (else it would not interrupt
+            // it, and awaitTermination would wait for that task for good).
+            tasks.add(t);
         } finally {
             lock.unlock();
         }
-        Task t = new Task(task);
-        tasks.add(t);
         try {
             Go.go(t);
         } catch (Throwable e) { // no goroutine (the JVM out of memory): the task was not accepted

@@ -99,6 +99,63 @@ class GoExecutorServiceTest {
         assertNoLeak(before);
     }
 
+    /**
+     * shutdownNow racing execute on another thread: every task that execute accepted is
+     * interrupted (the JDK's thread-per-task executor: a thread is either rejected or seen by
+     * shutdownNow). A task accepted just before shutdown, but not yet recorded, was missed and
+     * blocked awaitTermination for good.
+     */
+    @Test
+    void shutdownNowRacingExecuteInterruptsEveryAcceptedTask() throws Exception {
+        int before = Go.numGoroutine();
+        java.util.concurrent.atomic.AtomicReference<GoExecutorService> current = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable blockInterruptibly = () -> {
+            try {
+                new java.util.concurrent.CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                // shutdownNow: end
+            }
+        };
+        // A platform thread, so that it executes in parallel with shutdownNow on this one.
+        Thread submitter = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                GoExecutorService ex = current.get();
+                if (ex == null) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                try {
+                    ex.execute(blockInterruptibly);
+                    accepted.incrementAndGet();
+                } catch (RejectedExecutionException e) {
+                    current.compareAndSet(ex, null);
+                }
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            for (int i = 0; i < GoTesting.scaled(3000) && System.nanoTime() < deadline; i++) {
+                GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
+                int a = accepted.get();
+                current.set(ex);
+                while (accepted.get() == a) { // shut down while the submitter is in execute
+                    Thread.onSpinWait();
+                }
+                ex.shutdownNow();
+                assertTrue(ex.awaitTermination(10, TimeUnit.SECONDS), "an accepted task was not interrupted, round " + i);
+                while (current.get() != null) { // the submitter saw the rejection
+                    Thread.onSpinWait();
+                }
+            }
+        } finally {
+            stop.set(true);
+            submitter.join();
+        }
+        assertNoLeak(before);
+    }
+
     private static Future<?> shutdownNowAfterSubmit() throws InterruptedException {
         GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
         Future<?> f = ex.submit(() -> {
