@@ -156,6 +156,44 @@ class GoExecutorServiceTest {
         assertNoLeak(before);
     }
 
+    /**
+     * close (ExecutorService's contract): waits for the tasks, from a goroutine too; interrupted
+     * while waiting, it calls shutdownNow, waits on, and returns with the interrupt set again.
+     */
+    @Test
+    void closeWaitsAndAnInterruptBecomesShutdownNow() throws Exception {
+        int before = Go.numGoroutine();
+        GoTesting.runG(2, () -> {
+            io.gmp4j.chan.Chan<Integer> release = io.gmp4j.chan.Chan.make(0);
+            GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
+            ex.execute(() -> release.recv());
+            Go.go(() -> release.send(1));
+            ex.close();
+            assertTrue(ex.isTerminated());
+            assertTrue(!Thread.currentThread().isInterrupted());
+
+            GoExecutorService ex2 = GoExecutorService.newGoroutinePerTaskExecutor();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Future<?> sleeper = ex2.submit(() -> {
+                started.countDown();
+                Thread.sleep(60_000);
+                return null;
+            });
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            Thread closer = Thread.currentThread();
+            Go.go(closer::interrupt); // while close waits, or before: both end in shutdownNow
+            ex2.close();
+            assertTrue(Thread.interrupted(), "close sets the interrupt again");
+            assertTrue(ex2.isTerminated());
+            assertInterruptedAtOnce(sleeper);
+        });
+        assertNoLeak(before);
+    }
+
     private static Future<?> shutdownNowAfterSubmit() throws InterruptedException {
         GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
         Future<?> f = ex.submit(() -> {

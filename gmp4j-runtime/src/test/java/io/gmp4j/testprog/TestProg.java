@@ -94,6 +94,11 @@ public final class TestProg {
             case "chanDeadlock" -> Go.run(() -> {
                 io.gmp4j.chan.Chan.make(0).recv();
             });
+            case "executorCloseDeadlock" -> Go.run(() -> { // Go: wg.Wait() for a goroutine asleep for good
+                try (io.gmp4j.GoExecutorService ex = io.gmp4j.GoExecutorService.newGoroutinePerTaskExecutor()) {
+                    ex.execute(() -> io.gmp4j.chan.Chan.make(0).recv());
+                }
+            });
             case "lockedDeadlock" -> Go.run(() -> { // testprog/deadlock.go: LockedDeadlock
                 Go.lockOSThread();
                 io.gmp4j.chan.Select.select();

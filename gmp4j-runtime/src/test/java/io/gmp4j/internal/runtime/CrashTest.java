@@ -293,6 +293,19 @@ class CrashTest {
         assertTrue(system.stderr().contains("java.lang.VirtualThread.park(...)"), system.stderr());
     }
 
+    /**
+     * A goroutine closing a GoExecutorService whose task is asleep for good is asleep too (Go:
+     * wg.Wait for such a goroutine): the deadlock is reported, not a hang in a timed JDK park.
+     */
+    @Test
+    void executorCloseDeadlock() {
+        Child c = run("executorCloseDeadlock", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), c.stderr());
+        assertTrue(c.stderr().contains("[sync.WaitGroup.Wait]:\nio.gmp4j.GoExecutorService.close("), c.stderr());
+        assertTrue(c.stderr().contains("[chan receive]:"), c.stderr());
+    }
+
     // crash_test.go: TestLockedDeadlock, TestLockedDeadlock2
     /**
      * A goroutine locked to its M and blocked forever is asleep like any other: main locked
