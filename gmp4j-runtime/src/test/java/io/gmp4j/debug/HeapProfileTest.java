@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gmp4j.Go;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
+import java.util.List;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -205,6 +207,18 @@ class HeapProfileTest {
         String plain = get("/debug/pprof/heap?debug=1").text();
         assertTrue(plain.startsWith("heap profile: 0: 0 ["), "without gc=1 no histogram is taken: " + plain.lines().findFirst().orElse(""));
         assertEquals(n, keep.length); // keep reachable until here
+    }
+
+    /**
+     * Sampling turned off right after it was turned on, before the helper thread started the
+     * stream: nothing is printed (a JFR stream closed before it starts throws on that thread).
+     */
+    @Test
+    void samplingTurnedOffBeforeItsThreadStartsIsQuiet() {
+        GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of(), List.of(), 60, "memProfileOnOff");
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("done\n", c.stdout());
+        assertEquals("", c.stderr());
     }
 
     @Test

@@ -94,6 +94,13 @@ public final class TestProg {
             case "chanDeadlock" -> Go.run(() -> {
                 io.gmp4j.chan.Chan.make(0).recv();
             });
+            case "memProfileOnOff" -> { // the sampling turned off before its thread started it
+                for (int i = 0; i < 20; i++) {
+                    Debug.setMemProfileRate(4096);
+                    Debug.setMemProfileRate(0);
+                }
+                System.out.println("done");
+            }
             case "executorCloseDeadlock" -> Go.run(() -> { // Go: wg.Wait() for a goroutine asleep for good
                 try (io.gmp4j.GoExecutorService ex = io.gmp4j.GoExecutorService.newGoroutinePerTaskExecutor()) {
                     ex.execute(() -> io.gmp4j.chan.Chan.make(0).recv());

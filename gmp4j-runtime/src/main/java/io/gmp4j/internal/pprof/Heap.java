@@ -119,7 +119,17 @@ public final class Heap {
             snapshotAllocated();
             // Not startAsync: its thread is not a daemon, and the JVM would never exit once a
             // program had sampled allocations (Go's profiling keeps no program alive).
-            RuntimeApi.newHelperThread("gmp4j-heap-profile", rs::start).start();
+            RuntimeApi.newHelperThread("gmp4j-heap-profile", () -> {
+                try {
+                    rs.start();
+                } catch (IllegalStateException e) {
+                    // setMemProfileRate(0) closed the stream before this thread started it:
+                    // nothing to sample. Anything else is a real failure.
+                    if (stream == rs) {
+                        throw e;
+                    }
+                }
+            }).start();
             stream = rs;
             return true;
         }
