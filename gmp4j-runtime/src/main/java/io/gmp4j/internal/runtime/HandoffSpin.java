@@ -49,9 +49,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * window's pair: the average (written by whoever finishes a timed spin, a racy
  * read-modify-write whose lost updates only drop a sample), the time until which spinning is
  * off (0: on), the coarse times of the last good timed spin and of the last refusal, the end
- * of the grace, the switch estimate and its window (written by the Ms as racily). The wake-up protocol is the same with and without a spin (the spin only delays
- * the park, and a poller takes a G only as a thief does), so a stale read costs a spin or a
- * park, never a wake-up.
+ * of the grace, the switch estimate and its window (written by the Ms as racily). The wake-up
+ * protocol is the same with and without a spin (the spin only delays the park, and a poller
+ * takes a G only as a thief does), so a stale read costs a spin or a park, never a wake-up.
  *
  * <p>Not in Go: docs/DIVERGENCES.md, "A rendezvous spins while its partner answers fast".
  */
