@@ -6,6 +6,7 @@ import io.gmp4j.xsync.XsyncExport;
 import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.annotations.Param;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import org.jetbrains.kotlinx.lincheck.paramgen.ThreadIdGen;
 import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
@@ -13,11 +14,15 @@ import org.jetbrains.kotlinx.lincheck.Options;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * Lincheck suites for Mutex, WaitGroup and Semaphore (kotlinx ChannelsLincheckTest style): each
- * nested class is the data structure plus its operations; the sequential specification is the
- * same class run sequentially. Operations never block forever (a lock is always released in the
- * same operation; nothing awaits a counter that might stay positive), so every scenario ends.
+ * Lincheck suites for Mutex, RWMutex, Once, WaitGroup and Semaphore (kotlinx ChannelsLincheckTest
+ * style): each nested class is the data structure plus its operations; the sequential
+ * specification is the same class run sequentially, or a nested *Spec class where the real
+ * primitive would only be checked against itself. Operations never block forever (a lock is
+ * always released in the same operation, or only tried; nothing awaits a counter that might stay
+ * positive), so every scenario ends.
  * Operations run on Lincheck's platform threads, where our primitives park as threads.
  *
  * Model checking instruments bytecode with Lincheck's bundled ASM; if that cannot read the JDK 25
@@ -97,12 +102,234 @@ class SyncLincheckTest {
         }
     }
 
+    /** Most lincheck threads a scenario uses (parallel threads plus the init and post parts). */
+    static final int MAX_THREADS = 8;
+
+    /**
+     * Mutex.tryLock and unlock (mutex.go: TryLock, Unlock) against one locked flag. A thread
+     * unlocks only a lock it took (each thread's holdings are tracked by its ThreadIdGen id), so
+     * no unlock is of an unlocked mutex: that is a fatal error in Go, and a GoPanic here.
+     */
+    public static class MutexTryLock {
+        private final Mutex m = new Mutex();
+        private final boolean[] held = new boolean[MAX_THREADS];
+
+        @Operation
+        public boolean tryLock(@Param(gen = ThreadIdGen.class) int t) {
+            if (held[t]) {
+                return false; // not re-entrant: this thread holds it, so it is locked
+            }
+            return held[t] = m.tryLock();
+        }
+
+        @Operation
+        public String unlock(@Param(gen = ThreadIdGen.class) int t) {
+            if (!held[t]) {
+                return "not held";
+            }
+            held[t] = false;
+            m.unlock();
+            return "ok";
+        }
+    }
+
+    /** The sequential specification of {@link MutexTryLock}: a locked flag. */
+    public static final class MutexTryLockSpec {
+        private boolean locked;
+        private final boolean[] held = new boolean[MAX_THREADS];
+
+        public boolean tryLock(int t) {
+            if (locked) {
+                return false;
+            }
+            return locked = held[t] = true;
+        }
+
+        public String unlock(int t) {
+            if (!held[t]) {
+                return "not held";
+            }
+            held[t] = locked = false;
+            return "ok";
+        }
+    }
+
+    /**
+     * RWMutex.tryLock, tryRLock, unlock and rUnlock (rwmutex.go: TryLock, TryRLock, Unlock,
+     * RUnlock) against a sequential reader count and writer flag. A thread releases only what it
+     * holds (tracked per ThreadIdGen id), so no unlock panics ("sync: Unlock of unlocked RWMutex"
+     * and "sync: RUnlock of unlocked RWMutex" are fatal errors in Go).
+     */
+    public static class RWMutexTry {
+        private final RWMutex rw = new RWMutex();
+        private final int[] reading = new int[MAX_THREADS];
+        private final boolean[] writing = new boolean[MAX_THREADS];
+
+        @Operation
+        public boolean tryLock(@Param(gen = ThreadIdGen.class) int t) {
+            if (writing[t] || reading[t] > 0) {
+                return false; // this thread's own hold makes it unavailable
+            }
+            return writing[t] = rw.tryLock();
+        }
+
+        @Operation
+        public boolean tryRLock(@Param(gen = ThreadIdGen.class) int t) {
+            if (writing[t]) {
+                return false;
+            }
+            boolean ok = rw.tryRLock();
+            if (ok) {
+                reading[t]++;
+            }
+            return ok;
+        }
+
+        @Operation
+        public String unlock(@Param(gen = ThreadIdGen.class) int t) {
+            if (!writing[t]) {
+                return "not held";
+            }
+            writing[t] = false;
+            rw.unlock();
+            return "ok";
+        }
+
+        @Operation
+        public String rUnlock(@Param(gen = ThreadIdGen.class) int t) {
+            if (reading[t] == 0) {
+                return "not held";
+            }
+            reading[t]--;
+            rw.rUnlock();
+            return "ok";
+        }
+    }
+
+    /** The sequential specification of {@link RWMutexTry}: readers holding, and whether a writer holds. */
+    public static final class RWMutexTrySpec {
+        private int readers;
+        private boolean writer;
+        private final int[] reading = new int[MAX_THREADS];
+        private final boolean[] writing = new boolean[MAX_THREADS];
+
+        public boolean tryLock(int t) {
+            if (writer || readers > 0) {
+                return false;
+            }
+            return writer = writing[t] = true;
+        }
+
+        public boolean tryRLock(int t) {
+            if (writer) {
+                return false;
+            }
+            readers++;
+            reading[t]++;
+            return true;
+        }
+
+        public String unlock(int t) {
+            if (!writing[t]) {
+                return "not held";
+            }
+            writing[t] = writer = false;
+            return "ok";
+        }
+
+        public String rUnlock(int t) {
+            if (reading[t] == 0) {
+                return "not held";
+            }
+            reading[t]--;
+            readers--;
+            return "ok";
+        }
+    }
+
+    /**
+     * Once.run (once.go: Do): f runs exactly once, by the first call, whether it returns or
+     * panics; every call returns only after f has finished (each result carries the calls of f
+     * seen on return, always 1 once any run has returned).
+     */
+    public static class OnceCalls {
+        private final Once once = new Once();
+        private final AtomicInteger calls = new AtomicInteger();
+
+        @Operation
+        public String run() {
+            boolean[] ran = {false};
+            once.run(() -> {
+                calls.incrementAndGet();
+                ran[0] = true;
+            });
+            return (ran[0] ? "ran" : "skipped") + "/" + calls.get();
+        }
+
+        @Operation
+        public String runPanics() {
+            try {
+                once.run(() -> {
+                    calls.incrementAndGet();
+                    throw new GoPanic("boom");
+                });
+                return "skipped/" + calls.get();
+            } catch (GoPanic p) {
+                return "panic: " + p.getMessage() + "/" + calls.get();
+            }
+        }
+
+        @Operation
+        public int calls() {
+            return calls.get();
+        }
+    }
+
+    /** The sequential specification of {@link OnceCalls}: done, and how often f ran. */
+    public static final class OnceCallsSpec {
+        private boolean done;
+        private int calls;
+
+        public String run() {
+            if (done) {
+                return "skipped/" + calls;
+            }
+            done = true;
+            return "ran/" + ++calls;
+        }
+
+        public String runPanics() {
+            if (done) {
+                return "skipped/" + calls;
+            }
+            done = true;
+            return "panic: boom/" + ++calls;
+        }
+
+        public int calls() {
+            return calls;
+        }
+    }
+
     static void stress(Class<?> c) {
         LinChecker.check(c, new StressOptions().iterations(30).invocationsPerIteration(500).threads(2).actorsPerThread(3));
     }
 
+    static void stress(Class<?> c, Class<?> spec) {
+        LinChecker.check(c, new StressOptions().sequentialSpecification(spec)
+                .iterations(30).invocationsPerIteration(500).threads(3).actorsPerThread(3));
+    }
+
     static void modelCheck(Class<?> c) {
-        Options<?, ?> o = new ModelCheckingOptions().iterations(20).invocationsPerIteration(200).threads(2).actorsPerThread(2);
+        modelCheck(c, new ModelCheckingOptions().iterations(20).invocationsPerIteration(200).threads(2).actorsPerThread(2));
+    }
+
+    static void modelCheck(Class<?> c, Class<?> spec) {
+        modelCheck(c, new ModelCheckingOptions().sequentialSpecification(spec)
+                .iterations(20).invocationsPerIteration(200).threads(3).actorsPerThread(3));
+    }
+
+    private static void modelCheck(Class<?> c, Options<?, ?> o) {
         try {
             LinChecker.check(c, o);
         } catch (IllegalArgumentException | UnsupportedOperationException | ExceptionInInitializerError | NoClassDefFoundError e) {
@@ -141,5 +368,35 @@ class SyncLincheckTest {
     @Test
     void semaphoreModelChecking() {
         modelCheck(SemaphoreWeight.class);
+    }
+
+    @Test
+    void mutexTryLockStress() {
+        stress(MutexTryLock.class, MutexTryLockSpec.class);
+    }
+
+    @Test
+    void mutexTryLockModelChecking() {
+        modelCheck(MutexTryLock.class, MutexTryLockSpec.class);
+    }
+
+    @Test
+    void rwMutexStress() {
+        stress(RWMutexTry.class, RWMutexTrySpec.class);
+    }
+
+    @Test
+    void rwMutexModelChecking() {
+        modelCheck(RWMutexTry.class, RWMutexTrySpec.class);
+    }
+
+    @Test
+    void onceStress() {
+        stress(OnceCalls.class, OnceCallsSpec.class);
+    }
+
+    @Test
+    void onceModelChecking() {
+        modelCheck(OnceCalls.class, OnceCallsSpec.class);
     }
 }
