@@ -600,6 +600,139 @@ class TraceTest {
         assertFalse(Trace.isEnabled());
     }
 
+    // trace_test.go: TestTraceStressStartStop: three short traces started and stopped while a
+    // busy program runs (blocked, locked, busy and sleeping goroutines, a GC, allocation, a
+    // GOMAXPROCS change, a pipe read and a TCP round trip through the JDK); each is valid.
+    // Go's last helper, a goroutine in select {} that never ends, is left out: it would leak.
+    @Test
+    void traceStressStartStop() throws Exception {
+        int before = Go.numGoroutine();
+        int prevProcs = Go.gomaxprocs(8);
+        Chan<Boolean> outerDone = Chan.make(0);
+        try {
+            Go.go(() -> {
+                try {
+                    stressProgram();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    outerDone.send(true);
+                }
+            });
+            for (int i = 0; i < 3; i++) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                Trace.start(buf);
+                Time.sleep(Duration.ofMillis(1));
+                Trace.stop();
+                events(buf.toByteArray(), true);
+            }
+            outerDone.recv();
+        } finally {
+            Go.gomaxprocs(prevProcs);
+        }
+        GoTesting.assertNoLeak(before);
+    }
+
+    private static void stressProgram() throws IOException {
+        WaitGroup wg = new WaitGroup();
+        Chan<Boolean> done = Chan.make(0);
+        wg.add(1);
+        Go.go(() -> {
+            done.recv();
+            wg.done();
+        });
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        try (var rp = pipe.source(); var wp = pipe.sink()) {
+            Runnable blockInRead = () -> { // Go: "Block in syscall."
+                try {
+                    rp.read(java.nio.ByteBuffer.allocate(1));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                done.recv();
+                wg.done();
+            };
+            wg.add(1);
+            Go.go(blockInRead);
+            Time.sleep(Duration.ofMillis(1));
+
+            wg.add(1);
+            Go.go(() -> {
+                Go.lockOSThread();
+                try {
+                    while (true) {
+                        boolean[] stop = {false};
+                        io.gmp4j.chan.Select.select(done.onRecv(v -> stop[0] = true), io.gmp4j.chan.Select.onDefault(Go::gosched));
+                        if (stop[0]) {
+                            return;
+                        }
+                    }
+                } finally {
+                    Go.unlockOSThread();
+                    wg.done();
+                }
+            });
+
+            Go.gc();
+            // Trigger GC from malloc.
+            byte[] sink = null;
+            for (int i = 0; i < 512; i++) {
+                sink = new byte[1 << 20];
+            }
+            assertTrue(sink.length > 0);
+
+            // Create a bunch of busy goroutines to load all Ps.
+            for (int p = 0; p < 10; p++) {
+                wg.add(1);
+                Go.go(() -> {
+                    // Do something useful.
+                    byte[] tmp = new byte[1 << 16];
+                    for (int i = 0; i < tmp.length; i++) {
+                        tmp[i]++;
+                    }
+                    done.recv();
+                    wg.done();
+                });
+            }
+
+            wg.add(1);
+            Go.go(blockInRead);
+
+            Go.gomaxprocs(Go.gomaxprocs(1));
+
+            // Test timers.
+            Chan<Boolean> timerDone = Chan.make(0);
+            Go.go(() -> {
+                Time.sleep(Duration.ofMillis(1));
+                timerDone.send(true);
+            });
+            timerDone.recv();
+
+            // A bit of network.
+            try (var ln = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                wg.add(1);
+                Go.go(() -> {
+                    try (var c = ln.accept()) {
+                        Time.sleep(Duration.ofMillis(1));
+                        c.getOutputStream().write(0);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } finally {
+                        wg.done();
+                    }
+                });
+                try (var c = new java.net.Socket(ln.getInetAddress(), ln.getLocalPort())) {
+                    assertEquals(0, c.getInputStream().read());
+                }
+                // Unblock helper goroutines and wait them to finish.
+                wp.write(java.nio.ByteBuffer.allocate(1));
+                wp.write(java.nio.ByteBuffer.allocate(1));
+                done.close();
+                wg.await();
+            }
+        }
+    }
+
     /** A small strict JSON parser (objects, arrays, strings, numbers, booleans, null). */
     private static final class Json {
         private final String s;
