@@ -2,6 +2,7 @@ package io.gmp4j.debug;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -243,6 +244,45 @@ class PprofPortTest {
             assertTrue(containsStack(stks, test.stk()), "No matching stack entry for " + test.name() + ", want " + test.stk()
                     + "\ngot " + stks);
         }
+        GoTesting.assertNoLeak(before);
+    }
+
+    // pprof_test.go: TestMutexProfile
+    @Test
+    void mutexProfile() throws Exception {
+        int before = Go.numGoroutine();
+        int old = Debug.setMutexProfileFraction(1);
+        assertEquals(0, old, "need MutexProfileRate 0");
+        GoTesting.inGoroutine(PprofPortTest::blockMutex);
+        Debug.setMutexProfileFraction(0);
+
+        // debug=1. Go's test reads a fresh process's profile, one record: 6 lines. Records are
+        // never freed (as Go's), and other tests in this JVM add their own, so the record of
+        // blockMutex's unlock is looked up and checked as Go checks lines 3 to 5.
+        String prof = getText("/debug/pprof/mutex?debug=1");
+        assertTrue(prof.startsWith("--- mutex:\ncycles/second="), "Bad profile header:\n" + prof);
+        String[] lines = null;
+        for (String g : prof.strip().split("\n\n")) {
+            if (g.contains(T + "lambda$blockMutex$")) {
+                lines = g.lines().filter(l -> !l.startsWith("--- ") && !l.contains("=")).toArray(String[]::new);
+            }
+        }
+        assertNotNull(lines, "no record of blockMutex's unlock:\n" + prof);
+        // "35258904 1 @" (no PCs: docs/DIVERGENCES.md); then the unlocker, then the goroutine's
+        // function: nothing below it, as Go drops runtime.goexit.
+        assertTrue(lines[0].matches("^\\d+ \\d+ @$"), lines[0]);
+        assertEquals(3, lines.length, "the record: count line and two frames\n" + String.join("\n", lines));
+        assertTrue(lines[1].matches("^#\tio\\.gmp4j\\.sync\\.Mutex\\.unlock\t.*$"), lines[1]);
+        assertTrue(lines[2].matches("^#.*PprofPortTest.lambda\\$blockMutex\\$.*$"), lines[2]);
+
+        // proto
+        List<List<String>> stks = protoStacks("/debug/pprof/mutex");
+        boolean found = false;
+        for (List<String> stk : stks) {
+            found |= stk.size() >= 2 && stk.get(0).equals("io.gmp4j.sync.Mutex.unlock")
+                    && stk.get(1).startsWith(T + "lambda$blockMutex$");
+        }
+        assertTrue(found, "No matching stack entry for [Mutex.unlock, blockMutex's goroutine]: " + stks);
         GoTesting.assertNoLeak(before);
     }
 

@@ -190,7 +190,10 @@ public final class Contention {
 
     private static final StackWalker WALKER = StackWalker.getInstance();
 
-    /** The caller's stack, leaf first, without the runtime's own frames but the outermost one. */
+    /**
+     * The caller's stack, leaf first, without the runtime's own frames but the outermost one,
+     * and without the frames the goroutine profile hides (a goroutine's entry, Go's goexit).
+     */
     static StackTraceElement[] callerStack() {
         return callerStack(null);
     }
@@ -216,7 +219,9 @@ public final class Contention {
                         out.add(lastRuntime);
                     }
                 }
-                out.add(f.toStackTraceElement());
+                if (!Traceback.isHiddenFrame(f.getClassName())) { // a goroutine's G.run, VirtualThread.run
+                    out.add(f.toStackTraceElement());
+                }
             }
             if (leading && lastRuntime != null) {
                 out.add(lastRuntime);

@@ -218,6 +218,16 @@ public final class Traceback {
             "io.gmp4j.internal.runtime.RuntimeApi", "io.gmp4j.internal.runtime.Panics", "io.gmp4j.internal.runtime.M",
             "java.lang.VirtualThread", "java.lang.System$1", "java.util.concurrent.locks.LockSupport");
 
+    /**
+     * A frame the dumps and the goroutine profile never show (below GOTRACEBACK=system): the
+     * runtime's own and the JDK's continuation entry under every goroutine ({@code G.run},
+     * {@code VirtualThread.run}), Go's {@code runtime.goexit}, which the block and mutex profiles
+     * leave out as Go's do.
+     */
+    public static boolean isHiddenFrame(String cls) {
+        return hidden(cls);
+    }
+
     private static boolean hidden(String cls) {
         int dollar = cls.indexOf('$');
         String outer = dollar < 0 ? cls : cls.substring(0, dollar);
