@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.gmp4j.Go;
 import io.gmp4j.MemStats;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
+import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -133,5 +139,72 @@ class MetricsPortTest {
         assertEquals((Long) samples.get("/gc/cycles/total:gc-cycles"),
                 (Long) samples.get("/gc/cycles/automatic:gc-cycles") + (Long) samples.get("/gc/cycles/forced:gc-cycles"),
                 "total = automatic + forced");
+    }
+
+    static final byte[][] readMetricsSink = new byte[1024][];
+
+    // metrics_test.go: TestReadMetricsCumulative
+    @Test
+    void readMetricsCumulative() {
+        int before = Go.numGoroutine();
+        // Set up the set of metrics marked cumulative.
+        List<String> names = new ArrayList<>();
+        for (Metrics.Description d : Metrics.all()) {
+            if (d.cumulative()) {
+                names.add(d.name());
+            }
+        }
+        // Start some noise in the background.
+        WaitGroup wg = new WaitGroup();
+        wg.add(1);
+        Chan<Void> done = Chan.make(0);
+        Go.go(() -> {
+            try {
+                while (true) {
+                    // Add more things here that could influence metrics.
+                    for (int i = 0; i < readMetricsSink.length; i++) {
+                        readMetricsSink[i] = new byte[1024];
+                        boolean[] stop = {false};
+                        Select.select(done.onRecv(v -> stop[0] = true), Select.onDefault(() -> {}));
+                        if (stop[0]) {
+                            return;
+                        }
+                    }
+                    Go.gc();
+                }
+            } finally {
+                wg.done();
+            }
+        });
+        try {
+            // Populate the first generation.
+            Map<String, Object> old = Metrics.readAll();
+            // Check to make sure that these metrics only grow monotonically (Go: 10
+            // generations; more here, each a few GCs apart at most, to meet the races).
+            for (int gen = 1; gen < 200; gen++) {
+                Map<String, Object> now = Metrics.readAll();
+                for (String name : names) {
+                    Object vNew = now.get(name), vOld = old.get(name);
+                    if (vNew instanceof Long n) {
+                        assertTrue(n >= (Long) vOld, name + " decreased: " + n + " < " + vOld + " (generation " + gen + ")");
+                    } else if (vNew instanceof Double n) {
+                        assertTrue(n >= (Double) vOld, name + " decreased: " + n + " < " + vOld);
+                    } else {
+                        long n = sum(((Metrics.Float64Histogram) vNew).counts());
+                        long o = sum(((Metrics.Float64Histogram) vOld).counts());
+                        assertTrue(n >= o, name + " counts decreased: " + n + " < " + o);
+                    }
+                }
+                old = now;
+            }
+        } finally {
+            done.close();
+            wg.await();
+        }
+        GoTesting.assertNoLeak(before);
+    }
+
+    private static long sum(long[] us) {
+        return Arrays.stream(us).sum();
     }
 }

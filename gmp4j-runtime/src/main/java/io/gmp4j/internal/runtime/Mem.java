@@ -257,11 +257,6 @@ public final class Mem {
         return memoryLimit;
     }
 
-    /** Collections asked for by runtime.GC / FreeOSMemory. */
-    public static int forcedGCs() {
-        return forced.get();
-    }
-
     /**
      * The stop-the-world pauses the JVM's GC notifications reported since the first statistics
      * read (this one starts listening), TimeHist's layout. The JVM gives millisecond durations.
@@ -333,6 +328,25 @@ public final class Mem {
         return -1;
     }
 
+    /** The largest NumGC, runtime.GC requests and NumGC - NumForcedGC reported so far (Mem's lock). */
+    private static int cyclesTotal, cyclesAsked, cyclesAutomatic;
+
+    /**
+     * NumGC and NumForcedGC from the beans' count and the runtime.GC requests, such that NumGC,
+     * NumForcedGC and their difference (/gc/cycles/automatic) never fall, as Go's, which counts
+     * a forced cycle when it ends, with NumGC. A request is counted before its System.gc() and
+     * the beans count the collection at its end, so while one runs, beans - requests is one too
+     * low. The automatic count is therefore the largest beans - requests seen: the beans are
+     * read before the requests, so no request counted in a beans figure is missing from the
+     * requests read after it, and that difference never exceeds the true automatic count.
+     */
+    private static synchronized int[] cycles(int beans, int asked) {
+        cyclesTotal = Math.max(cyclesTotal, beans);
+        cyclesAsked = Math.max(cyclesAsked, asked);
+        cyclesAutomatic = Math.max(cyclesAutomatic, cyclesTotal - Math.min(cyclesTotal, cyclesAsked));
+        return new int[] {cyclesTotal, cyclesTotal - cyclesAutomatic};
+    }
+
     public static Snapshot read(int goroutines) {
         listen();
         var mem = ManagementFactory.getMemoryMXBean();
@@ -375,8 +389,9 @@ public final class Mem {
         // Go's TotalAlloc >= HeapAlloc and never falls. The threads' counters miss what the heap
         // holds unallocated (CDS's archived objects are mapped in), more than they count at first.
         total = TOTAL_ALLOC_SEEN.accumulateAndGet(Math.max(total, used), Math::max);
+        int[] gcs = cycles(numGC, forced.get()); // the requests read after the beans: see cycles
         return new Snapshot(used, total, committed + nonHeap.getCommitted(), committed, committed - used, used,
-                committed, last, pauseTotal, ns, end, numGC, forced.get(),
+                committed, last, pauseTotal, ns, end, gcs[0], gcs[1],
                 Math.min(1.0, (double) gcMillis / uptime), goroutines * 2048L);
     }
 }
