@@ -91,6 +91,23 @@ public final class TestProg {
                 io.gmp4j.trace.Trace.start(new java.io.ByteArrayOutputStream());
                 io.gmp4j.chan.Chan.make(0).recv();
             });
+            case "deadlockInClassInit" -> Go.run(() -> { // pinned in the wait: its M keeps it
+                Out.sink = new InitRecvsForever();
+            });
+            case "pinnedPingPong" -> Go.run(() -> { // two Gs pinned in class initialisers wake each other
+                io.gmp4j.sync.WaitGroup wg = new io.gmp4j.sync.WaitGroup();
+                wg.add(2);
+                Go.go(() -> {
+                    Out.sink = new InitPings();
+                    wg.done();
+                });
+                Go.go(() -> {
+                    Out.sink = new InitPongs();
+                    wg.done();
+                });
+                wg.await();
+                System.out.println("done " + InitPings.rounds + " " + InitPongs.rounds);
+            });
             case "chanDeadlock" -> Go.run(() -> {
                 io.gmp4j.chan.Chan.make(0).recv();
             });
@@ -467,6 +484,44 @@ public final class TestProg {
     }
 
     static long out;
+
+    static final class Out {
+        static volatile Object sink;
+    }
+
+    /** Its initialiser waits for a value no goroutine sends: a deadlock, pinned. */
+    static final class InitRecvsForever {
+        static {
+            io.gmp4j.chan.Chan.make(0).recv();
+        }
+    }
+
+    static final io.gmp4j.chan.Chan<Integer> PING = io.gmp4j.chan.Chan.make(0), PONG = io.gmp4j.chan.Chan.make(0);
+    static final int PINNED_ROUNDS = 20_000;
+
+    /** Its initialiser pings PINNED_ROUNDS times through unbuffered channels, pinned. */
+    static final class InitPings {
+        static int rounds;
+
+        static {
+            for (int i = 0; i < PINNED_ROUNDS; i++) {
+                PING.send(i);
+                rounds += PONG.recv() == i ? 1 : 0;
+            }
+        }
+    }
+
+    /** Its initialiser answers InitPings, pinned too. */
+    static final class InitPongs {
+        static int rounds;
+
+        static {
+            for (int i = 0; i < PINNED_ROUNDS; i++) {
+                PONG.send(PING.recv());
+                rounds++;
+            }
+        }
+    }
 
     /** testprog/crash.go: exampleError, whose Error() panics with a string. */
     static final class ExampleError {

@@ -158,7 +158,19 @@ final class Deadlock {
         return gp.status != G._Gwaiting || !gp.waitReason().onlyGoroutinesCanWake();
     }
 
-    /** The sum of schedticks when no P, M, queue or timer has work, else -1 (cheap: no G scan). */
+    /**
+     * gp, still mounted on its M, waits for another goroutine: parked on a gmp4j primitive while
+     * pinned (below a class initialiser or a native frame), which keeps the M, as a syscall
+     * keeps Go's. Its P went to sysmon's hand-off.
+     */
+    private static boolean asleepPinned(G gp) {
+        return gp.status == G._Gwaiting && gp.waitReason().onlyGoroutinesCanWake() && JdkInternals.parkedPinned(gp.thread);
+    }
+
+    /**
+     * The sum of schedticks and of the Ms' wakes when no P, M, queue or timer has work, else
+     * -1 (cheap: no G scan). An M whose G waits pinned (asleepPinned) counts as idle.
+     */
     private static long quiescentTicks() {
         if (Sched.npidle != Sched.gomaxprocs || Sched.runqsize != 0 || Sched.nmspinning.get() != 0) {
             return -1;
@@ -171,10 +183,14 @@ final class Deadlock {
             ticks += pp.schedtick + ((long) pp.syscalltick << 32);
         }
         for (M mp : Sched.allm()) {
-            if (mp.curg != null) {
+            G gp = mp.curg;
+            if (gp != null && !asleepPinned(gp)) {
                 return -1;
             }
+            // A pinned G wakes and runs on its M without a schedtick: its wakes count instead,
+            // so that pinned Gs waking each other between the two looks are not taken for asleep.
+            ticks += mp.lvParkReturns() & 0xFFFF_FFFFL;
         }
-        return ticks;
+        return ticks & Long.MAX_VALUE; // a fingerprint: -1 alone means "not quiescent"
     }
 }

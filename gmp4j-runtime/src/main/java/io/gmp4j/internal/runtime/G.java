@@ -159,6 +159,10 @@ public final class G implements Runnable, Executor {
     }
 
     void endWait() {
+        M mp = M.current();
+        if (mp != null) {
+            mp.countParkReturn(); // before the status: see Deadlock.quiescentTicks
+        }
         STATUS.setRelease(this, _Grunning);
         WAIT_REASON.setRelease(this, (byte) 0);
         if (ExecTrace.on) {

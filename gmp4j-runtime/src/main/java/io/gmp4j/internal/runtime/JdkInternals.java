@@ -57,13 +57,20 @@ final class JdkInternals {
      * UNBLOCKED), read from the JDK's own constants; all ones when STATE is unknown.
      */
     private static final long RUNNABLE_STATES;
+    /**
+     * Optional (null, or PINNED -1, when this JDK lays them out differently): VirtualThread's
+     * parkPermit and its PINNED state (parked untimed while mounted), for parkedPinned.
+     */
+    private static final VarHandle PARK_PERMIT;
+    private static final int PINNED;
     private static final String PROBLEM;
     /** Optional: Thread.yield0() and Thread.sleepNanos0(long), or null (see osyield, ossleep). */
     private static final MethodHandle OS_YIELD, OS_SLEEP;
 
     static {
         MethodHandle ctor = null;
-        VarHandle scheduler = null, carrier = null, runCont = null, state = null;
+        VarHandle scheduler = null, carrier = null, runCont = null, state = null, permit = null;
+        int pinned = -1;
         MethodHandle contThread = null;
         long runnable = -1L;
         Executor defaultScheduler = null;
@@ -92,6 +99,12 @@ final class JdkInternals {
                     mask |= 1L << v;
                 }
                 runnable = mask;
+                try {
+                    permit = lookup.findVarHandle(vt, "parkPermit", boolean.class);
+                    pinned = (int) lookup.findStaticVarHandle(vt, "PINNED", int.class).get();
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    permit = null; // parkedPinned then says no: a pinned wait never ends in a verdict
+                }
             } catch (ReflectiveOperationException | RuntimeException e) {
                 state = null; // ForeignThreads then cannot count children: deadlock checks stay conservative
                 contThread = null;
@@ -122,6 +135,8 @@ final class JdkInternals {
                 : contThread.asType(MethodType.methodType(Thread.class, Runnable.class));
         CONTINUATION_CLASS = CONTINUATION_THREAD == null ? null : contThread.type().parameterType(0);
         RUNNABLE_STATES = STATE == null ? -1L : runnable;
+        PARK_PERMIT = STATE == null ? null : permit;
+        PINNED = PARK_PERMIT == null ? -1 : pinned;
         PROBLEM = problem;
         MethodHandle osYield = null, osSleep = null;
         if (problem == null) {
@@ -248,6 +263,21 @@ final class JdkInternals {
         }
         int s = (int) STATE.getVolatile(vt);
         return s >= 0 && s < 64 && (RUNNABLE_STATES >>> s & 1) != 0;
+    }
+
+    /**
+     * Whether virtual thread {@code vt} is parked without a timeout while mounted (pinned: a
+     * class initialiser or a native frame below the park) and not unparked since. An unpark
+     * sets the permit before it wakes the carrier, and the thread consumes it only after it
+     * left PINNED, so a thread unparked but not yet running fails this; one that ran and parked
+     * again in between passes it, and Deadlock tells that case by the wakes counted on its M
+     * (M.parkReturns). False when this JDK's fields are unknown.
+     */
+    static boolean parkedPinned(Thread vt) {
+        if (PARK_PERMIT == null) {
+            return false;
+        }
+        return !(boolean) PARK_PERMIT.getVolatile(vt) && (int) STATE.getVolatile(vt) == PINNED;
     }
 
     /** Whether virtual thread {@code vt} has been started and has not run yet (its first submission). */

@@ -43,6 +43,12 @@ final class M extends Thread {
     long goidcache, goidcacheend;
     /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */
     boolean inheritTime;
+    /**
+     * gmp4j waits (Park) that returned on this M. A G pinned to its carrier wakes with no
+     * schedtick, so Deadlock's quiescence check counts these too. Written with release by the G
+     * mounted on this M; read by sysmon.
+     */
+    int parkReturns;
     /** Counts this M's mounts of runnext Gs, to time one in Proc.SWITCH_SAMPLE. Only this M. */
     int switchSeq;
     /** In scheduler code, owning {@code p} outright (P.running is null). */
@@ -100,10 +106,21 @@ final class M extends Thread {
         return NEXTP.compareAndSet(this, expected, pp);
     }
 
-    private static final java.lang.invoke.VarHandle CURG, NEXTP;
+    /** A gmp4j wait of the G mounted on this M returned (G.endWait). */
+    void countParkReturn() {
+        PARK_RETURNS.setRelease(this, parkReturns + 1);
+    }
+
+    /** parkReturns, for sysmon. */
+    int lvParkReturns() {
+        return (int) PARK_RETURNS.getAcquire(this);
+    }
+
+    private static final java.lang.invoke.VarHandle CURG, NEXTP, PARK_RETURNS;
 
     static {
         try {
+            PARK_RETURNS = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "parkReturns", int.class);
             NEXTP = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "nextp", P.class);
             CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
         } catch (ReflectiveOperationException e) {

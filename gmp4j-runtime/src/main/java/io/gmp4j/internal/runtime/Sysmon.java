@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  *       in a syscall. The G keeps its M and runs on without a P.</li>
  *   <li>A G blocked while pinned (the JDK reports WAITING/BLOCKED while mounted: a monitor
  *       or park inside a native frame or class initialiser) gets the same hand-off after one
- *       tick, without the preempt phase.</li>
+ *       tick, without the preempt phase; with no other work waiting, once it has been mounted
+ *       10 ms, as Go retakes a P in a long syscall.</li>
  * </ol>
  * {@code GODEBUG=asyncpreemptoff=1} disables the hand-off of case 2 (Go 1.13 had no way to
  * stop a call-free loop; seed Bug 1 hangs), but not case 3 (Go always retook Ps in syscalls).
@@ -251,7 +252,9 @@ final class Sysmon {
             if (!blocked && asyncPreemptOff) {
                 continue;
             }
-            if (!otherWorkWaits(pp, now)) {
+            // proc.go: retake takes a P in a syscall when other work waits, and after 10 ms
+            // anyway (a pinned wait may last for good; checkdead needs its P idle).
+            if (!otherWorkWaits(pp, now) && !(blocked && now - pp.sysmonRunwhen >= SYSCALL_RETAKE_NANOS)) {
                 continue;
             }
             if (pp.casRunning(mp, null)) { // pairs with the M's casRunning after cont.run()
@@ -289,6 +292,9 @@ final class Sysmon {
         }
         return n;
     }
+
+    /** proc.go: retake's pd.syscallwhen+10*1000*1000: a blocked P is retaken then, work or not. */
+    private static final long SYSCALL_RETAKE_NANOS = 10_000_000;
 
     /** Whether work is waiting that only a hand-off of pp will get to soon. */
     private static boolean otherWorkWaits(P pp, long now) {

@@ -260,6 +260,24 @@ class CrashTest {
     }
 
     /**
+     * A goroutine that waits in a class initialiser stays mounted (pinned) and keeps its M, as
+     * a Go syscall keeps its M: when every goroutine waits so, Go's checkdead still sees them
+     * all asleep. Pinned Gs that wake each other must not be taken for asleep.
+     */
+    @Test
+    void deadlockWhilePinnedInAClassInitialiser() {
+        Child c = run("deadlockInClassInit", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"
+                + "goroutine 1 [chan receive]:\n"), c.stderr());
+        for (String procs : List.of("1", "2")) {
+            Child busy = run("pinnedPingPong", List.of(), List.of("GOMAXPROCS=" + procs));
+            assertEquals(0, busy.exitCode(), "GOMAXPROCS=" + procs + ": " + busy.stderr());
+            assertEquals("done 20000 20000\n", busy.stdout(), busy.stderr());
+        }
+    }
+
+    /**
      * A JFR recording starts the JDK's "JFR Periodic Tasks" thread in the group of whoever
      * started JFR, here "main": it wakes no goroutine and must not veto the verdict.
      */
