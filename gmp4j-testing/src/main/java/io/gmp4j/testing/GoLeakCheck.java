@@ -148,28 +148,37 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
 
     /**
      * Polls the goroutine dump until no goroutine outside {@code before} and not matched by
-     * {@code ignores} is alive, or {@code timeout} passes; returns those alive at the end.
+     * {@code ignores} is alive, or {@code timeout} passes; returns those alive at the end. An
+     * interrupt does not cut the wait short (a test may end with its thread's interrupt set, as
+     * ExecutorService.close leaves it): goroutines still ending would be reported as leaks. The
+     * wait is bounded by {@code timeout} anyway; the interrupt is set again on return.
      */
     public static List<Goroutine> awaitLeaks(Set<Long> before, List<Ignore> ignores, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMillis = 1;
-        while (true) {
-            List<Goroutine> leaked = new ArrayList<>();
-            for (Goroutine g : goroutines()) {
-                if (!before.contains(g.id()) && !ignored(g, ignores)) {
-                    leaked.add(g);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                List<Goroutine> leaked = new ArrayList<>();
+                for (Goroutine g : goroutines()) {
+                    if (!before.contains(g.id()) && !ignored(g, ignores)) {
+                        leaked.add(g);
+                    }
                 }
+                if (leaked.isEmpty() || System.nanoTime() - deadline > 0) {
+                    return leaked;
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                pauseMillis = Math.min(100, pauseMillis * 2);
             }
-            if (leaked.isEmpty() || System.nanoTime() - deadline > 0) {
-                return leaked;
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
+        } finally {
+            if (interrupted) {
                 Thread.currentThread().interrupt();
-                return leaked;
             }
-            pauseMillis = Math.min(100, pauseMillis * 2);
         }
     }
 

@@ -79,9 +79,47 @@ class GoLeakCheckTest {
         }
     }
 
+    /** Set once InterruptedCases ran: its goroutine ends then at the latest. */
+    static volatile boolean interruptedCasesRan;
+
+    @ExtendWith(GoLeakCheck.class)
+    static class InterruptedCases {
+        /**
+         * Ends with its thread's interrupt set (as ExecutorService.close leaves it) and a goroutine
+         * that ends only once the leak check is waiting for it: no leak.
+         */
+        @Test
+        void endsInterrupted() {
+            Thread test = Thread.currentThread();
+            Go.go(() -> {
+                while (!interruptedCasesRan && !leakCheckWaiting(test)) {
+                    Go.gosched();
+                }
+            });
+            test.interrupt();
+        }
+
+        /** Whether {@code t} sleeps in GoLeakCheck's poll loop. */
+        static boolean leakCheckWaiting(Thread t) {
+            if (t.getState() != Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().equals(GoLeakCheck.class.getName()) && e.getMethodName().equals("awaitLeaks")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private static Events run(Class<?> cases) {
+        return run(cases, "0.5");
+    }
+
+    private static Events run(Class<?> cases, String timeoutSeconds) {
         String old = System.getProperty(GoLeakCheck.TIMEOUT_PROPERTY);
-        System.setProperty(GoLeakCheck.TIMEOUT_PROPERTY, "0.5");
+        System.setProperty(GoLeakCheck.TIMEOUT_PROPERTY, timeoutSeconds);
         park = Chan.make();
         try {
             return EngineTestKit.engine("junit-jupiter").selectors(selectClass(cases)).execute().testEvents();
@@ -116,6 +154,20 @@ class GoLeakCheckTest {
         assertEquals(1, byAny.succeeded().count(), () -> byAny.failed().list().toString());
         Events byTop = run(IgnoredOnMethod.class);
         assertEquals(1, byTop.succeeded().count(), () -> byTop.failed().list().toString());
+    }
+
+    /** An interrupt left set by the test does not end the wait for its goroutines early. */
+    @Test
+    void anInterruptedTestStillGetsItsGrace() {
+        interruptedCasesRan = false;
+        Events events;
+        try {
+            events = run(InterruptedCases.class, "10"); // ends as soon as the goroutine does
+        } finally {
+            interruptedCasesRan = true;
+            Thread.interrupted(); // the cases ran on this thread
+        }
+        assertEquals(1, events.succeeded().count(), () -> events.failed().list().toString());
     }
 
     @Test
