@@ -100,11 +100,13 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
         /**
          * The innermost function outside gmp4j's runtime library (as Go's tracebacks hide the
          * runtime's frames: a goroutine blocked in {@code c.recv()} has the caller of recv on top),
-         * or "" when the dump shows none.
+         * or "" when the dump shows none. The JDK's parking and continuation frames, which the
+         * dump shows only at {@code GOTRACEBACK=system}, are skipped too: the top function does not
+         * depend on that setting.
          */
         public String topFunction() {
             for (String f : functions) {
-                if (!inRuntimeLibrary(f)) {
+                if (!inRuntimeLibrary(f) && !jdkParkingFrame(f)) {
                     return f;
                 }
             }
@@ -229,6 +231,18 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
                 return false;
             }
         });
+    }
+
+    /**
+     * A frame of the JDK's parking and continuation machinery under every parked goroutine
+     * (Go.stack hides them below GOTRACEBACK=system, with the runtime's own).
+     */
+    static boolean jdkParkingFrame(String function) {
+        int dot = function.lastIndexOf('.');
+        String cls = dot < 0 ? function : function.substring(0, dot);
+        return cls.equals("java.lang.VirtualThread") || cls.startsWith("java.lang.VirtualThread$")
+                || cls.equals("java.lang.System$1") || cls.equals("java.util.concurrent.locks.LockSupport")
+                || cls.startsWith("jdk.internal.");
     }
 
     private static Set<Long> ids(List<Goroutine> gs) {

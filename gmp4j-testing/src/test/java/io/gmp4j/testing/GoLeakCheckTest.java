@@ -156,6 +156,26 @@ class GoLeakCheckTest {
         assertEquals(1, byTop.succeeded().count(), () -> byTop.failed().list().toString());
     }
 
+    /**
+     * GOTRACEBACK=system puts the JDK's parking frames (VirtualThread.park, LockSupport.park) on
+     * top of every parked goroutine's dump: an ignored top function still matches.
+     */
+    @Test
+    void anIgnoredTopFunctionPassesUnderGotracebackSystem() {
+        String old = System.getProperty("gmp4j.GOTRACEBACK");
+        System.setProperty("gmp4j.GOTRACEBACK", "system");
+        try {
+            Events byTop = run(IgnoredOnMethod.class);
+            assertEquals(1, byTop.succeeded().count(), () -> byTop.failed().list().toString());
+        } finally {
+            if (old == null) {
+                System.clearProperty("gmp4j.GOTRACEBACK");
+            } else {
+                System.setProperty("gmp4j.GOTRACEBACK", old);
+            }
+        }
+    }
+
     /** An interrupt left set by the test does not end the wait for its goroutines early. */
     @Test
     void anInterruptedTestStillGetsItsGrace() {
