@@ -215,6 +215,19 @@ public final class TestProg {
             case "circularPanic" -> Go.run(() -> { // testprog/crash.go: CircularPanic
                 throw new GoPanic(new CircleStart());
             });
+            case "causeCycle" -> Go.run(() -> { // initCause refuses only the throwable itself
+                RuntimeException x = new RuntimeException("x");
+                x.initCause(new RuntimeException("y", x));
+                throw x;
+            });
+            case "causeTextPanics" -> Go.run(() -> { // a cause's text is part of the value's
+                throw new RuntimeException("outer", new RuntimeException() {
+                    @Override
+                    public String toString() {
+                        throw new GoPanic("cause text");
+                    }
+                });
+            });
             case "stringPanic" -> Go.run(() -> { // testprog/crash.go: StringPanic
                 throw new GoPanic("important string message");
             });

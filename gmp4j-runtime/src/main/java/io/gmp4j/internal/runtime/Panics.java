@@ -121,11 +121,11 @@ public final class Panics {
             fatal("panic while printing panic value: " + (r instanceof String str ? str : "type " + typeName(r)), null);
         }
         StringBuilder sb = new StringBuilder();
-        printpanic(sb, first, firstText);
+        printpanic(sb, firstText);
         Throwable last = first;
         if (second != null) {
             sb.append('\t');
-            printpanic(sb, second, secondText);
+            printpanic(sb, secondText);
             last = second;
         }
         // panic.go: dopanic_m. GOTRACEBACK decides how much follows the message.
@@ -143,21 +143,28 @@ public final class Panics {
         die(sb.toString());
     }
 
-    private static void printpanic(StringBuilder sb, Throwable t, String text) {
-        sb.append("panic: ").append(text);
-        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            sb.append(" [caused by ").append(c).append(']');
-        }
-        sb.append('\n');
+    private static void printpanic(StringBuilder sb, String text) {
+        sb.append("panic: ").append(text).append('\n');
     }
 
     private static String typeName(Object v) {
         return v == null ? "nil" : v.getClass().getName();
     }
 
-    /** The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise. */
+    /**
+     * The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise, then each
+     * cause's. The causes' texts are part of the value's, taken in preprintpanics' try: one
+     * that panics is a panic while printing. A chain may loop back (initCause only refuses
+     * the throwable itself): each cause is printed once.
+     */
     static String panicText(Throwable t) {
-        return t instanceof GoPanic gp ? gp.getMessage() : t.toString();
+        StringBuilder sb = new StringBuilder(t instanceof GoPanic gp ? gp.getMessage() : t.toString());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(t);
+        for (Throwable c = t.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            sb.append(" [caused by ").append(c).append(']');
+        }
+        return sb.toString();
     }
 
     /**

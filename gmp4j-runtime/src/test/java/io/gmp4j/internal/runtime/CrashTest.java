@@ -375,6 +375,22 @@ class CrashTest {
         }
     }
 
+    /**
+     * The causes after the value: each once, though the chain loops back (it ran until the
+     * heap was full: "fatal error: runtime: out of memory"), and a cause whose text panics is
+     * a panic while printing the value, as the value's own is (it was a printpanics throw).
+     */
+    @Test
+    void panicCauses() {
+        Child cycle = run("causeCycle", List.of("-Xmx64m"), List.of());
+        assertEquals(2, cycle.exitCode(), cycle.stderr());
+        assertTrue(cycle.stderr().startsWith("panic: java.lang.RuntimeException: x [caused by java.lang.RuntimeException: y]\n\n"
+                + "goroutine 1 [running]:\nio.gmp4j.testprog.TestProg.lambda"), cycle.stderr());
+        Child text = run("causeTextPanics", List.of(), List.of());
+        assertEquals(2, text.exitCode(), text.stderr());
+        assertTrue(text.stderr().startsWith("fatal error: panic while printing panic value: cause text\n"), text.stderr());
+    }
+
     // crash_test.go: TestNoHelperGoroutines
     /** Runtime helpers (a pending AfterFunc, a cleaner) are not goroutines in a dump, even with GOTRACEBACK=all. */
     @Test
