@@ -141,6 +141,18 @@ public final class TestProg {
                 churn();
                 io.gmp4j.chan.Chan.<Integer>make(0).recv();
             });
+            case "mainGoexitSwallowed" -> { // DIVERGENCES.md: a catch (Throwable) can swallow Goexit
+                Go.run(() -> {
+                    try {
+                        Go.goexit();
+                    } catch (Throwable t) {
+                        System.out.println("swallowed");
+                    }
+                });
+                System.out.println("run returned");
+                Go.run(() -> Go.go(() -> { })); // its goroutines end after it: no Goexit verdict either
+                System.out.println("second run returned");
+            }
             case "mainGoexitAfterChurn" -> Go.run(() -> {
                 churn();
                 Go.goexit();

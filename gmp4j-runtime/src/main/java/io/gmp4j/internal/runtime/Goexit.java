@@ -20,9 +20,6 @@ public final class Goexit {
         if (gp == null) {
             throw new IllegalStateException("runtime.Goexit called outside a goroutine");
         }
-        if (gp.isMain) {
-            Proc.mainGoexited();
-        }
         throw Signal.INSTANCE;
     }
 }

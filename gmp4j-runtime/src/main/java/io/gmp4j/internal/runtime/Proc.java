@@ -49,7 +49,7 @@ final class Proc {
     private Proc() {}
 
     private static volatile boolean started;
-    /** The first main goroutine exited through Goexit (proc.go: main's Goexit case). */
+    /** A main goroutine ended through Goexit (proc.go: main's Goexit case). */
     private static volatile boolean mainGoexited;
 
     /** proc.go: schedinit. Idempotent; the first goroutine operation calls it. */

@@ -197,6 +197,19 @@ class CrashTest {
     }
 
     /**
+     * A Goexit that main swallowed (catch Throwable) did not happen: main returns, Go.run
+     * returns, and neither main's end nor goroutines ending later are a "main called
+     * runtime.Goexit" deadlock: only a main that ends through Goexit counts.
+     */
+    @Test
+    void swallowedMainGoexitIsNoGoexit() {
+        Child c = run("mainGoexitSwallowed", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stdout() + c.stderr());
+        assertEquals("swallowed\nrun returned\nsecond run returned\n", c.stdout(), c.stderr());
+        assertEquals("", c.stderr());
+    }
+
+    /**
      * A goroutine that starts its report after Go.run returned, as the JVM exits: the exit
      * waits for the report and the status is 2 (proc.go: main parks while panicking, never
      * exit(0) under a report).
