@@ -447,6 +447,24 @@ public final class TestProg {
                     parkForever();
                 });
             }
+            case "handlerGoexits" -> { // Go: a deferred Goexit ends a panicking goroutine, its panic dropped
+                Go.setPanicHandler((goid, p) -> {
+                    System.out.println("handler " + goid + " " + p.getMessage());
+                    Go.goexit();
+                });
+                Go.run(() -> {
+                    Go.go(() -> {
+                        throw new GoPanic("boom");
+                    });
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (Go.numGoroutine() > 1 && System.nanoTime() < deadline) {
+                        Go.gosched();
+                    }
+                    System.out.println("numg " + Go.numGoroutine());
+                    throw new GoPanic("main boom"); // then main Goexits in the handler: Go.run does not return
+                });
+                System.out.println("run returned");
+            }
             case "simultaneousPanics" -> Go.run(() -> {
                 Go.gomaxprocs(4);
                 io.gmp4j.chan.Chan<Object> start = io.gmp4j.chan.Chan.make(0);

@@ -247,14 +247,17 @@ public final class G implements Runnable, Executor {
     /** panic (or null) escaped the body; runtime.Goexit ends it with Goexit.Signal. */
     private void exit(Throwable panic) {
         try {
-            if (panic instanceof Goexit.Signal) {
-                if (isMain) {
-                    // Recorded as main ends, not when it calls Goexit: a catch (Throwable) in main
-                    // may swallow the Goexit, and then main returns as if it had not been called.
-                    Proc.mainGoexited();
+            if (panic != null && !(panic instanceof Goexit.Signal)) {
+                try {
+                    Panics.crash(this, panic);
+                } catch (Goexit.Signal handlerGoexited) {
+                    panic = handlerGoexited; // the PanicHandler called Goexit: we end through it
                 }
-            } else if (panic != null) {
-                Panics.crash(this, panic);
+            }
+            if (panic instanceof Goexit.Signal && isMain) {
+                // Recorded as main ends, not when it calls Goexit: a catch (Throwable) in main
+                // may swallow the Goexit, and then main returns as if it had not been called.
+                Proc.mainGoexited();
             }
         } finally {
             try {

@@ -75,10 +75,13 @@ public final class Panics {
     /**
      * A panic escaped goroutine gp. Returns only when a handler took it; a handler that throws
      * is a panic during the panic: both are printed (printpanics' chain) and the program dies.
+     * A handler that calls Goexit ends gp through Goexit: its signal comes out of here.
      */
     static void crash(G gp, Throwable panic) {
         try {
             crash0(gp, panic);
+        } catch (Goexit.Signal handlerGoexited) {
+            throw handlerGoexited;
         } catch (Throwable e) {
             runtimeThrow("printpanics", e); // building the report failed (out of memory, most likely)
         }
@@ -97,6 +100,11 @@ public final class Panics {
                 h.onPanic(gp.goid, panic);
                 return;
             } catch (Throwable second) {
+                if (second instanceof Goexit.Signal) {
+                    // Goexit in a deferred call ends a panicking goroutine and drops its panic
+                    // (panic.go: Goexit); the handler runs where those calls would.
+                    throw second;
+                }
                 if (second instanceof OutOfMemoryError) {
                     outOfMemory();
                 }

@@ -543,6 +543,19 @@ class CrashTest {
 
     // panic.go: startpanic_m, fatalpanic
     /** Four goroutines panicking at once: one report, the first; the others wait for the halt. */
+    /**
+     * A handler that calls Goexit ends the goroutine, panic dropped, as a deferred Goexit does
+     * in Go (it was printed as a second panic, Goexit's internal signal); in main it is main's
+     * Goexit: Go.run does not return, and the program ends in the "no goroutines" error.
+     */
+    @Test
+    void panicHandlerThatGoexits() {
+        Child c = run("handlerGoexits", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stdout() + c.stderr());
+        assertTrue(c.stdout().matches("handler [2-9]\\d* boom\nnumg 1\nhandler 1 main boom\n"), c.stdout() + c.stderr());
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", c.stderr());
+    }
+
     @Test
     void simultaneousPanicsPrintOneReport() {
         Child c = run("simultaneousPanics", List.of(), List.of());
