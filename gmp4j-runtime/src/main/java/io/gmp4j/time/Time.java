@@ -74,10 +74,13 @@ public final class Time {
         return new Ticker(ns);
     }
 
-    /** tick.go: Tick. A ticker's channel, or null when d <= 0. */
+    /**
+     * tick.go: Tick. A ticker's channel, or Go's nil channel ({@link Chan#nil}: never ready, a
+     * receive blocks for good) when d <= 0.
+     */
     public static Chan<Instant> tick(Duration d) {
         if (nanos(d) <= 0) {
-            return null;
+            return Chan.nil();
         }
         return newTicker(d).c();
     }

@@ -35,9 +35,12 @@ public final class Timer {
         }
     }
 
-    /** Go's field {@code t.C}: the channel the time is sent on; null for an afterFunc timer. */
+    /**
+     * Go's field {@code t.C}: the channel the time is sent on; for an afterFunc timer Go's nil
+     * channel ({@link Chan#nil}), which a select case on it never picks.
+     */
     public Chan<Instant> c() {
-        return chanTimer == null ? null : chanTimer.c;
+        return chanTimer == null ? Chan.nil() : chanTimer.c;
     }
 
     /**

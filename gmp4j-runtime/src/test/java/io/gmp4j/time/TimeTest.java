@@ -152,7 +152,7 @@ class TimeTest {
             wg.await();
             AtomicInteger ran = new AtomicInteger();
             Timer t = Time.afterFunc(Duration.ofHours(1), ran::incrementAndGet);
-            assertNull(t.c(), "afterFunc timers have no channel");
+            assertSame(Chan.nil(), t.c(), "afterFunc timers have Go's nil channel");
             assertTrue(t.stop());
             assertFalse(t.stop());
             assertEquals(0, ran.get());
@@ -334,6 +334,6 @@ class TimeTest {
         assertEquals("non-positive interval for Ticker.Reset",
                 assertThrows(GoPanic.class, () -> t.reset(Duration.ZERO)).getMessage());
         t.stop();
-        assertNull(Time.tick(Duration.ZERO));
+        assertSame(Chan.nil(), Time.tick(Duration.ZERO)); // Go: Tick(0) == nil
     }
 }
