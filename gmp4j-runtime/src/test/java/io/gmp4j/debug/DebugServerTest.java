@@ -171,6 +171,33 @@ class DebugServerTest {
         }
     }
 
+    /**
+     * A client that leaves mid-profile stops it (Go's sleep watches r.Context().Done()): the next
+     * CPU profile starts at once, not when the first one's 600 seconds are over.
+     */
+    @Test
+    void cpuProfileStopsWhenItsClientLeaves() throws Exception {
+        try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /debug/pprof/profile?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            // The status line comes once the profiler runs.
+            String status = new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200 OK", status);
+            HttpResponse busy = get("/debug/pprof/profile?seconds=1");
+            assertEquals(500, busy.statusCode(), () -> text(busy));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse r = get("/debug/pprof/profile?seconds=1");
+        while (r.statusCode() == 500 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            r = get("/debug/pprof/profile?seconds=1");
+        }
+        HttpResponse last = r;
+        assertEquals(200, last.statusCode(), () -> text(last));
+        assertTrue(pprofRaw(last.body()).contains("samples/count cpu/nanoseconds"));
+    }
+
     static long sink;
 
     static void spin(AtomicBoolean stop) {

@@ -284,6 +284,53 @@ public final class DebugServer {
         return sec;
     }
 
+    /** How often a profile that waits (Cpu) writes, to find out whether its client is still there. */
+    static final long HEARTBEAT_NANOS = 200_000_000L;
+
+    /** A write that the client is still there to read. */
+    interface Heartbeat {
+        void write() throws IOException;
+    }
+
+    /**
+     * net/http/pprof's sleep(r, d): waits d, or less when the client went away (Go watches
+     * r.Context().Done()), so that a profile nobody reads stops and the next request can start
+     * one. The JDK's server never says that a client left; the only sign is a write that fails
+     * (the first one after the client closed draws its reset, a later one fails). So the answer
+     * is under way, and {@code beat} writes every HEARTBEAT_NANOS bytes that do not change what
+     * the body says. Returns false when the client went away; an interrupt ends the wait too.
+     */
+    static boolean sleep(java.time.Duration d, Heartbeat beat) {
+        long nanos;
+        try {
+            nanos = d.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // seconds=9223372036854775807: as good as forever
+        }
+        long start = System.nanoTime();
+        while (true) {
+            long left = nanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                return true;
+            }
+            try {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(left, HEARTBEAT_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            try {
+                beat.write();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    static boolean isHead(HttpExchange ex) {
+        return "HEAD".equals(ex.getRequestMethod());
+    }
+
     static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
