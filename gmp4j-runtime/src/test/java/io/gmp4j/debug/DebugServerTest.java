@@ -198,6 +198,27 @@ class DebugServerTest {
         assertTrue(pprofRaw(last.body()).contains("samples/count cpu/nanoseconds"));
     }
 
+    /**
+     * HEAD is answered as GET without the body (Go's server does so for any handler), and
+     * quietly: the JDK's server logs a warning on the program's stderr when a HEAD answer's
+     * length is passed to it.
+     */
+    @Test
+    void headIsQuiet() throws Exception {
+        GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.DebugHeadProg", List.of(), List.of(), 60,
+                "/debug/pprof/cmdline", "/debug/pprof/", "/debug/pprof/goroutine", "/debug/pprof/nosuch", "/debug/vars", "/debug/sched");
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertTrue(Pattern.compile("^gmp4j: debug server on http://127\\.0\\.0\\.1:\\d+/debug/pprof/\n$").matcher(c.stderr()).matches(), c.stderr());
+        String[] lines = c.stdout().split("\n");
+        assertEquals(6, lines.length, c.stdout());
+        Matcher cmd = Pattern.compile("^/debug/pprof/cmdline 200 (\\d+)$").matcher(lines[0]);
+        assertTrue(cmd.matches() && Long.parseLong(cmd.group(1)) > 0, "HEAD's Content-Length is GET's: " + lines[0]);
+        assertTrue(lines[3].startsWith("/debug/pprof/nosuch 404 "), lines[3]);
+        for (int i : new int[] {1, 2, 4, 5}) {
+            assertTrue(lines[i].contains(" 200 "), lines[i]);
+        }
+    }
+
     static long sink;
 
     static void spin(AtomicBoolean stop) {

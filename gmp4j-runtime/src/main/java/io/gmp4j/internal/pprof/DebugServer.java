@@ -334,6 +334,15 @@ public final class DebugServer {
     static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (isHead(ex)) {
+            // No body, and its length set by hand: given to sendResponseHeaders, the JDK logs a
+            // warning on the program's stderr for every HEAD request.
+            if (body.length > 0) {
+                ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            }
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream os = ex.getResponseBody()) {
