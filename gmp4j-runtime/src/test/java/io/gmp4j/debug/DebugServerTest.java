@@ -198,6 +198,32 @@ class DebugServerTest {
         assertTrue(pprofRaw(last.body()).contains("samples/count cpu/nanoseconds"));
     }
 
+    /** As the CPU profile: a trace whose client leaves stops, and the next one can start. */
+    @Test
+    void traceStopsWhenItsClientLeaves() throws Exception {
+        try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /debug/pprof/trace?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            // The status line comes with the tracer's first write.
+            String status = new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 200 OK", status);
+            HttpResponse busy = get("/debug/pprof/trace?seconds=0.1");
+            assertEquals(500, busy.statusCode(), () -> text(busy));
+            assertEquals("Could not enable tracing: tracing is already enabled\n", text(busy));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse r = get("/debug/pprof/trace?seconds=0.1");
+        while (r.statusCode() == 500 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            r = get("/debug/pprof/trace?seconds=0.1");
+        }
+        HttpResponse last = r;
+        assertEquals(200, last.statusCode(), () -> text(last));
+        assertTrue(text(last).startsWith("{\"traceEvents\":["), () -> text(last).substring(0, Math.min(200, text(last).length())));
+        assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
+    }
+
     /**
      * HEAD is answered as GET without the body (Go's server does so for any handler), and
      * quietly: the JDK's server logs a warning on the program's stderr when a HEAD answer's

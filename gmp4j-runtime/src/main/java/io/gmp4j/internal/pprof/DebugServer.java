@@ -209,6 +209,12 @@ public final class DebugServer {
      * net/http/pprof: Trace. The execution trace of the next {@code seconds} (default 1; a bad
      * value is 1, as Go's ParseFloat fallback), in io.gmp4j.trace's format (Chrome trace-event
      * JSON, not Go's binary one: ui.perfetto.dev opens it, go tool trace does not).
+     *
+     * <p>Streamed, as Go's: what the tracer wrote goes to the client at every heartbeat
+     * (TraceAnswer), so a long trace is not held in memory, and a client that goes away makes a
+     * write fail, which ends the trace (Go's sleep(r, d) returns when the request's context is
+     * done) so that the next request can start one. The 200 goes out once Trace.start has
+     * passed its "already enabled" check, so that refusal is still Go's 500.
      */
     private static void trace(HttpExchange ex, Map<String, String> q) throws IOException {
         double sec;
@@ -220,21 +226,81 @@ public final class DebugServer {
         if (!(sec > 0) || sec > 3600) {
             sec = sec > 3600 ? 3600 : 1;
         }
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"trace.json\"");
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (isHead(ex)) {
+            ex.sendResponseHeaders(200, -1);
+            return;
+        }
+        TraceAnswer body = new TraceAnswer(ex);
         try {
-            io.gmp4j.trace.Trace.start(buf);
+            io.gmp4j.trace.Trace.start(body);
         } catch (IllegalStateException e) {
             throw new BadRequest(500, "Could not enable tracing: " + e.getMessage());
         }
+        boolean there = false;
         try {
-            Thread.sleep((long) (sec * 1000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            body.send(); // the 200 and the trace's header
+            there = sleep(java.time.Duration.ofNanos((long) (sec * 1e9)), body::beat);
         } finally {
-            io.gmp4j.trace.Trace.stop();
+            io.gmp4j.trace.Trace.stop(); // writes to memory only: no failure to expect
         }
-        ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"trace.json\"");
-        send(ex, 200, "application/json", buf.toByteArray());
+        if (there) {
+            body.send(); // the rest and the trailer
+        }
+    }
+
+    /**
+     * The trace's answer. The tracer's writer thread only appends to {@code pending}: that
+     * thread is interrupted when the trace stops, and an interrupt during a write to the
+     * client's socket channel closes the connection. The handler thread sends: the 200 once the
+     * trace has started, then at each heartbeat (DebugServer.sleep) what the tracer wrote since,
+     * or a newline when it wrote nothing. The tracer writes whole JSON fragments, so a newline
+     * between two falls between tokens and the document stays valid JSON.
+     */
+    private static final class TraceAnswer extends OutputStream {
+        private static final byte[] NEWLINE = {'\n'};
+        private final HttpExchange ex;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(); // guarded by this
+        private OutputStream out; // the handler thread's
+
+        TraceAnswer(HttpExchange ex) {
+            this.ex = ex;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            pending.write(b, off, len);
+        }
+
+        private synchronized byte[] take() {
+            byte[] b = pending.toByteArray();
+            pending.reset();
+            return b;
+        }
+
+        /** Handler thread: the 200 (the first time), then what is pending; throws when the client left. */
+        void send() throws IOException {
+            if (out == null) {
+                ex.sendResponseHeaders(200, 0); // chunked: the length is not known yet
+                out = ex.getResponseBody();
+            }
+            out.write(take());
+            out.flush();
+        }
+
+        /** Handler thread: as send, with a newline when the tracer wrote nothing. */
+        void beat() throws IOException {
+            byte[] b = take();
+            out.write(b.length > 0 ? b : NEWLINE);
+            out.flush();
+        }
     }
 
     static Map<String, String> query(HttpExchange ex) {
