@@ -33,10 +33,10 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * other), and the JDK's own threads (system thread groups: reference handler, finalizer,
  * cleaner, signal dispatcher, pollers, unparkers; and those it starts in "main": DestroyJavaVM,
  * JFR's timers). Blind spot: a JDK virtual thread started outside goroutines and parked with
- * no timeout (on a socket, say) is invisible with
- * jdk.trackAllThreads=false (DIVERGENCES.md). The verdict must hold on two sysmon checks
- * 100 ms apart with no scheduling in between, so a race with a goroutine that is parking or
- * being readied cannot produce it.
+ * no timeout (on a socket, say) is invisible with jdk.trackAllThreads=false (DIVERGENCES.md).
+ * The verdict must hold on two sysmon checks 100 ms apart with no scheduling in between (nor a
+ * pinned goroutine's wake: asleepPinned), so a race with a goroutine that is parking or being
+ * readied cannot produce it.
  */
 final class Deadlock {
     private Deadlock() {}
