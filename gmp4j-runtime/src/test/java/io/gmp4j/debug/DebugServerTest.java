@@ -287,6 +287,19 @@ class DebugServerTest {
         r = get("/debug/pprof/goroutine?debug=x");
         assertEquals(400, r.statusCode());
         assertFalse(text(r).contains("Exception"), text(r));
+        // net/http/pprof: serveDeltaProfile's checks, in Go's order
+        r = get("/debug/pprof/goroutine?seconds=%D9%A3"); // an Arabic-Indic 3: ParseInt takes ASCII digits only
+        assertEquals(400, r.statusCode());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", text(r));
+        r = get("/debug/pprof/threadcreate?seconds=1");
+        assertEquals(400, r.statusCode());
+        assertEquals("\"seconds\" parameter is not supported for this profile type\n", text(r));
+        for (String name : List.of("goroutine", "heap", "allocs", "block", "mutex")) {
+            r = get("/debug/pprof/" + name + "?seconds=1&debug=1");
+            assertEquals(400, r.statusCode(), name);
+            assertEquals("seconds and debug params are incompatible\n", text(r), name);
+        }
+        assertEquals(200, get("/debug/pprof/threadcreate?debug=1").statusCode());
         Chan<Integer> gate = Chan.make(0);
         Go.go(() -> parkedOnChannel(gate));
         try {

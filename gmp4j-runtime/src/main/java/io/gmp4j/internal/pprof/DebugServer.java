@@ -340,7 +340,8 @@ public final class DebugServer {
         }
         long sec;
         try {
-            sec = Long.parseLong(s);
+            // strconv.ParseInt: ASCII digits after an optional sign (parseLong takes any script's)
+            sec = s.chars().allMatch(c -> c < 0x80) ? Long.parseLong(s) : -1;
         } catch (NumberFormatException e) {
             sec = -1;
         }
@@ -348,6 +349,27 @@ public final class DebugServer {
             throw new BadRequest(400, "invalid value for \"seconds\" - must be a positive integer");
         }
         return sec;
+    }
+
+    /** net/http/pprof: profileSupportsDelta. */
+    private static final java.util.Set<String> DELTA_PROFILES = java.util.Set.of("allocs", "block", "goroutine", "heap", "mutex");
+
+    /**
+     * net/http/pprof: serveDeltaProfile's checks, for a named profile asked with "seconds" (Go
+     * then serves a delta; gmp4j the current profile, DIVERGENCES.md): a positive integer, a
+     * profile that has deltas, no debug.
+     */
+    static void deltaParams(Map<String, String> q, String name) {
+        if (q.getOrDefault("seconds", "").isEmpty()) {
+            return;
+        }
+        secondsParam(q, 0);
+        if (!DELTA_PROFILES.contains(name)) {
+            throw new BadRequest(400, "\"seconds\" parameter is not supported for this profile type");
+        }
+        if (debugParam(q) != 0) {
+            throw new BadRequest(400, "seconds and debug params are incompatible");
+        }
     }
 
     /** How often a profile that waits (Cpu) writes, to find out whether its client is still there. */
@@ -423,7 +445,7 @@ public final class DebugServer {
     }
 
     private static void goroutine(HttpExchange ex, Map<String, String> q) throws IOException {
-        secondsParam(q, 0); // validated; a delta goroutine profile is not implemented (DIVERGENCES)
+        deltaParams(q, "goroutine"); // validated; a delta goroutine profile is not implemented (DIVERGENCES)
         int debug = debugParam(q);
         if (debug >= 2) {
             send(ex, 200, "text/plain; charset=utf-8", Traceback.stack(true).getBytes(StandardCharsets.UTF_8));
@@ -440,7 +462,7 @@ public final class DebugServer {
      * {@code seconds} delta profile is not implemented (the parameter is validated).
      */
     private static void contention(HttpExchange ex, Map<String, String> q, boolean mutex) throws IOException {
-        secondsParam(q, 0);
+        deltaParams(q, mutex ? "mutex" : "block");
         if (debugParam(q) >= 1) {
             send(ex, 200, "text/plain; charset=utf-8", Contention.text(mutex).getBytes(StandardCharsets.UTF_8));
         } else {
@@ -450,7 +472,7 @@ public final class DebugServer {
 
     /** net/http/pprof: the threadcreate profile (ThreadCreate): ?debug=1 text, else profile.proto. */
     private static void threadcreate(HttpExchange ex, Map<String, String> q) throws IOException {
-        secondsParam(q, 0);
+        deltaParams(q, "threadcreate");
         if (debugParam(q) >= 1) {
             send(ex, 200, "text/plain; charset=utf-8", ThreadCreate.text().getBytes(StandardCharsets.UTF_8));
         } else {

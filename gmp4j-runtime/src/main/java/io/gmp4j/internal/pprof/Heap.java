@@ -221,7 +221,7 @@ public final class Heap {
 
     /** net/http/pprof's handler for heap and allocs: gc=1 runs a collection first, debug=1 the text. */
     static void serve(HttpExchange ex, Map<String, String> q, boolean allocs) throws IOException {
-        DebugServer.secondsParam(q, 0); // validated; a delta profile is not implemented
+        DebugServer.deltaParams(q, allocs ? "allocs" : "heap"); // validated; a delta profile is not implemented
         int debug = DebugServer.debugParam(q);
         String gc = q.getOrDefault("gc", "");
         List<Live> live = null;
