@@ -177,51 +177,44 @@ class DebugServerTest {
      */
     @Test
     void cpuProfileStopsWhenItsClientLeaves() throws Exception {
-        try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write("GET /debug/pprof/profile?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().flush();
-            // The status line comes once the profiler runs.
-            String status = new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
-            assertEquals("HTTP/1.1 200 OK", status);
-            HttpResponse busy = get("/debug/pprof/profile?seconds=1");
-            assertEquals(500, busy.statusCode(), () -> text(busy));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        HttpResponse r = get("/debug/pprof/profile?seconds=1");
-        while (r.statusCode() == 500 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            r = get("/debug/pprof/profile?seconds=1");
-        }
-        HttpResponse last = r;
-        assertEquals(200, last.statusCode(), () -> text(last));
+        HttpResponse last = abandonThenRetry("/debug/pprof/profile", "1", "Could not enable CPU profiling: cpu profiling already in use\n");
         assertTrue(pprofRaw(last.body()).contains("samples/count cpu/nanoseconds"));
     }
 
     /** As the CPU profile: a trace whose client leaves stops, and the next one can start. */
     @Test
     void traceStopsWhenItsClientLeaves() throws Exception {
+        HttpResponse last = abandonThenRetry("/debug/pprof/trace", "0.1", "Could not enable tracing: tracing is already enabled\n");
+        assertTrue(text(last).startsWith("{\"traceEvents\":["), () -> text(last).substring(0, Math.min(200, text(last).length())));
+        assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
+    }
+
+    /**
+     * Starts a 600-second {@code path} on a raw connection, checks that a second one is refused
+     * with {@code busyText} meanwhile, closes the connection, then asks for a {@code seconds}-long
+     * one until it is answered (30 s at most) and returns that answer, a 200.
+     */
+    private static HttpResponse abandonThenRetry(String path, String seconds, String busyText) throws Exception {
         try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
             s.setSoTimeout(30_000);
-            s.getOutputStream().write("GET /debug/pprof/trace?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("GET " + path + "?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().flush();
-            // The status line comes with the tracer's first write.
+            // The status line comes once the profiler or tracer runs.
             String status = new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
             assertEquals("HTTP/1.1 200 OK", status);
-            HttpResponse busy = get("/debug/pprof/trace?seconds=0.1");
+            HttpResponse busy = get(path + "?seconds=" + seconds);
             assertEquals(500, busy.statusCode(), () -> text(busy));
-            assertEquals("Could not enable tracing: tracing is already enabled\n", text(busy));
+            assertEquals(busyText, text(busy));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        HttpResponse r = get("/debug/pprof/trace?seconds=0.1");
+        HttpResponse r = get(path + "?seconds=" + seconds);
         while (r.statusCode() == 500 && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            r = get("/debug/pprof/trace?seconds=0.1");
+            r = get(path + "?seconds=" + seconds);
         }
         HttpResponse last = r;
         assertEquals(200, last.statusCode(), () -> text(last));
-        assertTrue(text(last).startsWith("{\"traceEvents\":["), () -> text(last).substring(0, Math.min(200, text(last).length())));
-        assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
+        return last;
     }
 
     /**
