@@ -78,19 +78,29 @@ class SleepPortTest {
         return new TimerC(Time.afterFunc(d, () -> c.send(Instant.now())), c);
     }
 
+    /**
+     * The collecting goroutine of TestAfterStress and TestTickerConcurrentStress: a GC, then a
+     * 1 ns sleep (so that the timers can send to the receivers), until stop; then true on the
+     * returned channel.
+     */
+    private static Chan<Boolean> collectUntil(AtomicBoolean stop) {
+        Chan<Boolean> done = Chan.make(1);
+        Go.go(() -> {
+            while (!stop.get()) {
+                Go.gc();
+                Time.sleep(Duration.ofNanos(1));
+            }
+            done.send(true);
+        });
+        return done;
+    }
+
     /** sleep_test.go: TestAfterStress (Go 1.23: TestTickerStress). A ticker keeps ticking while another goroutine collects. */
     @Test
     void afterStress() {
         runG(2, () -> {
             AtomicBoolean stop = new AtomicBoolean();
-            Chan<Boolean> gcDone = Chan.make(1);
-            Go.go(() -> {
-                while (!stop.get()) {
-                    Go.gc();
-                    Time.sleep(Duration.ofNanos(1));
-                }
-                gcDone.send(true);
-            });
+            Chan<Boolean> gcDone = collectUntil(stop);
             Ticker ticker = Time.newTicker(Duration.ofNanos(1));
             for (int i = 0; i < 100; i++) {
                 ticker.c().recv();
@@ -109,16 +119,7 @@ class SleepPortTest {
     void tickerConcurrentStress() {
         runG(2, () -> {
             AtomicBoolean stop = new AtomicBoolean();
-            Chan<Boolean> gcDone = Chan.make(1);
-            Go.go(() -> {
-                while (!stop.get()) {
-                    Go.gc();
-                    // Yield so that the timers can generate channel sends for the receivers,
-                    // which will eventually set stop for us.
-                    Time.sleep(Duration.ofNanos(1));
-                }
-                gcDone.send(true);
-            });
+            Chan<Boolean> gcDone = collectUntil(stop);
             Ticker ticker = Time.newTicker(Duration.ofNanos(1));
             WaitGroup wg = new WaitGroup();
             for (int i = 0; i < 10; i++) {

@@ -55,7 +55,7 @@ final class Deadlock {
     /**
      * The JDK's own threads that it starts in the group of whoever triggered them, often
      * "main": the launcher's DestroyJavaVM, and JFR's periodic-event and recording timers
-     * (-XX:StartFlightRecording made every deadlock a hang).
+     * (counted, a -XX:StartFlightRecording would veto every verdict).
      */
     private static final java.util.Set<String> JDK_THREADS_IN_MAIN_GROUP =
             java.util.Set.of("DestroyJavaVM", "JFR Periodic Tasks", "JFR Recording Scheduler");

@@ -37,13 +37,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * timed spin that came back in time within the last {@link #FRESH_NANOS}, so that programs
  * without rendezvous (a buffered stream, a mutex) never poll.
  *
- * <p><b>What a G switch costs.</b> That too depends on the machine: ~190 ns on the 2-vCPU
- * machine of the figures above, ~450 on another of the same type (a W2 round trip at one P
- * ~900 ns, 2026-12-05). With the first machine's threshold on the second, hand-offs of
- * ~350-450 ns turned spinning off and W2 ran serially at ~1100 ns a round trip where spinning
- * gave ~850. So the Ms time one mount of a runnext G in 64 (Proc.execute: a thaw, a channel
- * operation, a freeze), and the shortest of each 256 mounts, and half again, raises the
- * threshold above its floor ({@link #switched}).
+ * <p><b>What a G switch costs.</b> That too depends on the machine (~190 ns on one 2-vCPU
+ * machine, ~450 on another of the same type, 2026-12-05: docs/BENCHMARKS.md (13)), and a
+ * threshold below it turns off spins that would still save a switch. So the Ms time one mount
+ * of a runnext G in 64 (Proc.execute: a thaw, a channel operation, a freeze), and the shortest
+ * of each 256 mounts, and half again, raises the threshold above its floor ({@link #switched}).
  *
  * <p><b>State and races.</b> Words in {@code STATE}, each alone on a cache line but the switch
  * window's pair: the average (written by whoever finishes a timed spin, a racy
