@@ -1,13 +1,18 @@
 package io.gmp4j;
 
+import io.gmp4j.internal.runtime.Goexit;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@link #execute} is {@code go task()}: an exception escaping a task is a goroutine panic
  * and crashes the program as Go's does, unless a {@linkplain Go#setPanicHandler panic handler}
  * is installed. Tasks given to {@code submit}/{@code invokeAll} run inside a {@code FutureTask},
- * so their exceptions go to the returned future, as with any ExecutorService.
+ * so their exceptions go to the returned future, as with any ExecutorService. Such a task that
+ * calls {@link Go#goexit} still ends its goroutine through Goexit, after failing its future with
+ * an {@link IllegalStateException}, so that no {@code get()} waits for good.
  * {@link #shutdownNow} interrupts every accepted task's goroutine, a task whose goroutine has
  * not started yet as it starts, as the JDK's thread-per-task executor does (gmp4j's own blocking
  * operations are not interruptible, like Go's; JDK ones are).
@@ -92,6 +99,13 @@ public final class GoExecutorService extends AbstractExecutorService {
             }
             try {
                 task.run();
+                // A FutureTask not ours caught its task's Goexit (invokeAny's
+                // ExecutorCompletionService wraps our GoFutureTask in one, which catches the
+                // Goexit that ours rethrows): the goroutine still ends through Goexit.
+                if (task instanceof FutureTask<?> ft && ft.state() == Future.State.FAILED
+                        && Goexit.isGoexit(ft.exceptionNow())) {
+                    Go.goexit();
+                }
             } finally {
                 finish();
             }
@@ -109,6 +123,54 @@ public final class GoExecutorService extends AbstractExecutorService {
             tasks.remove(this);
             taskDone();
         }
+    }
+
+    /**
+     * A submitted task's future. FutureTask catches what its task throws, runtime.Goexit's signal
+     * too, and would report that internal type to get() while the goroutine ran on: the future
+     * fails with a public exception instead, and the Goexit goes on once the future is complete,
+     * so the goroutine ends as Go's does (panic.go: Goexit).
+     */
+    private static final class GoFutureTask<V> extends FutureTask<V> {
+        static final String GOEXIT_MESSAGE = "runtime.Goexit: the task's goroutine exited before the task returned";
+
+        private boolean goexited; // written and read by the goroutine running run()
+
+        GoFutureTask(Callable<V> callable) {
+            super(callable);
+        }
+
+        GoFutureTask(Runnable runnable, V result) {
+            super(runnable, result);
+        }
+
+        @Override
+        protected void setException(Throwable t) {
+            if (Goexit.isGoexit(t)) {
+                goexited = true;
+                t = new IllegalStateException(GOEXIT_MESSAGE);
+            }
+            super.setException(t);
+        }
+
+        @Override
+        public void run() {
+            super.run();
+            if (goexited) {
+                Go.goexit(); // the future is complete: its waiters are woken
+            }
+        }
+    }
+
+    /** The future of submit, invokeAll and invokeAny (AbstractExecutorService's hook). */
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new GoFutureTask<>(callable);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return new GoFutureTask<>(runnable, value);
     }
 
     private void taskDone() {

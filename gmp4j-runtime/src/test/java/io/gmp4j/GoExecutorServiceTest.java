@@ -194,6 +194,190 @@ class GoExecutorServiceTest {
         assertNoLeak(before);
     }
 
+    /** The failure a task's future reports when the task called Go.goexit. */
+    private static final String GOEXIT_MESSAGE = "runtime.Goexit: the task's goroutine exited before the task returned";
+
+    /**
+     * A submitted task that calls Go.goexit (panic.go: Goexit) runs its finally blocks, panics
+     * nowhere, and fails its future with a public IllegalStateException: not cancelled, and not
+     * the runtime's internal signal. Submit, invokeAll and the timed invokeAll alike.
+     */
+    @Test
+    void submittedTaskThatGoexitsFailsItsFuture() throws Exception {
+        int before = Go.numGoroutine();
+        List<Throwable> panics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PanicHandler old = Go.setPanicHandler((goid, p) -> panics.add(p));
+        try (GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor()) {
+            java.util.concurrent.atomic.AtomicInteger finallies = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger afterGoexit = new java.util.concurrent.atomic.AtomicInteger();
+            Callable<Integer> goexits = () -> {
+                try {
+                    Go.goexit();
+                    afterGoexit.incrementAndGet();
+                    return 1;
+                } finally {
+                    finallies.incrementAndGet();
+                }
+            };
+            Runnable goexitsRunnable = () -> {
+                try {
+                    Go.goexit();
+                    afterGoexit.incrementAndGet();
+                } finally {
+                    finallies.incrementAndGet();
+                }
+            };
+            List<Future<?>> failed = new ArrayList<>();
+            failed.add(ex.submit(goexits));
+            failed.add(ex.submit(goexitsRunnable));
+            failed.add(ex.submit(goexitsRunnable, "result"));
+            List<Future<Integer>> all = ex.invokeAll(List.of(goexits, () -> 7));
+            failed.add(all.get(0));
+            assertEquals(7, all.get(1).get());
+            List<Future<Integer>> timed = ex.invokeAll(List.of(goexits, () -> 8), 10, TimeUnit.SECONDS);
+            failed.add(timed.get(0));
+            assertEquals(8, timed.get(1).get());
+            for (Future<?> f : failed) {
+                assertGoexitFailure(f);
+            }
+            assertEquals(5, finallies.get(), "finally blocks ran");
+            assertEquals(0, afterGoexit.get(), "Goexit returned");
+        } finally {
+            assertNoLeak(before); // each goroutine ended, its Goexit unwound: a panic would have reached the handler by now
+            Go.setPanicHandler(old);
+        }
+        assertEquals(List.of(), panics, "Goexit is no panic");
+    }
+
+    /**
+     * The goroutine that runs a submitted task which calls Go.goexit ends through Goexit, as Go's
+     * runtime.Goexit ends it: the task's run does not return, the caller's finally blocks run,
+     * the future is already failed then, and nothing panics.
+     */
+    @Test
+    void goexitInSubmittedTaskEndsItsGoroutine() throws Exception {
+        int before = Go.numGoroutine();
+        List<Throwable> panics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PanicHandler old = Go.setPanicHandler((goid, p) -> panics.add(p));
+        try (GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor()) {
+            // newTaskFor is what submit runs on the task's goroutine; here on one of the test's,
+            // whose frames after run() stand for the executor's.
+            java.util.concurrent.RunnableFuture<Integer> task = ex.newTaskFor(() -> {
+                Go.goexit();
+                return 1;
+            });
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+            Go.go(() -> {
+                try {
+                    task.run();
+                    events.add("run returned");
+                } finally {
+                    events.add("finally, future " + task.state());
+                    done.countDown();
+                }
+                events.add("after finally");
+            });
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertNoLeak(before);
+            assertEquals(List.of("finally, future FAILED"), events);
+            assertGoexitFailure(task);
+        } finally {
+            Go.setPanicHandler(old);
+        }
+        assertEquals(List.of(), panics, "Goexit is no panic");
+    }
+
+    /**
+     * invokeAny counts a task that called Go.goexit as failed: another task's result wins, and
+     * when every task Goexits, invokeAny throws ExecutionException with the public failure.
+     */
+    @Test
+    void invokeAnyTreatsGoexitAsFailure() throws Exception {
+        int before = Go.numGoroutine();
+        List<Throwable> panics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PanicHandler old = Go.setPanicHandler((goid, p) -> panics.add(p));
+        try (GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor()) {
+            Callable<Integer> goexits = () -> {
+                Go.goexit();
+                return 1;
+            };
+            for (boolean timed : new boolean[] {false, true}) {
+                java.util.concurrent.CountDownLatch exited = new java.util.concurrent.CountDownLatch(1);
+                Callable<Integer> first = () -> {
+                    try {
+                        Go.goexit();
+                        return 1;
+                    } finally {
+                        exited.countDown();
+                    }
+                };
+                // The second task answers only once the first has Goexited: the failure came first.
+                Callable<Integer> second = () -> {
+                    assertTrue(exited.await(10, TimeUnit.SECONDS));
+                    return 7;
+                };
+                List<Callable<Integer>> tasks = List.of(first, second);
+                assertEquals(7, timed ? ex.invokeAny(tasks, 10, TimeUnit.SECONDS) : ex.invokeAny(tasks));
+            }
+            ExecutionException e = assertThrows(ExecutionException.class, () -> ex.invokeAny(List.of(goexits, goexits)));
+            assertGoexitCause(e);
+            e = assertThrows(ExecutionException.class, () -> ex.invokeAny(List.of(goexits), 10, TimeUnit.SECONDS));
+            assertGoexitCause(e);
+        } finally {
+            assertNoLeak(before);
+            Go.setPanicHandler(old);
+        }
+        assertEquals(List.of(), panics, "Goexit is no panic");
+    }
+
+    /**
+     * execute(task) with a task that calls Go.goexit is {@code go task()} ending in Goexit: its
+     * finally blocks run, nothing panics (a panic without a handler prints Go's report and
+     * exits; here the handler would receive it), and every task executed after it runs.
+     */
+    @Test
+    void executedTaskThatGoexitsEndsQuietlyAndLosesNoLaterTask() throws Exception {
+        int before = Go.numGoroutine();
+        List<Throwable> panics = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PanicHandler old = Go.setPanicHandler((goid, p) -> panics.add(p));
+        try {
+            GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
+            java.util.concurrent.atomic.AtomicInteger finallies = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < 200; i++) {
+                ex.execute(() -> {
+                    try {
+                        Go.goexit();
+                        ran.addAndGet(1_000_000); // never
+                    } finally {
+                        finallies.incrementAndGet();
+                    }
+                });
+                ex.execute(ran::incrementAndGet);
+            }
+            ex.close(); // returns once every task ended: a Goexited one counts as ended
+            assertTrue(ex.isTerminated());
+            assertEquals(200, finallies.get());
+            assertEquals(200, ran.get());
+        } finally {
+            assertNoLeak(before);
+            Go.setPanicHandler(old);
+        }
+        assertEquals(List.of(), panics, "Goexit is no panic");
+    }
+
+    private static void assertGoexitFailure(Future<?> f) {
+        assertGoexitCause(assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS)));
+        assertTrue(!f.isCancelled(), "Goexit is not a cancellation");
+        assertEquals(Future.State.FAILED, f.state());
+    }
+
+    private static void assertGoexitCause(ExecutionException e) {
+        assertEquals(IllegalStateException.class, e.getCause().getClass(), e.toString());
+        assertEquals(GOEXIT_MESSAGE, e.getCause().getMessage());
+    }
+
     private static Future<?> shutdownNowAfterSubmit() throws InterruptedException {
         GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor();
         Future<?> f = ex.submit(() -> {

@@ -14,6 +14,11 @@ public final class Goexit {
         }
     }
 
+    /** Whether t is Goexit's signal: code that catches a task's throwable tells a Goexit apart. */
+    public static boolean isGoexit(Throwable t) {
+        return t instanceof Signal;
+    }
+
     /** panic.go: Goexit. Never returns. */
     public static void goexit() {
         G gp = G.current();
