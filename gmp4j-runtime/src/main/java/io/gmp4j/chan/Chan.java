@@ -29,6 +29,9 @@ public final class Chan<T> implements Iterable<T> {
      * recvq and parks; its partner copies the value straight into or out of that Sudog and
      * readies it (Park.ready = goready: from a G on one of our Ms the woken G goes into the
      * waker's runnext, so an unbuffered hand-off runs the receiver next on the same P).
+     * A Timer's or Ticker's channel carries its timer (Go 1.23's hchan.timer): a receive, and a
+     * select with a case on it, first runs the timer if it is due (chanrecv, selectgo:
+     * maybeRunChan), and Stop/Reset empty it with timerchandrain.
      *
      * Why this design and not a lock-free one (measured 2026-11-28, 2-core shared machine,
      * JDK 25, branch chan at 0a4c5f7, the harness now in `./gmp4j bench`, against the same
@@ -75,7 +78,7 @@ public final class Chan<T> implements Iterable<T> {
      *   done     -> released   the waiter (Sudog.release), into its M's cache; reused from there
      *
      * Fields and who writes them:
-     *   dataqsiz, buf (the array), id, isNil: final.
+     *   dataqsiz, buf (the array), id, isNil, timer: final.
      *   buf[i], sendx, recvx, the wait queues' ends (recvqFirst .. sendqLast): only under
      *     lock; recvqFirst and sendqFirst are stored with release and read racily by the
      *     fast paths (WaitQ.lvFirst).
@@ -151,7 +154,7 @@ public final class Chan<T> implements Iterable<T> {
 
     private static final AtomicLong IDS = new AtomicLong();
     @SuppressWarnings("rawtypes")
-    private static final Chan NIL = new Chan<>(0, true);
+    private static final Chan NIL = new Chan<>(0, true, null);
 
     private final int dataqsiz;
     /** select.go: sortkey. Creation order; locks of several channels are taken in id order. */
@@ -165,14 +168,20 @@ public final class Chan<T> implements Iterable<T> {
     // After the queues: HotSpot lays references out in declaration order, so the fields an
     // operation writes (qcount .. sendqLast) span 36 bytes, not 40 (WaitQ).
     private final Object[] buf;
+    /**
+     * hchan.timer (Go 1.23): the Timer or Ticker this channel belongs to, else null. Every
+     * receive and select case reads it once: a plain channel's whole cost of timer channels.
+     */
+    final ChanBridge.Timer timer;
     private volatile boolean closed;
     private volatile int lockState;
 
-    private Chan(int cap, boolean isNil) {
+    private Chan(int cap, boolean isNil, ChanBridge.Timer timer) {
         this.dataqsiz = cap;
         this.buf = cap == 0 ? null : new Object[cap];
         this.isNil = isNil;
         this.id = isNil ? -1 : IDS.getAndIncrement();
+        this.timer = timer;
     }
 
     /** chan.go: makechan. {@code make(chan T, cap)}; 0 is unbuffered. */
@@ -180,7 +189,7 @@ public final class Chan<T> implements Iterable<T> {
         if (cap < 0) {
             throw new GoPanic("makechan: size out of range");
         }
-        return new Chan<>(cap, false);
+        return new Chan<>(cap, false, null);
     }
 
     /** An unbuffered channel: {@code make(chan T)}. */
@@ -339,6 +348,11 @@ public final class Chan<T> implements Iterable<T> {
                 return NOT_READY;
             }
             parkForever(WaitReason.CHAN_RECEIVE_NIL_CHAN);
+        }
+        if (timer != null) {
+            // chan.go 1.23: a due timer sends now, so this receive finds its value. Before
+            // our lock: the timer's lock nests outside it.
+            timer.maybeRunChan(this);
         }
         // Fast path for a non-blocking receive, without the lock (chan.go's reasoning):
         //   - empty, then not closed: a channel never reopens, so it was open at the moment
@@ -600,6 +614,35 @@ public final class Chan<T> implements Iterable<T> {
         return v;
     }
 
+    /**
+     * chan.go: timerchandrain (Go 1.23): takes the buffered value, if any, for a Stop or Reset
+     * holding the timer's lock, so not through chanrecv, which would run the timer and take
+     * that lock again. Any thread. True if a value was taken.
+     */
+    boolean timerchandrain() {
+        if (lvQcount() == 0) { // racy, as Go's: a value sent after this read is the next arming's
+            return false;
+        }
+        lock();
+        if (qcount == 0) {
+            unlock();
+            return false;
+        }
+        // The full buffer may hold up a sender: chanrecv's exchange keeps hchan's invariants.
+        // (Go's t.C is receive-only; here a program can send on it.)
+        Sudog sg = WaitQ.dequeue(this, WaitQ.SENDQ); // none once closed
+        if (sg != null) {
+            recvFromSender(sg);
+            unlock();
+            sg.success = true;
+            sg.goready();
+            return true;
+        }
+        bufTake();
+        unlock();
+        return true;
+    }
+
     /** Sudogs queued in sendq (which = 0) or recvq (which = 1). Takes the lock; test hook. */
     int waiting(int which) {
         lock();
@@ -707,8 +750,12 @@ public final class Chan<T> implements Iterable<T> {
 
             @Override
             public boolean drain(Object c) {
-                Object r = ((Chan<?>) c).chanrecv(false);
-                return r != NOT_READY && r != CLOSED;
+                return ((Chan<?>) c).timerchandrain();
+            }
+
+            @Override
+            public Object makeTimerChan(int cap, ChanBridge.Timer t) {
+                return new Chan<>(cap, false, t);
             }
         });
     }

@@ -22,6 +22,8 @@ public final class Select {
     /*
      * select.go: selectgo, sellock, selunlock, selparkcommit, block. The same three passes:
      *
+     *   first   while pollorder is built, a case on a timer's channel runs the timer if it
+     *           is due (Go 1.23: maybeRunChan), before any channel lock is taken.
      *   pass 1  lock every channel (lockorder), then poll the cases in a random order
      *           (pollorder) and complete the first ready one: a waiting partner, buffer
      *           data/room, or a closed channel. None ready and a default case: unlock, run it.
@@ -200,6 +202,9 @@ public final class Select {
             }
             if (cas.c.isNil) {
                 continue; // Omit cases without channels from the poll and lock orders.
+            }
+            if (cas.c.timer != null) {
+                cas.c.timer.maybeRunChan(cas.c); // select.go 1.23: a due timer sends first; before sellock
             }
             int j = rnd.nextInt(norder + 1);
             order[norder] = order[j];

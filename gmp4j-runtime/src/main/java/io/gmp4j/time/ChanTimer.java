@@ -1,6 +1,7 @@
 package io.gmp4j.time;
 
 import io.gmp4j.chan.Chan;
+import io.gmp4j.internal.runtime.ChanBridge;
 import io.gmp4j.internal.runtime.RuntimeApi;
 import io.gmp4j.internal.runtime.RuntimeMutex;
 import io.gmp4j.internal.runtime.RuntimeTimer;
@@ -12,17 +13,18 @@ import java.time.Instant;
 
 /*
  * The engine of Timer and Ticker: a runtime timer that sends the time on a 1-slot channel, with
- * Go 1.23's guarantees (runtime/time.go 1.23: timer.seq, sendLock, isSending, timerchandrain;
- * time/sleep.go; issue 37196):
+ * Go 1.23's guarantees (runtime/time.go 1.23: timer.seq, sendLock, isSending, timerchandrain,
+ * maybeRunChan; time/sleep.go; issue 37196):
  *   G1  once stop() or reset() returns, no value from an earlier arming can be received;
  *   G2  for each one-shot arming exactly one of: its value is received, or a stop/reset returns
  *       true for it (a value not yet received counts as not sent: the drain takes it);
  *   G3  no arming outlives a later stop/reset (a ticker stopped stays stopped);
  *   G4  a timer or ticker nobody references can be collected, stopped or not.
  *
- * Objects: ChanTimer (held by Timer/Ticker) holds the channel c strongly and a Sender. The heap
- * reaches only Arming -> Sender, and Sender holds c through a WeakReference (G4): a channel
- * nobody references is collected, and a Cleaner then stops its arming (removes the heap entry).
+ * Objects: ChanTimer (held by Timer/Ticker) holds the channel c strongly and a Sender; c holds
+ * the Sender too, as its timer (Go's hchan.timer). The heap reaches only Arming -> Sender, and
+ * Sender holds c through a WeakReference (G4): a channel nobody references is collected, and a
+ * Cleaner then stops its arming (removes the heap entry).
  * A goroutine blocked receiving on c keeps c reachable (its parked thread's blocker and stack,
  * reachable from allgs), so such a timer still fires.
  *
@@ -31,13 +33,14 @@ import java.time.Instant;
  * armed, stopped and marked committed only under mu.
  *
  * Who holds mu: stop, reset and the Cleaner, for the whole operation (seq++, stop the old
- * arming in its heap, drain c, arm the next); and the thread that sends. Nested in mu: a heap
- * lock, c's lock. An M or sysmon never waits for mu (it may be held by a goroutine that is
- * unmounted, waiting for a nested lock): a firing Arming takes mu with tryLock, and when that
- * fails it pushes itself on `deferred` and tries once more; whoever holds mu sends the deferred
- * firings before it unlocks, then re-checks `deferred` after a full fence (Dekker: push then
- * tryLock, against unlock then read), so none is left behind. So mu is a RuntimeMutex that a
- * goroutine may hold across a yield: only goroutines and the Cleaner wait for it.
+ * arming in its heap, drain c, arm the next); a poll of c (runChan, below); and the thread that
+ * sends. Nested in mu: a heap lock, c's lock. An M or sysmon never waits for mu (it may be held
+ * by a goroutine that is unmounted, waiting for a nested lock): a firing Arming takes mu with
+ * tryLock, and when that fails it pushes itself on `deferred` and tries once more; whoever holds
+ * mu sends the deferred firings before it unlocks, then re-checks `deferred` after a full fence
+ * (Dekker: push then tryLock, against unlock then read), so none is left behind. So mu is a
+ * RuntimeMutex that a goroutine may hold across a yield: only goroutines, user threads polling c
+ * and the Cleaner wait for it.
  *
  * send(a), mu held: if a.seq != seq the arming was stopped or reset: drop (Go 1.23: the stale
  * send is suppressed). Otherwise a.committed = true and trySend (a full buffer drops a tick: the
@@ -53,15 +56,34 @@ import java.time.Instant;
  * exactly this call (G2), and leaves c empty of stale values (G1). Arming under mu means a later
  * stop always finds the arming in rt (G3).
  *
- * Difference from Go 1.23: c has capacity 1, so cap(c)/len(c) report 1/0..1 where Go reports 0
- * (docs/DIVERGENCES.md); Go keeps a channel timer out of the heap until a goroutine blocks on
- * it, we keep it in and remove it when the channel is collected.
+ * A poll runs a due arming (time.go 1.23: maybeRunChan, which chan.go's chanrecv and select.go's
+ * selectgo call before they look at c, holding no lock: mu nests outside c's lock):
+ *   1. read whenHint, racily: NEVER or later than now -> return; the poll answers as of that
+ *      read, when rt was not due (a reset since is later than the poll);
+ *   2. mu.lock; a = rt; null -> return (stopped);
+ *   3. a.runSerializedIfDue(now): if a is pending and due, take this run from its heap under
+ *      the heap lock, which decides between the poll, an M's pop and a stop; a periodic arming
+ *      moves to its next period in place, as an M's run moves it. Then sendTo(a): a == rt, so
+ *      its seq is current; committed as if an M had sent;
+ *   4. else an M may have popped a and be running fire: a.awaitRuns until its callback has
+ *      returned. It sent first, or found mu held and left a on deferred, which
+ *      unlockAndSendDeferred sends before the poll looks at c;
+ *   5. whenHint = a.whenAfter(now); unlockAndSendDeferred.
+ * G1-G3 hold as for an M's send: the run happens under mu, for rt only, and each arming's run is
+ * taken from its heap once; a later stop finds a one-shot committed (and drains it) or a
+ * periodic arming re-armed in its heap (and stops it).
+ *
+ * Differences from Go 1.23 (docs/DIVERGENCES.md): c has capacity 1, so cap(c)/len(c) report
+ * 1/0..1 where Go reports 0; Go keeps a channel timer out of the heap until a goroutine blocks on
+ * it, we keep it in and remove it when the channel is collected. So a poll here takes the run
+ * from the heap and may wait for an M's run (Go's poll runs only timers out of the heap).
  */
 final class ChanTimer {
-    final Chan<Instant> c = Chan.make(1);
-    private final Sender sender = new Sender(new WeakReference<>(c));
+    private final Sender sender = new Sender();
+    final Chan<Instant> c = ChanOps.makeTimerChan(sender); // c reaches sender, never back
 
     ChanTimer() {
+        sender.cref = new WeakReference<>(c); // before the first arming publishes sender to a heap
         Collector.CLEANER.register(c, sender::collected); // the action must not reach c
     }
 
@@ -92,14 +114,34 @@ final class ChanTimer {
     private static final class Arming extends RuntimeTimer {
         final Sender sender;
         final int seq;
-        final boolean periodic;
+        /** The first when and the period (0: one-shot): a periodic arming is due on that grid. */
+        final long when0, periodNanos;
         /** It passed the seq check and sent (or tried to). Sender.mu. */
         boolean committed;
 
-        Arming(Sender sender, int seq, boolean periodic) {
+        Arming(Sender sender, int seq, long when0, long periodNanos) {
+            super(true); // counts its runs: a poll waits for one an M popped (Sender.runChan)
             this.sender = sender;
             this.seq = seq;
-            this.periodic = periodic;
+            this.when0 = when0;
+            this.periodNanos = periodNanos;
+        }
+
+        boolean periodic() {
+            return periodNanos > 0;
+        }
+
+        /**
+         * Sender.whenHint after a poll at {@code now} ran this arming or found it not due: its
+         * when if still ahead, else a one-shot is spent and a periodic arming is due next at its
+         * first grid point after now (where a run at now re-arms it, and no earlier: it is
+         * pending and not due at now).
+         */
+        long whenAfter(long now) {
+            if (when0 > now) {
+                return when0;
+            }
+            return periodic() ? nextPeriodicWhen(when0, periodNanos, now) : NEVER;
         }
 
         @Override
@@ -108,30 +150,82 @@ final class ChanTimer {
         }
     }
 
+    /** time.go: maxWhen, a when that never comes. */
+    static final long NEVER = Long.MAX_VALUE;
+
     /** A firing left for mu's holder (only when mu was held). */
     private record Deferred(Arming a, Deferred next) {}
 
     /** What the heap reaches: everything but a strong reference to the channel. */
-    private static final class Sender {
-        final WeakReference<Chan<Instant>> cref;
+    private static final class Sender implements ChanBridge.Timer {
+        /** Written once, in ChanTimer's constructor before the first arming; read under mu. */
+        WeakReference<Chan<Instant>> cref;
         final RuntimeMutex mu = new RuntimeMutex();
         int seq; // mu
         Arming rt; // mu
         volatile Deferred deferred;
-
-        Sender(WeakReference<Chan<Instant>> cref) {
-            this.cref = cref;
-        }
+        /**
+         * When rt may be due next: NEVER when there is none or it has sent (one-shot). Written
+         * under mu; read racily by a poll, which takes mu only once this has come: never later
+         * than rt's real when (see maybeRunChan).
+         */
+        volatile long whenHint = NEVER;
 
         /** time.go: modtimer for a channel timer (stop, drain, arm), all under mu. Not on an M. */
         boolean reset(Chan<Instant> c, long whenNanos, long periodNanos) {
             mu.lock();
             try {
                 boolean pending = stopLocked(c);
-                Arming a = new Arming(this, seq, periodNanos > 0);
+                Arming a = new Arming(this, seq, whenNanos, Math.max(0, periodNanos));
                 rt = a;
                 a.start(whenNanos, periodNanos);
+                whenHint = whenNanos;
                 return pending;
+            } finally {
+                unlockAndSendDeferred();
+            }
+        }
+
+        /**
+         * time.go: maybeRunChan, from chan.go's chanrecv and select.go's selectgo (Go 1.23): a
+         * receive or select on c runs the current arming if it is due, so that it finds the
+         * value. A goroutine or a user's thread, holding no lock (never an M: mu.lock waits).
+         *
+         * The racy hint: a poll that reads a hint later than now answers as of the moment of
+         * that read, when the arming it describes was not due; a reset since then is later.
+         * A hint is lowered only to an arming's when (reset) and raised only past a when that
+         * has been run (send, runChan), so it never skips a due arming.
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public void maybeRunChan(Object c) {
+            long w = whenHint;
+            if (w == NEVER || w > System.nanoTime()) {
+                return;
+            }
+            runChan((Chan<Instant>) c);
+        }
+
+        /**
+         * maybeRunChan with the hint due: under mu, as stop and reset, take the run from the heap
+         * (time.go: unlockAndRun) and send; the heap lock decides between this and an M's
+         * run. An M that popped it first is still sending, or left its send deferred to us (we
+         * hold mu): wait for its callback to return, and unlockAndSendDeferred sends it.
+         */
+        private void runChan(Chan<Instant> c) {
+            mu.lock();
+            try {
+                Arming a = rt;
+                if (a == null) {
+                    return; // stopped: the hint is NEVER already
+                }
+                long now = System.nanoTime();
+                if (a.runSerializedIfDue(now)) {
+                    sendTo(a, c); // a == rt: a.seq == seq
+                } else {
+                    a.awaitRuns();
+                }
+                whenHint = a.whenAfter(now);
             } finally {
                 unlockAndSendDeferred();
             }
@@ -162,11 +256,12 @@ final class ChanTimer {
             seq++;
             Arming a = rt;
             rt = null;
+            whenHint = NEVER;
             boolean pending = false;
             if (a != null) {
                 if (a.stopSerialized()) {
                     pending = true; // removed from its heap before it ran
-                } else if (!a.periodic && !a.committed) {
+                } else if (!a.periodic() && !a.committed) {
                     pending = true; // popped, not sent yet; seq++ suppresses it (Go: isSending)
                 }
             }
@@ -200,9 +295,16 @@ final class ChanTimer {
             if (a.seq != seq) {
                 return; // stopped or reset since this arming: drop the value (Go 1.23)
             }
+            sendTo(a, cref.get());
+        }
+
+        /** mu held, {@code a} current. Sends on c (null: collected, nobody can receive). */
+        private void sendTo(Arming a, Chan<Instant> c) {
             a.committed = true;
-            Chan<Instant> c = cref.get();
-            if (c != null) { // null: collected, nobody can receive
+            if (!a.periodic()) {
+                whenHint = NEVER; // spent: polls need not take mu for it
+            }
+            if (c != null) {
                 ChanOps.trySend(c, Instant.now()); // full: a slow receiver misses this tick (tick.go)
             }
         }

@@ -11,6 +11,8 @@ package io.gmp4j.internal.runtime;
  *   IDLE    -> PENDING   reset (modtimer/addtimer)
  *   PENDING -> IDLE      stop (deltimer): f will not run for this arming
  *   PENDING -> RUNNING   a heap check popped it: f is about to run (periodic: re-armed, stays PENDING)
+ *   PENDING -> IDLE      runSerializedIfDue took a due one-shot's run: its caller acts instead
+ *                        of f (periodic: re-armed, stays PENDING)
  *   RUNNING -> IDLE      f returned
  *   RUNNING -> PENDING   reset while f runs: a new arming
  * </pre>
@@ -30,6 +32,12 @@ public class RuntimeTimer {
     volatile int state = IDLE;
     Timers heap;
     int heapIndex = -1;
+    /**
+     * 0: not counted, for good. Else 1 + the runs a heap check popped whose callback has not
+     * returned ({@link #awaitRuns}): RUNS.getAndAdd in Timers.popDue (heap lock held) and
+     * Timers.run, which read it plainly only to test for 0, a value it never takes or leaves.
+     */
+    int runs;
 
     public RuntimeTimer(Runnable f) {
         this.f = java.util.Objects.requireNonNull(f, "RuntimeTimer: f");
@@ -38,6 +46,16 @@ public class RuntimeTimer {
     /** For a subclass that overrides {@link #run}. */
     protected RuntimeTimer() {
         this.f = null;
+    }
+
+    /**
+     * For a subclass that overrides {@link #run} and, with {@code countRuns}, may wait for a run
+     * that an M popped from its heap to finish ({@link #awaitRuns}; ChanTimer's poll). Counting
+     * costs two atomic adds per run, so only such timers count.
+     */
+    protected RuntimeTimer(boolean countRuns) {
+        this.f = null;
+        this.runs = countRuns ? 1 : 0;
     }
 
     /** The callback: runs {@code f}. Same rules as {@code f}: a scheduler thread, must not block. */
@@ -78,6 +96,61 @@ public class RuntimeTimer {
      */
     public boolean stopSerialized() {
         return removeIfPending();
+    }
+
+    /**
+     * time.go: maybeRunChan's heap half, for a timer armed by {@link #start} whose start and stop
+     * calls the caller orders with its own lock (Go 1.23 runs a channel timer from the goroutine
+     * that polls its channel). If the timer is pending and due at {@code now}, takes this run from
+     * its heap as a heap check would (Timers.popDue: a one-shot leaves it, a periodic moves to its
+     * next period) and returns true: the caller then does the callback's work itself, and no M
+     * runs it for this when. False if it is not due, or not pending (stopped, or popped by an M).
+     */
+    public boolean runSerializedIfDue(long now) {
+        for (;;) {
+            Timers h = heap;
+            if (h == null) {
+                return false;
+            }
+            h.lock.lock();
+            try {
+                if (heap != h) {
+                    continue; // moved to another P's heap meanwhile (procresize): retry there
+                }
+                return h.takeIfDue(this, now);
+            } finally {
+                h.lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits until every run a heap check popped has returned from its callback, for a timer
+     * made with countRuns. A goroutine or user's thread, never an M. The callback runs on an M
+     * and never waits for the caller (ChanTimer's fire only tryLocks), so this spins, then
+     * yields the OS thread as a RuntimeMutex does: a goroutine stays mounted.
+     */
+    public void awaitRuns() {
+        for (int i = 0; (int) RUNS.getAcquire(this) > 1; i++) { // pairs with Timers.run's getAndAdd
+            if (i < 120) {
+                Thread.onSpinWait();
+            } else {
+                JdkInternals.osyield();
+            }
+        }
+    }
+
+    /**
+     * The first {@code when + k * period} (k >= 1) after {@code now}, saturating at
+     * Long.MAX_VALUE: where a periodic timer due at {@code when} is re-armed by a run at
+     * {@code now} (time.go: runOneTimer; Timers.popDue).
+     */
+    public static long nextPeriodicWhen(long when, long period, long now) {
+        long next = Timers.saturatingAdd(when, period);
+        if (next <= now) {
+            next = Timers.saturatingAdd(next, ((now - next) / period + 1) * period);
+        }
+        return next;
     }
 
     /** time.go: deltimer. Returns true if it was pending, so {@code f} will not run for that arming. */
@@ -126,11 +199,19 @@ public class RuntimeTimer {
         return STATE.compareAndSet(this, RUNNING, IDLE);
     }
 
+    /** A counted run started (Timers.popDue, heap lock held) or its callback returned (Timers.run). */
+    void addRuns(int delta) {
+        RUNS.getAndAdd(this, delta); // pairs with awaitRuns's acquire
+    }
+
     private static final java.lang.invoke.VarHandle STATE;
+    private static final java.lang.invoke.VarHandle RUNS;
 
     static {
         try {
-            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(RuntimeTimer.class, "state", int.class);
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            STATE = l.findVarHandle(RuntimeTimer.class, "state", int.class);
+            RUNS = l.findVarHandle(RuntimeTimer.class, "runs", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -129,13 +129,13 @@ final class Timers {
     /** time.go: runOneTimer, the heap half: takes heap[0], due at {@code now}. Lock held. */
     private RuntimeTimer popDue(long now) {
         RuntimeTimer due = heap[0];
+        if (due.runs != 0) {
+            due.addRuns(1); // under the lock: a runSerializedIfDue that finds it gone sees this run
+        }
         if (due.period > 0) {
             // time.go: runOneTimer: skip the ticks we missed, keep the phase. Saturates: a
             // period past the end of the clock's range leaves the timer at "never" (maxWhen).
-            long next = saturatingAdd(due.when, due.period);
-            if (next <= now) {
-                next = saturatingAdd(next, ((now - next) / due.period + 1) * due.period);
-            }
+            long next = RuntimeTimer.nextPeriodicWhen(due.when, due.period, now);
             due.when = next;
             whens[0] = next;
             siftDown(0);
@@ -147,6 +147,30 @@ final class Timers {
         return due;
     }
 
+    /**
+     * RuntimeTimer.runSerializedIfDue's heap part: popDue for t, wherever it sits, run by its
+     * caller instead of an M. Lock held. True if t was pending here and due at {@code now}.
+     */
+    boolean takeIfDue(RuntimeTimer t, long now) {
+        assert lock.heldByCurrentThread();
+        if (t.heap != this || t.state != RuntimeTimer.PENDING || t.when > now) {
+            return false;
+        }
+        int i = t.heapIndex;
+        if (t.period > 0) {
+            long next = RuntimeTimer.nextPeriodicWhen(t.when, t.period, now);
+            t.when = next;
+            whens[i] = next;
+            siftDown(i); // later than before: it can only move down
+        } else {
+            removeAt(i);
+            t.heap = null;
+            t.state = RuntimeTimer.IDLE; // its run is the caller's: nothing to end with casRunningToIdle
+        }
+        updateMin();
+        return true;
+    }
+
     /** time.go: runOneTimer, the callback half. No lock held. */
     private static void run(RuntimeTimer due) {
         long traceStart = ExecTrace.on ? ExecTrace.timerBegin() : 0; // the one check when tracing is off
@@ -154,6 +178,9 @@ final class Timers {
             due.run();
         } catch (Throwable e) {
             Panics.runtimeThrow("timer callback", e);
+        }
+        if (due.runs != 0) {
+            due.addRuns(-1); // after the callback: RuntimeTimer.awaitRuns
         }
         if (traceStart != 0) {
             ExecTrace.timerFired(due, traceStart);
