@@ -477,14 +477,20 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
-    /** {@code len(ch)}: values buffered now (a racy snapshot, as in Go). */
+    /**
+     * {@code len(ch)}: values buffered now (a racy snapshot, as in Go). 0 for a Timer's or
+     * Ticker's channel, as in Go 1.23 (chan.go: chanlen).
+     */
     public int len() {
-        return isNil ? 0 : lvQcount();
+        return isNil || timer != null ? 0 : lvQcount();
     }
 
-    /** {@code cap(ch)}. */
+    /**
+     * {@code cap(ch)}. 0 for a Timer's or Ticker's channel, as in Go 1.23 (chan.go: chancap):
+     * it holds one value inside but presents as unbuffered.
+     */
     public int cap() {
-        return dataqsiz;
+        return timer != null ? 0 : dataqsiz;
     }
 
     // ---- select cases and range ----------------------------------------------------------
@@ -535,7 +541,7 @@ public final class Chan<T> implements Iterable<T> {
 
     @Override
     public String toString() {
-        return isNil ? "chan(nil)" : "chan#" + id + "(len " + len() + ", cap " + dataqsiz + (closed ? ", closed)" : ")");
+        return isNil ? "chan(nil)" : "chan#" + id + "(len " + len() + ", cap " + cap() + (closed ? ", closed)" : ")");
     }
 
     // ---- internals used by Select (all "lock held" unless stated) ------------------------
@@ -558,6 +564,11 @@ public final class Chan<T> implements Iterable<T> {
             return WaitQ.lvFirst(this, WaitQ.SENDQ) == null;
         }
         return lvQcount() == 0;
+    }
+
+    /** No ring: a rendezvous channel. Not cap() == 0: a timer's channel has cap 0 and a 1-slot ring. */
+    boolean unbuffered() {
+        return dataqsiz == 0;
     }
 
     boolean hasRoom() {

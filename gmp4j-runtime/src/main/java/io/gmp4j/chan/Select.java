@@ -333,7 +333,7 @@ public final class Select {
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
             Case cas = cases[casi];
-            spin &= cas.c.cap() == 0; // as a plain operation: only rendezvous hand-offs spin
+            spin &= cas.c.unbuffered(); // as a plain operation: only rendezvous hand-offs spin
             SelectSudog sg = new SelectSudog(cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
                 waiting = sg;

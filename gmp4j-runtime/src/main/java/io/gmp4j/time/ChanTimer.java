@@ -73,10 +73,11 @@ import java.time.Instant;
  * taken from its heap once; a later stop finds a one-shot committed (and drains it) or a
  * periodic arming re-armed in its heap (and stops it).
  *
- * Differences from Go 1.23 (docs/DIVERGENCES.md): c has capacity 1, so cap(c)/len(c) report
- * 1/0..1 where Go reports 0; Go keeps a channel timer out of the heap until a goroutine blocks on
- * it, we keep it in and remove it when the channel is collected. So a poll here takes the run
- * from the heap and may wait for an M's run (Go's poll runs only timers out of the heap).
+ * c has a 1-slot ring, as Go's timer channels, and reports len and cap 0 as Go 1.23 does
+ * (chan.go: chanlen, chancap). Difference from Go 1.23 (docs/DIVERGENCES.md): Go keeps a
+ * channel timer out of the heap until a goroutine blocks on it, we keep it in and remove it
+ * when the channel is collected. So a poll here takes the run from the heap and may wait for an
+ * M's run (Go's poll runs only timers out of the heap).
  */
 final class ChanTimer {
     private final Sender sender = new Sender();

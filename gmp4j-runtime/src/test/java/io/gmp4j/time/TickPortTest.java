@@ -131,8 +131,10 @@ class TickPortTest {
         // Test modify of timer in heap.
         tim.reset(Duration.ofNanos(1));
         Time.sleep(SCHED);
-        // Go 1.23 checks len(C) == 0 && cap(C) == 0 here (commented out in Go's test): gmp4j's
-        // timer channels have capacity 1 (docs/DIVERGENCES.md), so neither is asserted.
+        // Go's check, commented out there: a synchronous timer channel reports len and cap 0
+        // (chan.go 1.23: chanlen, chancap), also with the value due (assertLen's synctimerchan case).
+        assertEquals(0, c.len(), "len(C)");
+        assertEquals(0, c.cap(), "cap(C)");
         assertTick(c);
 
         // Sleep long enough that a second tick must happen if this is a ticker.

@@ -5,6 +5,7 @@ import static io.gmp4j.testing.GoTesting.scaled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,8 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Go 1.23's synchronous timer channels (asynctimerchan=0) as a poll sees them. A receive or a
  * select on a timer's channel first runs the timer if it is due (chan.go: chanrecv and
  * select.go: selectgo call c.timer.maybeRunChan), so a poll right after the deadline finds the
- * value whether or not the scheduler got to the timer yet. Stop/reset keep their guarantees
- * (TimerGuaranteeTest) with polls racing them.
+ * value whether or not the scheduler got to the timer yet; and the channel reports len and cap 0
+ * (chan.go: chanlen, chancap). Stop/reset keep their guarantees (TimerGuaranteeTest) with polls
+ * racing them.
  */
 @ExtendWith(GoLeakCheck.class)
 class TimerPollTest {
@@ -275,6 +278,43 @@ class TimerPollTest {
             // but an arming that outlived its stop would raise it.
             assertTrue(Export.timersPending() <= pendingBefore,
                     "timers pending after the tickers stopped: " + Export.timersPending() + " > " + pendingBefore);
+        });
+    }
+
+    /**
+     * Go 1.23: len and cap of a timer's channel are 0 (chan.go: chanlen, chancap), whether a
+     * value is due, sent or received; a plain channel of capacity 1 still reports its own.
+     */
+    @Test
+    void lenAndCapOfTimerChannelsAreZero() {
+        runG(2, () -> {
+            Timer t = Time.newTimer(Duration.ofMillis(1));
+            Ticker tk = Time.newTicker(Duration.ofMillis(1));
+            Chan<Instant> after = Time.after(Duration.ofHours(1));
+            for (Chan<Instant> c : java.util.List.of(t.c(), tk.c(), after)) {
+                assertEquals(0, c.len(), "len");
+                assertEquals(0, c.cap(), "cap");
+            }
+            Time.sleep(Duration.ofMillis(20)); // the timer and the ticker ran: a value waits in each
+            for (Chan<Instant> c : java.util.List.of(t.c(), tk.c())) {
+                assertEquals(0, c.len(), "len with a value sent");
+                assertEquals(0, c.cap(), "cap with a value sent");
+                assertNotNull(c.recv());
+                assertEquals(0, c.len(), "len after the receive");
+            }
+            tk.stop();
+            assertFalse(t.stop(), "the value was received");
+            Timer f = Time.afterFunc(Duration.ofHours(1), () -> {});
+            assertEquals(0, f.c().len());
+            assertEquals(0, f.c().cap());
+            f.stop();
+
+            Chan<Integer> plain = Chan.make(1);
+            plain.send(1);
+            assertEquals(1, plain.len(), "plain len");
+            assertEquals(1, plain.cap(), "plain cap");
+            assertEquals(1, plain.recv());
+            assertNull(plain.tryRecv());
         });
     }
 }
