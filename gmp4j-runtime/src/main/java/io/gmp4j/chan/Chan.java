@@ -112,8 +112,8 @@ public final class Chan<T> implements Iterable<T> {
      *   - values are references: "copying to the receiver's stack" is one reference store;
      *   - an interrupt does not end a wait (Go has none): it is kept and re-asserted when the
      *     operation completes, like AQS's uninterruptible acquires;
-     *   - the non-blocking ops (trySend/tryRecv, select with default) skip the preemption
-     *     check, so the time package may call them from scheduler threads.
+     *   - the time package sends from scheduler threads through ChanBridge (chansend with
+     *     block false), not through trySend, whose preemption check is a goroutine's.
      */
 
     /** Go's value from a receive with the comma-ok form: {@code v, ok := <-ch}. */
