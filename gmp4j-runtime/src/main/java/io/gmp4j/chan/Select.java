@@ -48,9 +48,16 @@ public final class Select {
      * Wake-up protocol: as Chan's, with step 2 looping on Waiter.param and step 4 preceded by
      * the selectDone CAS (under the channel lock) that makes exactly one partner the winner.
      *
-     * Allocation per blocking select: one order array (pollorder and lockorder in one, as
-     * select.go's order), one Waiter, one SelectSudog per case linked through
-     * SelectSudog.waitlink (Go's gp.waiting list). It was four arrays (pollorder, sort keys,
+     * Cases are read from the caller's array once, into scases (select.go: selectgo's scases,
+     * which the compiler fills at the statement): every later step, pass 3 after the park
+     * included, reads the snapshot, so a caller that overwrites its array meanwhile cannot
+     * make the select lock, dequeue from or report a channel it did not enqueue on.
+     *
+     * Allocation per blocking select: one Waiter, one SelectSudog per case linked through
+     * SelectSudog.waitlink (Go's gp.waiting list); the order array (pollorder and lockorder in
+     * one, as select.go's order) and scases come from the M's cache when it has them. Filling
+     * scases, a long-lived array, costs a G1 card-mark barrier per case on JDK 25 (not
+     * measured apart; W7 was not re-run for it). It was four arrays (pollorder, sort keys,
      * lockorder, sudogs) plus an Arrays.sort call; the change measured W7 (the harness now in `./gmp4j bench`, 2026-11-28, shared 2-core AMD
      * EPYC, JDK 25, base and new JVMs alternated, 3 rounds x median of 5, ns/msg):
      * GOMAXPROCS=1 394/356/332 -> 244/338/257; GOMAXPROCS=2 449/433/349 -> 423/407/345.
@@ -182,11 +189,16 @@ public final class Select {
         // select.go keeps pollorder and lockorder in one order array of 2 * ncases; so do we:
         // pollorder is order[0, norder), lockorder is order[ncases, ncases + norder).
         // Taken out of the M's cache while in use (a callback may select again, or park and
-        // finish on another M), given back to the cache of the M the select ends on.
+        // finish on another M), given back to the cache of the M the select ends on; so is
+        // scases, the snapshot of the cases (this loop is the only read of the caller's array).
         SudogCache cache = SudogCache.current();
         int[] order = cache == null ? null : cache.getOrder(2 * ncases);
         if (order == null) {
             order = new int[2 * ncases];
+        }
+        Case[] scases = cache == null ? null : (Case[]) cache.getCases(ncases);
+        if (scases == null) {
+            scases = new Case[ncases];
         }
         int norder = 0;
         int dflt = -1;
@@ -198,11 +210,13 @@ public final class Select {
                     throw new IllegalArgumentException("select: multiple defaults");
                 }
                 dflt = i;
+                scases[i] = cas;
                 continue;
             }
             if (cas.c.isNil) {
                 continue; // Omit cases without channels from the poll and lock orders.
             }
+            scases[i] = cas;
             if (cas.c.timer != null) {
                 cas.c.timer.maybeRunChan(cas.c); // select.go 1.23: a due timer sends first; before sellock
             }
@@ -216,18 +230,31 @@ public final class Select {
         Park.checkPreempt();
         if (norder == 0) {
             if (dflt >= 0) {
-                cases[dflt].runThen();
+                Case dfltCase = scases[dflt];
+                release(order, scases, ncases);
+                dfltCase.runThen();
                 return dflt;
             }
             Chan.parkForever(WaitReason.SELECT);
         }
-        sortLockorder(cases, order, norder, ncases);
-        int chosen = selectgo(cases, order, norder, ncases, dflt);
-        cache = SudogCache.current();
-        if (cache != null) {
-            cache.putOrder(order);
-        }
+        sortLockorder(scases, order, norder, ncases);
+        int chosen = selectgo(scases, order, norder, ncases, dflt);
+        release(order, scases, ncases);
         return chosen;
+    }
+
+    /**
+     * Gives order and scases to the cache of the M the select ends on, scases cleared (a cached
+     * array keeps no case, nor its channel and callbacks, reachable). Skipped when a case
+     * throws: the arrays are then left to the collector.
+     */
+    private static void release(int[] order, Case[] scases, int ncases) {
+        SudogCache cache = SudogCache.current();
+        if (cache != null) {
+            Arrays.fill(scases, 0, ncases, null);
+            cache.putOrder(order);
+            cache.putCases(scases);
+        }
     }
 
     /** Selects up to this many cases sort their lock order by insertion (no allocation). */
@@ -237,13 +264,13 @@ public final class Select {
      * Fills lockorder (order[lo, lo + norder)) with the poll order sorted by Chan.id; equal ids
      * keep poll order (a stable sort), so duplicate cases on one channel are adjacent.
      */
-    private static void sortLockorder(Case[] cases, int[] order, int norder, int lo) {
+    private static void sortLockorder(Case[] scases, int[] order, int norder, int lo) {
         if (norder <= INSERTION_SORT_MAX) {
             for (int k = 0; k < norder; k++) {
                 int casi = order[k];
-                long id = cases[casi].c.id;
+                long id = scases[casi].c.id;
                 int j = lo + k;
-                while (j > lo && cases[order[j - 1]].c.id > id) {
+                while (j > lo && scases[order[j - 1]].c.id > id) {
                     order[j] = order[j - 1];
                     j--;
                 }
@@ -254,7 +281,7 @@ public final class Select {
         // Many cases: O(n log n) on packed (id, poll position) keys, as Go's heap sort.
         long[] keys = new long[norder];
         for (int k = 0; k < norder; k++) {
-            keys[k] = (cases[order[k]].c.id << 16) | k;
+            keys[k] = (scases[order[k]].c.id << 16) | k;
         }
         Arrays.sort(keys);
         for (int k = 0; k < norder; k++) {
@@ -262,19 +289,20 @@ public final class Select {
         }
     }
 
-    private static int selectgo(Case[] cases, int[] order, int norder, int lo, int dflt) {
-        sellock(cases, order, lo, norder);
+    /** The select after its cases were read: scases is the snapshot, never the caller's array. */
+    private static int selectgo(Case[] scases, int[] order, int norder, int lo, int dflt) {
+        sellock(scases, order, lo, norder);
 
         // pass 1 - look for something already waiting
         for (int k = 0; k < norder; k++) {
             int casi = order[k];
-            Case cas = cases[casi];
+            Case cas = scases[casi];
             Chan<?> c = cas.c;
             if (cas.kind == RECV) {
                 Sudog sg = WaitQ.dequeue(c, WaitQ.SENDQ);
                 if (sg != null) { // can receive from a sleeping sender
                     Object v = c.recvFromSender(sg);
-                    selunlock(cases, order, lo, norder);
+                    selunlock(scases, order, lo, norder);
                     sg.success = true;
                     sg.goready();
                     cas.runRecv(v, true);
@@ -282,24 +310,24 @@ public final class Select {
                 }
                 if (c.hasData()) { // can receive from the buffer
                     Object v = c.bufTake();
-                    selunlock(cases, order, lo, norder);
+                    selunlock(scases, order, lo, norder);
                     cas.runRecv(v, true);
                     return casi;
                 }
                 if (c.isClosed()) { // read at the end of a closed channel
-                    selunlock(cases, order, lo, norder);
+                    selunlock(scases, order, lo, norder);
                     cas.runRecv(null, false);
                     return casi;
                 }
             } else {
                 if (c.isClosed()) {
-                    selunlock(cases, order, lo, norder);
+                    selunlock(scases, order, lo, norder);
                     throw new GoPanic("send on closed channel");
                 }
                 Sudog sg = WaitQ.dequeue(c, WaitQ.RECVQ);
                 if (sg != null) { // can send to a sleeping receiver
                     sg.elem = cas.sendValue;
-                    selunlock(cases, order, lo, norder);
+                    selunlock(scases, order, lo, norder);
                     sg.success = true;
                     sg.goready();
                     cas.runThen();
@@ -307,7 +335,7 @@ public final class Select {
                 }
                 if (c.hasRoom()) { // can send to the buffer
                     c.bufPut(cas.sendValue);
-                    selunlock(cases, order, lo, norder);
+                    selunlock(scases, order, lo, norder);
                     cas.runThen();
                     return casi;
                 }
@@ -315,8 +343,8 @@ public final class Select {
         }
 
         if (dflt >= 0) {
-            selunlock(cases, order, lo, norder);
-            cases[dflt].runThen();
+            selunlock(scases, order, lo, norder);
+            scases[dflt].runThen();
             return dflt;
         }
 
@@ -332,7 +360,7 @@ public final class Select {
         boolean spin = HandoffSpin.on();
         for (int k = 0; k < norder; k++) {
             int casi = order[lo + k];
-            Case cas = cases[casi];
+            Case cas = scases[casi];
             spin &= cas.c.unbuffered(); // as a plain operation: only rendezvous hand-offs spin
             SelectSudog sg = new SelectSudog(cas.kind == SEND ? cas.sendValue : null, w, casi);
             if (tail == null) {
@@ -347,7 +375,7 @@ public final class Select {
                 WaitQ.enqueue(cas.c, WaitQ.RECVQ, sg);
             }
         }
-        selunlock(cases, order, lo, norder); // selparkcommit
+        selunlock(scases, order, lo, norder); // selparkcommit
 
         // wait for someone to wake us up
         SelectSudog fired = w.lvParam();
@@ -380,7 +408,7 @@ public final class Select {
             if (sg == fired) {
                 continue;
             }
-            Case cas = cases[sg.casi];
+            Case cas = scases[sg.casi]; // the snapshot: the caller may have rewritten its array meanwhile
             if (cas.c != locked) { // a channel's sudogs are adjacent: waiting is in lock order
                 if (locked != null) {
                     locked.unlock();
@@ -401,7 +429,7 @@ public final class Select {
         int casi = fired.casi;
         boolean ok = fired.success;
         Object v = ok ? fired.elem : null;
-        Case cas = cases[casi];
+        Case cas = scases[casi];
         if (cas.kind == SEND) {
             if (!ok) {
                 throw new GoPanic("send on closed channel");
@@ -426,10 +454,10 @@ public final class Select {
     }
 
     /** select.go: sellock. Locks each distinct channel once, in lock order (order[lo, lo + norder)). */
-    private static void sellock(Case[] cases, int[] order, int lo, int norder) {
+    private static void sellock(Case[] scases, int[] order, int lo, int norder) {
         Chan<?> last = null;
         for (int k = lo; k < lo + norder; k++) {
-            Chan<?> c = cases[order[k]].c;
+            Chan<?> c = scases[order[k]].c;
             if (c != last) {
                 if (last == null) {
                     c.lock();
@@ -445,10 +473,10 @@ public final class Select {
      * select.go: selunlock. Unlocks in reverse order; duplicates are adjacent in lock order,
      * so a channel is unlocked at its first occurrence from the end.
      */
-    private static void selunlock(Case[] cases, int[] order, int lo, int norder) {
+    private static void selunlock(Case[] scases, int[] order, int lo, int norder) {
         for (int k = lo + norder - 1; k >= lo; k--) {
-            Chan<?> c = cases[order[k]].c;
-            if (k > lo && c == cases[order[k - 1]].c) {
+            Chan<?> c = scases[order[k]].c;
+            if (k > lo && c == scases[order[k - 1]].c) {
                 continue;
             }
             c.unlock();

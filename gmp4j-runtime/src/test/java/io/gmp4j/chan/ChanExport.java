@@ -41,10 +41,15 @@ final class ChanExport {
 
     /** Polls {@code cond} until true or {@link #EVENTUALLY} passes. Not a synchronisation substitute: a bounded wait for an observable state. */
     static void eventually(String what, BooleanSupplier cond) {
-        long deadline = System.nanoTime() + EVENTUALLY.toNanos();
+        eventually(what, EVENTUALLY, cond);
+    }
+
+    /** As {@link #eventually(String, BooleanSupplier)} within {@code bound} (under inGo's own, to fail with {@code what}). */
+    static void eventually(String what, Duration bound, BooleanSupplier cond) {
+        long deadline = System.nanoTime() + bound.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                fail("not within " + EVENTUALLY + ": " + what);
+                fail("not within " + bound + ": " + what);
             }
             if (Thread.currentThread().isVirtual()) {
                 Thread.yield();

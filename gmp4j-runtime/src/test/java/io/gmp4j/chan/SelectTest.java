@@ -408,4 +408,55 @@ class SelectTest {
             assertTrue(t.isAlive(), "select returned");
         }
     }
+
+    /**
+     * Go evaluates a select's cases once, at entry: a select on an explicit Case[] whose elements
+     * another goroutine replaces while the select is parked still completes the case it was
+     * given (the original callback fires), dequeues its other sudogs from the original channels,
+     * and leaves every channel involved working: a fresh receiver on each takes a send.
+     */
+    @Test
+    void selectEvaluatesItsCasesOnce() {
+        inGo(2, r -> {
+            Chan<Integer> a = Chan.make(), b = Chan.make(), x = Chan.make(), y = Chan.make();
+            // A receiver queued on b before the select: the select's sudog on b then has a
+            // predecessor there, which a removal through the wrong channel would splice into
+            // that channel's queue.
+            Chan<Integer> early = Chan.make(1);
+            r.go(() -> early.send(b.recv()));
+            eventually("early receiver queued on b", () -> waitingReceivers(b) == 1);
+
+            AtomicReference<String> fired = new AtomicReference<>();
+            Select.Case[] cases = {a.onRecv(v -> fired.set("a:" + v)), b.onRecv(v -> fired.set("b:" + v))};
+            Chan<String> done = Chan.make(1);
+            r.go(() -> {
+                int k = Select.select(cases);
+                done.send(k + " " + fired.get());
+            });
+            eventually("select queued on a and b", () -> waitingReceivers(a) == 1 && waitingReceivers(b) == 2);
+            cases[0] = x.onRecv(v -> fired.set("x:" + v));
+            cases[1] = y.onRecv(v -> fired.set("y:" + v));
+            a.send(1); // fires case 0, the select's a case
+            assertEquals("0 a:1", done.recv(), "the fired case is the select's own, with its callback");
+
+            assertEquals(0, waitingReceivers(a), "a");
+            assertEquals(1, waitingReceivers(b), "only the early receiver stays on b");
+            assertEquals(0, waitingReceivers(x), "x");
+            assertEquals(0, waitingReceivers(y), "y");
+            assertTrue(b.trySend(2), "the early receiver takes a send on b");
+            assertEquals(2, early.recv());
+            int v = 10;
+            for (Chan<Integer> c : java.util.List.of(a, b, x, y)) {
+                int sent = v;
+                Chan<Integer> got = Chan.make(1);
+                r.go(() -> got.send(c.recv()));
+                // Bounded under inGo's watchdog: a receiver linked into no queue is lost work.
+                eventually("a fresh receiver queued on " + c, java.time.Duration.ofSeconds(10), () -> waitingReceivers(c) == 1);
+                assertTrue(c.trySend(sent), "the fresh receiver takes a send on " + c);
+                assertEquals(sent, got.recv());
+                assertEquals(0, waitingReceivers(c), "nothing left on " + c);
+                v++;
+            }
+        });
+    }
 }

@@ -8,7 +8,8 @@ package io.gmp4j.internal.runtime;
  * <p>Only the goroutine mounted on the M touches its cache, between two park points, so
  * nothing here is synchronised. The cached objects are the channel package's sudogs of plain
  * sends and receives, the sync package's sudogs (Sema), each kind in its own stack, and one
- * select order array; this class only stores them. What may be put is the caller's rule
+ * select order array and one select case array (the select's snapshot of its cases, put back
+ * cleared); this class only stores them. What may be put is the caller's rule
  * (runtime2.go's sudog comment, releaseSudog's checks): an object nobody else can reach any
  * more, with every link cleared.
  */
@@ -18,6 +19,7 @@ public final class SudogCache {
     private final Object[] sudogs = new Object[SIZE];
     private int nsudog;
     private int[] order;
+    private Object[] cases;
     private final Object[] syncSudogs = new Object[SIZE];
     private int nsync;
 
@@ -88,6 +90,23 @@ public final class SudogCache {
     public void putOrder(int[] o) {
         if (o.length <= 32) {
             order = o;
+        }
+    }
+
+    /** The cached select case array (io.gmp4j.chan's Case[]) if it has {@code n} slots, or null. */
+    public Object[] getCases(int n) {
+        Object[] c = cases;
+        if (c == null || c.length < n) {
+            return null;
+        }
+        cases = null;
+        return c;
+    }
+
+    /** Keeps {@code c}, every slot null, for the next select, unless it has more than 16 slots. */
+    public void putCases(Object[] c) {
+        if (c.length <= 16) {
+            cases = c;
         }
     }
 }
