@@ -12,46 +12,24 @@ import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.time.Time;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The mutex and block profiles: Debug.setMutexProfileFraction / setBlockProfileRate and /debug/pprof/{mutex,block}. */
 @ExtendWith(GoLeakCheck.class)
-class ContentionProfileTest {
-    private static InetSocketAddress addr;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        addr = Debug.serve(":0");
-    }
-
+class ContentionProfileTest extends DebugServerFixture {
+    /** Turns off the profiles these tests turn on (DebugServerFixture resets nothing). */
     @AfterEach
     void off() {
         Debug.setMutexProfileFraction(0);
         Debug.setBlockProfileRate(0);
-    }
-
-    private static byte[] get(String path) throws IOException {
-        return GoToolPprof.get(addr, path);
-    }
-
-    private static String getText(String path) throws IOException {
-        return new String(get(path), StandardCharsets.UTF_8);
     }
 
     /** A debug=1 group naming {@code method}: {cycles, count}, or null. */
@@ -148,7 +126,7 @@ class ContentionProfileTest {
             assertTrue(raw.contains("contentions") && raw.contains("delay") && raw.contains("nanoseconds"));
             assertTrue(raw.contains("contendOnMutex"));
         }
-        String pprof = pprofRaw(gz);
+        String pprof = pprof("-raw", gz);
         if (pprof != null) {
             assertTrue(pprof.contains("contentions/count delay/nanoseconds"), pprof);
             assertTrue(pprof.contains("contendOnMutex"), pprof);
@@ -266,7 +244,7 @@ class ContentionProfileTest {
         assertTrue(text.contains("#\tio.gmp4j.chan.Chan.recv\t"), text);
 
         byte[] gz = get("/debug/pprof/block");
-        String pprof = pprofRaw(gz);
+        String pprof = pprof("-raw", gz);
         if (pprof != null) {
             assertTrue(pprof.contains("contentions/count delay/nanoseconds"), pprof);
             assertTrue(pprof.contains("blockedOnReceive"), pprof);
@@ -357,15 +335,5 @@ class ContentionProfileTest {
         String index = getText("/debug/pprof/");
         assertTrue(index.contains("<a href='mutex?debug=1'>mutex</a>"), index);
         assertTrue(index.contains("<a href='block?debug=1'>block</a>"), index);
-    }
-
-    /** {@code go tool pprof -raw}; null (with a message on stderr) where Go is missing. */
-    private String pprofRaw(byte[] profile) throws Exception {
-        String go = GoToolPprof.findGo();
-        if (go == null) {
-            System.err.println("ContentionProfileTest: go is not on PATH: `go tool pprof -raw` check skipped");
-            return null;
-        }
-        return GoToolPprof.run(go, tmp, "-raw", profile);
     }
 }

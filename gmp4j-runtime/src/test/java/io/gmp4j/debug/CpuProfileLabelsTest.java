@@ -6,35 +6,16 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The CPU profile's goroutine labels: a sample taken on a goroutine carries {@code goroutine} = its goid. */
 @ExtendWith(GoLeakCheck.class)
-class CpuProfileLabelsTest {
-    private static InetSocketAddress addr;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        addr = Debug.serve(":0");
-    }
-
-    private static byte[] get(String path) throws IOException {
-        return GoToolPprof.get(addr, path);
-    }
-
+class CpuProfileLabelsTest extends DebugServerFixture {
     static long sink;
 
     static void spinLabelled(AtomicBoolean stop) {
@@ -72,15 +53,13 @@ class CpuProfileLabelsTest {
             String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(raw.contains("goroutine") && raw.contains(g), "the label's key and value are in the string table");
         }
-        String go = GoToolPprof.findGo();
-        if (go == null) {
-            System.err.println("CpuProfileLabelsTest: go is not on PATH: `go tool pprof -raw` check skipped");
-            return;
-        }
         // -raw prints each sample's values and location ids, then its labels on the next line:
         //          17  170000000: 1 2 3 4 5
         //                 goroutine:[2]
-        String raw = GoToolPprof.run(go, tmp, "-raw", gz);
+        String raw = pprof("-raw", gz);
+        if (raw == null) {
+            return;
+        }
         java.util.Set<String> labelledLocs = new java.util.HashSet<>();
         String[] lines = raw.split("\n");
         for (int i = 1; i < lines.length; i++) {
@@ -96,7 +75,7 @@ class CpuProfileLabelsTest {
             named |= m.find() && labelledLocs.contains(m.group(1));
         }
         assertTrue(named, "the labelled samples are the busy goroutine's: " + raw);
-        String tags = GoToolPprof.run(go, tmp, "-tags", gz);
+        String tags = pprof("-tags", gz);
         assertTrue(tags.contains("goroutine: Total"), tags);
     }
 }

@@ -9,56 +9,19 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The debug server: Go's /debug/pprof/ read by curl-like clients and by {@code go tool pprof}. */
 @ExtendWith(GoLeakCheck.class)
-class DebugServerTest {
-    private static InetSocketAddress addr;
-
-    /** A response: status, Content-Type, body (java.net.http is not read by the module under test). */
-    record HttpResponse(int statusCode, String contentType, byte[] body) {}
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        addr = Debug.serve(":0");
-    }
-
-    private static HttpResponse get(String path) throws IOException {
-        URI u = URI.create("http://127.0.0.1:" + addr.getPort() + path);
-        HttpURLConnection c = (HttpURLConnection) u.toURL().openConnection();
-        try {
-            int status = c.getResponseCode();
-            var in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-            byte[] body = in == null ? new byte[0] : in.readAllBytes();
-            return new HttpResponse(status, c.getContentType(), body);
-        } finally {
-            c.disconnect();
-        }
-    }
-
-    private static String text(HttpResponse r) {
-        return new String(r.body(), StandardCharsets.UTF_8);
-    }
-
+class DebugServerTest extends DebugServerFixture {
     /** The known method 50 goroutines park in. */
     static void parkedOnChannel(Chan<Integer> c) {
         c.recv();
@@ -72,7 +35,7 @@ class DebugServerTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = text(get("/debug/pprof/goroutine?debug=1"));
+            body = request("/debug/pprof/goroutine?debug=1").text();
             if (body.contains("\n50 @\n")) {
                 return body;
             }
@@ -116,9 +79,9 @@ class DebugServerTest {
             assertTrue(frames.startsWith("#\t") && frames.lines().findFirst().orElseThrow().contains("\tio.gmp4j.chan.Chan.recv\t"), frames);
             assertTrue(!frames.contains("parkRecv") && !frames.contains("chanrecv"), frames);
 
-            HttpResponse r2 = get("/debug/pprof/goroutine?debug=2");
-            assertEquals(200, r2.statusCode());
-            String debug2 = text(r2);
+            Response r2 = request("/debug/pprof/goroutine?debug=2");
+            assertEquals(200, r2.status());
+            String debug2 = r2.text();
             Matcher m = Pattern.compile("goroutine \\d+ \\[chan receive\\]:\n(?:.*\n\t.*\n)*?io\\.gmp4j\\.debug\\.DebugServerTest\\.parkedOnChannel\\(\\.\\.\\.\\)\n\tDebugServerTest\\.java:\\d+\n").matcher(debug2);
             int n = 0;
             while (m.find()) {
@@ -126,8 +89,8 @@ class DebugServerTest {
             }
             assertEquals(50, n, debug2);
 
-            HttpResponse r0 = get("/debug/pprof/goroutine");
-            assertEquals(200, r0.statusCode());
+            Response r0 = request("/debug/pprof/goroutine");
+            assertEquals(200, r0.status());
             assertEquals("application/octet-stream", r0.contentType());
             assertEquals(0x1f, r0.body()[0] & 0xff); // gzip
             String raw = pprofRaw(r0.body());
@@ -148,20 +111,20 @@ class DebugServerTest {
             done.close();
         });
         try {
-            var first = new java.util.concurrent.CompletableFuture<HttpResponse>();
+            var first = new java.util.concurrent.CompletableFuture<Response>();
             Thread.ofPlatform().start(() -> {
                 try {
-                    first.complete(get("/debug/pprof/profile?seconds=2"));
+                    first.complete(request("/debug/pprof/profile?seconds=2"));
                 } catch (Throwable e) {
                     first.completeExceptionally(e);
                 }
             });
             Thread.sleep(500);
-            HttpResponse busy = get("/debug/pprof/profile?seconds=1"); // one CPU profile at a time, as Go
-            assertEquals(500, busy.statusCode(), () -> text(busy));
-            assertEquals("Could not enable CPU profiling: cpu profiling already in use\n", text(busy));
-            HttpResponse r = first.get(30, TimeUnit.SECONDS);
-            assertEquals(200, r.statusCode(), () -> text(r));
+            Response busy = request("/debug/pprof/profile?seconds=1"); // one CPU profile at a time, as Go
+            assertEquals(500, busy.status(), busy::text);
+            assertEquals("Could not enable CPU profiling: cpu profiling already in use\n", busy.text());
+            Response r = first.get(30, TimeUnit.SECONDS);
+            assertEquals(200, r.status(), r::text);
             String raw = pprofRaw(r.body());
             assertTrue(raw.contains("samples/count cpu/nanoseconds"), raw);
             assertTrue(raw.contains("io.gmp4j.debug.DebugServerTest.spin"), raw);
@@ -177,15 +140,15 @@ class DebugServerTest {
      */
     @Test
     void cpuProfileStopsWhenItsClientLeaves() throws Exception {
-        HttpResponse last = abandonThenRetry("/debug/pprof/profile", "1", "Could not enable CPU profiling: cpu profiling already in use\n");
+        Response last = abandonThenRetry("/debug/pprof/profile", "1", "Could not enable CPU profiling: cpu profiling already in use\n");
         assertTrue(pprofRaw(last.body()).contains("samples/count cpu/nanoseconds"));
     }
 
     /** As the CPU profile: a trace whose client leaves stops, and the next one can start. */
     @Test
     void traceStopsWhenItsClientLeaves() throws Exception {
-        HttpResponse last = abandonThenRetry("/debug/pprof/trace", "0.1", "Could not enable tracing: tracing is already enabled\n");
-        assertTrue(text(last).startsWith("{\"traceEvents\":["), () -> text(last).substring(0, Math.min(200, text(last).length())));
+        Response last = abandonThenRetry("/debug/pprof/trace", "0.1", "Could not enable tracing: tracing is already enabled\n");
+        assertTrue(last.text().startsWith("{\"traceEvents\":["), () -> last.text().substring(0, Math.min(200, last.text().length())));
         assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
     }
 
@@ -194,7 +157,7 @@ class DebugServerTest {
      * with {@code busyText} meanwhile, closes the connection, then asks for a {@code seconds}-long
      * one until it is answered (30 s at most) and returns that answer, a 200.
      */
-    private static HttpResponse abandonThenRetry(String path, String seconds, String busyText) throws Exception {
+    private static Response abandonThenRetry(String path, String seconds, String busyText) throws Exception {
         try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
             s.setSoTimeout(30_000);
             s.getOutputStream().write(("GET " + path + "?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -202,18 +165,18 @@ class DebugServerTest {
             // The status line comes once the profiler or tracer runs.
             String status = new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
             assertEquals("HTTP/1.1 200 OK", status);
-            HttpResponse busy = get(path + "?seconds=" + seconds);
-            assertEquals(500, busy.statusCode(), () -> text(busy));
-            assertEquals(busyText, text(busy));
+            Response busy = request(path + "?seconds=" + seconds);
+            assertEquals(500, busy.status(), busy::text);
+            assertEquals(busyText, busy.text());
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        HttpResponse r = get(path + "?seconds=" + seconds);
-        while (r.statusCode() == 500 && System.nanoTime() < deadline) {
+        Response r = request(path + "?seconds=" + seconds);
+        while (r.status() == 500 && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            r = get(path + "?seconds=" + seconds);
+            r = request(path + "?seconds=" + seconds);
         }
-        HttpResponse last = r;
-        assertEquals(200, last.statusCode(), () -> text(last));
+        Response last = r;
+        assertEquals(200, last.status(), last::text);
         return last;
     }
 
@@ -271,40 +234,40 @@ class DebugServerTest {
 
     @Test
     void badParametersGetGoText() throws Exception {
-        HttpResponse r = get("/debug/pprof/profile?seconds=abc");
-        assertEquals(400, r.statusCode());
-        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", text(r));
-        r = get("/debug/pprof/goroutine?seconds=-1");
-        assertEquals(400, r.statusCode());
-        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", text(r));
-        r = get("/debug/pprof/goroutine?debug=x");
-        assertEquals(400, r.statusCode());
-        assertFalse(text(r).contains("Exception"), text(r));
+        Response r = request("/debug/pprof/profile?seconds=abc");
+        assertEquals(400, r.status());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
+        r = request("/debug/pprof/goroutine?seconds=-1");
+        assertEquals(400, r.status());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
+        r = request("/debug/pprof/goroutine?debug=x");
+        assertEquals(400, r.status());
+        assertFalse(r.text().contains("Exception"), r.text());
         // net/http/pprof: serveDeltaProfile's checks, in Go's order
-        r = get("/debug/pprof/goroutine?seconds=%D9%A3"); // an Arabic-Indic 3: ParseInt takes ASCII digits only
-        assertEquals(400, r.statusCode());
-        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", text(r));
-        r = get("/debug/pprof/threadcreate?seconds=1");
-        assertEquals(400, r.statusCode());
-        assertEquals("\"seconds\" parameter is not supported for this profile type\n", text(r));
+        r = request("/debug/pprof/goroutine?seconds=%D9%A3"); // an Arabic-Indic 3: ParseInt takes ASCII digits only
+        assertEquals(400, r.status());
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
+        r = request("/debug/pprof/threadcreate?seconds=1");
+        assertEquals(400, r.status());
+        assertEquals("\"seconds\" parameter is not supported for this profile type\n", r.text());
         for (String name : List.of("goroutine", "heap", "allocs", "block", "mutex")) {
-            r = get("/debug/pprof/" + name + "?seconds=1&debug=1");
-            assertEquals(400, r.statusCode(), name);
-            assertEquals("seconds and debug params are incompatible\n", text(r), name);
+            r = request("/debug/pprof/" + name + "?seconds=1&debug=1");
+            assertEquals(400, r.status(), name);
+            assertEquals("seconds and debug params are incompatible\n", r.text(), name);
         }
-        assertEquals(200, get("/debug/pprof/threadcreate?debug=1").statusCode());
+        assertEquals(200, request("/debug/pprof/threadcreate?debug=1").status());
         Chan<Integer> gate = Chan.make(0);
         Go.go(() -> parkedOnChannel(gate));
         try {
-            r = get("/debug/pprof/goroutine?debug=99999999999"); // an integer to Go (64-bit): debug >= 2
-            assertEquals(200, r.statusCode());
-            assertTrue(text(r).startsWith("goroutine "), text(r));
+            r = request("/debug/pprof/goroutine?debug=99999999999"); // an integer to Go (64-bit): debug >= 2
+            assertEquals(200, r.status());
+            assertTrue(r.text().startsWith("goroutine "), r.text());
         } finally {
             gate.close();
         }
-        r = get("/debug/pprof/nosuch");
-        assertEquals(404, r.statusCode());
-        assertEquals("Unknown profile\n", text(r));
+        r = request("/debug/pprof/nosuch");
+        assertEquals(404, r.status());
+        assertEquals("Unknown profile\n", r.text());
     }
 
     /** /debug/pprof/trace: the execution trace of the next N seconds, with the goroutine that ran. */
@@ -324,9 +287,9 @@ class DebugServerTest {
             }
         });
         try {
-            HttpResponse r = get("/debug/pprof/trace?seconds=0.3");
-            assertEquals(200, r.statusCode(), () -> text(r));
-            String json = text(r);
+            Response r = request("/debug/pprof/trace?seconds=0.3");
+            assertEquals(200, r.status(), r::text);
+            String json = r.text();
             assertTrue(json.startsWith("{") && json.contains("\"traceEvents\""), json.substring(0, Math.min(200, json.length())));
             assertTrue(json.contains("chan receive") || json.contains("chan send"), "a channel block in the trace");
             assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
@@ -337,30 +300,28 @@ class DebugServerTest {
 
     @Test
     void indexAndVars() throws Exception {
-        HttpResponse r = get("/debug/pprof/");
-        assertEquals(200, r.statusCode());
-        assertTrue(text(r).contains("<a href='goroutine?debug=1'>goroutine</a>"), text(r));
+        Response r = request("/debug/pprof/");
+        assertEquals(200, r.status());
+        assertTrue(r.text().contains("<a href='goroutine?debug=1'>goroutine</a>"), r.text());
         // Go's table: every profile by name, sorted, cmdline, profile and trace among them.
         List<String> names = new java.util.ArrayList<>();
-        Matcher row = Pattern.compile("<tr><td>\\d+</td><td><a href='[^']+'>(\\w+)</a></td></tr>").matcher(text(r));
+        Matcher row = Pattern.compile("<tr><td>\\d+</td><td><a href='[^']+'>(\\w+)</a></td></tr>").matcher(r.text());
         while (row.find()) {
             names.add(row.group(1));
         }
         assertEquals(List.of("allocs", "block", "cmdline", "goroutine", "heap", "mutex", "profile", "threadcreate", "trace"), names);
-        assertTrue(text(r).contains("full goroutine stack dump"), text(r));
-        r = get("/debug/vars");
-        assertEquals(200, r.statusCode());
-        String v = text(r);
+        assertTrue(r.text().contains("full goroutine stack dump"), r.text());
+        r = request("/debug/vars");
+        assertEquals(200, r.status());
+        String v = r.text();
         assertTrue(v.contains("\"cmdline\": [\""), v);
         assertTrue(v.contains("\"memstats\": {\"Alloc\": "), v);
         assertTrue(v.contains("\"NumGC\": "), v);
     }
 
-    /** {@code go tool pprof -raw} on the profile; skipped (with a message) where Go is missing. */
+    /** {@code go tool pprof -raw} on the profile; the test is skipped where Go is missing. */
     private String pprofRaw(byte[] profile) throws Exception {
-        String go = GoToolPprof.findGo();
-        Assumptions.assumeTrue(go != null, "go is not on PATH: `go tool pprof` check skipped (.ci/run installs golang-go)");
-        return GoToolPprof.run(go, tmp, "-raw", profile);
+        return GoToolPprof.run(goOrSkip(), tmp, "-raw", profile);
     }
 
     /**
@@ -370,10 +331,10 @@ class DebugServerTest {
      */
     @Test
     void metricsPrometheusText() throws Exception {
-        HttpResponse r = get("/metrics");
-        assertEquals(200, r.statusCode());
+        Response r = request("/metrics");
+        assertEquals(200, r.status());
         assertTrue(r.contentType().startsWith("text/plain; version=0.0.4"), r.contentType());
-        String body = text(r);
+        String body = r.text();
         Pattern help = Pattern.compile("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*");
         Pattern type = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram)");
         Pattern sample = Pattern.compile(
@@ -440,6 +401,6 @@ class DebugServerTest {
         assertEquals("counter", types.get("go_gc_cycles_total_gc_cycles_total"));
         assertEquals("histogram", types.get("go_gc_pauses_seconds"));
         assertEquals(io.gmp4j.metrics.Metrics.all().size(), types.size());
-        assertEquals(404, get("/metrics/x").statusCode());
+        assertEquals(404, request("/metrics/x").status());
     }
 }

@@ -61,4 +61,9 @@ final class GoToolPprof {
             c.disconnect();
         }
     }
+
+    /** {@link #get} as UTF-8 text. */
+    static String getText(InetSocketAddress addr, String path) throws IOException {
+        return new String(get(addr, path), StandardCharsets.UTF_8);
+    }
 }

@@ -11,52 +11,18 @@ import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
 import java.util.List;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** /debug/pprof/heap and /debug/pprof/allocs: JFR allocation samples as Go's heap profile. */
 @ExtendWith(GoLeakCheck.class)
-class HeapProfileTest {
-    private static InetSocketAddress addr;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        addr = Debug.serve(":0");
-    }
-
-    private record Resp(int status, byte[] body) {
-        String text() {
-            return new String(body, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static Resp get(String path) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + path).toURL().openConnection();
-        try {
-            int status = c.getResponseCode();
-            try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-                return new Resp(status, in == null ? new byte[0] : in.readAllBytes());
-            }
-        } finally {
-            c.disconnect();
-        }
-    }
+class HeapProfileTest extends DebugServerFixture {
 
     static volatile byte[] sink;
 
@@ -86,14 +52,14 @@ class HeapProfileTest {
             }
         });
         try {
-            Resp first = get("/debug/pprof/heap"); // starts the stream
+            Response first = request("/debug/pprof/heap"); // starts the stream
             assertEquals(200, first.status());
             assertEquals(0x1f, first.body()[0] & 0xff);
             String text = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 Thread.sleep(500);
-                text = get("/debug/pprof/heap?debug=1").text();
+                text = request("/debug/pprof/heap?debug=1").text();
                 if (text.contains(".allocate4KiB\t")) {
                     break;
                 }
@@ -106,7 +72,7 @@ class HeapProfileTest {
             assertTrue(text.contains("\n# runtime.MemStats\n"), text);
 
             for (String p : new String[] {"/debug/pprof/heap", "/debug/pprof/allocs", "/debug/pprof/heap?gc=1"}) {
-                Resp r = get(p);
+                Response r = request(p);
                 assertEquals(200, r.status(), p);
                 try (var in = new GZIPInputStream(new ByteArrayInputStream(r.body()))) {
                     String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -114,7 +80,7 @@ class HeapProfileTest {
                         assertTrue(raw.contains(s), p + ": " + s);
                     }
                 }
-                String pprof = pprofRaw(r.body());
+                String pprof = pprof("-raw", r.body());
                 if (pprof != null) {
                     // default_sample_type (field 14) read back: pprof marks it [dflt]
                     String types = p.endsWith("gc=1")
@@ -124,7 +90,7 @@ class HeapProfileTest {
                     assertTrue(pprof.contains("io.gmp4j.debug.HeapProfileTest.allocate4KiB"), pprof);
                 }
             }
-            String top = pprofTop(get("/debug/pprof/allocs").body());
+            String top = pprof("-top", request("/debug/pprof/allocs").body());
             if (top != null) {
                 assertTrue(top.contains("allocate4KiB"), top);
             }
@@ -185,7 +151,7 @@ class HeapProfileTest {
             keep[i] = new Retained();
         }
         String cls = Retained.class.getName();
-        String text = get("/debug/pprof/heap?gc=1&debug=1").text();
+        String text = request("/debug/pprof/heap?gc=1&debug=1").text();
         Matcher m = Pattern.compile("(?m)^(\\d+): (\\d+) \\[0: 0\\] @\n#\t" + Pattern.quote(cls) + "\n").matcher(text);
         assertTrue(m.find(), text);
         assertTrue(Long.parseLong(m.group(1)) >= n, text);
@@ -194,9 +160,9 @@ class HeapProfileTest {
         assertTrue(h.find() && Long.parseLong(h.group(1)) >= n, text);
         assertTrue(text.contains("\n#\tlong[]\n"), "array classes in source form: " + text);
 
-        Resp r = get("/debug/pprof/heap?gc=1");
+        Response r = request("/debug/pprof/heap?gc=1");
         assertEquals(200, r.status());
-        String pprof = pprofRaw(r.body());
+        String pprof = pprof("-raw", r.body());
         if (pprof != null) {
             // -raw: "inuse_objects inuse_space" are the 3rd and 4th values of the sample whose one location is the class
             Matcher loc = Pattern.compile("(?m)^\\s+(\\d+): 0x0 M=1 " + Pattern.quote(cls) + " ").matcher(pprof);
@@ -204,7 +170,7 @@ class HeapProfileTest {
             Matcher s = Pattern.compile("(?m)^\\s+0\\s+0\\s+(\\d+)\\s+(\\d+): " + loc.group(1) + " $").matcher(pprof);
             assertTrue(s.find() && Long.parseLong(s.group(1)) >= n, pprof);
         }
-        String plain = get("/debug/pprof/heap?debug=1").text();
+        String plain = request("/debug/pprof/heap?debug=1").text();
         assertTrue(plain.startsWith("heap profile: 0: 0 ["), "without gc=1 no histogram is taken: " + plain.lines().findFirst().orElse(""));
         assertEquals(n, keep.length); // keep reachable until here
     }
@@ -226,16 +192,16 @@ class HeapProfileTest {
         try {
             assertTrue(Debug.setMemProfileRate(0) > 0, "Go's default 524288, or the rate a test set");
             assertEquals(0, Debug.setMemProfileRate(-1)); // negative: read only
-            get("/debug/pprof/heap"); // off: a request does not start it again
+            request("/debug/pprof/heap"); // off: a request does not start it again
             allocateFor(1500, HeapProfileTest::allocateWhileOff);
             Thread.sleep(1500);
-            assertFalse(get("/debug/pprof/heap?debug=1").text().contains("allocateWhileOff"));
+            assertFalse(request("/debug/pprof/heap?debug=1").text().contains("allocateWhileOff"));
             assertEquals(0, Debug.setMemProfileRate(4096)); // on now, without a request
             String text = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!text.contains("allocateAfterOn") && System.nanoTime() < deadline) {
                 allocateFor(500, HeapProfileTest::allocateAfterOn);
-                text = get("/debug/pprof/allocs?debug=1").text();
+                text = request("/debug/pprof/allocs?debug=1").text();
             }
             assertTrue(text.contains("#\tio.gmp4j.debug.HeapProfileTest.allocateAfterOn\t"), text);
             assertFalse(text.contains("allocateWhileOff"), text);
@@ -246,44 +212,26 @@ class HeapProfileTest {
 
     @Test
     void badParametersGetGoText() throws Exception {
-        Resp r = get("/debug/pprof/heap?debug=x");
+        Response r = request("/debug/pprof/heap?debug=x");
         assertEquals(400, r.status());
         assertEquals("invalid value for \"debug\" - must be an integer\n", r.text());
-        r = get("/debug/pprof/allocs?seconds=-1");
+        r = request("/debug/pprof/allocs?seconds=-1");
         assertEquals(400, r.status());
         assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
-        r = get("/debug/pprof/heapx");
+        r = request("/debug/pprof/heapx");
         assertEquals(404, r.status());
         assertEquals("Unknown profile\n", r.text());
-        r = get("/debug/pprof/heap?gc=abc&debug=1"); // Go: a bad gc is 0
+        r = request("/debug/pprof/heap?gc=abc&debug=1"); // Go: a bad gc is 0
         assertEquals(200, r.status());
         assertTrue(r.text().startsWith("heap profile: "), r.text());
     }
 
     @Test
     void indexListsHeapAndAllocs() throws Exception {
-        String index = get("/debug/pprof/").text();
+        String index = request("/debug/pprof/").text();
         assertTrue(index.contains("<a href='heap?debug=1'>heap</a>"), index);
         assertTrue(index.contains("<a href='allocs?debug=1'>allocs</a>"), index);
         assertFalse(index.contains("Exception"), index);
-    }
-
-    private String pprofRaw(byte[] profile) throws Exception {
-        return pprof("-raw", profile);
-    }
-
-    private String pprofTop(byte[] profile) throws Exception {
-        return pprof("-top", profile);
-    }
-
-    /** {@code go tool pprof FLAG}; null (with a message on stderr) where Go is missing. */
-    private String pprof(String flag, byte[] profile) throws Exception {
-        String go = GoToolPprof.findGo();
-        if (go == null) {
-            System.err.println("HeapProfileTest: go is not on PATH: `go tool pprof " + flag + "` check skipped");
-            return null;
-        }
-        return GoToolPprof.run(go, tmp, flag, profile);
     }
 
     /**

@@ -13,10 +13,6 @@ import io.gmp4j.sync.Cond;
 import io.gmp4j.sync.Mutex;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,11 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ports of Go 1.19's runtime/pprof/pprof_test.go that apply to gmp4j's profiles, served by the
@@ -37,32 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  * and checks the proto and prints each sample's stack.
  */
 @ExtendWith(GoLeakCheck.class)
-class PprofPortTest {
-    private static InetSocketAddress addr;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        addr = Debug.serve(":0");
-    }
-
+class PprofPortTest extends DebugServerFixture {
+    /** Turns off the profiles these tests turn on (DebugServerFixture resets nothing). */
     @AfterEach
     void off() {
         Debug.setMutexProfileFraction(0);
         Debug.setBlockProfileRate(0);
     }
 
-    private static String getText(String path) throws IOException {
-        return new String(GoToolPprof.get(addr, path), StandardCharsets.UTF_8);
-    }
-
     /** {@code go tool pprof -traces} on the proto at {@code path}: the samples' stacks, leaf first. */
     private List<List<String>> protoStacks(String path) throws Exception {
-        String go = GoToolPprof.findGo();
-        Assumptions.assumeTrue(go != null, "go is not on PATH: `go tool pprof` check skipped (.ci/run installs golang-go)");
-        String out = GoToolPprof.run(go, tmp, "-traces", GoToolPprof.get(addr, path));
+        String go = goOrSkip();
+        String out = GoToolPprof.run(go, tmp, "-traces", get(path));
         List<List<String>> stacks = new ArrayList<>();
         for (String block : out.split("-----------\\+-+\n")) {
             List<String> stk = new ArrayList<>();
@@ -360,9 +339,8 @@ class PprofPortTest {
 
     /** {@code go tool pprof -raw}'s sample lines: the values before each ':'. */
     private List<String[]> protoSamples(String path) throws Exception {
-        String go = GoToolPprof.findGo();
-        Assumptions.assumeTrue(go != null, "go is not on PATH: `go tool pprof` check skipped (.ci/run installs golang-go)");
-        String raw = GoToolPprof.run(go, tmp, "-raw", GoToolPprof.get(addr, path));
+        String go = goOrSkip();
+        String raw = GoToolPprof.run(go, tmp, "-raw", get(path));
         List<String[]> out = new ArrayList<>();
         boolean inSamples = false;
         for (String line : raw.split("\n")) {
@@ -401,7 +379,7 @@ class PprofPortTest {
         CompletableFuture<byte[]> cpu = new CompletableFuture<>();
         Thread profiler = Thread.ofPlatform().start(() -> {
             try {
-                cpu.complete(GoToolPprof.get(addr, "/debug/pprof/profile?seconds=1"));
+                cpu.complete(get("/debug/pprof/profile?seconds=1"));
             } catch (Throwable e) {
                 cpu.completeExceptionally(e);
             }

@@ -12,7 +12,6 @@ import io.gmp4j.testing.GoTesting;
 import io.gmp4j.time.Time;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,10 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedPageTest {
     @TempDir
     Path tmp;
-
-    private static String get(InetSocketAddress addr, String path) throws IOException {
-        return new String(GoToolPprof.get(addr, path), StandardCharsets.UTF_8);
-    }
 
     /** A known load at GOMAXPROCS=2: 8 goroutines in chan receive, 2 asleep, one worker that runs and sleeps. */
     private static void withLoad(Body body) throws Exception {
@@ -99,18 +94,18 @@ class SchedPageTest {
         InetSocketAddress addr = Debug.serve("localhost:0");
         withLoad(procs -> {
             assertEquals(2, procs);
-            String html = get(addr, "/debug/sched");
+            String html = GoToolPprof.getText(addr, "/debug/sched");
             assertTrue(html.contains("<table id=\"ps\">"), html);
             assertFalse(Pattern.compile("<script[^>]+src=|https?://(?!www\\.w3\\.org/2000/svg)").matcher(html).find(),
                     "the page loads nothing from elsewhere");
             GoTesting.awaitTrue("8 goroutines in chan receive", () -> {
                 try {
-                    return get(addr, "/debug/sched/data").contains("\"chan receive\":8");
+                    return GoToolPprof.getText(addr, "/debug/sched/data").contains("\"chan receive\":8");
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             });
-            String d = get(addr, "/debug/sched/data");
+            String d = GoToolPprof.getText(addr, "/debug/sched/data");
             assertTrue(d.contains("\"gomaxprocs\":2,"), d);
             Matcher ps = Pattern.compile("\\{\"id\":(\\d+),\"status\":\"(idle|running|retiring|dead)\",\"runqsize\":\\d+,\"runnext\":(null|\\d+),\"curg\":(null|\\d+),\"m\":(null|\\d+),").matcher(d);
             List<String> ids = new ArrayList<>();
@@ -129,13 +124,13 @@ class SchedPageTest {
             assertTrue(Pattern.compile("\"history\":\\[\\[\\d+(,\\d+){9}\\]").matcher(d).find(), d);
             GoTesting.awaitTrue("a new history row", () -> {
                 try {
-                    String later = get(addr, "/debug/sched/data?since=" + s0);
+                    String later = GoToolPprof.getText(addr, "/debug/sched/data?since=" + s0);
                     return Pattern.compile("\"history\":\\[\\[\\d+,2(,\\d+){8}\\]").matcher(later).find();
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }
             });
-            String index = get(addr, "/debug/pprof/");
+            String index = GoToolPprof.getText(addr, "/debug/pprof/");
             assertTrue(index.contains("<a href=\"/debug/sched\">"), index);
         });
     }
@@ -162,7 +157,7 @@ class SchedPageTest {
         withLoad(procs -> {
             GoTesting.awaitTrue("8 goroutines in chan receive", () -> {
                 try {
-                    return get(addr, "/debug/sched/data").contains("\"chan receive\":8");
+                    return GoToolPprof.getText(addr, "/debug/sched/data").contains("\"chan receive\":8");
                 } catch (IOException e) {
                     throw new RuntimeException(e);
                 }

@@ -6,38 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** /debug/pprof/threadcreate: the creation stacks of the runtime's threads (Go's threadcreate profile). */
 @ExtendWith(GoLeakCheck.class)
-class ThreadCreateProfileTest {
-    private static InetSocketAddress addr;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void serve() {
-        addr = Debug.serve(":0");
-    }
-
-    private static byte[] get(String path) throws IOException {
-        return GoToolPprof.get(addr, path);
-    }
-
-    private static String getText(String path) throws IOException {
-        return new String(get(path), StandardCharsets.UTF_8);
-    }
-
+class ThreadCreateProfileTest extends DebugServerFixture {
     @Test
     void listsTheRuntimesThreadsWithTheirCreationStacks() throws Exception {
         Chan<Void> done = Chan.make(0);
@@ -63,12 +39,10 @@ class ThreadCreateProfileTest {
 
         byte[] gz = get("/debug/pprof/threadcreate");
         assertEquals(0x1f, gz[0] & 0xff);
-        String go = GoToolPprof.findGo();
-        if (go == null) {
-            System.err.println("ThreadCreateProfileTest: go is not on PATH: `go tool pprof -raw` check skipped");
+        String raw = pprof("-raw", gz);
+        if (raw == null) {
             return;
         }
-        String raw = GoToolPprof.run(go, tmp, "-raw", gz);
         assertTrue(raw.contains("threadcreate/count"), raw);
         assertTrue(raw.contains("io.gmp4j.internal.runtime.Proc.startm"), raw);
     }
