@@ -65,9 +65,37 @@ public final class Traceback {
             }
             first = false;
             header(sb, gp, state(gp));
-            frames(sb, gp.thread.getStackTrace(), false, system);
+            frames(sb, stackOf(gp, system), false, system);
         }
         return sb.toString();
+    }
+
+    /**
+     * gp's stack, or, where none of its frames would be shown (it has not run yet, or is still
+     * in the runtime's entry frames), its start function: Go's traceback shows such a goroutine
+     * at its function's entry (proc.go: newproc1 points sched.pc at fn), never with no frames.
+     */
+    static StackTraceElement[] stackOf(G gp, boolean system) {
+        StackTraceElement[] st = gp.thread.getStackTrace();
+        for (StackTraceElement e : st) {
+            if (system || !hidden(e.getClassName())) {
+                return st;
+            }
+        }
+        return new StackTraceElement[] {startFrame(gp.fn)};
+    }
+
+    /**
+     * The frame of a goroutine's start function ({@code G.fn}: the Runnable, or its class once
+     * the G started): a lambda as Go names a function literal, {@code Enclosing.func}, as the
+     * execution trace does; any other Runnable as its {@code run}. No file: the class file's
+     * source name is not reachable through reflection.
+     */
+    static StackTraceElement startFrame(Object fn) {
+        Class<?> c = fn instanceof Class<?> k ? k : fn == null ? Runnable.class : fn.getClass();
+        String n = c.getName();
+        int l = n.indexOf("$$Lambda");
+        return l >= 0 ? new StackTraceElement(n.substring(0, l), "func", null, -1) : new StackTraceElement(n, "run", null, -1);
     }
 
     /**
@@ -81,7 +109,7 @@ public final class Traceback {
         List<StackTraceElement[]> out = new ArrayList<>(gs.size());
         for (G gp : gs) {
             List<StackTraceElement> fs = new ArrayList<>();
-            for (StackTraceElement e : gp.thread.getStackTrace()) {
+            for (StackTraceElement e : stackOf(gp, false)) {
                 if (!hidden(e.getClassName())) {
                     fs.add(e);
                 }

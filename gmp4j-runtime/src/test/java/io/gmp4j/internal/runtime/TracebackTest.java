@@ -1,5 +1,6 @@
 package io.gmp4j.internal.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
@@ -32,6 +33,31 @@ class TracebackTest {
         ch.close();
         assertTrue(dump.contains("goroutine " + gp.goid + " [chan receive, 1 minutes]:\n"), dump);
         GoTesting.assertNoLeak(before);
+    }
+
+    /**
+     * A goroutine that has not run yet shows its start function, as Go's traceback shows a new
+     * goroutine at its function's entry: a group with no frames broke readers of the goroutine
+     * profile (DebugServerTest read one as its 50 parked goroutines).
+     */
+    @Test
+    void aGoroutineThatHasNotRunShowsItsStartFunction() {
+        G lambda = new G(-1, () -> {}, false); // never started, never in allgs
+        StackTraceElement[] st = Traceback.stackOf(lambda, false);
+        assertEquals(1, st.length);
+        assertEquals(TracebackTest.class.getName() + ".func", st[0].getClassName() + "." + st[0].getMethodName());
+
+        G named = new G(-2, new Named(), false);
+        st = Traceback.stackOf(named, false);
+        assertEquals(1, st.length);
+        assertEquals(Named.class.getName() + ".run", st[0].getClassName() + "." + st[0].getMethodName());
+        // GOTRACEBACK=system shows the runtime's frames, but an unstarted thread has none.
+        assertEquals(Named.class.getName(), Traceback.stackOf(named, true)[0].getClassName());
+    }
+
+    private static final class Named implements Runnable {
+        @Override
+        public void run() {}
     }
 
     private static G parked(long goid) {
