@@ -1,6 +1,8 @@
 package io.gmp4j.sync;
 
+import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
+import io.gmp4j.internal.runtime.Goexit;
 import io.gmp4j.internal.runtime.WaitReason;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,7 +10,9 @@ import java.lang.invoke.VarHandle;
 /**
  * Go's {@code sync.WaitGroup}: waits for a collection of goroutines to finish. {@link #add} sets
  * the number to wait for, each finishes with {@link #done}, and {@link #await} (Go's {@code Wait};
- * {@code Object.wait} is final) blocks until the counter is zero.
+ * {@code Object.wait} is final) blocks until the counter is zero. {@link #go} (Go 1.25's
+ * {@code WaitGroup.Go}) does the three in one: it adds a task and starts it in a goroutine that
+ * calls done when the task returns.
  */
 public final class WaitGroup {
     /*
@@ -27,6 +31,9 @@ public final class WaitGroup {
      *            sync.WaitGroup.Wait). On waking, state must be 0: the waker reset it before
      *            releasing; anything else means add() started the next round before this await
      *            returned -> panic "sync: WaitGroup is reused before previous Wait has returned".
+     *   go(f):   add(1), then a new goroutine runs f and calls done() when f returns or Goexits;
+     *            when f panics it does not (Go 1.26's waitgroup.go: Go; Go 1.25.0 deferred Done):
+     *            a done() would let await return, and the program exit, before the crash report.
      */
     private volatile long state;
     private final Sema sema = new Sema();
@@ -86,6 +93,33 @@ public final class WaitGroup {
                 return;
             }
         }
+    }
+
+    /**
+     * waitgroup.go: Go (Go 1.25). Calls {@code f} in a new goroutine and adds that task to the
+     * group: {@code add(1)}, then the goroutine calls {@link #done} when f returns or ends
+     * through {@link Go#goexit}. The return from f happens before the return of any
+     * {@link #await} it unblocks. If the group is empty, go must happen before an await (call
+     * it to start tasks before awaiting them); a task may itself call go on its group.
+     *
+     * <p>f must not panic. If it throws, done is not called, as in Go since 1.26: the panic
+     * crashes the program as any goroutine's does, and an await cannot return (and let the
+     * program exit) before the crash is reported. Under a {@link Go#setPanicHandler handler}
+     * that returns, the task stays counted.
+     */
+    public void go(Runnable f) {
+        add(1);
+        Go.go(() -> {
+            try {
+                f.run();
+            } catch (Throwable t) {
+                if (Goexit.isGoexit(t)) {
+                    done(); // ended abruptly by Goexit: the task is over all the same
+                }
+                throw t; // a panic: no done, the crash comes first
+            }
+            done();
+        });
     }
 
     /** Test hook: the counter (racy). */

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
+import io.gmp4j.PanicHandler;
+import io.gmp4j.chan.Chan;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -128,5 +132,110 @@ class WaitGroupTest {
     @Test
     void zeroCounterAwaitReturns() {
         new WaitGroup().await();
+    }
+
+    /** waitgroup_test.go: TestWaitGroupGo (Go 1.25). await returns after the task ran and sees its write. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void go(int procs) {
+        runG(procs, () -> {
+            WaitGroup wg = new WaitGroup();
+            int[] i = {0};
+            wg.go(() -> i[0]++);
+            wg.await();
+            assertEquals(1, i[0], "got " + i[0] + ", want 1");
+        });
+    }
+
+    /**
+     * WaitGroup.Go's doc: a task may itself call go on its group. 100 tasks each start one more;
+     * await returns after all 200 ran, and sees each one's plain write.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 8})
+    void goFromATask(int procs) {
+        runG(procs, () -> {
+            int n = 100;
+            int[] ran = new int[2 * n];
+            WaitGroup wg = new WaitGroup();
+            for (int k = 0; k < n; k++) {
+                int j = k;
+                wg.go(() -> {
+                    ran[2 * j]++;
+                    wg.go(() -> ran[2 * j + 1]++);
+                });
+            }
+            wg.await();
+            for (int k = 0; k < 2 * n; k++) {
+                assertEquals(1, ran[k], "task " + k);
+            }
+            assertEquals(0, wg.counterForTest());
+        });
+    }
+
+    /**
+     * waitgroup.go: Go (Go 1.26). A task that panics crashes its goroutine (here a handler takes
+     * the crash) without calling done: once that goroutine has ended the counter is still 1.
+     */
+    @Test
+    void goPanicDoesNotCallDone() {
+        runG(2, () -> {
+            int before = Go.numGoroutine();
+            WaitGroup wg = new WaitGroup();
+            GoPanic boom = new GoPanic("boom");
+            Chan<Throwable> crashed = Chan.make(1);
+            PanicHandler old = Go.setPanicHandler((goid, t) -> crashed.send(t));
+            try {
+                wg.go(() -> {
+                    throw boom;
+                });
+                assertSame(boom, crashed.recv(), "the task's panic crashes its goroutine");
+                GoTesting.awaitNumGoroutine(before);
+            } finally {
+                Go.setPanicHandler(old);
+            }
+            assertEquals(1, wg.counterForTest(), "done ran after the panic");
+        });
+    }
+
+    /**
+     * waitgroup.go: Go. A task that ends through Goexit counts as done: await returns, nothing
+     * after the Goexit ran, and nothing panicked.
+     */
+    @Test
+    void goGoexitCallsDone() {
+        runG(2, () -> {
+            int before = Go.numGoroutine();
+            List<Throwable> panics = new CopyOnWriteArrayList<>();
+            PanicHandler old = Go.setPanicHandler((goid, t) -> panics.add(t));
+            try {
+                WaitGroup wg = new WaitGroup();
+                boolean[] afterGoexit = {false};
+                wg.go(() -> {
+                    Go.goexit();
+                    afterGoexit[0] = true;
+                });
+                wg.await();
+                assertFalse(afterGoexit[0], "Goexit returned");
+                GoTesting.awaitNumGoroutine(before);
+            } finally {
+                Go.setPanicHandler(old);
+            }
+            assertEquals(List.of(), panics, "Goexit is no panic");
+        });
+    }
+
+    /**
+     * Go issue 74702 (fixed in WaitGroup.Go by Go 1.26): main awaits a task that panics. The
+     * program must die of the panic, "panic: boom", the task's traceback and exit status 2, and
+     * await must not return first (a done there would let main return and the JVM exit 0).
+     */
+    @Test
+    void goPanicCrashesBeforeAwaitReturns() {
+        GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of(), List.of(), 60,
+                "waitGroupGoPanic");
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: boom\n\ngoroutine "), c.stderr());
+        assertFalse(c.stdout().contains("await returned"), c.stdout());
     }
 }

@@ -43,6 +43,14 @@ public final class TestProg {
                 });
                 parkForever();
             });
+            case "waitGroupGoPanic" -> Go.run(() -> { // Go issue 74702's program, with WaitGroup.Go
+                io.gmp4j.sync.WaitGroup wg = new io.gmp4j.sync.WaitGroup();
+                wg.go(() -> {
+                    throw new GoPanic("boom");
+                });
+                wg.await();
+                System.out.println("await returned");
+            });
             case "mainGoexit" -> Go.run(() -> {
                 Go.go(() -> {
                     LockSupport.parkNanos(200_000_000);
