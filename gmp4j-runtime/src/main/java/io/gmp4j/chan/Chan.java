@@ -439,11 +439,16 @@ public final class Chan<T> implements Iterable<T> {
 
     /**
      * chan.go: closechan. Receivers drain the buffer and then get (null, false); blocked
-     * senders panic. Panics on a closed or nil channel.
+     * senders panic. Panics on a closed or nil channel, and on a Timer's or Ticker's channel.
      */
     public void close() {
         if (isNil) {
             throw new GoPanic("close of nil channel");
+        }
+        if (timer != null) {
+            // Go's t.C is receive-only: close(t.C) does not compile. Closed, the timer's next
+            // send would panic on an M (a fatal error) or in a receive that runs it.
+            throw new GoPanic("close of a Timer's or Ticker's channel");
         }
         lock();
         if (closed) {

@@ -1,6 +1,7 @@
 package io.gmp4j.testprog;
 
 import io.gmp4j.Go;
+import io.gmp4j.GoPanic;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
@@ -30,6 +31,7 @@ public final class TimerProg {
         switch (args[0]) {
             case "never" -> Go.run(() -> never(procs));
             case "tickerRace" -> Go.run(() -> tickerRace(procs, Integer.parseInt(args[2])));
+            case "closeTimerChan" -> Go.run(() -> closeTimerChan(procs));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -127,6 +129,55 @@ public final class TimerProg {
         boolean tick = ready(tk.c());
         System.out.println("pending=" + pendingAfterStop + " pendingAfterIdle=" + Export.timersPending()
                 + " tick=" + tick + " cpuMs=" + cpuMs);
+    }
+
+    /**
+     * A program closes a Timer's and a Ticker's channel (Go's types forbid it: t.C is
+     * receive-only), then uses both timers, polling them as they come due, and a third timer.
+     * Prints what close did, the first panic a poll or stop raised, what the timers delivered.
+     * A fatal error or a hang ends the child instead.
+     */
+    private static void closeTimerChan(int procs) {
+        Go.gomaxprocs(procs);
+        Timer t = Time.newTimer(Duration.ofHours(1));
+        Ticker tk = Time.newTicker(Duration.ofHours(1));
+        Timer other = Time.newTimer(Duration.ofMillis(20));
+        String closeTimer = tryClose(t.c()), closeTicker = tryClose(tk.c());
+        String panic = "none";
+        int timerValues = 0, ticks = 0;
+        try {
+            t.reset(Duration.ZERO);
+            tk.reset(Duration.ofNanos(2_000));
+            for (int i = 0; i < 20_000; i++) {
+                if (ready(t.c())) {
+                    timerValues++;
+                }
+                if (ready(tk.c())) {
+                    ticks++;
+                }
+                if (i % 100 == 0) {
+                    Time.sleep(Duration.ofNanos(10_000)); // the scheduler's turn to run them too
+                }
+            }
+            t.stop();
+            tk.stop();
+        } catch (GoPanic e) {
+            panic = e.getMessage();
+        }
+        boolean otherFired = other.c().recv() != null;
+        System.out.println("closeTimer=" + closeTimer.replace(' ', '_') + " closeTicker=" + closeTicker.replace(' ', '_')
+                + " panic=" + panic.replace(' ', '_') + " timerValues=" + timerValues + " ticks=" + ticks
+                + " other=" + otherFired);
+    }
+
+    /** close(c): "ok", or the panic's message. */
+    private static String tryClose(Chan<Instant> c) {
+        try {
+            c.close();
+            return "ok";
+        } catch (GoPanic e) {
+            return e.getMessage();
+        }
     }
 
     private static boolean ready(Chan<Instant> c) {

@@ -286,6 +286,27 @@ class TimerGuaranteeTest {
         assertTrue(intField(out, "cpuMs") < 600, "idle process burned CPU after the ticker stopped: " + out);
     }
 
+    /**
+     * Closing a Timer's or Ticker's channel: Go's types forbid it (t.C is receive-only), Java
+     * does not. Before, close succeeded and the timer's next send panicked "send on closed
+     * channel": on an M a fatal error that ended the process, in a receive that ran the timer
+     * (maybeRunChan) a panic out of the receive, and in a send deferred to a poll holding the
+     * send lock, that lock left held (every later stop, reset and receive on it spun for good).
+     * In a JVM of its own: close panics, and the timers, their polls and the others carry on.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void closingATimersChannelPanicsAndTheTimersCarryOn(int procs) {
+        Child c = child("closeTimerChan", String.valueOf(procs));
+        String out = c.stdout();
+        assertTrue(out.contains("closeTimer=close_of_a_Timer's_or_Ticker's_channel"), out + c.stderr());
+        assertTrue(out.contains("closeTicker=close_of_a_Timer's_or_Ticker's_channel"), out);
+        assertTrue(out.contains("panic=none "), out);
+        assertEquals(1, intField(out, "timerValues"), out);
+        assertTrue(intField(out, "ticks") > 0, out);
+        assertTrue(out.contains("other=true"), out);
+    }
+
     // ---- item 5: unreferenced timers are collected ----------------------------------------
 
     /** 10,000 dropped Time.after(1 h) channels are collected, and their heap entries go with them. */
