@@ -59,7 +59,8 @@ import java.time.Instant;
  * A poll runs a due arming (time.go 1.23: maybeRunChan, which chan.go's chanrecv and select.go's
  * selectgo call before they look at c, holding no lock: mu nests outside c's lock):
  *   1. read whenHint, racily: NEVER or later than now -> return; the poll answers as of that
- *      read, when rt was not due (a reset since is later than the poll);
+ *      read, when rt was not due, or stopped, or a one-shot whose value is in c (sendTo writes
+ *      NEVER after its send; a reset since is later than the poll);
  *   2. mu.lock; a = rt; null -> return (stopped);
  *   3. a.runSerializedIfDue(now): if a is pending and due, take this run from its heap under
  *      the heap lock, which decides between the poll, an M's pop and a stop; a periodic arming
@@ -195,7 +196,8 @@ final class ChanTimer {
          * The racy hint: a poll that reads a hint later than now answers as of the moment of
          * that read, when the arming it describes was not due; a reset since then is later.
          * A hint is lowered only to an arming's when (reset) and raised only past a when that
-         * has been run (send, runChan), so it never skips a due arming.
+         * has been run (runChan) or whose value is in c (sendTo), so it never skips a due
+         * arming, nor one whose value an M is still sending.
          */
         @Override
         @SuppressWarnings("unchecked")
@@ -302,11 +304,13 @@ final class ChanTimer {
         /** mu held, {@code a} current. Sends on c (null: collected, nobody can receive). */
         private void sendTo(Arming a, Chan<Instant> c) {
             a.committed = true;
-            if (!a.periodic()) {
-                whenHint = NEVER; // spent: polls need not take mu for it
-            }
             if (c != null) {
                 ChanOps.trySend(c, Instant.now()); // full: a slow receiver misses this tick (tick.go)
+            }
+            if (!a.periodic()) {
+                // Spent: polls need not take mu for it. Only once the value is in c: a poll that
+                // reads NEVER looks at c at once, and must not find it empty while an M sends.
+                whenHint = NEVER;
             }
         }
 

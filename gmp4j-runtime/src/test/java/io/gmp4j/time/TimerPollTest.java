@@ -12,8 +12,10 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.internal.runtime.Export;
+import io.gmp4j.internal.runtime.RuntimeTimer;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,6 +91,51 @@ class TimerPollTest {
             assertEquals(1, pendingResets, "resets that found an arming pending (only the first: the hour)");
             assertFalse(t.stop(), "stop after the last value was received");
         });
+    }
+
+    /**
+     * A poll right after the scheduler took a due timer from its heap finds the value: it waits
+     * for that run's send (Go: the poll runs the timer itself, so it never finds it spent and
+     * its channel empty). Each round the goroutine spins, without yielding or polling, until an
+     * M or sysmon has popped the arming, then polls at once, while that run may still be
+     * sending. Before, the run marked the timer spent (the hint a poll reads first) before its
+     * value was in c, and a poll that read it looked at c at once and found it empty: 900 of
+     * 2000 rounds at GOMAXPROCS 1 in a probe (sysmon sends there), 1 to 15 at 2.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void pollRightAfterTheSchedulerTookTheTimerFindsTheValue(int procs) {
+        runG(procs, () -> {
+            Timer t = Time.newTimer(Duration.ofHours(1));
+            int ready = 0;
+            for (int i = 0; i < ROUNDS; i++) {
+                t.reset(Duration.ZERO);
+                RuntimeTimer arming = currentArming(t);
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (arming.pending()) { // a bounded wait for the scheduler's pop, no poll meanwhile
+                    assertTrue(System.nanoTime() < deadline, "round " + i + ": no M or sysmon ran the due timer");
+                    Thread.onSpinWait();
+                }
+                if (i % 2 == 0 ? selectPoll(t.c()) : tryRecvPoll(t.c())) {
+                    ready++;
+                }
+            }
+            assertEquals(ROUNDS, ready, "polls right after the scheduler took the timer that found its value");
+            assertFalse(t.stop(), "the last value was received");
+        });
+    }
+
+    /** The timer's current arming (ChanTimer's Sender.rt): a RuntimeTimer, pending until run or stopped. */
+    private static RuntimeTimer currentArming(Timer t) throws ReflectiveOperationException {
+        Field chanTimer = Timer.class.getDeclaredField("chanTimer");
+        chanTimer.setAccessible(true);
+        Object ct = chanTimer.get(t);
+        Field sender = ChanTimer.class.getDeclaredField("sender");
+        sender.setAccessible(true);
+        Object s = sender.get(ct);
+        Field rt = s.getClass().getDeclaredField("rt");
+        rt.setAccessible(true);
+        return (RuntimeTimer) rt.get(s);
     }
 
     /**
