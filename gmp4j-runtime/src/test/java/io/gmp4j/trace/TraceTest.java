@@ -494,6 +494,39 @@ class TraceTest {
     }
 
     /**
+     * A poll of a due timer's channel runs the timer itself (Go 1.23: maybeRunChan): the trace
+     * still shows the timer firing, as a timer instant naming the polling goroutine.
+     */
+    @Test
+    void aTimerRunByAPollIsTraced() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long[] poller = new long[1];
+        int[] ready = new int[1];
+        Trace.start(out);
+        try {
+            GoTesting.runG(2, () -> {
+                poller[0] = Park.goid();
+                for (int i = 0; i < 100; i++) {
+                    Chan<java.time.Instant> c = Time.after(Duration.ZERO);
+                    io.gmp4j.chan.Select.select(c.onRecv(v -> ready[0]++), io.gmp4j.chan.Select.onDefault(() -> {}));
+                }
+            });
+        } finally {
+            Trace.stop();
+        }
+        assertEquals(100, ready[0], "polls of due timers that found the value");
+        int polled = 0;
+        for (Map<String, Object> e : events(out.toByteArray())) {
+            if (e.get("ph").equals("i") && e.get("name").equals("timer") && "timer channel".equals(args(e).get("timer"))
+                    && num(args(e), "goid") == poller[0]) {
+                polled++;
+            }
+        }
+        // Each value came from a run: the poll's (traced here) or an M's that readied nobody.
+        assertTrue(polled > 0, "no timer event naming the polling goroutine G" + poller[0]);
+    }
+
+    /**
      * The trace loads in headless Chromium: a page JSON.parse's it (as chrome://tracing's JSON
      * importer does first) and checks the format's rules again in the browser's JS, writing
      * {@code TRACE OK <events>} or what is wrong into its body. Skipped without chromium.

@@ -219,6 +219,16 @@ public final class ExecTrace {
     }
 
     /**
+     * RuntimeTimer.runSerializedIfDue: a receive or select polling a timer's channel took its
+     * due run (Go 1.23: maybeRunChan) and sends itself: an instant on the poller's P, naming
+     * the polling goroutine (0 from a thread that is not one), which is the one it delivers to.
+     */
+    static void timerPolled(RuntimeTimer t) {
+        G gp = G.current();
+        emit(TIMER, System.nanoTime(), gp != null ? gp.goid : 0, curPid(), M.current() != null ? M.current().id : -1, t);
+    }
+
+    /**
      * A JVM collection (a GC notification, on the JDK's notification thread): {@code start} and
      * {@code dur} in nanos on System.nanoTime's clock, {@code concurrent} for a concurrent cycle
      * (ZGC's and Shenandoah's cycles, {@link Mem#concurrent}) rather than a pause.

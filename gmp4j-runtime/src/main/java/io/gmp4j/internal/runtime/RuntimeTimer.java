@@ -117,10 +117,16 @@ public class RuntimeTimer {
                 if (heap != h) {
                     continue; // moved to another P's heap meanwhile (procresize): retry there
                 }
-                return h.takeIfDue(this, now);
+                if (!h.takeIfDue(this, now)) {
+                    return false;
+                }
             } finally {
                 h.lock.unlock();
             }
+            if (ExecTrace.on) {
+                ExecTrace.timerPolled(this); // as Timers.run's timerFired for a scheduler's run
+            }
+            return true;
         }
     }
 
