@@ -78,7 +78,7 @@ public final class Chan<T> implements Iterable<T> {
      *   done     -> released   the waiter (Sudog.release), into its M's cache; reused from there
      *
      * Fields and who writes them:
-     *   dataqsiz, buf (the array), id, isNil, timer: final.
+     *   dataqsiz, buf (the array), id, isNil, isTimer, buf[dataqsiz] of a timer's channel: final.
      *   buf[i], sendx, recvx, the wait queues' ends (recvqFirst .. sendqLast): only under
      *     lock; recvqFirst and sendqFirst are stored with release and read racily by the
      *     fast paths (WaitQ.lvFirst).
@@ -169,19 +169,29 @@ public final class Chan<T> implements Iterable<T> {
     // operation writes (qcount .. sendqLast) span 36 bytes, not 40 (WaitQ).
     private final Object[] buf;
     /**
-     * hchan.timer (Go 1.23): the Timer or Ticker this channel belongs to, else null. Every
-     * receive and select case reads it once: a plain channel's whole cost of timer channels.
+     * hchan.timer (Go 1.23): this channel belongs to a Timer or Ticker, which its ring keeps
+     * one past its slots (buf[dataqsiz]; {@link #timer}). A flag in the header's padding and
+     * a spare slot, not a field: a Chan stays 64 bytes, and a plain channel's whole cost of
+     * timer channels is one read of a byte next to isNil per receive and select case.
      */
-    final ChanBridge.Timer timer;
+    final boolean isTimer;
     private volatile boolean closed;
     private volatile int lockState;
 
     private Chan(int cap, boolean isNil, ChanBridge.Timer timer) {
         this.dataqsiz = cap;
-        this.buf = cap == 0 ? null : new Object[cap];
+        this.buf = timer != null ? new Object[cap + 1] : cap == 0 ? null : new Object[cap];
+        if (timer != null) {
+            buf[cap] = timer;
+        }
+        this.isTimer = timer != null;
         this.isNil = isNil;
         this.id = isNil ? -1 : IDS.getAndIncrement();
-        this.timer = timer;
+    }
+
+    /** The Timer or Ticker of a timer's channel ({@link #isTimer}). */
+    ChanBridge.Timer timer() {
+        return (ChanBridge.Timer) buf[dataqsiz];
     }
 
     /** chan.go: makechan. {@code make(chan T, cap)}; 0 is unbuffered. */
@@ -349,10 +359,10 @@ public final class Chan<T> implements Iterable<T> {
             }
             parkForever(WaitReason.CHAN_RECEIVE_NIL_CHAN);
         }
-        if (timer != null) {
+        if (isTimer) {
             // chan.go 1.23: a due timer sends now, so this receive finds its value. Before
             // our lock: the timer's lock nests outside it.
-            timer.maybeRunChan(this);
+            timer().maybeRunChan(this);
         }
         // Fast path for a non-blocking receive, without the lock (chan.go's reasoning):
         //   - empty, then not closed: a channel never reopens, so it was open at the moment
@@ -445,7 +455,7 @@ public final class Chan<T> implements Iterable<T> {
         if (isNil) {
             throw new GoPanic("close of nil channel");
         }
-        if (timer != null) {
+        if (isTimer) {
             // Go's t.C is receive-only: close(t.C) does not compile. Closed, the timer's next
             // send would panic on an M (a fatal error) or in a receive that runs it.
             throw new GoPanic("close of a Timer's or Ticker's channel");
@@ -487,7 +497,7 @@ public final class Chan<T> implements Iterable<T> {
      * Ticker's channel, as in Go 1.23 (chan.go: chanlen).
      */
     public int len() {
-        return isNil || timer != null ? 0 : lvQcount();
+        return isNil || isTimer ? 0 : lvQcount();
     }
 
     /**
@@ -495,7 +505,7 @@ public final class Chan<T> implements Iterable<T> {
      * it holds one value inside but presents as unbuffered.
      */
     public int cap() {
-        return timer != null ? 0 : dataqsiz;
+        return isTimer ? 0 : dataqsiz;
     }
 
     // ---- select cases and range ----------------------------------------------------------

@@ -217,8 +217,8 @@ public final class Select {
                 continue; // Omit cases without channels from the poll and lock orders.
             }
             scases[i] = cas;
-            if (cas.c.timer != null) {
-                cas.c.timer.maybeRunChan(cas.c); // select.go 1.23: a due timer sends first; before sellock
+            if (cas.c.isTimer) {
+                cas.c.timer().maybeRunChan(cas.c); // select.go 1.23: a due timer sends first; before sellock
             }
             int j = rnd.nextInt(norder + 1);
             order[norder] = order[j];
