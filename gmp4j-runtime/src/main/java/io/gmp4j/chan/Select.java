@@ -55,9 +55,8 @@ public final class Select {
      *
      * Allocation per blocking select: one Waiter, one SelectSudog per case linked through
      * SelectSudog.waitlink (Go's gp.waiting list); the order array (pollorder and lockorder in
-     * one, as select.go's order) and scases come from the M's cache when it has them. Filling
-     * scases, a long-lived array, costs a G1 card-mark barrier per case on JDK 25 (not
-     * measured apart; W7 was not re-run for it). It was four arrays (pollorder, sort keys,
+     * one, as select.go's order) and scases come from the M's cache when it has them (a fresh
+     * clone per select measured no faster: docs/BENCHMARKS.md (14)). It was four arrays (pollorder, sort keys,
      * lockorder, sudogs) plus an Arrays.sort call; the change measured W7 (the harness now in `./gmp4j bench`, 2026-11-28, shared 2-core AMD
      * EPYC, JDK 25, base and new JVMs alternated, 3 rounds x median of 5, ns/msg):
      * GOMAXPROCS=1 394/356/332 -> 244/338/257; GOMAXPROCS=2 449/433/349 -> 423/407/345.
