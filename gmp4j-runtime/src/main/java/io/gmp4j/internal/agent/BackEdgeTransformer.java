@@ -32,11 +32,13 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -76,6 +78,8 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
     private final ClassLoader runtimeLoader = io.gmp4j.internal.runtime.Preempt.class.getClassLoader();
     private final Module runtimeModule = io.gmp4j.internal.runtime.Preempt.class.getModule();
     private final Set<Module> wired = ConcurrentHashMap.newKeySet();
+    /** {@link #sees}'s answers by loader (weak: loaders come and go). */
+    private final Map<ClassLoader, Boolean> seen = Collections.synchronizedMap(new WeakHashMap<>());
 
     public BackEdgeTransformer(Filter filter, Instrumentation inst) {
         this.filter = filter;
@@ -110,17 +114,37 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
         }
     }
 
-    /** Whether classes of {@code loader} resolve Preempt to ours (it or a parent loaded the runtime). */
+    /**
+     * Whether classes of {@code loader} resolve Preempt to ours: the runtime's loader is it or
+     * a parent, and it delegates Preempt there (an isolating loader, one that filters what it
+     * takes from its parent, does not: its classes' first check would throw
+     * NoClassDefFoundError). Asked once per loader, without holding a lock (the loader may be
+     * loading a class on another thread whose transform asks too).
+     */
     private boolean sees(ClassLoader loader) {
-        if (runtimeLoader == null) {
+        if (runtimeLoader == null || loader == runtimeLoader) {
             return true;
         }
-        for (ClassLoader l = loader; l != null; l = l.getParent()) {
-            if (l == runtimeLoader) {
-                return true;
-            }
+        boolean parent = false;
+        for (ClassLoader l = loader; l != null && !parent; l = l.getParent()) {
+            parent = l == runtimeLoader;
         }
-        return false;
+        if (!parent) {
+            return false;
+        }
+        Boolean known = seen.get(loader);
+        if (known == null) {
+            boolean same;
+            try {
+                same = Class.forName(io.gmp4j.internal.runtime.Preempt.class.getName(), false, loader)
+                        == io.gmp4j.internal.runtime.Preempt.class;
+            } catch (ClassNotFoundException | LinkageError e) {
+                same = false;
+            }
+            known = same;
+            seen.put(loader, known);
+        }
+        return known;
     }
 
     /** The runtime on the module path: export the hook's package to (and be read by) the class's module. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -192,6 +193,58 @@ class BackEdgeTransformerTest {
         assertNull(t.transform(null, null, "com/example/App", null, null, bytes));
         assertNull(t.transform(null, ClassLoader.getPlatformClassLoader(), "com/example/App", null, null, bytes));
         assertNull(t.transform(null, app, "com/example/App", Object.class, null, bytes));
+    }
+
+    /**
+     * A loader whose parent chain holds the runtime's loader but that does not delegate
+     * {@code io.gmp4j.*} (an isolating plugin loader) cannot resolve Preempt: its classes must
+     * load unchanged, or their first back-edge throws NoClassDefFoundError.
+     */
+    @Test
+    void loaderThatCannotResolvePreemptIsLeftAlone() throws Exception {
+        ClassLoader app = getClass().getClassLoader();
+        final class Isolating extends ClassLoader {
+            private final byte[] bytes;
+
+            Isolating(byte[] bytes) {
+                super(app);
+                this.bytes = bytes;
+            }
+
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(n)) {
+                    Class<?> c = findLoadedClass(n);
+                    if (c != null) {
+                        return c;
+                    }
+                    if (n.equals(LOOPS)) {
+                        return defineClass(n, bytes, 0, bytes.length);
+                    }
+                    if (n.startsWith("io.gmp4j.")) {
+                        throw new ClassNotFoundException(n + " (isolated)");
+                    }
+                    return super.loadClass(n, resolve);
+                }
+            }
+        }
+        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
+        byte[] original = bytesOf(LOOPS);
+        byte[] out = t.transform(null, new Isolating(original), "com/example/Plugin", null, null, original);
+        if (out != null) { // what the JVM would then run
+            Class<?> c = new Isolating(out).loadClass(LOOPS);
+            Throwable thrown = null;
+            for (String name : List.of("whileSum", "doWhile", "nested", "switchLoop", "merge")) {
+                try {
+                    c.getMethod(name, int.class).invoke(null, 10_000);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    thrown = thrown != null ? thrown : e.getCause();
+                }
+            }
+            fail("rewritten for a loader that cannot resolve Preempt; its loop then threw " + thrown);
+        }
+        // a loader that delegates to the runtime's still gets its classes rewritten
+        assertNotNull(t.transform(null, new ClassLoader(app) {}, "com/example/Plugin", null, null, original));
     }
 
     @Test
