@@ -640,6 +640,26 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             return in >= ex;
         }
 
+        /**
+         * Whether {@link PreemptLoader} leaves class {@code internalName} to its parent, the
+         * JDK's application class loader: the JDK, gmp4j's runtime, JMH's stubs and the default
+         * excludes (gmp4j's API, which the runtime shares; the tools and libraries) unless an
+         * include names them. Not the classes only {@code gmp4j.preempt.exclude} names: the
+         * loader defines those unchanged, with the rest of the class path, so that they share
+         * its classes and their package.
+         */
+        public boolean shared(String internalName) {
+            for (String p : NEVER) {
+                if (internalName.startsWith(p)) {
+                    return true;
+                }
+            }
+            if (internalName.contains("/jmh_generated/")) {
+                return true;
+            }
+            return longest(include, internalName) < longest(DEFAULT_EXCLUDE, internalName);
+        }
+
         private static int longest(List<String> prefixes, String name) {
             int best = -1;
             for (String p : prefixes) {

@@ -28,10 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>What it covers: classes the application class loader would load from the class path
  * (the main class and everything it reaches), filtered as the agent's are
- * ({@link BackEdgeTransformer.Filter}: never the JDK or gmp4j's runtime, which stay with the
- * parent, so their package-private access is intact). Classes of other loaders (a framework's
- * own class loaders) are not rewritten; for those use the agent. A class that cannot be
- * rewritten is defined as it is. {@code GODEBUG=asyncpreemptoff=1}: everything goes to the
+ * ({@link BackEdgeTransformer.Filter}). The JDK, gmp4j's runtime and the default excludes stay
+ * with the parent ({@link BackEdgeTransformer.Filter#shared}), so their package-private access
+ * is intact and the runtime and its API are one copy; what only {@code gmp4j.preempt.exclude}
+ * names is defined here unchanged, so that it shares the program's classes and packages.
+ * Classes of other loaders (a framework's own class loaders) are not rewritten; for those use
+ * the agent. A class that cannot be rewritten is defined as it is. {@code GODEBUG=asyncpreemptoff=1}: everything goes to the
  * parent, unchanged.
  */
 public final class PreemptLoader extends ClassLoader {
@@ -57,13 +59,13 @@ public final class PreemptLoader extends ClassLoader {
             return super.loadClass(name, resolve);
         }
         String internal = name.replace('.', '/');
-        if (!filter.instrument(internal)) {
+        if (filter.shared(internal)) {
             return super.loadClass(name, resolve);
         }
         synchronized (getClassLoadingLock(name)) {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
-                c = defineRewritten(name, internal);
+                c = defineRewritten(name, internal, filter.instrument(internal));
             }
             if (c == null) {
                 return super.loadClass(name, resolve);
@@ -75,8 +77,11 @@ public final class PreemptLoader extends ClassLoader {
         }
     }
 
-    /** The class from the parent's class path, rewritten; null when the parent does not have it there. */
-    private Class<?> defineRewritten(String name, String internal) {
+    /**
+     * The class from the parent's class path, rewritten if {@code rewrite}; null when the parent
+     * does not have it there.
+     */
+    private Class<?> defineRewritten(String name, String internal, boolean rewrite) {
         URL url = getParent().getResource(internal + ".class");
         if (url == null || !("file".equals(url.getProtocol()) || "jar".equals(url.getProtocol()))) {
             return null;
@@ -87,12 +92,11 @@ public final class PreemptLoader extends ClassLoader {
         } catch (IOException e) {
             return null;
         }
-        byte[] out;
+        byte[] out = null;
         try {
-            out = BackEdgeTransformer.instrument(bytes, getParent());
+            out = rewrite ? BackEdgeTransformer.instrument(bytes, getParent()) : null;
         } catch (Throwable e) {
             BackEdgeTransformer.warnOnce(name, e);
-            out = null;
         }
         byte[] b = out != null ? out : bytes;
         int dot = name.lastIndexOf('.');
