@@ -6,12 +6,17 @@ import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.JarURLConnection;
 import java.net.URL;
+import java.net.URLConnection;
 import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
+import java.util.jar.Manifest;
 
 /**
  * The back-edge checks without an agent: a system class loader
@@ -44,6 +49,7 @@ public final class PreemptLoader extends ClassLoader {
     private final BackEdgeTransformer.Filter filter = BackEdgeTransformer.Filter.fromProperties();
     private final boolean off = Preempt.asyncPreemptOff();
     private final Map<String, ProtectionDomain> domains = new ConcurrentHashMap<>();
+    private final Map<String, Optional<Manifest>> manifests = new ConcurrentHashMap<>();
 
     /** Called by the JDK with its application class loader as the parent. */
     public PreemptLoader(ClassLoader parent) {
@@ -87,8 +93,12 @@ public final class PreemptLoader extends ClassLoader {
             return null;
         }
         byte[] bytes;
-        try (InputStream in = url.openStream()) {
-            bytes = in.readAllBytes();
+        URLConnection conn;
+        try {
+            conn = url.openConnection();
+            try (InputStream in = conn.getInputStream()) {
+                bytes = in.readAllBytes();
+            }
         } catch (IOException e) {
             return null;
         }
@@ -99,25 +109,68 @@ public final class PreemptLoader extends ClassLoader {
             BackEdgeTransformer.warnOnce(name, e);
         }
         byte[] b = out != null ? out : bytes;
+        String s = url.toString();
+        String root = "jar".equals(url.getProtocol()) ? s.substring(4, s.indexOf("!/"))
+                : s.substring(0, s.length() - (internal + ".class").length());
         int dot = name.lastIndexOf('.');
         if (dot > 0) {
             String pkg = name.substring(0, dot);
             if (getDefinedPackage(pkg) == null) {
                 try {
-                    definePackage(pkg, null, null, null, null, null, null, null);
+                    definePackage(pkg, conn instanceof JarURLConnection jar ? manifest(root, jar) : null, root);
                 } catch (IllegalArgumentException raced) {
                     // defined meanwhile by another thread: fine
                 }
             }
         }
-        return defineClass(name, b, 0, b.length, domain(url, internal));
+        return defineClass(name, b, 0, b.length, domain(root));
+    }
+
+    /** The manifest of the jar at {@code root}, or null; read once per jar. */
+    private Manifest manifest(String root, JarURLConnection jar) {
+        return manifests.computeIfAbsent(root, r -> {
+            try {
+                return Optional.ofNullable(jar.getManifest());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
+    }
+
+    /**
+     * Defines package {@code pn} as the JDK's application class loader does
+     * (BuiltinClassLoader.definePackage): the attributes of the manifest's section for the
+     * package, else its main attributes (a library's version, what Package.getImplementationVersion
+     * reports), sealed at {@code root} if the manifest says so.
+     */
+    private void definePackage(String pn, Manifest man, String root) {
+        String[] v = new String[7];
+        Attributes.Name[] names = {Attributes.Name.SPECIFICATION_TITLE, Attributes.Name.SPECIFICATION_VERSION,
+                Attributes.Name.SPECIFICATION_VENDOR, Attributes.Name.IMPLEMENTATION_TITLE,
+                Attributes.Name.IMPLEMENTATION_VERSION, Attributes.Name.IMPLEMENTATION_VENDOR, Attributes.Name.SEALED};
+        if (man != null) {
+            for (Attributes attr : new Attributes[] {man.getAttributes(pn.replace('.', '/').concat("/")),
+                    man.getMainAttributes()}) {
+                for (int i = 0; attr != null && i < names.length; i++) {
+                    if (v[i] == null) {
+                        v[i] = attr.getValue(names[i]);
+                    }
+                }
+            }
+        }
+        URL sealBase = null;
+        if ("true".equalsIgnoreCase(v[6])) {
+            try {
+                sealBase = new URI(root).toURL();
+            } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
+                // not sealed, as a jar the JDK could not name
+            }
+        }
+        definePackage(pn, v[0], v[1], v[2], v[3], v[4], v[5], sealBase);
     }
 
     /** One protection domain per class-path entry (the jar or directory the class came from). */
-    private ProtectionDomain domain(URL url, String internal) {
-        String s = url.toString();
-        String root = "jar".equals(url.getProtocol()) ? s.substring(4, s.indexOf("!/"))
-                : s.substring(0, s.length() - (internal + ".class").length());
+    private ProtectionDomain domain(String root) {
         return domains.computeIfAbsent(root, r -> {
             try {
                 return new ProtectionDomain(new CodeSource(new URI(r).toURL(), (CodeSigner[]) null), null, this, null);

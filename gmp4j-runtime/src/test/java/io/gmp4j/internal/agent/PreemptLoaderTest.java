@@ -6,8 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.testing.GoTesting;
 import io.gmp4j.testing.GoTesting.Child;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** PreemptLoader as the system class loader: the program must see what it sees without it. */
 class PreemptLoaderTest {
@@ -50,5 +63,62 @@ class PreemptLoaderTest {
         assertFalse(f.instrument("com/example/hot/Loop"));
         assertFalse(f.shared("com/example/App"));
         assertFalse(f.shared("com/example/Other"));
+    }
+
+    /**
+     * A class from a jar: its package has the jar manifest's attributes (what libraries print as
+     * their version: Package.getImplementationVersion), per-package section first, as the
+     * JDK's class loader defines it.
+     */
+    @Test
+    void packagesGetTheJarManifestsAttributes(@TempDir Path dir) throws Exception {
+        Manifest mf = new Manifest();
+        Attributes main = mf.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.IMPLEMENTATION_VERSION, "1.2.3");
+        main.put(Attributes.Name.IMPLEMENTATION_TITLE, "loader-test");
+        main.put(Attributes.Name.SPECIFICATION_VERSION, "4.5");
+        Attributes section = new Attributes();
+        section.put(Attributes.Name.IMPLEMENTATION_VENDOR, "the package's own");
+        section.put(Attributes.Name.SEALED, "true");
+        mf.getEntries().put("io/gmp4j/testprog/loader/pkg/", section);
+        Path jar = dir.resolve("versioned.jar");
+        Path classes = Path.of(PreemptLoaderTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf)) {
+            for (String name : List.of("Versioned.class", "package-info.class")) {
+                String entry = "io/gmp4j/testprog/loader/pkg/" + name;
+                j.putNextEntry(new JarEntry(entry));
+                j.write(Files.readAllBytes(classes.resolve(entry)));
+                j.closeEntry();
+            }
+        }
+        String want = "impl=1.2.3 title=loader-test vendor=the package's own spec=4.5 sealed=true";
+        assertEquals(want, runJarFirst(jar, List.of()), "without the loader");
+        assertEquals(want, runJarFirst(jar, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE)));
+    }
+
+    /** LoaderProg manifest with {@code jar} ahead of this class path (GoTesting.runChild's cannot be changed). */
+    private static String runJarFirst(Path jar, List<String> opts) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(GoTesting.JVM_FLAGS);
+        cmd.addAll(opts);
+        cmd.add("-cp");
+        cmd.add(jar + File.pathSeparator + System.getProperty("java.class.path"));
+        cmd.add(PROG);
+        cmd.add("manifest");
+        File log = File.createTempFile("gmp4j-child", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+            boolean exited = p.waitFor(30, TimeUnit.SECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor();
+            }
+            String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+            assertTrue(exited && p.exitValue() == 0, "child failed: " + out);
+            return out.strip();
+        } finally {
+            log.delete();
+        }
     }
 }

@@ -10,6 +10,10 @@ public final class LoaderProg {
     private LoaderProg() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("manifest")) {
+            System.out.println(io.gmp4j.testprog.loader.pkg.Versioned.manifest());
+            return;
+        }
         Config.x = 5;
         int hot;
         try {
