@@ -84,6 +84,23 @@ public final class PreemptLoader extends ClassLoader {
     }
 
     /**
+     * A class this loader defines, not yet loaded. The JDK asks here directly, not through
+     * loadClass, for a package's package-info class (Package.getAnnotations: the package's
+     * defining loader's findClass); the caller holds the class's loading lock.
+     */
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        String internal = name.replace('.', '/');
+        if (!off && !filter.shared(internal)) {
+            Class<?> c = defineRewritten(name, internal, filter.instrument(internal));
+            if (c != null) {
+                return c;
+            }
+        }
+        throw new ClassNotFoundException(name);
+    }
+
+    /**
      * The class from the parent's class path, rewritten if {@code rewrite}; null when the parent
      * does not have it there.
      */

@@ -28,8 +28,8 @@ class PreemptLoaderTest {
     /** The JDK's note that a custom system class loader turns CDS's app classes off (./gmp4j passes it too). */
     private static final String NO_CDS_NOTE = "-Xlog:cds=off";
 
-    private static String run(List<String> opts) {
-        Child c = GoTesting.runChild(PROG, opts, List.of(), 30);
+    private static String run(List<String> opts, String... args) {
+        Child c = GoTesting.runChild(PROG, opts, List.of(), 30, args);
         assertEquals(0, c.exitCode(), c.stdout() + c.stderr());
         assertFalse(c.stderr().contains("preempt agent"), c.stderr());
         return c.stdout().strip();
@@ -63,6 +63,17 @@ class PreemptLoaderTest {
         assertFalse(f.instrument("com/example/hot/Loop"));
         assertFalse(f.shared("com/example/App"));
         assertFalse(f.shared("com/example/Other"));
+    }
+
+    /**
+     * A package's annotations (its package-info class, which Package finds through
+     * ClassLoader.findClass of the loader that defined the package).
+     */
+    @Test
+    void packagesKeepTheirAnnotations() {
+        String want = "annotations=[Deprecated] chars=10";
+        assertEquals(want, run(List.of(), "annotations"), "without the loader");
+        assertEquals(want, run(List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "annotations"));
     }
 
     /**

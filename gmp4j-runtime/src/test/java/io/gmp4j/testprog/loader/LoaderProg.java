@@ -14,6 +14,10 @@ public final class LoaderProg {
             System.out.println(io.gmp4j.testprog.loader.pkg.Versioned.manifest());
             return;
         }
+        if (args.length > 0 && args[0].equals("annotations")) {
+            System.out.println(io.gmp4j.testprog.loader.pkg.Versioned.annotations());
+            return;
+        }
         Config.x = 5;
         int hot;
         try {
