@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * thread measures for one second after a warm-up, prints one line of figures and halts the
  * JVM, so a run whose goroutines never yield still ends.
  * <ul>
- *   <li>{@code spinners}: four call-free spinning goroutines and a 1 ms sleeper.</li>
+ *   <li>{@code spinners}: four call-free spinning goroutines and a 1 ms sleeper; {@code stepped}:
+ *       the same with spinners whose loop steps its counter only while a flag is up.</li>
  *   <li>{@code pinned}: one spinner inside {@code synchronized}, one inside a class
  *       initialiser (pinned), and the sleeper; {@code sync} and {@code clinit}: one of them
  *       (spinners not counted).</li>
@@ -31,15 +32,22 @@ public final class PreemptProg {
 
     public static void main(String[] args) {
         String mode = args[0];
-        Thread controller = new Thread(() -> measure(mode.equals("spinners") ? 4 : mode.equals("pinned") ? 2 : 0));
+        Thread controller = new Thread(() -> measure(
+                mode.equals("spinners") || mode.equals("stepped") ? 4 : mode.equals("pinned") ? 2 : 0));
         controller.setDaemon(true);
         controller.start();
         Go.run(() -> {
             Go.go(PreemptProg::sleeper);
-            if (mode.equals("spinners")) {
+            if (mode.equals("spinners") || mode.equals("stepped")) {
                 for (int i = 0; i < 4; i++) {
                     int id = i;
-                    Go.go(() -> spin(id));
+                    Go.go(() -> {
+                        if (mode.equals("stepped")) {
+                            spinStepped(id);
+                        } else {
+                            spin(id);
+                        }
+                    });
                 }
             } else {
                 if (!mode.equals("clinit")) {
@@ -67,6 +75,23 @@ public final class PreemptProg {
             if ((n & 0xFFFF) == 0) {
                 progress.lazySet(id, n);
             }
+        }
+    }
+
+    /**
+     * A call-free loop that looks counted (an int stepped by one, compared with a constant) but
+     * steps only while a flag is up, which it is not until the end: a spin-wait.
+     */
+    static void spinStepped(int id) {
+        long n = 0;
+        for (int i = 0; i < 1_000_000;) {
+            if ((n & 0xFFFF) == 0) {
+                progress.lazySet(id, n);
+            }
+            if (stop) {
+                i++;
+            }
+            n++; // (a branch to the header here would be a second back-edge: not counted either way)
         }
     }
 

@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Innermost counted int loops ({@link #countedLoops}: one back-edge, no loop inside, an exit
  * that compares an int local stepped by one {@code iinc}, not otherwise stored in the loop,
- * with a constant, a local not stored in it, an array's length or zero) get no check at their
+ * with a constant, a local not stored in it, an array's length or zero, the step and the exit
+ * on every path through the body, a step of one for an exit at {@code ==}) get no check at their
  * back-edge: any branch there stops C2 unrolling and vectorising them (4-9x, measured, even a
  * branch taken once in 4096 iterations). javac's {@code for (...; i < n; i++)} shape is
  * strip-mined instead ({@link Strip}: the check once per {@link #STRIDE} iterations, outside
@@ -228,6 +229,12 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                 backs.add(new int[] {-1, k});
             }
         }
+        List<ExceptionCatch> catches = new ArrayList<>();
+        for (CodeElement e : els) {
+            if (e instanceof ExceptionCatch c) {
+                catches.add(c);
+            }
+        }
         Set<Integer> exempt = new HashSet<>();
         for (int[] be : backs) {
             int from = be[0], to = be[1];
@@ -240,28 +247,56 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                     innermost = false; // a loop inside, or a second back-edge of this one
                 }
             }
-            if (innermost && counted(els, from, to)) {
+            if (innermost && counted(els, from, to, at, catches)) { // at: every label's position now
                 exempt.add(to);
             }
         }
         return exempt;
     }
 
-    /** Whether els[from..to] (a loop: header label .. back-edge) is a counted int loop. */
-    private static boolean counted(List<CodeElement> els, int from, int to) {
+    /**
+     * Whether els[from..to] (a loop: header label .. back-edge) is a counted int loop: an exit
+     * compares an int local with an invariant bound, and the local's one iinc and that exit
+     * are on every path through the body (a spin-wait that steps its counter only while a
+     * flag is up, or tests it only then, need not end), and an exit taken at {@code ==} has a
+     * step of one (a step of 2 can pass it forever).
+     */
+    private static boolean counted(List<CodeElement> els, int from, int to, Map<Label, Integer> labels,
+            List<ExceptionCatch> catches) {
         Map<Integer, Integer> iincs = new HashMap<>(); // slot -> how many iinc
+        Map<Integer, int[]> steps = new HashMap<>(); // slot -> {the iinc's constant, its position}
         Set<Integer> stored = new HashSet<>();
         List<Instruction> ins = new ArrayList<>();
         List<Integer> pos = new ArrayList<>();
+        List<int[]> jumps = new ArrayList<>(); // forward transfers inside the loop: {from, to}
         for (int k = from; k <= to; k++) {
             if (els.get(k) instanceof Instruction i) {
                 ins.add(i);
                 pos.add(k);
                 if (i instanceof IncrementInstruction inc) {
                     iincs.merge(inc.slot(), inc.constant() != 0 ? 1 : 2, Integer::sum);
+                    steps.put(inc.slot(), new int[] {inc.constant(), k});
                 } else if (i instanceof StoreInstruction st) {
                     stored.add(st.slot());
                 }
+                List<Label> targets = switch (i) {
+                    case BranchInstruction b -> List.of(b.target());
+                    case TableSwitchInstruction t -> caseTargets(t.defaultTarget(), t.cases());
+                    case LookupSwitchInstruction l -> caseTargets(l.defaultTarget(), l.cases());
+                    default -> List.of();
+                };
+                for (Label l : targets) {
+                    Integer t = labels.get(l);
+                    if (t != null && t > k && t <= to) {
+                        jumps.add(new int[] {k, t});
+                    }
+                }
+            }
+        }
+        for (ExceptionCatch c : catches) { // a throw before x to a handler after x skips x
+            Integer start = labels.get(c.tryStart()), end = labels.get(c.tryEnd()), h = labels.get(c.handler());
+            if (start != null && end != null && h != null && h > from && h <= to && start < to && end > from) {
+                jumps.add(new int[] {Math.max(start, from), h});
             }
         }
         for (int n = 0; n < ins.size(); n++) {
@@ -272,9 +307,11 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             if (!exits) {
                 continue;
             }
+            boolean atBackEdge = pos.get(n) == to;
             if (isIfZero(b.opcode())) { // iload k; if<cond>: a bound of 0
                 Integer k = intLoad(ins, n - 1);
-                if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)) {
+                if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)
+                        && ends(steps.get(k), pos.get(n), b.opcode(), atBackEdge, jumps)) {
                     return true;
                 }
                 continue;
@@ -285,19 +322,47 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             int boundLen;
             if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)) {
                 boundLen = invariantBound(ins, boundEnd - 1, stored);
-                if (boundLen > 0) {
+                if (boundLen > 0 && ends(steps.get(k), pos.get(n), b.opcode(), atBackEdge, jumps)) {
                     return true;
                 }
             }
             boundLen = invariantBound(ins, boundEnd, stored);
             if (boundLen > 0) {
                 k = intLoad(ins, boundEnd - boundLen);
-                if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)) {
+                if (k != null && iincs.getOrDefault(k, 0) == 1 && !stored.contains(k)
+                        && ends(steps.get(k), pos.get(n), b.opcode(), atBackEdge, jumps)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a loop whose counter steps by {@code step} = {constant, position} and that exits
+     * at the branch at {@code exit} ({@code op}; the back-edge itself if {@code atBackEdge}, which
+     * loops while its condition holds) ends within 2^32 iterations: the step and the exit are
+     * on every path (no forward jump in the loop passes over them), and an exit taken at
+     * {@code ==} is not stepped over.
+     */
+    private static boolean ends(int[] step, int exit, Opcode op, boolean atBackEdge, List<int[]> jumps) {
+        for (int[] j : jumps) {
+            if (j[0] < step[1] && step[1] < j[1] || j[0] < exit && exit < j[1]) {
+                return false;
+            }
+        }
+        boolean exitsAtEqual = atBackEdge ? op == Opcode.IF_ICMPNE || op == Opcode.IFNE
+                : op == Opcode.IF_ICMPEQ || op == Opcode.IFEQ;
+        return !exitsAtEqual || step[0] == 1 || step[0] == -1;
+    }
+
+    private static List<Label> caseTargets(Label dflt, List<SwitchCase> cases) {
+        List<Label> out = new ArrayList<>(cases.size() + 1);
+        out.add(dflt);
+        for (SwitchCase c : cases) {
+            out.add(c.target());
+        }
+        return out;
     }
 
     private static boolean isIcmp(Opcode op) {

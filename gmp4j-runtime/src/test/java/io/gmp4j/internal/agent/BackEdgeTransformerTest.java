@@ -164,6 +164,44 @@ class BackEdgeTransformerTest {
         assertTrue(checks(all) >= 18, "checks inserted: " + checks(all)); // 17 loops, one with two back-edges
     }
 
+    /**
+     * Loops that look counted but need not end within 2^32 iterations (the step or the exit
+     * test is not on every path through the body, or a step of 2 can pass an == exit): a
+     * spin-wait, which is what the check is for. Each gets the plain check at its back-edge
+     * and is not strip-mined (a strip checks only when i reaches its limit, which a loop
+     * waiting for a flag never does).
+     */
+    @Test
+    void loopsThatNeedNotEndGetTheCheck() throws Exception {
+        byte[] instrumented = BackEdgeTransformer.instrument(bytesOf(CountedLoops.class.getName()), getClass().getClassLoader());
+        java.util.Map<String, int[]> per = new java.util.TreeMap<>(); // {checks, strips}
+        for (MethodModel m : ClassFile.of().parse(instrumented).methods()) {
+            int[] n = new int[2];
+            for (CodeElement e : m.code().orElseThrow()) {
+                if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals("io/gmp4j/internal/runtime/Preempt")) {
+                    n[0]++;
+                } else if (e instanceof InvokeInstruction i && i.owner().asInternalName().equals("java/lang/Math")) {
+                    n[1]++;
+                }
+            }
+            per.put(m.methodName().stringValue(), n);
+        }
+        for (String name : List.of("conditionalStep", "conditionalStepDoWhile", "skippedExit", "stepTwoNotEqual")) {
+            assertEquals("[1, 0]", java.util.Arrays.toString(per.get(name)), name + ": {checks, strips}");
+        }
+        assertEquals("[0, 0]", java.util.Arrays.toString(per.get("bothArmsStep")), "counted: no check");
+        assertEquals("[1, 1]", java.util.Arrays.toString(per.get("forLocal")), "still strip-mined");
+        Class<?> a = CountedLoops.class;
+        Class<?> b = new OneClassLoader(a.getName(), instrumented).loadClass(a.getName());
+        for (String name : List.of("conditionalStep", "conditionalStepDoWhile", "skippedExit", "stepTwoNotEqual",
+                "bothArmsStep")) {
+            for (int n : new int[] {0, 2, 4096, 10_000}) {
+                assertEquals(a.getMethod(name, int.class).invoke(null, n), b.getMethod(name, int.class).invoke(null, n),
+                        name + "(" + n + ")");
+            }
+        }
+    }
+
     @Test
     void instrumentingTwiceChangesNothing() throws Exception {
         byte[] once = BackEdgeTransformer.instrument(bytesOf(LOOPS), getClass().getClassLoader());

@@ -159,4 +159,62 @@ public class CountedLoops {
         }
         return s;
     }
+
+    /** A spin-wait: i steps only while stop is up, so the loop need not end. Not counted. */
+    public static long conditionalStep(int n) {
+        long spins = 0;
+        for (int i = 0; i < n;) {
+            if (stop) {
+                i++;
+            }
+            spins++;
+        }
+        return spins;
+    }
+
+    /** The same as a do-while. Not counted. */
+    public static long conditionalStepDoWhile(int n) {
+        long spins = 0;
+        int i = 0;
+        do {
+            if (stop) {
+                i++;
+            }
+            spins++;
+        } while (i < n);
+        return spins;
+    }
+
+    /** The exit test on i is skipped while stop is down: spins at least n times, then until stop. Not counted. */
+    public static long skippedExit(int n) {
+        long s = 0;
+        for (int i = 0; !stop || i < n; i++) {
+            s += i;
+        }
+        return s;
+    }
+
+    /** i != n stepped by 2 never ends when n is odd. Not counted. */
+    public static long stepTwoNotEqual(int n) {
+        long s = 0;
+        for (int i = 0; i != n; i += 2) {
+            s += i;
+        }
+        return s;
+    }
+
+    /** Stepped on every path (both arms), the exit compared with != by a step of one: counted. */
+    public static long bothArmsStep(int n) {
+        long s = 0;
+        int i = 0;
+        while (i != n) {
+            if ((s & 1) == 0) {
+                s += 3;
+            } else {
+                s += 1;
+            }
+            i++;
+        }
+        return s;
+    }
 }
