@@ -126,9 +126,7 @@ public final class PreemptLoader extends ClassLoader {
             BackEdgeTransformer.warnOnce(name, e);
         }
         byte[] b = out != null ? out : bytes;
-        String s = url.toString();
-        String root = "jar".equals(url.getProtocol()) ? s.substring(4, s.indexOf("!/"))
-                : s.substring(0, s.length() - (internal + ".class").length());
+        String root = root(url, internal);
         int dot = name.lastIndexOf('.');
         if (dot > 0) {
             String pkg = name.substring(0, dot);
@@ -141,6 +139,23 @@ public final class PreemptLoader extends ClassLoader {
             }
         }
         return defineClass(name, b, 0, b.length, domain(root));
+    }
+
+    /**
+     * The class-path entry (jar or directory URL) that {@code url}, the class file of
+     * {@code internal}, is in. A directory's is {@code url} less one path segment per segment
+     * of the name: the URL is percent-encoded, so a name that is not ASCII is longer there.
+     */
+    private static String root(URL url, String internal) {
+        String s = url.toString();
+        if ("jar".equals(url.getProtocol())) {
+            return s.substring(4, s.indexOf("!/"));
+        }
+        int end = s.length();
+        for (int seg = internal.split("/").length; seg > 0 && end > 0; seg--) {
+            end = s.lastIndexOf('/', end - 1);
+        }
+        return s.substring(0, end + 1);
     }
 
     /** The manifest of the jar at {@code root}, or null; read once per jar. */

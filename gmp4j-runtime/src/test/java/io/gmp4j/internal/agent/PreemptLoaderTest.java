@@ -66,6 +66,25 @@ class PreemptLoaderTest {
     }
 
     /**
+     * A class from a directory whose file name is percent-encoded in its URL (a name with a
+     * space and braces here; any name that is not ASCII too): its code source is the
+     * directory, as for the others.
+     */
+    @Test
+    void encodedClassNamesHaveTheirCodeSource(@TempDir Path dir) throws Exception {
+        String name = "io.gmp4j.testprog.loader.Odd Name{1}";
+        byte[] b = java.lang.classfile.ClassFile.of().build(java.lang.constant.ClassDesc.of(name),
+                cb -> cb.withFlags(java.lang.classfile.ClassFile.ACC_PUBLIC).withSuperclass(java.lang.constant.ConstantDescs.CD_Object));
+        Path file = dir.resolve(name.replace('.', '/') + ".class");
+        Files.createDirectories(file.getParent());
+        Files.write(file, b);
+        String url = dir.toUri().toURL().toString();
+        assertEquals("codeSource=right", runWithFirst(dir, List.of(), "codesource", name, url), "without the loader");
+        assertEquals("codeSource=right",
+                runWithFirst(dir, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "codesource", name, url));
+    }
+
+    /**
      * A package's annotations (its package-info class, which Package finds through
      * ClassLoader.findClass of the loader that defined the package).
      */
@@ -104,20 +123,21 @@ class PreemptLoaderTest {
             }
         }
         String want = "impl=1.2.3 title=loader-test vendor=the package's own spec=4.5 sealed=true";
-        assertEquals(want, runJarFirst(jar, List.of()), "without the loader");
-        assertEquals(want, runJarFirst(jar, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE)));
+        assertEquals(want, runWithFirst(jar, List.of(), "manifest"), "without the loader");
+        assertEquals(want, runWithFirst(jar, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "manifest"));
     }
 
-    /** LoaderProg manifest with {@code jar} ahead of this class path (GoTesting.runChild's cannot be changed). */
-    private static String runJarFirst(Path jar, List<String> opts) throws IOException, InterruptedException {
+    /** LoaderProg with {@code entry} ahead of this class path (GoTesting.runChild's cannot be changed). */
+    private static String runWithFirst(Path entry, List<String> opts, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(GoTesting.JVM_FLAGS);
         cmd.addAll(opts);
         cmd.add("-cp");
-        cmd.add(jar + File.pathSeparator + System.getProperty("java.class.path"));
+        cmd.add(entry + File.pathSeparator + System.getProperty("java.class.path"));
         cmd.add(PROG);
-        cmd.add("manifest");
+        cmd.addAll(List.of(args));
         File log = File.createTempFile("gmp4j-child", ".out");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();

@@ -14,6 +14,17 @@ public final class LoaderProg {
             System.out.println(io.gmp4j.testprog.loader.pkg.Versioned.manifest());
             return;
         }
+        if (args.length > 1 && args[0].equals("codesource")) { // args[1]: a class, args[2]: the URL it should have
+            java.security.CodeSource cs;
+            try {
+                cs = Class.forName(args[1]).getProtectionDomain().getCodeSource();
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            System.out.println("codeSource=" + (cs == null ? "null" : cs.getLocation().toString().equals(args[2])
+                    ? "right" : cs.getLocation()));
+            return;
+        }
         if (args.length > 0 && args[0].equals("annotations")) {
             System.out.println(io.gmp4j.testprog.loader.pkg.Versioned.annotations());
             return;
