@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.Manifest;
 
 /**
@@ -48,7 +49,7 @@ public final class PreemptLoader extends ClassLoader {
 
     private final BackEdgeTransformer.Filter filter = BackEdgeTransformer.Filter.fromProperties();
     private final boolean off = Preempt.asyncPreemptOff();
-    private final Map<String, ProtectionDomain> domains = new ConcurrentHashMap<>();
+    private final Map<CodeSource, ProtectionDomain> domains = new ConcurrentHashMap<>();
     private final Map<String, Optional<Manifest>> manifests = new ConcurrentHashMap<>();
 
     /** Called by the JDK with its application class loader as the parent. */
@@ -138,7 +139,17 @@ public final class PreemptLoader extends ClassLoader {
                 }
             }
         }
-        return defineClass(name, b, 0, b.length, domain(root));
+        // a signed jar's entry: its signers, known once its bytes were read (as the JDK's loader has them)
+        CodeSigner[] signers = null;
+        if (conn instanceof JarURLConnection jar) {
+            try {
+                JarEntry entry = jar.getJarEntry();
+                signers = entry != null ? entry.getCodeSigners() : null;
+            } catch (IOException e) {
+                signers = null;
+            }
+        }
+        return defineClass(name, b, 0, b.length, domain(root, signers));
     }
 
     /**
@@ -201,14 +212,18 @@ public final class PreemptLoader extends ClassLoader {
         definePackage(pn, v[0], v[1], v[2], v[3], v[4], v[5], sealBase);
     }
 
-    /** One protection domain per class-path entry (the jar or directory the class came from). */
-    private ProtectionDomain domain(String root) {
-        return domains.computeIfAbsent(root, r -> {
-            try {
-                return new ProtectionDomain(new CodeSource(new URI(r).toURL(), (CodeSigner[]) null), null, this, null);
-            } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
-                return new ProtectionDomain(null, null, this, null);
-            }
-        });
+    /**
+     * One protection domain per class-path entry (the jar or directory the class came from)
+     * and signers, as the JDK's loader has: Class.getSigners comes from its code source.
+     */
+    private ProtectionDomain domain(String root, CodeSigner[] signers) {
+        URL location;
+        try {
+            location = new URI(root).toURL();
+        } catch (URISyntaxException | MalformedURLException | IllegalArgumentException e) {
+            return domains.computeIfAbsent(new CodeSource(null, (CodeSigner[]) null),
+                    cs -> new ProtectionDomain(null, null, this, null));
+        }
+        return domains.computeIfAbsent(new CodeSource(location, signers), cs -> new ProtectionDomain(cs, null, this, null));
     }
 }

@@ -19,6 +19,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,7 +113,14 @@ class PreemptLoaderTest {
         section.put(Attributes.Name.IMPLEMENTATION_VENDOR, "the package's own");
         section.put(Attributes.Name.SEALED, "true");
         mf.getEntries().put("io/gmp4j/testprog/loader/pkg/", section);
-        Path jar = dir.resolve("versioned.jar");
+        Path jar = pkgJar(dir.resolve("versioned.jar"), mf);
+        String want = "impl=1.2.3 title=loader-test vendor=the package's own spec=4.5 sealed=true";
+        assertEquals(want, runWithFirst(jar, List.of(), "manifest"), "without the loader");
+        assertEquals(want, runWithFirst(jar, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "manifest"));
+    }
+
+    /** A jar of testprog.loader.pkg's classes with manifest {@code mf}. */
+    private static Path pkgJar(Path jar, Manifest mf) throws Exception {
         Path classes = Path.of(PreemptLoaderTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf)) {
             for (String name : List.of("Versioned.class", "package-info.class")) {
@@ -122,9 +130,36 @@ class PreemptLoaderTest {
                 j.closeEntry();
             }
         }
-        String want = "impl=1.2.3 title=loader-test vendor=the package's own spec=4.5 sealed=true";
-        assertEquals(want, runWithFirst(jar, List.of(), "manifest"), "without the loader");
-        assertEquals(want, runWithFirst(jar, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "manifest"));
+        return jar;
+    }
+
+    /** A signed jar's classes have their signers (Class.getSigners, the code source's signers). */
+    @Test
+    void signedJarsClassesKeepTheirSigners(@TempDir Path dir) throws Exception {
+        Path bin = Path.of(System.getProperty("java.home"), "bin");
+        Assumptions.assumeTrue(Files.isExecutable(bin.resolve("keytool")) && Files.isExecutable(bin.resolve("jarsigner")),
+                "no keytool and jarsigner in this JDK");
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        Path jar = pkgJar(dir.resolve("signed.jar"), mf);
+        String ks = dir.resolve("ks.p12").toString();
+        tool(dir, bin.resolve("keytool"), "-genkeypair", "-keystore", ks, "-storetype", "PKCS12", "-storepass",
+                "changeit", "-alias", "t", "-keyalg", "EC", "-dname", "CN=gmp4j-test", "-validity", "2");
+        tool(dir, bin.resolve("jarsigner"), "-keystore", ks, "-storepass", "changeit", jar.toString(), "t");
+        assertEquals("signers=1", runWithFirst(jar, List.of(), "signers"), "without the loader");
+        assertEquals("signers=1", runWithFirst(jar, List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "signers"));
+    }
+
+    private static void tool(Path dir, Path tool, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(tool.toString()));
+        cmd.addAll(List.of(args));
+        Path log = dir.resolve("tool.out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly().waitFor();
+        }
+        assertTrue(exited && p.exitValue() == 0, cmd + ": " + Files.readString(log));
     }
 
     /** LoaderProg with {@code entry} ahead of this class path (GoTesting.runChild's cannot be changed). */

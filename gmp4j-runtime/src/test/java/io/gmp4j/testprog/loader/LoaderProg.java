@@ -25,6 +25,11 @@ public final class LoaderProg {
                     ? "right" : cs.getLocation()));
             return;
         }
+        if (args.length > 0 && args[0].equals("signers")) {
+            Object[] signers = io.gmp4j.testprog.loader.pkg.Versioned.class.getSigners();
+            System.out.println("signers=" + (signers == null ? 0 : signers.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("annotations")) {
             System.out.println(io.gmp4j.testprog.loader.pkg.Versioned.annotations());
             return;
