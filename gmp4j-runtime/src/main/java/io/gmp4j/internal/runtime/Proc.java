@@ -885,6 +885,12 @@ final class Proc {
             }
             if (when >= 0) {
                 wakeForMovedTimers(when);
+                if (Sched.runqsize != 0) {
+                    // retire moved pp's Gs to the global queue: an M must come for them (as
+                    // retirep's wakep; Go's startTheWorld wakes one after procresize). A locked
+                    // M leaving its retired P (stoplockedm, an exit) or sysmon's retake get here.
+                    wakep();
+                }
                 return;
             }
         }

@@ -17,7 +17,10 @@ import io.gmp4j.time.Time;
 import java.time.Duration;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -194,6 +197,101 @@ class LockOSThreadWiringTest {
                 spinner.await();
             }
         }));
+    }
+
+    /**
+     * Go.gomaxprocs shrinks while a locked goroutine holds a P above the new limit and has
+     * goroutines queued on it. When the goroutine parks (its M gives the P up in stoplockedm)
+     * or ends locked (its M exits), the retired P's goroutines go to the global queue, and an
+     * M must come for them, as Go's startTheWorld wakes one after procresize. The test waits
+     * until every other M sleeps first, so that none finds them by chance.
+     */
+    @Test
+    void lockedMLeavingARetiredPWakesAnMForItsGoroutines() throws Exception {
+        int prev = Go.gomaxprocs(0);
+        try {
+            for (int round = 0, tries = 0; round < 4; tries++) {
+                assertTrue(tries < 100, "the locked goroutine never started on a P above P0");
+                Go.gomaxprocs(3);
+                boolean endLocked = round % 2 == 1;
+                AtomicInteger pid = new AtomicInteger(-1);
+                AtomicInteger cmd = new AtomicInteger(); // 1: go on, 2: give up (it got P0)
+                AtomicReference<String> failure = new AtomicReference<>();
+                CountDownLatch ran = new CountDownLatch(3), lDone = new CountDownLatch(1);
+                Chan<Boolean> release = Chan.make(0);
+                Go.go(() -> {
+                    try {
+                        Go.lockOSThread();
+                        pid.set(M.current().p.id);
+                        while (cmd.get() == 0) {
+                            Thread.onSpinWait(); // keeps its P
+                        }
+                        if (cmd.get() == 2) {
+                            Go.unlockOSThread();
+                            return;
+                        }
+                        for (int i = 0; i < 3; i++) {
+                            Go.go(ran::countDown); // to this (retired) P's queue
+                        }
+                        long deadline = System.nanoTime() + 10_000_000_000L;
+                        while (!othersAsleep()) {
+                            if (System.nanoTime() > deadline) {
+                                failure.set("the other Ms never went to sleep\n" + SchedTrace.detail());
+                                break;
+                            }
+                            Thread.onSpinWait();
+                        }
+                        if (!endLocked) {
+                            release.recv();
+                            Go.unlockOSThread();
+                        }
+                    } finally {
+                        lDone.countDown();
+                    }
+                });
+                while (pid.get() < 0) {
+                    Thread.onSpinWait();
+                }
+                if (pid.get() == 0) {
+                    cmd.set(2);
+                    assertTrue(lDone.await(10, TimeUnit.SECONDS));
+                    continue;
+                }
+                Go.gomaxprocs(1); // retires the locked goroutine's P
+                cmd.set(1);
+                boolean woke = ran.await(5, TimeUnit.SECONDS);
+                String state = woke ? null : SchedTrace.detail();
+                if (!woke) {
+                    Go.go(() -> {}); // a wake-up from outside: the stranded goroutines run, nothing leaks
+                    assertTrue(ran.await(10, TimeUnit.SECONDS));
+                }
+                if (!endLocked) {
+                    release.send(true);
+                }
+                assertTrue(lDone.await(10, TimeUnit.SECONDS));
+                assertNull(failure.get());
+                int r = round;
+                assertTrue(woke, () -> "round " + r + " (" + (endLocked ? "ended locked" : "parked")
+                        + "): the goroutines of the retired P were left in the global queue with no M awake\n" + state);
+                round++;
+            }
+        } finally {
+            Go.gomaxprocs(prev);
+        }
+    }
+
+    /** Every M but the caller's sleeps, no P but one is held, and none spins. */
+    private static boolean othersAsleep() {
+        if (Sched.npidle != Sched.gomaxprocs || Sched.nmspinning.get() != 0) {
+            return false;
+        }
+        M me = M.current();
+        for (M mp : Sched.allm()) {
+            if (mp != me && !mp.blocked) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Waits (up to 10 s) for mp's thread to end; fails if it does not. */
