@@ -135,6 +135,7 @@ public final class TestProg {
                 Go.lockOSThread();
                 io.gmp4j.chan.Select.select();
             });
+            case "lockOSThreadAvoidsStatePropagation" -> Go.run(TestProg::lockOSThreadAvoidsStatePropagation);
             case "lockedDeadlock2" -> Go.run(() -> { // testprog/deadlock.go: LockedDeadlock2
                 Go.go(() -> {
                     Go.lockOSThread();
@@ -594,6 +595,147 @@ public final class TestProg {
         @Override
         public String toString() {
             throw new GoPanic(new CircleStart());
+        }
+    }
+
+    /**
+     * testprog/lockosthread.go: LockOSThreadAvoidsStatePropagation. A goroutine locks its M, gives
+     * that thread a working directory of its own (unshare(CLONE_FS), chdir) and ends locked, so
+     * the thread must die with it. A new thread is cloned from its creator (pthread_create shares
+     * the creator's fs), so no M may be created on a locked thread either: goroutines locked to
+     * the Ms they get next must see the process's directory. Main runs locked, as
+     * Go's does (its init locks it to the main thread), and GOMAXPROCS is 1 (the environment).
+     * Linux only; elsewhere, or where unshare is not permitted, it says so.
+     */
+    private static void lockOSThreadAvoidsStatePropagation() {
+        if (Go.gomaxprocs(0) != 1) {
+            System.out.println("requires GOMAXPROCS=1");
+            System.exit(1);
+        }
+        Go.lockOSThread();
+        String cwd = Native.getcwd();
+        // Go's program runs this once and looks from one goroutine, which GOMAXPROCS=1 very
+        // likely puts on a thread that kept the tainted state (reused, or cloned from it).
+        // Here: ten rounds, and eight goroutines look after each, each locked to an M of its own
+        // while they all do, so that every idle M and every new one is looked at (they end
+        // locked: their Ms exit, and each round starts with no idle M but one in flight).
+        // Whether the M that takes the P when the tainted goroutine ends is a new one, created
+        // on the tainted thread, or that idle one depends on timing; over ten rounds one is new.
+        for (int round = 0; round < 10; round++) {
+            io.gmp4j.chan.Chan<Boolean> ready = io.gmp4j.chan.Chan.make(1);
+            Go.go(() -> {
+                Go.lockOSThread();
+                int errno = Native.unshareFs();
+                if (errno == Native.EPERM) {
+                    System.out.println("unshare not permitted");
+                    System.exit(0);
+                } else if (errno != 0) {
+                    System.out.println("failed to unshare fs: errno " + errno);
+                    System.exit(1);
+                }
+                if (!Native.chdir("/tmp")) {
+                    System.out.println("failed to chdir");
+                    System.exit(1);
+                }
+                // This thread's state is now "tainted"; no other goroutine may observe it.
+                ready.send(true);
+                // Exit with the thread locked.
+            });
+            ready.recv();
+            java.util.List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            new LockedGroup(8, () -> seen.add(Native.getcwd())).release();
+            for (String wd : seen) {
+                if (!wd.equals(cwd)) {
+                    System.out.println("bad thread state, want " + cwd + " got " + wd + " (round " + round + ")");
+                    System.exit(1);
+                }
+            }
+        }
+        Go.unlockOSThread();
+        System.out.println("OK");
+    }
+
+    /**
+     * n goroutines, each locked to its M and running {@code atLock} there, all waiting for
+     * release; they end locked, so that their Ms exit rather than wait idle for the next round.
+     */
+    private static final class LockedGroup {
+        private final io.gmp4j.sync.WaitGroup locked = new io.gmp4j.sync.WaitGroup(), ended = new io.gmp4j.sync.WaitGroup();
+        private final io.gmp4j.chan.Chan<Boolean> release = io.gmp4j.chan.Chan.make(0);
+
+        LockedGroup(int n, Runnable atLock) {
+            locked.add(n);
+            ended.add(n);
+            for (int i = 0; i < n; i++) {
+                Go.go(() -> {
+                    Go.lockOSThread();
+                    if (atLock != null) {
+                        atLock.run();
+                    }
+                    locked.done();
+                    release.recv();
+                    ended.done();
+                });
+            }
+            locked.await();
+        }
+
+        void release() {
+            release.close();
+            ended.await();
+        }
+    }
+
+    /** The libc calls lockOSThreadAvoidsStatePropagation needs (java.lang.foreign). */
+    private static final class Native {
+        static final int EPERM = 1;
+        private static final int CLONE_FS = 0x200;
+        private static final java.lang.foreign.Linker LINKER = java.lang.foreign.Linker.nativeLinker();
+        private static final java.lang.foreign.StructLayout STATE = java.lang.foreign.Linker.Option.captureStateLayout();
+        private static final java.lang.invoke.VarHandle ERRNO = STATE.varHandle(
+                java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+        private static final java.lang.invoke.MethodHandle UNSHARE = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("unshare").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT),
+                java.lang.foreign.Linker.Option.captureCallState("errno"));
+        private static final java.lang.invoke.MethodHandle CHDIR = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("chdir").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+        private static final java.lang.invoke.MethodHandle GETCWD = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("getcwd").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS,
+                        java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG));
+
+        /** unshare(CLONE_FS) for the calling thread: 0, or errno. */
+        static int unshareFs() {
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.MemorySegment state = a.allocate(STATE);
+                int r = (int) UNSHARE.invokeExact(state, CLONE_FS);
+                return r == 0 ? 0 : (int) ERRNO.get(state, 0L);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        }
+
+        static boolean chdir(String dir) {
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                return (int) CHDIR.invokeExact(a.allocateFrom(dir)) == 0;
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        }
+
+        static String getcwd() {
+            try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.MemorySegment buf = a.allocate(4096);
+                java.lang.foreign.MemorySegment r = (java.lang.foreign.MemorySegment) GETCWD.invokeExact(buf, 4096L);
+                if (r.address() == 0) {
+                    throw new AssertionError("getcwd failed");
+                }
+                return buf.getString(0);
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
         }
     }
 

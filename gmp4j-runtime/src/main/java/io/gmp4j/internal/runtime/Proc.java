@@ -778,7 +778,11 @@ final class Proc {
             Sched.lock.unlock();
         }
         io.gmp4j.internal.pprof.ThreadCreate.record(nmp); // proc.go: newm's m.createstack
-        nmp.start();
+        if (TemplateThread.onLockedThread()) {
+            TemplateThread.newm(nmp); // not cloned from a locked thread's state (proc.go: newm)
+        } else {
+            nmp.start();
+        }
     }
 
     /** proc.go: mReserveID + checkmcount. Lock held. The new M's id, or -1 past the thread limit. */

@@ -138,6 +138,9 @@ public final class RuntimeApi {
         }
         M mp = gp.lockedm;
         if (mp == null) {
+            // proc.go: LockOSThread starts the template thread while the caller's thread is
+            // still in a known-good state: Ms needed from a locked thread are started there.
+            TemplateThread.start();
             mp = M.current();
             gp.lockedm = mp;
             mp.lockedg = gp;

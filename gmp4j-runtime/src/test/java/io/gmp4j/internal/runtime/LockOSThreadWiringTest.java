@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
@@ -17,6 +19,7 @@ import io.gmp4j.time.Time;
 import java.time.Duration;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,6 +120,23 @@ class LockOSThreadWiringTest {
             assertNotSame(sub.get(), M.current(), "goroutine migrated to locked thread");
             awaitExit(sub.get());
         }));
+    }
+
+    // proc_test.go: TestLockOSThreadAvoidsStatePropagation, testprog LockOSThreadAvoidsStatePropagation
+    /**
+     * A goroutine that changes its thread's kernel state (a working directory of its own) and
+     * ends locked takes that state with it: no later goroutine sees it, neither on the thread
+     * itself nor on a thread cloned from it (Go creates Ms from a locked thread through its
+     * template thread). In a child JVM: GOMAXPROCS=1 and no idle Ms left by other tests.
+     */
+    @Test
+    void lockOSThreadAvoidsStatePropagation() {
+        assumeTrue(System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux"), "unshare is Linux's");
+        GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", java.util.List.of(), java.util.List.of("GOMAXPROCS=1"),
+                60, "lockOSThreadAvoidsStatePropagation");
+        assumeFalse(c.stdout().equals("unshare not permitted\n"), "unshare not permitted");
+        assertEquals("OK\n", c.stdout(), () -> "exit " + c.exitCode() + "\n" + c.stderr());
+        assertEquals(0, c.exitCode(), c::stderr);
     }
 
     // proc_test.go: TestLockOSThreadExit, testprog LockOSThreadAlt
