@@ -707,11 +707,13 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
 
         /**
          * Whether {@link PreemptLoader} leaves class {@code internalName} to its parent, the
-         * JDK's application class loader: the JDK, gmp4j's runtime, JMH's stubs and the default
-         * excludes (gmp4j's API, which the runtime shares; the tools and libraries) unless an
-         * include names them. Not the classes only {@code gmp4j.preempt.exclude} names: the
-         * loader defines those unchanged, with the rest of the class path, so that they share
-         * its classes and their package.
+         * JDK's application class loader: the JDK, gmp4j's runtime, JMH's stubs, gmp4j's API
+         * (which the runtime shares) unless an include names the class (an application package
+         * under an API prefix), and the default-excluded tools and libraries whole, includes or
+         * not: a library split between two loaders (kotlin/collections here, the rest of kotlin
+         * and kotlinx there) gets two copies of what its parent-side classes use. Not the
+         * classes only {@code gmp4j.preempt.exclude} names: the loader defines those unchanged,
+         * with the rest of the class path, so that they share its classes and their package.
          */
         public boolean shared(String internalName) {
             for (String p : NEVER) {
@@ -722,7 +724,16 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             if (internalName.contains("/jmh_generated/")) {
                 return true;
             }
-            return longest(include, internalName) < longest(DEFAULT_EXCLUDE, internalName);
+            String lib = null;
+            for (String p : DEFAULT_EXCLUDE) {
+                if (internalName.startsWith(p) && (lib == null || p.length() > lib.length())) {
+                    lib = p;
+                }
+            }
+            if (lib == null) {
+                return false;
+            }
+            return !lib.startsWith("io/gmp4j/") || longest(include, internalName) < lib.length();
         }
 
         private static int longest(List<String> prefixes, String name) {

@@ -51,6 +51,25 @@ class PreemptLoaderTest {
                 "-Dgmp4j.preempt.exclude=io.gmp4j.testprog.loader.hot,io.gmp4j.testprog.loader.Hot")));
     }
 
+    /**
+     * An include inside a library that is excluded by default (the filter's own example,
+     * kotlin/collections) must not split the library between two loaders: kotlin.sequences,
+     * left to the parent, would return the parent's copy of kotlin.collections' singletons
+     * (and kotlinx, lincheck... would load their own kotlin). The loader leaves such a library
+     * whole to its parent (the agent, one loader, still rewrites the part).
+     */
+    @Test
+    void includeInsideAnExcludedLibraryDoesNotSplitIt() {
+        assertEquals("sameEmptyList=true", run(List.of(), "kotlin"), "without the loader");
+        assertEquals("sameEmptyList=true", run(List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE,
+                "-Dgmp4j.preempt.include=kotlin.collections"), "kotlin"));
+        var f = new BackEdgeTransformer.Filter(BackEdgeTransformer.Filter.parse("kotlin.collections,org.junit"),
+                List.of());
+        assertTrue(f.shared("kotlin/collections/CollectionsKt"));
+        assertTrue(f.shared("org/junit/jupiter/api/Test"));
+        assertTrue(f.instrument("kotlin/collections/CollectionsKt"), "the agent still rewrites it");
+    }
+
     @Test
     void onlyTheRuntimeAndDefaultExcludesComeFromTheParent() {
         var f = new BackEdgeTransformer.Filter(BackEdgeTransformer.Filter.parse("io.gmp4j.chan.demo"),

@@ -25,6 +25,12 @@ public final class LoaderProg {
                     ? "right" : cs.getLocation()));
             return;
         }
+        if (args.length > 0 && args[0].equals("kotlin")) { // one kotlin stdlib: its EmptyList singleton is one object
+            Object mine = kotlin.collections.CollectionsKt.emptyList();
+            Object theirs = kotlin.sequences.SequencesKt.toList(kotlin.sequences.SequencesKt.emptySequence());
+            System.out.println("sameEmptyList=" + (mine == theirs));
+            return;
+        }
         if (args.length > 0 && args[0].equals("signers")) {
             Object[] signers = io.gmp4j.testprog.loader.pkg.Versioned.class.getSigners();
             System.out.println("signers=" + (signers == null ? 0 : signers.length));
