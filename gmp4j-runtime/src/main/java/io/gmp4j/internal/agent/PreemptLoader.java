@@ -3,10 +3,10 @@ package io.gmp4j.internal.agent;
 import io.gmp4j.internal.runtime.Preempt;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.security.CodeSigner;
@@ -39,8 +39,9 @@ import java.util.jar.Manifest;
  * is intact and the runtime and its API are one copy; what only {@code gmp4j.preempt.exclude}
  * names is defined here unchanged, so that it shares the program's classes and packages.
  * Classes of other loaders (a framework's own class loaders) are not rewritten; for those use
- * the agent. A class that cannot be rewritten is defined as it is. {@code GODEBUG=asyncpreemptoff=1}: everything goes to the
- * parent, unchanged.
+ * the agent. A class that cannot be rewritten is defined as it is. Packages, code sources and
+ * signers are as the JDK's loader gives them. {@code GODEBUG=asyncpreemptoff=1}: everything
+ * goes to the parent, unchanged.
  */
 public final class PreemptLoader extends ClassLoader {
     static {
