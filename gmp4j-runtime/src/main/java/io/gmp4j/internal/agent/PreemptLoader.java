@@ -55,7 +55,7 @@ public final class PreemptLoader extends ClassLoader {
 
     /** Called by the JDK with its application class loader as the parent. */
     public PreemptLoader(ClassLoader parent) {
-        super("gmp4j-preempt", parent);
+        super(parent); // unnamed: StackTraceElement.toString() would prefix every frame with a name
         if (!off) {
             Preempt.agentInstalled();
         }

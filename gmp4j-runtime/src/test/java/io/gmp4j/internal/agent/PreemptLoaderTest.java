@@ -52,6 +52,18 @@ class PreemptLoaderTest {
     }
 
     /**
+     * Stack traces read as without the loader: StackTraceElement.toString() prefixes the frames
+     * of a named class loader that is not the JDK's with its name ("gmp4j-preempt//..."), which
+     * would change every stack trace a program prints or logs.
+     */
+    @Test
+    void stackTracesReadAsWithoutTheLoader() {
+        String want = run(List.of(), "trace");
+        assertTrue(want.startsWith(PROG + ".main(LoaderProg.java:"), want);
+        assertEquals(want, run(List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE), "trace"));
+    }
+
+    /**
      * An include inside a library that is excluded by default (the filter's own example,
      * kotlin/collections) must not split the library between two loaders: kotlin.sequences,
      * left to the parent, would return the parent's copy of kotlin.collections' singletons

@@ -25,6 +25,10 @@ public final class LoaderProg {
                     ? "right" : cs.getLocation()));
             return;
         }
+        if (args.length > 0 && args[0].equals("trace")) { // what printStackTrace and logs show of a frame
+            System.out.println(new Throwable().getStackTrace()[0]);
+            return;
+        }
         if (args.length > 0 && args[0].equals("kotlin")) { // one kotlin stdlib: its EmptyList singleton is one object
             Object mine = kotlin.collections.CollectionsKt.emptyList();
             Object theirs = kotlin.sequences.SequencesKt.toList(kotlin.sequences.SequencesKt.emptySequence());
