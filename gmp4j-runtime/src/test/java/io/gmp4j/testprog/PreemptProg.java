@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * JVM, so a run whose goroutines never yield still ends.
  * <ul>
  *   <li>{@code spinners}: four call-free spinning goroutines and a 1 ms sleeper; {@code stepped}:
- *       the same with spinners whose loop steps its counter only while a flag is up.</li>
+ *       the same with spinners whose loop steps its counter only while a flag is up;
+ *       {@code afterInit}: three spinners, one of which first spends 100 ms in a class
+ *       initialiser.</li>
  *   <li>{@code pinned}: one spinner inside {@code synchronized}, one inside a class
  *       initialiser (pinned), and the sleeper; {@code sync} and {@code clinit}: one of them
  *       (spinners not counted).</li>
@@ -32,8 +34,8 @@ public final class PreemptProg {
 
     public static void main(String[] args) {
         String mode = args[0];
-        Thread controller = new Thread(() -> measure(
-                mode.equals("spinners") || mode.equals("stepped") ? 4 : mode.equals("pinned") ? 2 : 0));
+        Thread controller = new Thread(() -> measure(mode.equals("spinners") || mode.equals("stepped") ? 4
+                : mode.equals("afterInit") ? 3 : mode.equals("pinned") ? 2 : 0));
         controller.setDaemon(true);
         controller.start();
         Go.run(() -> {
@@ -49,6 +51,14 @@ public final class PreemptProg {
                         }
                     });
                 }
+            } else if (mode.equals("afterInit")) {
+                Go.go(() -> {
+                    if (SlowInit.DONE) { // 100 ms in <clinit> (pinned), then a spinner like the others
+                        spin(0);
+                    }
+                });
+                Go.go(() -> spin(1));
+                Go.go(() -> spin(2));
             } else {
                 if (!mode.equals("clinit")) {
                     Go.go(PreemptProg::spinLocked);
@@ -107,6 +117,20 @@ public final class PreemptProg {
         static {
             spin(1);
             DONE = true;
+        }
+    }
+
+    /** A class initialiser that spins for 100 ms: a check in it finds its G pinned. */
+    static final class SlowInit {
+        static final boolean DONE;
+
+        static {
+            long t = System.nanoTime();
+            long n = 0;
+            while (System.nanoTime() - t < 100_000_000L) {
+                n++;
+            }
+            DONE = n >= 0;
         }
     }
 

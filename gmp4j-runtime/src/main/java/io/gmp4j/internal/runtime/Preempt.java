@@ -13,7 +13,8 @@ package io.gmp4j.internal.runtime;
  * not-taken branch. {@link #check} yields the current G to the global queue as a gmp4j call
  * would (proc.go: gopreempt_m). When the JDK cannot unmount it (pinned: class initialiser,
  * native frame) the G is marked and later checks leave it to sysmon's hand-off until it is
- * executed again. Platform threads and virtual threads that are not goroutines return at once.
+ * executed again, or, handed off, until a later check (at most once per 10 ms) finds it can
+ * yield. Platform threads and virtual threads that are not goroutines return at once.
  *
  * <p>Public because instrumented classes (other packages, the unnamed module) call it; not API.
  */
@@ -29,11 +30,32 @@ public final class Preempt {
     /** The slow path of a back-edge check. */
     public static void check() {
         G gp = G.current();
-        if (gp != null && gp.preempt && !gp.preemptPinned) {
+        if (gp == null) {
+            return;
+        }
+        if (gp.preempt && !gp.preemptPinned) {
             if (!Proc.preemptPark(gp)) {
                 gp.preemptPinned = true;
+                gp.preemptPinnedAt = System.nanoTime();
+            }
+        } else if (gp.preemptPinned && lostP() && System.nanoTime() - gp.preemptPinnedAt >= PINNED_RETRY_NANOS) {
+            // Found pinned (a class initialiser) and handed off since: no execute will clear the
+            // mark while it runs on without a P, so once in a while, when some request is pending,
+            // try again; out of the initialiser it yields and rejoins the queues.
+            if (!Proc.preemptPark(gp)) {
+                gp.preemptPinnedAt = System.nanoTime();
             }
         }
+    }
+
+    /** How often a handed-off G that a check found pinned tries to yield again. */
+    private static final long PINNED_RETRY_NANOS = 10_000_000L;
+
+    /** Whether the current G's M no longer holds its P (sysmon handed it off). */
+    private static boolean lostP() {
+        M mp = M.current();
+        P pp = mp == null ? null : mp.p;
+        return pp == null || pp.m != mp;
     }
 
     /** Called by the agent once its transformer is installed. */
