@@ -46,8 +46,6 @@ public final class G implements Runnable, Executor {
      * the M that executes it write it; sysmon reads it racily (Preempt.pending).
      */
     boolean preemptPinned;
-    /** When a check last found this G pinned (System.nanoTime); written by the G only. */
-    long preemptPinnedAt;
     /**
      * runtime2.go: trackingSeq, runnableTime. One transition to runnable in 8 is timed
      * (proc.go: gTrackingPeriod): the waker stamps readySince (System.nanoTime), the M that

@@ -39,6 +39,8 @@ final class M extends Thread {
     /** Gs that exited on this M, still linked in allgs (AllGs.flush). Only this M and its current G. */
     final G[] deadGs = new G[AllGs.EXIT_BATCH];
     int ndeadGs;
+    /** When a back-edge check last found this M's G pinned (System.nanoTime; Preempt). Only that G. */
+    long preemptPinnedAt;
     /** goid batch (proc.go: p.goidcache). Only this M's current G. */
     long goidcache, goidcacheend;
     /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */

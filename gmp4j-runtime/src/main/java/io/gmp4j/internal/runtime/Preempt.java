@@ -36,16 +36,30 @@ public final class Preempt {
         if (gp.preempt && !gp.preemptPinned) {
             if (!Proc.preemptPark(gp)) {
                 gp.preemptPinned = true;
-                gp.preemptPinnedAt = System.nanoTime();
+                pinnedNow();
             }
-        } else if (gp.preemptPinned && lostP() && System.nanoTime() - gp.preemptPinnedAt >= PINNED_RETRY_NANOS) {
+        } else if (gp.preemptPinned && lostP() && System.nanoTime() - pinnedAt() >= PINNED_RETRY_NANOS) {
             // Found pinned (a class initialiser) and handed off since: no execute will clear the
             // mark while it runs on without a P, so once in a while, when some request is pending,
             // try again; out of the initialiser it yields and rejoins the queues.
             if (!Proc.preemptPark(gp)) {
-                gp.preemptPinnedAt = System.nanoTime();
+                pinnedNow();
             }
         }
+    }
+
+    // The time of the last check that found the G pinned is kept on its M, not the G: a pinned
+    // G cannot leave its carrier, and a field more would make every G 72 bytes (the mem row).
+    private static void pinnedNow() {
+        M mp = M.current();
+        if (mp != null) {
+            mp.preemptPinnedAt = System.nanoTime();
+        }
+    }
+
+    private static long pinnedAt() {
+        M mp = M.current();
+        return mp != null ? mp.preemptPinnedAt : 0;
     }
 
     /** How often a handed-off G that a check found pinned tries to yield again. */
