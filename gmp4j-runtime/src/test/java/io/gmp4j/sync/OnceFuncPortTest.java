@@ -42,17 +42,22 @@ class OnceFuncPortTest {
      * Go's testing.AllocsPerRun for a call that should allocate nothing: heap bytes per call over
      * every thread, after a warm-up (JIT). One object per call would be at least 16 bytes; the
      * bound of 8 leaves room for other threads allocating a few KB meanwhile (SudogAllocTest).
+     * The least of five rounds: other threads of a loaded run allocated 2 MB in one round (10 B
+     * per call, CI), and a call that allocates does so in every round.
      */
     private static void assertNoAllocation(Runnable call) {
         int n = 200_000;
         for (int i = 0; i < n; i++) {
             call.run();
         }
-        long before = THREADS.getTotalThreadAllocatedBytes();
-        for (int i = 0; i < n; i++) {
-            call.run();
+        double perCall = Double.MAX_VALUE;
+        for (int round = 0; round < 5 && perCall >= 8; round++) {
+            long before = THREADS.getTotalThreadAllocatedBytes();
+            for (int i = 0; i < n; i++) {
+                call.run();
+            }
+            perCall = Math.min(perCall, (THREADS.getTotalThreadAllocatedBytes() - before) / (double) n);
         }
-        double perCall = (THREADS.getTotalThreadAllocatedBytes() - before) / (double) n;
         assertTrue(perCall < 8, "want 0 allocations per call, got " + perCall + " bytes per call");
     }
 
