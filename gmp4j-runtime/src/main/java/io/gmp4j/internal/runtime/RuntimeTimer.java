@@ -107,27 +107,21 @@ public class RuntimeTimer {
      * runs it for this when. False if it is not due, or not pending (stopped, or popped by an M).
      */
     public boolean runSerializedIfDue(long now) {
-        for (;;) {
-            Timers h = heap;
-            if (h == null) {
+        Timers h = lockHeap();
+        if (h == null) {
+            return false;
+        }
+        try {
+            if (!h.takeIfDue(this, now)) {
                 return false;
             }
-            h.lock.lock();
-            try {
-                if (heap != h) {
-                    continue; // moved to another P's heap meanwhile (procresize): retry there
-                }
-                if (!h.takeIfDue(this, now)) {
-                    return false;
-                }
-            } finally {
-                h.lock.unlock();
-            }
-            if (ExecTrace.on) {
-                ExecTrace.timerPolled(this); // as Timers.run's timerFired for a scheduler's run
-            }
-            return true;
+        } finally {
+            h.lock.unlock();
         }
+        if (ExecTrace.on) {
+            ExecTrace.timerPolled(this); // as Timers.run's timerFired for a scheduler's run
+        }
+        return true;
     }
 
     /**
@@ -179,20 +173,32 @@ public class RuntimeTimer {
     }
 
     private boolean removeIfPending() {
+        Timers h = lockHeap();
+        if (h == null) {
+            return false;
+        }
+        try {
+            return h.remove(this);
+        } finally {
+            h.lock.unlock();
+        }
+    }
+
+    /**
+     * The heap this timer is in, its lock taken for the caller to release; null when it is in
+     * none. A timer moved to another P's heap meanwhile (procresize) is followed there.
+     */
+    private Timers lockHeap() {
         for (;;) {
             Timers h = heap;
             if (h == null) {
-                return false;
+                return null;
             }
             h.lock.lock();
-            try {
-                if (heap != h) {
-                    continue; // moved to another P's heap meanwhile (procresize): retry there
-                }
-                return h.remove(this);
-            } finally {
-                h.lock.unlock();
+            if (heap == h) {
+                return h;
             }
+            h.lock.unlock();
         }
     }
 
