@@ -529,6 +529,9 @@ final class Proc {
             // Release the P and sleep (the "delicate dance" of proc.go).
             Sched.lock.lock();
             try {
+                if (pp.retired) {
+                    return null; // retired since the top: schedule retires it, never the idle list
+                }
                 if (Sched.runqsize != 0) {
                     return Sched.globrunqget(pp, 0);
                 }
@@ -750,7 +753,17 @@ final class Proc {
             }
             if (nmp != null) {
                 nmp.spinning = spinning;
-                nmp.nextp = pp;
+                // An idle M's nextp can hold a startlockedm's P for a moment (its CAS, then its
+                // CAS back on finding the M no longer locked to its G; or a hand-off the M is
+                // about to take). A plain store would overwrite that P, lost for good: wait for
+                // the slot. Never seen; both holders clear it without a lock.
+                for (int i = 0; !nmp.casNextp(null, pp); i++) {
+                    if (i < 64) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
+                }
                 pp.m = nmp;
             } else {
                 newId = mReserveID();
@@ -877,26 +890,8 @@ final class Proc {
     static void handoffp(P pp) {
         pp.syscalltick++;
         pp.m = null;
-        if (pp.retired) {
-            long when = -1;
-            Sched.lock.lock();
-            try {
-                if (pp.retired) { // re-read under the lock: procresize may have grown GOMAXPROCS back
-                    when = retire(pp);
-                }
-            } finally {
-                Sched.lock.unlock();
-            }
-            if (when >= 0) {
-                wakeForMovedTimers(when);
-                if (Sched.runqsize != 0) {
-                    // retire moved pp's Gs to the global queue: an M must come for them (as
-                    // retirep's wakep; Go's startTheWorld wakes one after procresize). A locked
-                    // M leaving its retired P (stoplockedm, an exit) or sysmon's retake get here.
-                    wakep();
-                }
-                return;
-            }
+        if (pp.retired && retireHandedOff(pp)) {
+            return;
         }
         // If it has local work or there is global work, start it straight away.
         if (!RunQueue.runqempty(pp) || Sched.runqsize != 0 || pp.timers.hasDue(Sched.nanotime())) {
@@ -910,16 +905,44 @@ final class Proc {
         }
         Sched.lock.lock();
         try {
-            if (Sched.runqsize != 0) {
-                // fall through to start an M below
-            } else {
+            if (Sched.runqsize == 0 && !pp.retired) {
                 Sched.pidleput(pp);
                 return;
             }
         } finally {
             Sched.lock.unlock();
         }
+        if (pp.retired && retireHandedOff(pp)) {
+            return; // procresize retired pp since the first check: never to the idle list
+        }
         startm(pp, false);
+    }
+
+    /**
+     * handoffp of a P that procresize marked retired: retires it, unless procresize grew
+     * GOMAXPROCS back since (re-read under the lock; then false and the caller hands it on).
+     */
+    private static boolean retireHandedOff(P pp) {
+        long when = -1;
+        Sched.lock.lock();
+        try {
+            if (pp.retired) {
+                when = retire(pp);
+            }
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (when < 0) {
+            return false;
+        }
+        wakeForMovedTimers(when);
+        if (Sched.runqsize != 0) {
+            // retire moved pp's Gs to the global queue: an M must come for them (as retirep's
+            // wakep; Go's startTheWorld wakes one after procresize). A locked M leaving its
+            // retired P (stoplockedm, an exit) or sysmon's retake get here.
+            wakep();
+        }
+        return true;
     }
 
     /**
