@@ -29,12 +29,9 @@ final class AfterFuncCtx extends CancelCtx {
         };
     }
 
+    /** context.go: afterFuncCtx.cancel, after cancelCtx.cancel and removeChild: start f, once. */
     @Override
-    void cancel(boolean removeFromParent, Throwable err, Throwable cause) {
-        super.cancel(false, err, cause);
-        if (removeFromParent) {
-            removeChild(parent, this);
-        }
+    void cancelled() {
         once.run(() -> Go.go(f));
     }
 

@@ -6,7 +6,9 @@ import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.sync.Mutex;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +40,11 @@ class CancelCtx implements Context {
      *   4. otherwise (a foreign Context implementation): a goroutine waits in select for the
      *      parent's or the child's done (counted in GOROUTINES, as Go's test hook).
      * Cancelling walks children parent-first, holding the parent's mu while taking each child's:
-     * lock order is always ancestor before descendant, so no cycle.
+     * lock order is always ancestor before descendant, so no cycle. The walk keeps its own stack
+     * (cancelTree), and deadline() and ValueCtx's done, err and deadline walk up in a loop: a
+     * chain of nested contexts can be far deeper than the JVM's stack, as Go's stack grows.
+     * A subclass's extra cancel work (timer stop, AfterFunc's f) is cancelled(), run after
+     * cancelCtx.cancel's part as Go's overriding cancel methods do.
      *
      * Differences from Go: no afterFuncer fast path for foreign parents (they use step 4).
      */
@@ -115,7 +121,26 @@ class CancelCtx implements Context {
 
     @Override
     public Optional<Instant> deadline() {
-        return parent.deadline();
+        return deadline(parent);
+    }
+
+    /**
+     * c.deadline(), walking up through the contexts defined here without recursion (a chain of
+     * nested contexts may be deeper than the JVM's stack; Go's stack grows): the nearest
+     * deadline context's, or what the first other context says.
+     */
+    static Optional<Instant> deadline(Context c) {
+        for (;;) {
+            if (c instanceof TimerCtx t) {
+                return t.deadline();
+            } else if (c instanceof CancelCtx cc) {
+                c = cc.parent;
+            } else if (c instanceof ValueCtx v) {
+                c = v.parent;
+            } else {
+                return c.deadline();
+            }
+        }
     }
 
     @Override
@@ -198,42 +223,124 @@ class CancelCtx implements Context {
     }
 
     /**
-     * context.go: cancelCtx.cancel. Closes done, cancels each child, and if removeFromParent
-     * removes this context from its parent's children. cause null means err.
+     * context.go: cancelCtx.cancel. Closes done, cancels each descendant, and if
+     * removeFromParent removes this context from its parent's children; then {@link #cancelled}.
+     * cause null means err.
      */
-    void cancel(boolean removeFromParent, Throwable err, Throwable cause) {
+    final void cancel(boolean removeFromParent, Throwable err, Throwable cause) {
         if (err == null) {
             throw new GoPanic("context: internal error: missing cancel error");
         }
         if (cause == null) {
             cause = err;
         }
-        mu.lock();
-        try {
-            if (this.err != null) {
-                return; // already cancelled
-            }
-            this.err = err;
-            this.cause = cause;
-            Chan<Void> d = done;
-            if (d == null) {
-                done = CLOSED;
-            } else {
-                d.close();
-            }
-            if (children != null) {
-                for (CancelCtx child : children) {
-                    // NOTE: acquiring the child's lock while holding the parent's (ancestor first).
-                    child.cancel(false, err, cause);
-                }
-            }
-            children = null;
-        } finally {
-            mu.unlock();
-        }
+        cancelTree(err, cause);
         if (removeFromParent) {
             removeChild(parent, this);
         }
+        cancelled();
+    }
+
+    /**
+     * What a subclass's cancel adds after cancelCtx.cancel and removeChild (timerCtx: stop the
+     * timer; afterFuncCtx: start f). Runs on every cancel call, also of a context already
+     * cancelled, as Go's overrides do.
+     */
+    void cancelled() {}
+
+    /** One level of cancelTree's walk: a context whose lock is held and its children left to cancel. */
+    private record Frame(CancelCtx ctx, Iterator<CancelCtx> children) {}
+
+    /**
+     * cancelCtx.cancel's own part and its recursion into the children (child.cancel(false, err,
+     * cause)), with an explicit stack in place of the Java one: Go's stack grows to 1 GB, while
+     * 1 MB of JVM stack held only a few thousand levels of a chain of nested contexts (an
+     * overflow there left a lock held). The order is Go's: each child is cancelled while every
+     * ancestor's lock is held, depth first, and its cancelled() runs after its subtree, once its
+     * own lock is released. A child already cancelled is not descended into, but its
+     * cancelled() still runs.
+     */
+    private void cancelTree(Throwable err, Throwable cause) {
+        mu.lock();
+        if (!markCancelledOrUnlock(err, cause)) {
+            mu.unlock();
+            return; // already cancelled
+        }
+        Iterator<CancelCtx> children = takeChildren();
+        if (children == null) {
+            mu.unlock();
+            return; // no children: the common case needs no stack
+        }
+        // Held: top's lock and the lock of every frame on the stack.
+        ArrayDeque<Frame> stack = new ArrayDeque<>();
+        Frame top = new Frame(this, children);
+        try {
+            for (;;) {
+                if (top.children != null && top.children.hasNext()) {
+                    CancelCtx child = top.children.next();
+                    // NOTE: acquiring the child's lock while holding the parent's (ancestor first).
+                    child.mu.lock();
+                    if (child.markCancelledOrUnlock(err, cause)) {
+                        stack.push(top);
+                        top = new Frame(child, child.takeChildren());
+                    } else {
+                        child.mu.unlock();
+                        child.cancelled();
+                    }
+                    continue;
+                }
+                CancelCtx finished = top.ctx;
+                top = stack.poll(); // null: finished is this
+                finished.mu.unlock();
+                if (top == null) {
+                    return;
+                }
+                finished.cancelled();
+            }
+        } catch (Throwable t) {
+            // A panic on the way (a done channel closed by its user): release what is held, as
+            // the unwinding of Go's recursive calls would, so the contexts stay usable.
+            if (top != null) {
+                top.ctx.mu.unlock();
+            }
+            for (Frame f : stack) {
+                f.ctx.mu.unlock();
+            }
+            throw t;
+        }
+    }
+
+    /** markCancelled; if it throws, mu (held) is released first. */
+    private boolean markCancelledOrUnlock(Throwable err, Throwable cause) {
+        try {
+            return markCancelled(err, cause);
+        } catch (Throwable t) {
+            mu.unlock();
+            throw t;
+        }
+    }
+
+    /** mu held. Records err and cause and closes done; false if already cancelled. */
+    private boolean markCancelled(Throwable err, Throwable cause) {
+        if (this.err != null) {
+            return false;
+        }
+        this.err = err;
+        this.cause = cause;
+        Chan<Void> d = done;
+        if (d == null) {
+            done = CLOSED;
+        } else {
+            d.close();
+        }
+        return true;
+    }
+
+    /** mu held, after markCancelled. The children to cancel (null: none); none are registered after. */
+    private Iterator<CancelCtx> takeChildren() {
+        Set<CancelCtx> c = children;
+        children = null;
+        return c == null ? null : c.iterator();
     }
 
     /** context.go: Cause. */

@@ -71,13 +71,9 @@ final class TimerCtx extends CancelCtx {
         return Optional.of(deadline);
     }
 
+    /** context.go: timerCtx.cancel, after cancelCtx.cancel and removeChild: stop the timer. */
     @Override
-    void cancel(boolean removeFromParent, Throwable err, Throwable cause) {
-        super.cancel(false, err, cause);
-        if (removeFromParent) {
-            // Remove this timerCtx from its parent cancelCtx's children.
-            removeChild(parent, this);
-        }
+    void cancelled() {
         mu.lock();
         try {
             if (timer != null) {

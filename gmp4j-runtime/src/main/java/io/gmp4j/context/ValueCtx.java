@@ -29,17 +29,29 @@ final class ValueCtx implements Context {
 
     @Override
     public Chan<Void> done() {
-        return parent.done();
+        return skipValues(parent).done();
     }
 
     @Override
     public Throwable err() {
-        return parent.err();
+        return skipValues(parent).err();
     }
 
     @Override
     public Optional<Instant> deadline() {
-        return parent.deadline();
+        return CancelCtx.deadline(parent);
+    }
+
+    /**
+     * The first context up from c that is not a ValueCtx, whose done and err a ValueCtx's are
+     * (Go's embedding), found without recursion: a chain of values may be deeper than the JVM's
+     * stack.
+     */
+    private static Context skipValues(Context c) {
+        while (c instanceof ValueCtx v) {
+            c = v.parent;
+        }
+        return c;
     }
 
     @Override

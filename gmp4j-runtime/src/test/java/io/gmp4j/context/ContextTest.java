@@ -196,6 +196,54 @@ class ContextTest {
         });
     }
 
+    /**
+     * A chain of 50,000 nested contexts (a loop that derives each context from the last): Go's
+     * stack grows to 1 GB, so creating, querying and cancelling it works there. Cancelling the
+     * root overflowed the JVM's stack in the recursion from parent to child, leaving a context's
+     * lock held, so that the next done() hung; a ValueCtx's done, err and deadline recursed too.
+     */
+    @Test
+    void deepChain() {
+        runG(2, () -> {
+            int depth = 50_000;
+            int timersBefore = io.gmp4j.internal.runtime.Export.timersPending();
+            var root = Context.withCancelCause(Context.background());
+            Instant far = Instant.now().plus(Duration.ofDays(1));
+            List<Context> chain = new ArrayList<>(depth);
+            Context c = root.ctx();
+            for (int i = 0; i < depth; i++) {
+                c = switch (i % 4) {
+                    case 0 -> Context.withCancel(c).ctx();
+                    case 1 -> Context.withValue(c, "k", i);
+                    case 2 -> Context.withDeadline(c, far.minusMillis(i)).ctx(); // sooner each time: a timer each
+                    default -> Context.withCancelCause(c).ctx();
+                };
+                chain.add(c);
+            }
+            Context leaf = Context.withValue(Context.withValue(c, "a", 1), "b", 2); // value over value over cancel
+            assertEquals(Optional.of(far.minusMillis(depth - 2)), leaf.deadline());
+            assertEquals(depth - 3, leaf.value("k"));
+            assertNull(leaf.err());
+            assertFalse(isDone(leaf));
+            WaitGroup ran = new WaitGroup();
+            ran.add(1);
+            Context.afterFunc(leaf, ran::done);
+            var leafChild = Context.withCancel(leaf);
+            RuntimeException why = new RuntimeException("why");
+            root.cancel().accept(why);
+            ran.await();
+            for (Context x : chain) {
+                assertSame(Context.CANCELED, x.err());
+                assertSame(why, Context.cause(x));
+            }
+            assertTrue(isDone(leaf));
+            assertTrue(isDone(leafChild.ctx()));
+            assertSame(why, Context.cause(leafChild.ctx()));
+            assertEquals(timersBefore, io.gmp4j.internal.runtime.Export.timersPending(), "the deadlines' timers were not stopped");
+            leafChild.cancel().run();
+        });
+    }
+
     /** x_test.go: TestDeadline, TestTimeout. The context is done with DEADLINE_EXCEEDED within a bound. */
     @Test
     void deadlineAndTimeout() {
