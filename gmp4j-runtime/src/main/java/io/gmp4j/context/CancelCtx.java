@@ -374,6 +374,6 @@ class CancelCtx implements Context {
 
     @Override
     public String toString() {
-        return parent + "." + kind();
+        return ValueCtx.contextName(parent) + "." + kind();
     }
 }

@@ -91,7 +91,15 @@ final class ValueCtx implements Context {
     /** context.go: valueCtx.String. */
     @Override
     public String toString() {
-        return parent + ".WithValue(" + stringify(key) + ", " + stringify(val) + ")";
+        return contextName(parent) + ".WithValue(" + stringify(key) + ", " + stringify(val) + ")";
+    }
+
+    /**
+     * context.go: contextName. A context's String, else its type's name (as {@link #stringify}):
+     * a Context of another type without a toString of its own is named by its class.
+     */
+    static String contextName(Context c) {
+        return stringify(c);
     }
 
     /**

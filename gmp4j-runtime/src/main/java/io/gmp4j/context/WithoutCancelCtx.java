@@ -42,6 +42,6 @@ final class WithoutCancelCtx implements Context {
 
     @Override
     public String toString() {
-        return parent + ".WithoutCancel";
+        return ValueCtx.contextName(parent) + ".WithoutCancel";
     }
 }

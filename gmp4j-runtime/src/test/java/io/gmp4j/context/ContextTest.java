@@ -386,6 +386,34 @@ class ContextTest {
         });
     }
 
+    /**
+     * context.go: contextName. A derived context names a parent of another type by the parent's
+     * String (an overridden toString), or else by its type's name: never Object's toString with
+     * its identity hash, which Go has no counterpart of.
+     */
+    @Test
+    void foreignParentName() {
+        runG(2, () -> {
+            Context plain = new Context() { // no toString of its own
+                @Override public Chan<Void> done() { return Chan.nil(); }
+                @Override public Throwable err() { return null; }
+                @Override public Optional<Instant> deadline() { return Optional.empty(); }
+                @Override public Object value(Object key) { return null; }
+            };
+            String type = plain.getClass().getName();
+            var c = Context.withCancel(plain);
+            assertEquals(type + ".WithCancel", c.ctx().toString());
+            assertEquals(type + ".WithValue(k, v)", Context.withValue(plain, "k", "v").toString());
+            assertEquals(type + ".WithoutCancel", Context.withoutCancel(plain).toString());
+            var d = Context.withTimeout(plain, Duration.ofHours(1));
+            assertTrue(d.ctx().toString().startsWith(type + ".WithDeadline("), d.ctx().toString());
+            Context named = new OtherContext(Context.background()); // a record: its toString is its String
+            assertEquals(named + ".WithoutCancel", Context.withoutCancel(named).toString());
+            c.cancel().run();
+            d.cancel().run();
+        });
+    }
+
     /** done() is usable in select alongside other channels. */
     @Test
     void doneInSelect() {
