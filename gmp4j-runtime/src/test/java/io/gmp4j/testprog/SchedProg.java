@@ -1,8 +1,12 @@
 package io.gmp4j.testprog;
 
 import io.gmp4j.Go;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.time.Time;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Scheduler programs that need a fresh JVM (Go's testprog). Run as {@code SchedProg <name>}. */
 public final class SchedProg {
@@ -27,6 +31,45 @@ public final class SchedProg {
                 long us = (System.nanoTime() - t) / 1000;
                 spin = false;
                 System.out.println(us);
+            });
+            // Four pairs, each a goroutine locked to its thread and an unlocked one, ping-pong on
+            // unbuffered channels, while main sets GOMAXPROCS to 1 and yields for 1.5 s (found
+            // by a hostile review: 2-3 runs in 6 never ended). Prints "done" and the counts.
+            case "lockedPingPongBesideResize" -> Go.run(() -> {
+                WaitGroup wg = new WaitGroup();
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicLong rounds = new AtomicLong();
+                for (int k = 0; k < 4; k++) {
+                    Chan<Integer> x = Chan.make();
+                    Chan<Integer> y = Chan.make();
+                    wg.add(2);
+                    Go.go(() -> {
+                        Go.lockOSThread();
+                        while (!stop.get()) {
+                            x.send(1);
+                            y.recv();
+                            rounds.incrementAndGet();
+                        }
+                        x.close();
+                        wg.done();
+                    });
+                    Go.go(() -> {
+                        for (Integer v : x) {
+                            y.send(v);
+                        }
+                        wg.done();
+                    });
+                }
+                long end = System.nanoTime() + 1_500_000_000L;
+                int resizes = 0;
+                while (System.nanoTime() < end) {
+                    Go.gomaxprocs(1);
+                    resizes++;
+                    Go.gosched();
+                }
+                stop.set(true);
+                wg.await();
+                System.out.println("done rounds " + rounds.get() + " resizes " + resizes);
             });
             default -> throw new IllegalArgumentException(args[0]);
         }

@@ -46,6 +46,12 @@ final class M extends Thread {
     /** findRunnable took the G from runnext: execute counts no schedtick (proc.go: inheritTime). Only this M. */
     boolean inheritTime;
     /**
+     * startlockedm's hand-off of a G taken from runnext: this locked M runs it in the slice it
+     * inherited (stoplockedm moves it to inheritTime). Written before the nextp CAS, read after
+     * takeNextp.
+     */
+    boolean nextInheritTime;
+    /**
      * gmp4j waits (Park) that returned on this M. A G pinned to its carrier wakes with no
      * schedtick, so Deadlock's quiescence check counts these too. Written with release by the G
      * mounted on this M; read by sysmon.
@@ -118,12 +124,13 @@ final class M extends Thread {
         return (int) PARK_RETURNS.getAcquire(this);
     }
 
-    private static final java.lang.invoke.VarHandle CURG, NEXTP, PARK_RETURNS;
+    private static final java.lang.invoke.VarHandle CURG, NEXTP, PARK_RETURNS, WAKEUP;
 
     static {
         try {
             PARK_RETURNS = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "parkReturns", int.class);
             NEXTP = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "nextp", P.class);
+            WAKEUP = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "wakeup", boolean.class);
             CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -144,8 +151,12 @@ final class M extends Thread {
         }
     }
 
+    /**
+     * Consumes the wake-up with a CAS: a notewakeup between a plain read of true and a store of
+     * false (a second hand-off, a timer kick) would be erased, and this M would sleep through it.
+     */
     private boolean sleep0(long timeoutNanos, long deadline) {
-        while (!wakeup) {
+        while (!WAKEUP.compareAndSet(this, true, false)) {
             if (timeoutNanos > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -156,7 +167,6 @@ final class M extends Thread {
                 LockSupport.park(this);
             }
         }
-        wakeup = false;
         return true;
     }
 

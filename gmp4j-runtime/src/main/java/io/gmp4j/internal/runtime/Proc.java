@@ -958,6 +958,8 @@ final class Proc {
             P pp = mp.takeNextp();
             if (pp != null) {
                 acquirep(mp, pp);
+                mp.inheritTime = mp.nextInheritTime;
+                mp.nextInheritTime = false;
                 return;
             }
         }
@@ -968,7 +970,9 @@ final class Proc {
      * from a stale entry finds it running (it parks again first) or waiting. Only mp.
      */
     private static void runLocked(M mp, G gp) {
-        if (JdkInternals.isRunnable(gp.thread) && !execute(mp, gp)) {
+        if (!JdkInternals.isRunnable(gp.thread)) {
+            mp.inheritTime = false;
+        } else if (!execute(mp, gp)) {
             mp.p = null;
         }
     }
@@ -988,6 +992,10 @@ final class Proc {
     private static boolean startlockedm(M mp, G gp, M locked) {
         P pp = releasep(mp);
         pp.m = locked;
+        // A G from runnext keeps the slice it inherited on its own M too. Go counts a new one
+        // there (schedule: execute(lockedg, false)), so a locked G ping-ponging through runnext
+        // with another G kept resetting the slice and starved the P's local queue for good.
+        locked.nextInheritTime = mp.inheritTime;
         if (locked.casNextp(null, pp)) {
             if ((!locked.exited && locked.lockedg == gp) || !locked.casNextp(pp, null)) {
                 locked.notewakeup(); // ours to run gp, or taken by locked's exit or drain

@@ -31,4 +31,22 @@ class ColdSysmonTest {
             assertTrue(us >= 100_000 && us < 400_000, "100 ms sleeps in fresh JVMs took (us) " + micros);
         }
     }
+
+    /**
+     * A goroutine locked to its thread that ping-pongs through runnext with an unlocked one
+     * inherits the time slice on its own M too: sysmon then ends the pair's slice and the rest
+     * of the P's queue runs. Counting a new slice at each hand-off to the locked M (Go's
+     * execute(lockedg, false)) starved the queue behind the pairs for good once GOMAXPROCS went
+     * to 1 with Gs in P0's local queue: main's loop never came back (2-3 runs in 6 hung).
+     */
+    @Test
+    void lockedPingPongDoesNotStarveTheQueue() {
+        for (int i = 0; i < 6; i++) {
+            Child c = GoTesting.runChild("io.gmp4j.testprog.SchedProg", List.of("-Dgmp4j.GOMAXPROCS=2"), List.of(), 30,
+                    "lockedPingPongBesideResize");
+            assertEquals(0, c.exitCode(), "run " + i + ": child hung or failed (exit " + c.exitCode() + "):\n"
+                    + c.stdout() + c.stderr());
+            assertTrue(c.stdout().startsWith("done rounds "), c.stdout());
+        }
+    }
 }
