@@ -194,9 +194,21 @@ public final class Chan<T> implements Iterable<T> {
         return (ChanBridge.Timer) buf[dataqsiz];
     }
 
-    /** chan.go: makechan. {@code make(chan T, cap)}; 0 is unbuffered. */
+    /**
+     * chan.go: makechan's maxAlloc for a ring of references: the JDK's largest array length
+     * that every VM can allocate (jdk.internal.util.ArraysSupport.SOFT_MAX_ARRAY_LENGTH).
+     * HotSpot refuses Integer.MAX_VALUE - 1 and more outright ("Requested array size exceeds
+     * VM limit"), an OutOfMemoryError that would end the program as "runtime: out of memory".
+     */
+    private static final int MAX_CAP = Integer.MAX_VALUE - 8;
+
+    /**
+     * chan.go: makechan. {@code make(chan T, cap)}; 0 is unbuffered. Panics "makechan: size out
+     * of range" for a negative cap, or one no buffer can be allocated for (above
+     * {@code Integer.MAX_VALUE - 8}, as Go's above maxAlloc).
+     */
     public static <T> Chan<T> make(int cap) {
-        if (cap < 0) {
+        if (cap < 0 || cap > MAX_CAP) {
             throw new GoPanic("makechan: size out of range");
         }
         return new Chan<>(cap, false, null);

@@ -199,6 +199,21 @@ class ChanTest {
         });
     }
 
+    /**
+     * chan.go: makechan panics "makechan: size out of range" when the buffer could never be
+     * allocated (mem > maxAlloc), a recoverable runtime error. The JVM's largest array is just
+     * under Integer.MAX_VALUE elements: a capacity beyond it was an OutOfMemoryError ("Requested
+     * array size exceeds VM limit"), which gmp4j reports as the fatal "runtime: out of memory"
+     * and so ended the whole program though no memory had run out.
+     */
+    @Test
+    void makeBeyondTheLargestArrayPanics() {
+        for (int cap : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 1}) {
+            GoPanic p = assertThrows(GoPanic.class, () -> Chan.make(cap), "cap " + cap);
+            assertEquals("makechan: size out of range", p.getMessage());
+        }
+    }
+
     // Close wakes every blocked receiver (Go: closechan releases all readers).
     @Test
     void closeWakesAllReceivers() {
