@@ -130,19 +130,44 @@ public final class RWMutex implements Locker {
         w.unlock();
     }
 
-    /** rwmutex.go: RLocker. A {@link Locker} whose lock/unlock are {@link #rLock}/{@link #rUnlock}. */
+    /**
+     * rwmutex.go: RLocker. A {@link Locker} whose lock/unlock are {@link #rLock}/{@link #rUnlock}.
+     * Go's is a pointer conversion, so two calls give equal lockers: here they are
+     * {@code equals} (and hash alike), without a field kept per RWMutex.
+     */
     public Locker rLocker() {
-        return new Locker() {
-            @Override
-            public void lock() {
-                rLock();
-            }
+        return new RLocker();
+    }
 
-            @Override
-            public void unlock() {
-                rUnlock();
-            }
-        };
+    private final class RLocker implements Locker {
+        @Override
+        public void lock() {
+            rLock();
+        }
+
+        @Override
+        public void unlock() {
+            rUnlock();
+        }
+
+        private RWMutex rw() {
+            return RWMutex.this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RWMutex.RLocker other && other.rw() == RWMutex.this;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(RWMutex.this);
+        }
+
+        @Override
+        public String toString() {
+            return "rlocker(" + RWMutex.this + ")";
+        }
     }
 
     /** Test hook: readerCount (racy); negative while a writer is pending or active. */

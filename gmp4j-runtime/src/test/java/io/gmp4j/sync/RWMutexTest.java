@@ -145,6 +145,19 @@ class RWMutexTest {
         });
     }
 
+    /** Go's rw.RLocker() == rw.RLocker(): a pointer conversion. Equal lockers here, per RWMutex. */
+    @Test
+    void rLockersOfOneMutexAreEqual() {
+        RWMutex rw = new RWMutex();
+        RWMutex other = new RWMutex();
+        assertEquals(rw.rLocker(), rw.rLocker());
+        assertEquals(rw.rLocker().hashCode(), rw.rLocker().hashCode());
+        assertNotEquals(rw.rLocker(), other.rLocker());
+        assertNotEquals(rw.rLocker(), rw);
+        assertEquals(1, java.util.Set.of(rw.rLocker()).size());
+        assertTrue(java.util.Set.of(rw.rLocker()).contains(rw.rLocker()));
+    }
+
     /** mutex_test.go: TestMutexMisuse (RWMutex.Unlock, RWMutex.RUnlock cases). */
     @Test
     void misusePanics() {
