@@ -126,7 +126,8 @@ public final class Panics {
         } catch (Throwable e) {
             // As Go: the nested panic's value if a string, else only its type (its own text may panic too).
             Object r = e instanceof GoPanic nested ? nested.value() : e;
-            fatal("panic while printing panic value: " + (r instanceof String str ? str : "type " + typeName(r)), null);
+            String msg = "fatal error: panic while printing panic value: " + (r instanceof String str ? str : "type " + typeName(r)) + "\n";
+            die(msg + tracebacks(gp, second != null ? second : first, true));
         }
         StringBuilder sb = new StringBuilder();
         printpanic(sb, firstText);
@@ -137,18 +138,7 @@ public final class Panics {
             last = second;
         }
         // panic.go: dopanic_m. GOTRACEBACK decides how much follows the message.
-        Env.Traceback tb = Env.gotraceback();
-        if (tb.level() > 0) {
-            boolean system = tb.level() >= 2;
-            sb.append('\n').append(Traceback.goroutine(gp, last, system));
-            if (tb.all()) {
-                String others = Traceback.others(gp, system);
-                if (!others.isEmpty()) {
-                    sb.append('\n').append(others);
-                }
-            }
-        }
-        die(sb.toString());
+        die(sb.append(tracebacks(gp, last, false)).toString());
     }
 
     private static void printpanic(StringBuilder sb, String text) {
@@ -218,16 +208,29 @@ public final class Panics {
         startpanic();
         StringBuilder sb = new StringBuilder("runtime: goroutine stack exceeds 1000000000-byte limit\n")
                 .append("fatal error: stack overflow\n");
+        die(sb.append(tracebacks(gp, e, true)).toString());
+    }
+
+    /**
+     * What GOTRACEBACK shows after a panic or fatal message about gp: gp's frames as {@code t}
+     * left them (gp has unwound since; Go prints before unwinding), then, with {@code all} (a
+     * throw: runtime1.go gotraceback's m.throwing) or GOTRACEBACK=all, the other goroutines.
+     * Empty at GOTRACEBACK=none.
+     */
+    private static String tracebacks(G gp, Throwable t, boolean all) {
         Env.Traceback tb = Env.gotraceback();
-        if (tb.level() > 0) {
-            boolean system = tb.level() >= 2;
-            sb.append('\n').append(Traceback.goroutine(gp, e, system));
+        if (tb.level() <= 0) {
+            return "";
+        }
+        boolean system = tb.level() >= 2;
+        StringBuilder sb = new StringBuilder("\n").append(Traceback.goroutine(gp, t, system));
+        if (all || tb.all()) {
             String others = Traceback.others(gp, system);
             if (!others.isEmpty()) {
                 sb.append('\n').append(others);
             }
         }
-        die(sb.toString());
+        return sb.toString();
     }
 
     /**

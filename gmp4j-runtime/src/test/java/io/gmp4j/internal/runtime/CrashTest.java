@@ -402,6 +402,9 @@ class CrashTest {
         Child text = run("causeTextPanics", List.of(), List.of());
         assertEquals(2, text.exitCode(), text.stderr());
         assertTrue(text.stderr().startsWith("fatal error: panic while printing panic value: cause text\n"), text.stderr());
+        // Go prints the panicking goroutine with its frames (it has not unwound): here they come
+        // from the panic, since the goroutine has (the dump had a bare "goroutine 1 [running]:").
+        assertTrue(text.stderr().contains("\n\ngoroutine 1 [running]:\nio.gmp4j.testprog.TestProg.lambda"), text.stderr());
     }
 
     // crash_test.go: TestNoHelperGoroutines
