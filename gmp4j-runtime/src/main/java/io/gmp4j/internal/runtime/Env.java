@@ -28,7 +28,10 @@ public final class Env {
 
     /**
      * runtime1.go: parsedebugvars. "a=1,b=2"; an entry without '=' is skipped; nothing is
-     * trimmed (Go's " b" is no knob, so neither is ours); a later entry wins.
+     * trimmed (Go's " b" is no knob, so neither is ours); a later entry wins, if Go's atoi32
+     * takes its value: every knob gmp4j reads is one of the runtime's int32 dbgvars, which Go
+     * sets only {@code if n, ok := atoi32(value); ok}, so "schedtrace=100,schedtrace=abc" is
+     * still schedtrace=100.
      */
     static Map<String, String> parseGodebug(String s) {
         Map<String, String> m = new HashMap<>();
@@ -37,7 +40,7 @@ public final class Env {
         }
         for (String kv : s.split(",")) {
             int eq = kv.indexOf('=');
-            if (eq > 0) {
+            if (eq > 0 && atoi32(kv.substring(eq + 1)) != BAD) {
                 m.put(kv.substring(0, eq), kv.substring(eq + 1));
             }
         }

@@ -68,4 +68,19 @@ class EnvTest {
         assertEquals("2", m.get("gctrace"), "the later entry wins");
         assertNull(m.get("bad"));
     }
+
+    /**
+     * runtime1.go: parsedebugvars sets a knob only when atoi32 takes the value, so a later entry
+     * with a bad value leaves the earlier setting (Go 1.19: GODEBUG=schedtrace=100,schedtrace=abc
+     * prints SCHED lines every 100 ms); before, the bad entry replaced it and the knob read 0.
+     */
+    @Test
+    void aLaterBadValueLeavesTheEarlierSetting() {
+        Map<String, String> m = Env.parseGodebug("schedtrace=100,schedtrace=abc,gctrace=1,gctrace=,scheddetail=+1,panicnil=1,panicnil=1x");
+        assertEquals("100", m.get("schedtrace"));
+        assertEquals("1", m.get("gctrace"));
+        assertNull(m.get("scheddetail"), "'+1' is no int to Go's atoi32");
+        assertEquals("1", m.get("panicnil"));
+        assertEquals("7", Env.parseGodebug("schedtrace=abc,schedtrace=7").get("schedtrace"));
+    }
 }
