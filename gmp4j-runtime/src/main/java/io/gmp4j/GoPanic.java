@@ -18,8 +18,9 @@ public class GoPanic extends RuntimeException {
 
     /** Go's {@code panic(v)}. */
     public GoPanic(Object value) {
-        // panic.go: gopanic: panic(nil) panics with a *PanicNilError unless GODEBUG=panicnil=1.
-        Object v = value == null && io.gmp4j.internal.runtime.Env.godebug("panicnil", 0) == 0 ? new PanicNilError() : value;
+        // panic.go: gopanic: panic(nil) panics with a *PanicNilError unless GODEBUG=panicnil=1
+        // (Go tests debug.panicnil.Load() != 1: panicnil=2 is a PanicNilError too).
+        Object v = value == null && io.gmp4j.internal.runtime.Env.godebug("panicnil", 0) != 1 ? new PanicNilError() : value;
         super((String) null);
         this.value = v;
     }

@@ -49,12 +49,25 @@ public final class Env {
 
     /** GODEBUG {@code key} as an int, or {@code def} when unset or invalid. */
     public static int godebug(String key, int def) {
-        String v = godebug.get(key);
+        return godebug(godebug, key, def);
+    }
+
+    /** Knob {@code key} of a parsed GODEBUG ({@link #parseGodebug}) as an int, or {@code def}. */
+    static int godebug(Map<String, String> parsed, String key, int def) {
+        String v = parsed.get(key);
         if (v == null) {
             return def;
         }
         long n = atoi32(v);
         return n == BAD ? def : (int) n;
+    }
+
+    /**
+     * GODEBUG=asyncpreemptoff: Go tests {@code debug.asyncpreemptoff == 0} (proc.go: preemptone,
+     * preempt.go, signal_unix.go), so any value but 0 turns preemption off, not only 1.
+     */
+    static boolean asyncPreemptOff(Map<String, String> parsed) {
+        return godebug(parsed, "asyncpreemptoff", 0) != 0;
     }
 
     private static final long BAD = Long.MIN_VALUE;

@@ -87,8 +87,8 @@ public final class Preempt {
         return Sysmon.handoffs;
     }
 
-    /** GODEBUG=asyncpreemptoff=1 (environment or property gmp4j.GODEBUG): no checks, no hand-off. */
+    /** GODEBUG=asyncpreemptoff=N, N != 0 (environment or property gmp4j.GODEBUG): no checks, no hand-off. */
     public static boolean asyncPreemptOff() {
-        return Env.parseGodebug(Env.get("GODEBUG")).getOrDefault("asyncpreemptoff", "0").equals("1");
+        return Env.asyncPreemptOff(Env.parseGodebug(Env.get("GODEBUG")));
     }
 }

@@ -531,6 +531,10 @@ class CrashTest {
         Child old = run("panicNil", List.of(), List.of("GODEBUG=panicnil=1"));
         assertEquals(2, old.exitCode(), old.stderr());
         assertTrue(old.stderr().startsWith("panic: nil\n\ngoroutine "), old.stderr());
+        // Go: if debug.panicnil.Load() != 1 { e = new(PanicNilError) }: only 1 restores the old value
+        Child two = run("panicNil", List.of(), List.of("GODEBUG=panicnil=2"));
+        assertEquals(2, two.exitCode(), two.stderr());
+        assertTrue(two.stderr().startsWith("panic: panic called with nil argument\n\ngoroutine "), two.stderr());
     }
 
     // panic.go: printpanics (a panic while panicking)

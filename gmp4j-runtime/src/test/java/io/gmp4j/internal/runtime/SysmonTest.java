@@ -3,6 +3,7 @@ package io.gmp4j.internal.runtime;
 import static io.gmp4j.testing.GoTesting.assertNoLeak;
 import static io.gmp4j.testing.GoTesting.withProcs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
@@ -183,6 +184,24 @@ class SysmonTest {
                 "cpuHog");
         assertEquals(3, off.exitCode(), off.stdout() + off.stderr());
         assertEquals("hung: the second goroutine did not run\n", off.stdout());
+        // Go tests debug.asyncpreemptoff == 0: any other value turns preemption off too
+        Child two = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of(), List.of("GODEBUG=asyncpreemptoff=2"), 60,
+                "cpuHog");
+        assertEquals(3, two.exitCode(), two.stdout() + two.stderr());
+        String key = "gmp4j.GODEBUG";
+        String saved = System.getProperty(key);
+        try {
+            System.setProperty(key, "asyncpreemptoff=2");
+            assertTrue(Preempt.asyncPreemptOff(), "the agent's check: asyncpreemptoff=2");
+            System.setProperty(key, "asyncpreemptoff=0");
+            assertFalse(Preempt.asyncPreemptOff());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, saved);
+            }
+        }
     }
 
     // proc_test.go: TestLockOSThread...
