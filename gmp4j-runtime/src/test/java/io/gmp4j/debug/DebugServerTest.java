@@ -248,10 +248,13 @@ class DebugServerTest extends DebugServerFixture {
         r = request("/debug/pprof/goroutine?seconds=%D9%A3"); // an Arabic-Indic 3: ParseInt takes ASCII digits only
         assertEquals(400, r.status());
         assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
+        // threadcreate is one of Go's profileSupportsDelta (1.19 to today): its seconds= is served
         r = request("/debug/pprof/threadcreate?seconds=1");
+        assertEquals(200, r.status(), r.text());
+        r = request("/debug/pprof/threadcreate?seconds=0");
         assertEquals(400, r.status());
-        assertEquals("\"seconds\" parameter is not supported for this profile type\n", r.text());
-        for (String name : List.of("goroutine", "heap", "allocs", "block", "mutex")) {
+        assertEquals("invalid value for \"seconds\" - must be a positive integer\n", r.text());
+        for (String name : List.of("goroutine", "heap", "allocs", "block", "mutex", "threadcreate")) {
             r = request("/debug/pprof/" + name + "?seconds=1&debug=1");
             assertEquals(400, r.status(), name);
             assertEquals("seconds and debug params are incompatible\n", r.text(), name);

@@ -351,8 +351,8 @@ public final class DebugServer {
         return sec;
     }
 
-    /** net/http/pprof: profileSupportsDelta. */
-    private static final java.util.Set<String> DELTA_PROFILES = java.util.Set.of("allocs", "block", "goroutine", "heap", "mutex");
+    /** net/http/pprof: profileSupportsDelta (the same six from Go 1.19 on). */
+    private static final java.util.Set<String> DELTA_PROFILES = java.util.Set.of("allocs", "block", "goroutine", "heap", "mutex", "threadcreate");
 
     /**
      * net/http/pprof: serveDeltaProfile's checks, for a named profile asked with "seconds" (Go
