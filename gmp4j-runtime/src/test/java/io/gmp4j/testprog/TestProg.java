@@ -2,6 +2,7 @@ package io.gmp4j.testprog;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
+import io.gmp4j.MemStats;
 import io.gmp4j.debug.Debug;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -334,6 +335,22 @@ public final class TestProg {
                 System.out.println("gogc=" + gogc + " then=" + Debug.setGCPercent(gogc));
                 long lim = Debug.setMemoryLimit(-1);
                 System.out.println("limit=" + lim);
+            });
+            case "pauseRing" -> Go.run(() -> { // MemStats.PauseNs: the newest pause at (NumGC+255)%256
+                for (int i = 0; i < 3; i++) {
+                    System.gc(); // collections before the first readMemStats: NumGC counts them, the ring cannot
+                }
+                MemStats first = Go.readMemStats();
+                Go.gc();
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                MemStats m;
+                do { // the pause's notification comes after the beans count it
+                    LockSupport.parkNanos(10_000_000L);
+                    m = Go.readMemStats();
+                } while (!(m.LastGC > 0 && m.PauseEnd[(m.NumGC + 255) % 256] == m.LastGC) && System.nanoTime() < deadline);
+                int i = (m.NumGC + 255) % 256;
+                System.out.println("first=" + first.NumGC + " numgc=" + m.NumGC + " lastgc=" + (m.LastGC > 0)
+                        + " newest=" + (m.PauseEnd[i] == m.LastGC) + " after=" + (m.PauseEnd[m.NumGC % 256] == 0));
             });
             case "memlimit" -> Go.run(() -> {
                 // ~20 MiB live, garbage churning through: the committed heap after the GCs.

@@ -375,12 +375,20 @@ public final class Mem {
                 numGC += (int) count;
             }
         }
+        int[] gcs = cycles(numGC, forced.get()); // the requests read after the beans: see cycles
+        // runtime.MemStats: "The most recent pause is at PauseNs[(NumGC+255)%256]". The history
+        // holds the pauses seen since listen(), in arrival order; laid out backwards from NumGC's
+        // newest slot, never more of them than NumGC counts (the slots past it stay empty, as Go's).
         long[] ns = new long[256];
         long[] end = new long[256];
         long last;
         synchronized (Mem.class) {
-            System.arraycopy(pauseNs, 0, ns, 0, 256);
-            System.arraycopy(pauseEnd, 0, end, 0, 256);
+            int k = Math.min(Math.min(pauses, 256), gcs[0]);
+            for (int j = 1; j <= k; j++) {
+                int from = (pauses - j) % 256, to = Math.floorMod(gcs[0] - j, 256);
+                ns[to] = pauseNs[from];
+                end[to] = pauseEnd[from];
+            }
             last = pauses == 0 ? 0 : pauseEnd[(pauses - 1) % 256];
         }
         long uptime = Math.max(1, ManagementFactory.getRuntimeMXBean().getUptime());
@@ -389,7 +397,6 @@ public final class Mem {
         // Go's TotalAlloc >= HeapAlloc and never falls. The threads' counters miss what the heap
         // holds unallocated (CDS's archived objects are mapped in), more than they count at first.
         total = TOTAL_ALLOC_SEEN.accumulateAndGet(Math.max(total, used), Math::max);
-        int[] gcs = cycles(numGC, forced.get()); // the requests read after the beans: see cycles
         return new Snapshot(used, total, committed + nonHeap.getCommitted(), committed, committed - used, used,
                 committed, last, pauseTotal, ns, end, gcs[0], gcs[1],
                 Math.min(1.0, (double) gcMillis / uptime), goroutines * 2048L);

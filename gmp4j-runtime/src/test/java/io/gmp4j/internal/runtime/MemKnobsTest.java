@@ -57,6 +57,21 @@ class MemKnobsTest {
         GoTesting.awaitTrue("a pause recorded", () -> Go.readMemStats().LastGC > 0);
     }
 
+    /**
+     * runtime.MemStats: "The most recent pause is at PauseNs[(NumGC+255)%256]". The ring was
+     * indexed by the pauses seen since the first readMemStats, so after collections before that
+     * call a Go reader found 0 at (NumGC+255)%256 and the pause elsewhere. With NumGC &lt; 256 the
+     * slot after the newest is empty.
+     */
+    @Test
+    void newestPauseSitsWhereGoReadsIt() {
+        for (String gc : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC")) {
+            Child c = run("pauseRing", List.of(gc), List.of());
+            assertEquals(0, c.exitCode(), gc + ": " + c.stderr());
+            assertTrue(c.stdout().matches("first=\\d+ numgc=\\d+ lastgc=true newest=true after=true\n"), gc + ": " + c.stdout());
+        }
+    }
+
     /** The round trip returns previous values: default 100 and no limit; GOGC/GOMEMLIMIT's when set. */
     @Test
     void knobsReturnPreviousValues() {
