@@ -42,7 +42,7 @@ public final class PromText {
             b.append("# HELP ").append(n).append(' ').append(help(d.description())).append('\n');
             b.append("# TYPE ").append(n).append(' ').append(type).append('\n');
             switch (v) {
-                case Long l -> b.append(n).append(' ').append(Long.toUnsignedString(l)).append('\n');
+                case Long l -> b.append(n).append(' ').append(unsigned(l)).append('\n');
                 case Double x -> b.append(n).append(' ').append(num(x)).append('\n');
                 case Metrics.Float64Histogram h -> histogram(b, n, h);
                 default -> throw new IllegalStateException("render: " + v.getClass());
@@ -67,25 +67,68 @@ public final class PromText {
             if (Double.isInfinite(le)) {
                 break; // written as +Inf below
             }
-            b.append(n).append("_bucket{le=\"").append(num(le)).append("\"} ").append(cum).append('\n');
+            b.append(n).append("_bucket{le=\"").append(num(le)).append("\"} ").append(unsigned(cum)).append('\n');
         }
         long count = 0;
         for (long x : c) {
             count += x;
         }
-        b.append(n).append("_bucket{le=\"+Inf\"} ").append(count).append('\n');
+        b.append(n).append("_bucket{le=\"+Inf\"} ").append(unsigned(count)).append('\n');
         b.append(n).append("_sum ").append(num(sum)).append('\n');
-        b.append(n).append("_count ").append(count).append('\n');
+        b.append(n).append("_count ").append(unsigned(count)).append('\n');
     }
 
-    private static String num(double x) {
+    /**
+     * prometheus/common expfmt's writeFloat: strconv.FormatFloat(x, 'g', -1, 64), the shortest
+     * decimal that reads back as x, in %e form (two exponent digits at least) when its exponent is
+     * below -4 or at least 6 ("1.12384736e+08", "6.4e-08"), else %f ("0.004194304", "3758").
+     * Java's Double.toString (JDK 19+) gives the same shortest digits in its own layout, but for
+     * a shortest of one digit it may keep a closer two-digit one (subnormals: 4.9E-324).
+     */
+    static String num(double x) {
         if (Double.isNaN(x)) {
             return "NaN";
         }
         if (Double.isInfinite(x)) {
             return x > 0 ? "+Inf" : "-Inf";
         }
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : Double.toString(x);
+        if (x == 0) {
+            return "0";
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(Math.abs(x))).stripTrailingZeros();
+        if (d.precision() == 2) { // Java keeps two digits where one reads back too (4.9E-324); Go keeps one
+            java.math.BigDecimal one = d.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+            if (one.doubleValue() == Math.abs(x)) {
+                d = one.stripTrailingZeros();
+            }
+        }
+        String digits = d.unscaledValue().toString();
+        int nd = digits.length();
+        int exp = nd - 1 - d.scale(); // the first digit's power of ten (Go: digs.dp - 1)
+        StringBuilder b = new StringBuilder(24);
+        if (x < 0) {
+            b.append('-');
+        }
+        if (exp < -4 || exp >= 6) {
+            b.append(digits.charAt(0));
+            if (nd > 1) {
+                b.append('.').append(digits, 1, nd);
+            }
+            int e = Math.abs(exp);
+            b.append('e').append(exp < 0 ? '-' : '+').append(e < 10 ? "0" : "").append(e);
+        } else if (exp < 0) {
+            b.append("0.").append("0".repeat(-exp - 1)).append(digits);
+        } else if (nd <= exp + 1) {
+            b.append(digits).append("0".repeat(exp + 1 - nd));
+        } else {
+            b.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, nd);
+        }
+        return b.toString();
+    }
+
+    /** A uint64 figure: client_golang's metric values are float64s, written as {@link #num}. */
+    static String unsigned(long l) {
+        return num(l >= 0 ? (double) l : new java.math.BigDecimal(Long.toUnsignedString(l)).doubleValue()); // Go's float64(u): nearest
     }
 
     /** HELP text escaping: backslash and newline. */
