@@ -80,7 +80,10 @@ final class SchedTrace {
                         .append(" blocked=").append(mp.blocked)
                         .append(" lockedg=").append(lockedg != null ? String.valueOf(lockedg.goid) : "nil").append('\n');
             }
-            for (G gp : AllGs.snapshot()) {
+            // forEachG: allgs in creation order (Go's list only grows), so by goid; AllGs' lists are not.
+            java.util.List<G> gs = AllGs.snapshot();
+            gs.sort(java.util.Comparator.comparingLong(g -> g.goid));
+            for (G gp : gs) {
                 int status = gp.status;
                 WaitReason r = gp.waitReason();
                 String reason = r.text();

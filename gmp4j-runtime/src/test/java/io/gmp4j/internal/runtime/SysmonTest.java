@@ -358,6 +358,7 @@ class SysmonTest {
         java.util.regex.Pattern gl = java.util.regex.Pattern.compile(
                 "  G(\\d+): status=(\\d)\\(([^)]*)\\) m=(\\d+|nil) lockedm=(\\d+|nil)");
         int blocks = 0, mlines = 0;
+        long lastGoid = 0; // Go's forEachG walks allgs in creation order: goids rise within a block
         boolean chanRecv = false, sleep = false, semacquire = false, runningWithM = false;
         java.util.Map<String, String> curg = new java.util.HashMap<>(); // M id -> goid, this block
         for (String line : c.stderr().lines().toList()) {
@@ -365,6 +366,7 @@ class SysmonTest {
             if (line.startsWith("SCHED")) {
                 assertTrue(header.matcher(line).matches(), line);
                 blocks++;
+                lastGoid = 0;
                 curg.clear();
             } else if (line.startsWith("  P")) {
                 assertTrue(pl.matcher(line).matches(), line);
@@ -372,6 +374,9 @@ class SysmonTest {
                 mlines++;
                 curg.put(m.group(1), m.group(3));
             } else if ((m = gl.matcher(line)).matches()) {
+                long goid = Long.parseLong(m.group(1));
+                assertTrue(goid > lastGoid, "G lines out of allgs order: G" + lastGoid + " then " + line + "\n" + c.stderr());
+                lastGoid = goid;
                 int status = Integer.parseInt(m.group(2));
                 String reason = m.group(3);
                 assertTrue(status == 1 || status == 2 || status == 4 || status == 6, line);
