@@ -242,6 +242,9 @@ public final class TestProg {
                 x.initCause(new RuntimeException("y", x));
                 throw x;
             });
+            case "wrappedCausePanic" -> Go.run(() -> { // Go's panic(err): the value an exception with a cause
+                throw new GoPanic(new RuntimeException("outer", new IllegalStateException("inner")));
+            });
             case "causeTextPanics" -> Go.run(() -> { // a cause's text is part of the value's
                 throw new RuntimeException("outer", new RuntimeException() {
                     @Override

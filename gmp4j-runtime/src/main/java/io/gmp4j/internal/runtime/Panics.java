@@ -153,13 +153,15 @@ public final class Panics {
      * The text after "panic: ": Go's value for a GoPanic, Java's toString otherwise, then each
      * cause's. The causes' texts are part of the value's, taken in preprintpanics' try: one
      * that panics is a panic while printing. A chain may loop back (initCause only refuses
-     * the throwable itself): each cause is printed once.
+     * the throwable itself): each cause is printed once. A GoPanic whose value is an exception
+     * (Go's panic(err)) prints as that exception thrown would, its causes included.
      */
     static String panicText(Throwable t) {
         StringBuilder sb = new StringBuilder(t instanceof GoPanic gp ? gp.getMessage() : t.toString());
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         seen.add(t);
-        for (Throwable c = t.getCause(); c != null && seen.add(c); c = c.getCause()) {
+        Throwable chain = t instanceof GoPanic gp && gp.value() instanceof Throwable v && seen.add(v) ? v : t;
+        for (Throwable c = chain.getCause(); c != null && seen.add(c); c = c.getCause()) {
             sb.append(" [caused by ").append(c).append(']');
         }
         return sb.toString();

@@ -405,6 +405,11 @@ class CrashTest {
         // Go prints the panicking goroutine with its frames (it has not unwound): here they come
         // from the panic, since the goroutine has (the dump had a bare "goroutine 1 [running]:").
         assertTrue(text.stderr().contains("\n\ngoroutine 1 [running]:\nio.gmp4j.testprog.TestProg.lambda"), text.stderr());
+        // new GoPanic(exception), Go's panic(err), prints as the exception thrown itself would, causes included
+        Child wrapped = run("wrappedCausePanic", List.of(), List.of());
+        assertEquals(2, wrapped.exitCode(), wrapped.stderr());
+        assertTrue(wrapped.stderr().startsWith("panic: java.lang.RuntimeException: outer [caused by java.lang.IllegalStateException: inner]\n\n"
+                + "goroutine 1 [running]:\n"), wrapped.stderr());
     }
 
     // crash_test.go: TestNoHelperGoroutines
