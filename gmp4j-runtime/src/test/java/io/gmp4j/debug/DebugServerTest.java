@@ -318,9 +318,17 @@ class DebugServerTest extends DebugServerFixture {
         r = request("/debug/vars");
         assertEquals(200, r.status());
         String v = r.text();
-        assertTrue(v.contains("\"cmdline\": [\""), v);
-        assertTrue(v.contains("\"memstats\": {\"Alloc\": "), v);
-        assertTrue(v.contains("\"NumGC\": "), v);
+        // expvar's handler: "{\n", the vars sorted by name as "%q: %s" joined by ",\n", "\n}\n";
+        // memstats is json.Marshal(runtime.ReadMemStats()): compact, the same figures as readMemStats
+        assertTrue(v.matches("(?s)\\{\n\"cmdline\": \\[\"[^\n]*\\],\n\"goroutines\": \\d+,\n\"memstats\": \\{\"Alloc\":\\d+,[^\n]*\\}\n\\}\n"), v);
+        Matcher heapSys = Pattern.compile("\"HeapSys\":(\\d+)").matcher(v);
+        Matcher nextGC = Pattern.compile("\"NextGC\":(\\d+)").matcher(v);
+        assertTrue(heapSys.find() && nextGC.find(), v);
+        assertEquals(heapSys.group(1), nextGC.group(1), "NextGC as readMemStats gives it (the committed heap): " + v);
+        Matcher numGC = Pattern.compile("\"NumGC\":(\\d+)").matcher(v);
+        assertTrue(numGC.find(), v);
+        long before = Long.parseLong(numGC.group(1));
+        assertTrue(before <= Go.readMemStats().NumGC, "NumGC counted as readMemStats counts it: " + v);
     }
 
     /** {@code go tool pprof -raw} on the profile; the test is skipped where Go is missing. */

@@ -6,9 +6,6 @@ import io.gmp4j.internal.runtime.Traceback;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -556,6 +553,12 @@ public final class DebugServer {
     }
 
     /** expvar: {"cmdline": [...], "memstats": {...}}, with the figures the JVM has. */
+    /**
+     * expvar's handler: "{\n", each var as {@code "%q: %s"} in name order joined by ",\n", then
+     * "\n}\n". {@code memstats} is json.Marshal(runtime.ReadMemStats()): compact, in MemStats'
+     * field order, the figures {@code Go.readMemStats} gives (docs/DIVERGENCES.md), the fields
+     * gmp4j's MemStats has; {@code goroutines} is gmp4j's own var.
+     */
     private static void vars(HttpExchange ex) {
         try (ex) {
             StringBuilder b = new StringBuilder("{\n\"cmdline\": [");
@@ -563,34 +566,60 @@ public final class DebugServer {
             for (int i = 0; i < c.size(); i++) {
                 b.append(i > 0 ? "," : "").append(json(c.get(i)));
             }
-            b.append("],\n\"memstats\": {");
-            var mem = ManagementFactory.getMemoryMXBean();
-            MemoryUsage heap = mem.getHeapMemoryUsage(), non = mem.getNonHeapMemoryUsage();
-            long numGC = 0, pauseMs = 0;
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                numGC += Math.max(0, gc.getCollectionCount());
-                pauseMs += Math.max(0, gc.getCollectionTime());
-            }
-            Map<String, Long> m = new LinkedHashMap<>();
-            m.put("Alloc", heap.getUsed());
-            m.put("Sys", heap.getCommitted() + non.getCommitted());
-            m.put("HeapAlloc", heap.getUsed());
-            m.put("HeapSys", heap.getCommitted());
-            m.put("HeapIdle", heap.getCommitted() - heap.getUsed());
-            m.put("HeapInuse", heap.getUsed());
-            m.put("NextGC", heap.getMax() >= 0 ? heap.getMax() : heap.getCommitted());
-            m.put("PauseTotalNs", pauseMs * 1_000_000L);
-            m.put("NumGC", numGC);
-            boolean first = true;
-            for (var e : m.entrySet()) {
-                b.append(first ? "" : ",").append(json(e.getKey())).append(": ").append(e.getValue());
-                first = false;
-            }
-            b.append("},\n\"goroutines\": ").append(io.gmp4j.internal.runtime.Procs.numGoroutine()).append("\n}\n");
+            int goroutines = io.gmp4j.internal.runtime.Procs.numGoroutine();
+            b.append("],\n\"goroutines\": ").append(goroutines).append(",\n\"memstats\": ");
+            memstatsJson(b, io.gmp4j.internal.runtime.Mem.read(goroutines));
+            b.append("\n}\n");
             send(ex, 200, "application/json; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException ignored) {
             // the client went away, or the JVM refused a figure: nothing to tell it
         }
+    }
+
+    /** json.Marshal of io.gmp4j.MemStats' fields, in runtime.MemStats' order. */
+    static void memstatsJson(StringBuilder b, io.gmp4j.internal.runtime.Mem.Snapshot m) {
+        b.append("{\"Alloc\":").append(m.alloc())
+                .append(",\"TotalAlloc\":").append(m.totalAlloc())
+                .append(",\"Sys\":").append(m.sys())
+                .append(",\"Lookups\":0,\"Mallocs\":0,\"Frees\":0")
+                .append(",\"HeapAlloc\":").append(m.alloc())
+                .append(",\"HeapSys\":").append(m.heapSys())
+                .append(",\"HeapIdle\":").append(m.heapIdle())
+                .append(",\"HeapInuse\":").append(m.heapInuse())
+                .append(",\"HeapReleased\":0,\"HeapObjects\":0")
+                .append(",\"StackInuse\":").append(m.stackInuse())
+                .append(",\"StackSys\":").append(m.stackInuse())
+                .append(",\"NextGC\":").append(m.nextGC())
+                .append(",\"LastGC\":").append(m.lastGC())
+                .append(",\"PauseTotalNs\":").append(m.pauseTotalNs())
+                .append(",\"PauseNs\":");
+        jsonArray(b, m.pauseNs());
+        b.append(",\"PauseEnd\":");
+        jsonArray(b, m.pauseEnd());
+        b.append(",\"NumGC\":").append(m.numGC())
+                .append(",\"NumForcedGC\":").append(m.numForcedGC())
+                .append(",\"GCCPUFraction\":").append(jsonFloat(m.gcCPUFraction()))
+                .append(",\"EnableGC\":true,\"DebugGC\":false}");
+    }
+
+    private static void jsonArray(StringBuilder b, long[] a) {
+        b.append('[');
+        for (int i = 0; i < a.length; i++) {
+            b.append(i > 0 ? "," : "").append(a[i]);
+        }
+        b.append(']');
+    }
+
+    /** encoding/json's float64: 'f' with the shortest digits, 'e' (e-7, not e-07) below 1e-6 or from 1e21. */
+    static String jsonFloat(double x) {
+        double a = Math.abs(x);
+        if (a == 0 || Double.isNaN(x) || Double.isInfinite(x)) {
+            return "0"; // json refuses NaN and Inf; GCCPUFraction is never either
+        }
+        if (a < 1e-6 || a >= 1e21) {
+            return PromText.num(x).replaceFirst("e-0(\\d)$", "e-$1");
+        }
+        return new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
     }
 
     static String json(String s) {

@@ -5,7 +5,6 @@ import io.gmp4j.internal.runtime.Mem;
 import io.gmp4j.internal.runtime.RuntimeApi;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -377,18 +376,15 @@ public final class Heap {
             }
             b.append('\n');
         }
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long numGC = 0;
-        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            numGC += Math.max(0, gc.getCollectionCount());
-        }
+        // Go's block is runtime.ReadMemStats: the figures Go.readMemStats gives, NumGC counted as it counts
+        io.gmp4j.internal.runtime.Mem.Snapshot m = io.gmp4j.internal.runtime.Mem.read(0);
         b.append("\n# runtime.MemStats\n");
-        b.append("# Alloc = ").append(heap.getUsed()).append('\n');
-        b.append("# HeapAlloc = ").append(heap.getUsed()).append('\n');
-        b.append("# HeapSys = ").append(heap.getCommitted()).append('\n');
-        b.append("# HeapIdle = ").append(heap.getCommitted() - heap.getUsed()).append('\n');
-        b.append("# HeapInuse = ").append(heap.getUsed()).append('\n');
-        b.append("# NumGC = ").append(numGC).append('\n');
+        b.append("# Alloc = ").append(m.alloc()).append('\n');
+        b.append("# HeapAlloc = ").append(m.alloc()).append('\n');
+        b.append("# HeapSys = ").append(m.heapSys()).append('\n');
+        b.append("# HeapIdle = ").append(m.heapIdle()).append('\n');
+        b.append("# HeapInuse = ").append(m.heapInuse()).append('\n');
+        b.append("# NumGC = ").append(m.numGC()).append('\n');
         return b.toString();
     }
 }
