@@ -71,6 +71,48 @@ public final class SchedProg {
                 wg.await();
                 System.out.println("done rounds " + rounds.get() + " resizes " + resizes);
             });
+            // 100 rounds at GOMAXPROCS=1: two goroutines, both locked to their threads, start
+            // ping-ponging on unbuffered channels (main's send starts them), main sleeps 10 ms,
+            // then stops them (found by a hostile review: main, readied into runnext and kicked
+            // out to the local queue by the pair, never ran again in 1 run in 2). Prints "done"
+            // and the longest round.
+            case "lockedPairRounds" -> Go.run(() -> {
+                Go.gomaxprocs(1);
+                long maxMs = 0;
+                for (int round = 0; round < 100; round++) {
+                    AtomicBoolean stop = new AtomicBoolean();
+                    Chan<Integer> a = Chan.make();
+                    Chan<Integer> b = Chan.make();
+                    WaitGroup wg = new WaitGroup();
+                    wg.add(2);
+                    Go.go(() -> {
+                        Go.lockOSThread();
+                        for (Integer v; (v = a.recv()) != null; ) {
+                            if (stop.get()) {
+                                b.close();
+                                break;
+                            }
+                            b.send(v + 1);
+                        }
+                        wg.done();
+                    });
+                    Go.go(() -> {
+                        Go.lockOSThread();
+                        for (Integer v; (v = b.recv()) != null; ) {
+                            a.send(v + 1);
+                        }
+                        a.close();
+                        wg.done();
+                    });
+                    long t = System.nanoTime();
+                    a.send(0);
+                    Time.sleep(Duration.ofMillis(10));
+                    stop.set(true);
+                    wg.await();
+                    maxMs = Math.max(maxMs, (System.nanoTime() - t) / 1_000_000);
+                }
+                System.out.println("done maxRoundMs " + maxMs);
+            });
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

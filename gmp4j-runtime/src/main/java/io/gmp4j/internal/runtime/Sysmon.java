@@ -21,7 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  *       slice too long (one G, or a runnext chain that inherits the slice): sysmon sets
  *       {@code g.preempt} of the running G, which the next gmp4j call honours by yielding to
  *       the global queue (Go's stack-guard preemption), and {@code P.sliceOver}, which the
- *       P's next findRunnable honours; repeated each tick while the slice lasts.</li>
+ *       P's next findRunnable honours; repeated each tick while the slice lasts. A P held
+ *       in scheduler code or between Ms (no G mounted) gets the mark alone.</li>
  *   <li>If at a later tick the same G is still mounted (runticks unchanged), has been for
  *       forcePreemptNS, and other work waits for it (its
  *       own run queue; or the global queue or due timers with no idle P), sysmon takes the P
@@ -184,13 +185,24 @@ final class Sysmon {
         long deadline = 0; // with the agent: the next slice end or hand-off due
         for (P pp : Sched.allp) {
             M mp = pp.running;
-            if (mp == null) {
-                continue; // idle or in scheduler code
+            if (mp == null && pp.status != P._Prunning) {
+                continue; // idle
             }
             int t = pp.schedtick;
             if (pp.sysmonSchedtick != t) {
                 pp.sysmonSchedtick = t;
                 pp.sysmonSchedwhen = now;
+            }
+            if (mp == null) {
+                // In scheduler code, or between Ms: a slice inherited across locked Ms (a pair
+                // of locked Gs, each handing the P to the other's M through runnext) spends
+                // most of its time here, in thread wake-ups, and a sysmon that gets a CPU only
+                // when a locked M parks never sees its G mounted. End the slice all the same:
+                // the P's next findRunnable serves its local ring and the global queue first.
+                if (now - pp.sysmonSchedwhen >= forcePreemptNanos && !pp.sliceOver) {
+                    pp.sliceOver = true;
+                }
+                continue;
             }
             int r = pp.runticks;
             boolean sameG = pp.sysmonRunticks == r; // no execute since the last tick
