@@ -325,9 +325,7 @@ final class Proc {
             M locked = gp.lockedm;
             if (locked != null && locked != mp) {
                 // proc.go: startlockedm: hand our P to the G's own M and stop.
-                if (!startlockedm(mp, gp, locked)) {
-                    mp.inheritTime = false;
-                }
+                startlockedm(mp, gp, locked); // clears mp.inheritTime, handed on with gp's slice
                 continue;
             }
             if (!execute(mp, gp)) {
@@ -996,6 +994,7 @@ final class Proc {
         // there (schedule: execute(lockedg, false)), so a locked G ping-ponging through runnext
         // with another G kept resetting the slice and starved the P's local queue for good.
         locked.nextInheritTime = mp.inheritTime;
+        mp.inheritTime = false; // passed on: not for the next G this M runs
         if (locked.casNextp(null, pp)) {
             if ((!locked.exited && locked.lockedg == gp) || !locked.casNextp(pp, null)) {
                 locked.notewakeup(); // ours to run gp, or taken by locked's exit or drain
