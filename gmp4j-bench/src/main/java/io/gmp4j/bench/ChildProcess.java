@@ -6,10 +6,14 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +38,11 @@ final class ChildProcess implements AutoCloseable {
     private final Deque<String> stderrTail = new ArrayDeque<>();
     /** The first stderr line that looks like the cause of a crash (Go's "fatal error:", "panic:", an exception). */
     private String firstAlarm;
+    /** stderr from firstAlarm on (a fatal error's goroutine dump), kept for {@link #saveCrash}. */
+    private final List<String> fromAlarm = new ArrayList<>();
+    private static final int MAX_CRASH_LINES = 2000;
+    private String crashFile;
+    private final CountDownLatch stderrDrained = new CountDownLatch(1);
 
     ChildProcess(List<String> command, Map<String, String> env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
@@ -62,6 +71,9 @@ final class ChildProcess implements AutoCloseable {
                         if (firstAlarm == null && isAlarm(line)) {
                             firstAlarm = line.trim();
                         }
+                        if (firstAlarm != null && fromAlarm.size() < MAX_CRASH_LINES) {
+                            fromAlarm.add(line);
+                        }
                         stderrTail.addLast(line);
                         if (stderrTail.size() > 30) {
                             stderrTail.removeFirst();
@@ -74,6 +86,8 @@ final class ChildProcess implements AutoCloseable {
         }
         if (isStdout) {
             lines.add(EOF);
+        } else {
+            stderrDrained.countDown();
         }
     }
 
@@ -142,9 +156,37 @@ final class ChildProcess implements AutoCloseable {
         }
         String exit = process.isAlive() ? "" : " (exit " + process.exitValue() + ")";
         if (alarm != null) {
-            return alarm + exit;
+            return alarm + exit + saveCrash();
         }
         return (tail.isEmpty() ? "no output" : tail.get(tail.size() - 1).trim()) + exit;
+    }
+
+    /**
+     * A dead child's report from its alarm line on (a fatal error's goroutine dump is what
+     * explains it, and a rare one will not come back on demand) goes to a file in the temporary
+     * directory: " [stderr: PATH]", or "" when there is nothing or it cannot be written.
+     */
+    private String saveCrash() {
+        if (process.isAlive()) {
+            return "";
+        }
+        try {
+            stderrDrained.await(2, TimeUnit.SECONDS); // the rest of the dump, still in the pipe
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (stderrTail) {
+            if (crashFile == null && !fromAlarm.isEmpty()) {
+                try {
+                    Path f = Files.createTempFile("gmp4j-bench-child-" + process.pid() + "-", ".stderr");
+                    Files.write(f, fromAlarm, StandardCharsets.UTF_8);
+                    crashFile = f.toString();
+                } catch (IOException e) {
+                    crashFile = "";
+                }
+            }
+            return crashFile == null || crashFile.isEmpty() ? "" : " [stderr: " + crashFile + "]";
+        }
     }
 
     private static boolean isAlarm(String line) {

@@ -89,6 +89,31 @@ class BenchHarnessTest {
     }
 
     /** W1, W4, W4s and W8 run for milliseconds: at least 25 measured runs, unless --runs says otherwise. */
+    /**
+     * A child that dies with a fatal error: the report names the error and the exit, and the
+     * whole dump after it is saved to a file the report names (one false deadlock verdict in a
+     * full run kept only its first line, 2026-12-06).
+     */
+    @Test
+    @Timeout(30)
+    void aDyingChildsDumpIsSaved() throws Exception {
+        String script = "echo READY test; read line; echo noise >&2; "
+                + "printf 'fatal error: all goroutines are asleep - deadlock!\\n\\ngoroutine 1 [chan receive]:\\nmain.f(...)\\n' >&2; exit 2";
+        ChildProcess child = new ChildProcess(List.of("bash", "-c", script), java.util.Map.of());
+        assertEquals("test", child.awaitReady(10_000));
+        ChildProcess.Outcome o = child.run(10_000);
+        assertTrue(o instanceof ChildProcess.Outcome.Failed, String.valueOf(o));
+        String msg = ((ChildProcess.Outcome.Failed) o).message();
+        assertTrue(msg.startsWith("child exited: fatal error: all goroutines are asleep - deadlock! (exit 2) [stderr: "), msg);
+        Path saved = Path.of(msg.substring(msg.indexOf("[stderr: ") + 9, msg.length() - 1));
+        try {
+            assertEquals(List.of("fatal error: all goroutines are asleep - deadlock!", "", "goroutine 1 [chan receive]:", "main.f(...)"),
+                    Files.readAllLines(saved));
+        } finally {
+            Files.deleteIfExists(saved);
+        }
+    }
+
     @Test
     void shortWorkloadsGetMoreRuns() {
         Bench.Options full = Bench.parse(new String[] {"W8", "W2"});
