@@ -42,11 +42,8 @@ class ColdSysmonTest {
     @Test
     void lockedPingPongDoesNotStarveTheQueue() {
         for (int i = 0; i < 6; i++) {
-            Child c = GoTesting.runChild("io.gmp4j.testprog.SchedProg", List.of("-Dgmp4j.GOMAXPROCS=2"), List.of(), 30,
-                    "lockedPingPongBesideResize");
-            assertEquals(0, c.exitCode(), "run " + i + ": child hung or failed (exit " + c.exitCode() + "):\n"
-                    + c.stdout() + c.stderr());
-            assertTrue(c.stdout().startsWith("done rounds "), c.stdout());
+            String out = runToEnd("lockedPingPongBesideResize", List.of("-Dgmp4j.GOMAXPROCS=2"), i);
+            assertTrue(out.startsWith("done rounds "), out);
         }
     }
 
@@ -66,13 +63,18 @@ class ColdSysmonTest {
         for (int i = 0; i < 4; i++) {
             // Compiled code (C2, not the children's usual C1) makes the mounted windows short
             // enough for sysmon to miss them.
-            Child c = GoTesting.runChild("io.gmp4j.testprog.SchedProg", List.of("-XX:TieredStopAtLevel=4"), List.of(), 30,
-                    "lockedPairRounds");
-            assertEquals(0, c.exitCode(), "run " + i + ": child hung or failed (exit " + c.exitCode() + "):\n"
-                    + c.stdout() + c.stderr());
-            assertTrue(c.stdout().startsWith("done maxRoundMs "), c.stdout());
-            long ms = Long.parseLong(c.stdout().trim().substring("done maxRoundMs ".length()));
+            String out = runToEnd("lockedPairRounds", List.of("-XX:TieredStopAtLevel=4"), i);
+            assertTrue(out.startsWith("done maxRoundMs "), out);
+            long ms = Long.parseLong(out.trim().substring("done maxRoundMs ".length()));
             assertTrue(ms < 1000, "run " + i + ": a 10 ms round beside a locked pair took " + ms + " ms");
         }
+    }
+
+    /** SchedProg {@code program} in a fresh JVM, which must end within 30 s with status 0: its stdout. */
+    private static String runToEnd(String program, List<String> jvmOpts, int run) {
+        Child c = GoTesting.runChild("io.gmp4j.testprog.SchedProg", jvmOpts, List.of(), 30, program);
+        assertEquals(0, c.exitCode(), "run " + run + ": child hung or failed (exit " + c.exitCode() + "):\n"
+                + c.stdout() + c.stderr());
+        return c.stdout();
     }
 }
