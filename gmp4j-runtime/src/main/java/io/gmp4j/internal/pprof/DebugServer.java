@@ -214,15 +214,7 @@ public final class DebugServer {
      * passed its "already enabled" check, so that refusal is still Go's 500.
      */
     private static void trace(HttpExchange ex, Map<String, String> q) throws IOException {
-        double sec;
-        try {
-            sec = Double.parseDouble(q.getOrDefault("seconds", ""));
-        } catch (NumberFormatException e) {
-            sec = 1;
-        }
-        if (!(sec > 0) || sec > 3600) {
-            sec = sec > 3600 ? 3600 : 1;
-        }
+        double sec = traceSeconds(q.getOrDefault("seconds", ""));
         ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"trace.json\"");
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
@@ -327,6 +319,33 @@ public final class DebugServer {
         } catch (NumberFormatException e) {
             throw new BadRequest(400, "invalid value for \"debug\" - must be an integer");
         }
+    }
+
+    /**
+     * Trace's duration: {@code sec, err := strconv.ParseFloat(s, 64); if sec <= 0 || err != nil
+     * { sec = 1 }}, capped at an hour (Go has no cap; "inf" would trace for ever). Java's
+     * parseDouble is laxer than ParseFloat: it trims blanks and takes a d or f suffix ("1d"),
+     * which Go refuses (then 1 s); Go's "inf" and "infinity" (any case, signed) and digit
+     * separators ("1_0") it lacks.
+     */
+    static double traceSeconds(String s) {
+        String l = s.toLowerCase(java.util.Locale.ROOT);
+        String unsigned = l.startsWith("+") || l.startsWith("-") ? l.substring(1) : l;
+        double sec;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            sec = l.startsWith("-") ? -1 : Double.POSITIVE_INFINITY;
+        } else if (s.isEmpty() || !s.strip().equals(s) || "dDfF".indexOf(s.charAt(s.length() - 1)) >= 0
+                || l.startsWith("0x") && !l.contains("p")) {
+            sec = 1; // not ParseFloat syntax (Java's blanks, suffixes; Go's hex needs its p exponent)
+        } else {
+            try {
+                // Go takes digit-separating underscores ("1_0" is 10); Java none.
+                sec = Double.parseDouble(s.matches(".*[0-9a-fA-F]_[0-9a-fA-F].*") && !s.contains("__") ? s.replace("_", "") : s);
+            } catch (NumberFormatException e) {
+                sec = 1;
+            }
+        }
+        return !(sec > 0) ? 1 : Math.min(sec, 3600);
     }
 
     /** "seconds": Go's text for a bad value (net/http/pprof: serveDeltaProfile). */
