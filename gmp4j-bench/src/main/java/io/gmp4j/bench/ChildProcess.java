@@ -144,7 +144,9 @@ final class ChildProcess implements AutoCloseable {
     /** The child's last stderr lines, most telling first: an exception line if there is one. */
     String stderrSummary() {
         try {
-            process.waitFor(200, TimeUnit.MILLISECONDS);
+            if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
+                stderrDrained.await(2, TimeUnit.SECONDS); // a dead child's last lines may still be in the pipe
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -170,12 +172,7 @@ final class ChildProcess implements AutoCloseable {
         if (process.isAlive()) {
             return "";
         }
-        try {
-            stderrDrained.await(2, TimeUnit.SECONDS); // the rest of the dump, still in the pipe
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        synchronized (stderrTail) {
+        synchronized (stderrTail) { // stderrSummary waited for the pipe to drain
             if (crashFile == null && !fromAlarm.isEmpty()) {
                 try {
                     Path f = Files.createTempFile("gmp4j-bench-child-" + process.pid() + "-", ".stderr");
