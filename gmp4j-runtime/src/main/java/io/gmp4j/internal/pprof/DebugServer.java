@@ -571,7 +571,6 @@ public final class DebugServer {
         }
     }
 
-    /** expvar: {"cmdline": [...], "memstats": {...}}, with the figures the JVM has. */
     /**
      * expvar's handler: "{\n", each var as {@code "%q: %s"} in name order joined by ",\n", then
      * "\n}\n". {@code memstats} is json.Marshal(runtime.ReadMemStats()): compact, in MemStats'

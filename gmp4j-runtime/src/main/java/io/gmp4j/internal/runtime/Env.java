@@ -70,6 +70,11 @@ public final class Env {
         return godebug(parsed, "asyncpreemptoff", 0) != 0;
     }
 
+    /** {@link #asyncPreemptOff(Map)} of the GODEBUG read at start-up. */
+    static boolean asyncPreemptOff() {
+        return asyncPreemptOff(godebug);
+    }
+
     private static final long BAD = Long.MIN_VALUE;
 
     /**

@@ -179,7 +179,7 @@ final class Sysmon {
     /** proc.go: retake. Returns how many Ps it handed off or asked to yield. */
     static int retake(long now) {
         int n = 0;
-        boolean asyncPreemptOff = Env.godebug("asyncpreemptoff", 0) != 0; // Go: debug.asyncpreemptoff == 0 is on
+        boolean asyncPreemptOff = Env.asyncPreemptOff();
         boolean asked = false; // some running G has a request its back-edge checks can honour
         boolean agentOn = Preempt.agentInstalled;
         long deadline = 0; // with the agent: the next slice end or hand-off due
