@@ -25,6 +25,42 @@ public final class TestProg {
     static volatile boolean spin = true;
     static volatile long sink;
 
+    /** Inherited by the threads the caller makes: childValue takes 400 ms on it while slowChild. */
+    static volatile boolean slowChild;
+
+    /**
+     * Go.run's caller is busy, not waiting, until its main goroutine exists: here an
+     * InheritableThreadLocal's childValue takes 400 ms on it as Go.run makes main's thread.
+     * First on a cold runtime, with no goroutine at all; then beside another Go.run whose main
+     * waits for the one this caller is making.
+     */
+    private static void goRunCallerNotYetWaiting() throws InterruptedException {
+        InheritableThreadLocal<String> slow = new InheritableThreadLocal<>() {
+            @Override
+            protected String childValue(String v) {
+                if (slowChild) {
+                    LockSupport.parkNanos(400_000_000L);
+                }
+                return v;
+            }
+        };
+        slow.set("inherited");
+        slowChild = true;
+        Go.run(() -> System.out.println("first main"));
+        slowChild = false;
+        io.gmp4j.chan.Chan<String> ready = io.gmp4j.chan.Chan.make(0);
+        io.gmp4j.chan.Chan<String> c = io.gmp4j.chan.Chan.make(0);
+        Thread other = new Thread(() -> Go.run(() -> {
+            ready.close();
+            System.out.println(c.recv());
+        }));
+        other.start();
+        ready.recv(); // the other main is about to wait on c (asleep well within the 400 ms)
+        slowChild = true;
+        Go.run(() -> c.send("from the second caller's main"));
+        other.join();
+    }
+
     private static void awaitUninterruptibly(java.util.concurrent.CountDownLatch l) {
         for (;;) {
             try {
@@ -187,6 +223,7 @@ public final class TestProg {
                 sender.start();
                 System.out.println(c.recv());
             });
+            case "goRunCallerNotYetWaiting" -> goRunCallerNotYetWaiting();
             case "processExitWaker" -> Go.run(() -> {
                 // Only the JDK's process reaper will ever send (Go: cmd.Wait in a goroutine).
                 io.gmp4j.chan.Chan<Integer> c = io.gmp4j.chan.Chan.make(1);

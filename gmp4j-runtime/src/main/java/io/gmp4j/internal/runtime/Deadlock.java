@@ -11,7 +11,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * outside thread could wake it (a socket, java.util.concurrent, a foreign unpark) has no such
  * reason, so it vetoes the verdict: no false positives from I/O.
  *
- * <p>Only while a main goroutine (Go.run) is alive or has Goexited, as in a Go program;
+ * <p>Only while a main goroutine (Go.run) runs its function or has Goexited, as in a Go program;
  * outside Go.run, platform threads we cannot see may still wake goroutines. For the same
  * reason nothing outside gmp4j's goroutines that could still act may be left (in Go it would
  * be a goroutine in IO wait), so any of these vetoes the verdict (outsideMayWake):
@@ -28,10 +28,11 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *   <li>the JDK's process reaper waiting for a child process (its onExit callbacks).</li>
  * </ul>
  * Not counted: gmp4j's Ms, sysmon and helper threads (RuntimeApi.newHelperThread: group
- * "gmp4j", under the system group), the platform threads waiting in Go.run for their main
- * goroutine (a goroutine waiting in a nested Go.run is parked as GO_RUN, asleep like any
- * other), and the JDK's own threads (system thread groups: reference handler, finalizer,
- * cleaner, signal dispatcher, pollers, unparkers; and those it starts in "main": DestroyJavaVM,
+ * "gmp4j", under the system group), the platform threads parked in Go.run while their main
+ * goroutine runs (not while Go.run makes main, nor once main has returned: waitsForMain; a
+ * goroutine waiting in a nested Go.run is parked as GO_RUN, asleep like any other), and the
+ * JDK's own threads (system thread groups: reference handler, finalizer, cleaner, signal
+ * dispatcher, pollers, unparkers; and those it starts in "main": DestroyJavaVM,
  * JFR's timers). Blind spot: a JDK virtual thread started outside goroutines and parked with
  * no timeout (on a socket, say) is invisible with jdk.trackAllThreads=false (DIVERGENCES.md).
  * The verdict must hold on two sysmon checks 100 ms apart with no scheduling in between (nor a
@@ -60,9 +61,10 @@ final class Deadlock {
     private static final java.util.Set<String> JDK_THREADS_IN_MAIN_GROUP =
             java.util.Set.of("DestroyJavaVM", "JFR Periodic Tasks", "JFR Recording Scheduler");
 
+    /** Main goroutines running their function (counted by main itself, RuntimeApi.runMain). */
     static final java.util.concurrent.atomic.AtomicInteger mainsRunning = new java.util.concurrent.atomic.AtomicInteger();
-    /** The platform threads blocked in Go.run waiting for their main goroutine. */
-    static final java.util.Set<Thread> mainWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The waits of platform threads in Go.run (RuntimeApi.MainWait.await); see waitsForMain. */
+    static final java.util.Set<RuntimeApi.MainWait> mainWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static long suspectSince;
     private static long suspectTicks = -1;
     private static long vetoedUntil;
@@ -117,7 +119,7 @@ final class Deadlock {
         } while (n == threads.length);
         for (int i = 0; i < n; i++) {
             Thread t = threads[i];
-            if (!t.isAlive() || t.isVirtual() || t instanceof M || Sysmon.isSysmon(t) || mainWaiters.contains(t)
+            if (!t.isAlive() || t.isVirtual() || t instanceof M || Sysmon.isSysmon(t) || waitsForMain(t)
                     || JDK_THREADS_IN_MAIN_GROUP.contains(t.getName())) {
                 continue;
             }
@@ -131,6 +133,20 @@ final class Deadlock {
                     return true;
                 }
             } else if (inMainGroup(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * t is parked in Go.run for a main goroutine that has not returned: it wakes nothing before
+     * main ends. Not while Go.run still makes main, nor once main has returned (finished), however
+     * long the OS takes to run t again: it acts on its own from then on.
+     */
+    private static boolean waitsForMain(Thread t) {
+        for (RuntimeApi.MainWait w : mainWaiters) {
+            if (w.waiter == t && !w.finished) {
                 return true;
             }
         }

@@ -39,35 +39,25 @@ public final class RuntimeApi {
         }
         Proc.schedinit();
         MainWait done = new MainWait();
-        Deadlock.mainsRunning.incrementAndGet();
-        Thread caller = Thread.currentThread();
-        boolean platformCaller = !caller.isVirtual();
-        if (platformCaller) {
-            Deadlock.mainWaiters.add(caller);
-        }
-        try {
-            Proc.newproc(() -> {
-                G.current().fn = main.getClass(); // the tracer names G1 after main, not this wrapper
-                try {
-                    main.run();
-                } catch (Goexit.Signal exit) {
-                    throw exit; // Go.run does not return: main did not (Goexit's contract)
-                } catch (Throwable t) {
-                    // The crash report comes before the caller is released: without a handler
-                    // crash halts here, and the caller never races it with the JVM's own
-                    // uncaught-exception exit. With one, the panic is rethrown to the caller.
-                    Panics.crash(G.current(), t);
-                    done.panic = t;
-                }
-                done.finish();
-            }, true);
-            done.await();
-        } finally {
-            Deadlock.mainsRunning.decrementAndGet();
-            if (platformCaller) {
-                Deadlock.mainWaiters.remove(caller);
+        Proc.newproc(() -> {
+            G.current().fn = main.getClass(); // the tracer names G1 after main, not this wrapper
+            // checkdead judges only while a main goroutine runs (or has Goexited): counted by main
+            // itself, not by the caller, which may be slow to make main or to leave after it.
+            Deadlock.mainsRunning.incrementAndGet();
+            try {
+                main.run();
+            } catch (Goexit.Signal exit) {
+                throw exit; // Go.run does not return: main did not (Goexit's contract); still counted
+            } catch (Throwable t) {
+                // The crash report comes before the caller is released: without a handler
+                // crash halts here, and the caller never races it with the JVM's own
+                // uncaught-exception exit. With one, the panic is rethrown to the caller.
+                Panics.crash(G.current(), t);
+                done.panic = t;
             }
-        }
+            done.finish();
+        }, true);
+        done.await();
         Panics.waitIfPanicking();
         GcTrace.flush(2_000_000_000L);
         Throwable t = done.panic;
@@ -82,22 +72,40 @@ public final class RuntimeApi {
         }
     }
 
-    /** Lets Go.run's caller wait for main, whether it is a platform thread or a goroutine. */
-    private static final class MainWait {
-        private final Thread waiter = Thread.currentThread();
-        private volatile boolean finished;
+    /**
+     * Lets Go.run's caller wait for main, whether it is a platform thread or a goroutine. A
+     * platform caller counts for checkdead as asleep (Deadlock.mainWaiters) only while it waits
+     * here for a main that has not returned: not while Go.run makes main (class loading on a cold,
+     * loaded JVM took over 100 ms, and a user's InheritableThreadLocal runs there), nor once main
+     * has returned and the caller, released, is about to act on its own.
+     */
+    static final class MainWait {
+        final Thread waiter = Thread.currentThread();
+        volatile boolean finished;
         volatile Throwable panic;
 
+        /** main's last act: Go.run returns from here on. */
         void finish() {
-            finished = true;
+            Deadlock.mainsRunning.decrementAndGet();
+            finished = true; // the caller is no longer asleep (Deadlock.waitsForMain), parked or not
             Park.ready(waiter);
         }
 
         void await() {
             // In a goroutine this is a gmp4j wait, asleep for checkdead: only the inner main
             // goroutine ends it, so a deadlock inside a nested Go.run is reported.
-            while (!finished) {
-                Park.park(this, WaitReason.GO_RUN);
+            boolean platform = !waiter.isVirtual();
+            if (platform) {
+                Deadlock.mainWaiters.add(this); // after newproc: main is in allgs
+            }
+            try {
+                while (!finished) {
+                    Park.park(this, WaitReason.GO_RUN);
+                }
+            } finally {
+                if (platform) {
+                    Deadlock.mainWaiters.remove(this);
+                }
             }
         }
     }

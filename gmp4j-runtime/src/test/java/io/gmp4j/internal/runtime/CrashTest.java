@@ -451,6 +451,21 @@ class CrashTest {
     }
 
     /**
+     * Go.run's caller waits for its main goroutine only once that goroutine exists: while it is
+     * still making it (here an InheritableThreadLocal's childValue takes 400 ms; on a cold, loaded
+     * JVM, class loading took over 100 ms), the runtime is idle and the caller is not asleep.
+     * Counted as waiting from the start of Go.run, a cold first run with no goroutine yet, and a
+     * second caller whose main another Go.run's main waits for, both got "all goroutines are
+     * asleep" (W9's child died so at its first run, 2026-12-06).
+     */
+    @Test
+    void goRunCallerMakingMainIsNotDeadlock() {
+        Child c = run("goRunCallerNotYetWaiting", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("first main\nfrom the second caller's main\n", c.stdout(), c.stderr());
+    }
+
+    /**
      * A goroutine waiting for a child process's exit, delivered by Process.onExit: the JDK's
      * reaper thread can still wake it, as Go's goroutine in cmd.Wait is in a system call.
      */
