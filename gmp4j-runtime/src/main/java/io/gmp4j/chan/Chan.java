@@ -307,8 +307,7 @@ public final class Chan<T> implements Iterable<T> {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
             boolean interrupted = false;
             do {
-                Park.park(this, WaitReason.CHAN_SEND);
-                if (Thread.interrupted()) {
+                if (Park.park(this, WaitReason.CHAN_SEND)) {
                     interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
                 }
             } while (!mysg.lvDone());
@@ -440,8 +439,7 @@ public final class Chan<T> implements Iterable<T> {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (chan.go: blockevent)
             boolean interrupted = false;
             do {
-                Park.park(this, WaitReason.CHAN_RECEIVE);
-                if (Thread.interrupted()) {
+                if (Park.park(this, WaitReason.CHAN_RECEIVE)) {
                     interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
                 }
             } while (!mysg.lvDone());
@@ -694,9 +692,7 @@ public final class Chan<T> implements Iterable<T> {
     /** proc.go: gopark with no way back (nil channels, empty select). Any thread. */
     static void parkForever(WaitReason reason) {
         for (;;) {
-            Park.park(NIL, reason);
-            // An interrupt would turn this into a busy loop; Go has none, so absorb it.
-            Thread.interrupted();
+            Park.park(NIL, reason); // clears an interrupt, which would end the next park at once; Go has none
         }
     }
 

@@ -385,8 +385,7 @@ public final class Select {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (select.go: blockevent)
             boolean interrupted = false;
             do {
-                Park.park(w, WaitReason.SELECT);
-                if (Thread.interrupted()) {
+                if (Park.park(w, WaitReason.SELECT)) {
                     interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
                 }
             } while ((fired = w.lvParam()) == null);

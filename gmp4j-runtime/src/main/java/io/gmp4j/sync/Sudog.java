@@ -94,8 +94,12 @@ final class Sudog {
 
     /** Waiter side: parks until {@link #ready}. Only the waiting thread. */
     void parkUntilReady(Object blocker, WaitReason reason) {
+        boolean interrupted = false;
         while (!woken) {
-            Park.park(blocker, reason);
+            interrupted |= Park.park(blocker, reason);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // Go has no interrupts: kept, not acted on
         }
     }
 }

@@ -42,8 +42,12 @@ public final class Time {
         }
         Sleeper s = new Sleeper(Thread.currentThread());
         s.startOneShot(when(ns));
+        boolean interrupted = false;
         while (!s.fired) {
-            Park.park(s, WaitReason.SLEEP);
+            interrupted |= Park.park(s, WaitReason.SLEEP);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // Go has no interrupts: kept, not acted on
         }
     }
 

@@ -82,8 +82,12 @@ public final class Semaphore {
             w.canceled = true;
             Park.ready(w.thread);
         });
+        boolean interrupted = false;
         while (!w.ready && !w.canceled) {
-            Park.park(this, WaitReason.SELECT);
+            interrupted |= Park.park(this, WaitReason.SELECT);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // Go has no interrupts: kept, not acted on
         }
         if (stop != null) {
             stop.stop();

@@ -22,12 +22,19 @@ public final class Park {
 
     /**
      * proc.go: gopark. Parks the caller until {@link #ready} or spuriously; records {@code reason}.
-     * Not interruptible, like Go's waits: a pending interrupt is cleared for the park (so the
-     * caller's wait loop does not spin) and set again when it returns.
+     * Not interruptible, like Go's waits: a pending interrupt is cleared first, so that it does
+     * not end the park at once, and reported. The caller parks in a loop until its condition
+     * holds and sets the interrupt again once, after the loop, when any park reported one (an
+     * interrupt that arrives during the last park is still set). Not after each park: a virtual
+     * thread that interrupts itself also makes its park permit available, so the loop's next
+     * park would return at once, and the loop would spin on its M until the condition held
+     * (InterruptedWaitTest).
+     *
+     * @return whether a pending interrupt was cleared: the caller owes it back
      */
-    public static void park(Object blocker, WaitReason reason) {
-        // Not a call to parkNanos: every frame here is copied into each parked goroutine's
-        // stack chunk (the mem workload), so the common path keeps one frame less.
+    public static boolean park(Object blocker, WaitReason reason) {
+        // One method, no delegation: every frame here is copied into each parked goroutine's
+        // stack chunk (the mem workload).
         boolean interrupted = Thread.interrupted();
         G gp = G.current();
         if (gp != null) {
@@ -39,36 +46,8 @@ public final class Park {
             if (gp != null) {
                 gp.endWait();
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
-    }
-
-    /** As {@link #park}, for at most {@code nanos} (0: no limit; negative: no wait at all). */
-    public static void parkNanos(Object blocker, WaitReason reason, long nanos) {
-        if (nanos < 0) {
-            return;
-        }
-        boolean interrupted = Thread.interrupted();
-        G gp = G.current();
-        if (gp != null) {
-            gp.beginWait(reason);
-        }
-        try {
-            if (nanos > 0) {
-                LockSupport.parkNanos(blocker, nanos);
-            } else {
-                LockSupport.park(blocker);
-            }
-        } finally {
-            if (gp != null) {
-                gp.endWait();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return interrupted;
     }
 
     /**

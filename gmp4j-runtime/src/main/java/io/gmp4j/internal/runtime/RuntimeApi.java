@@ -99,8 +99,12 @@ public final class RuntimeApi {
                 Deadlock.mainWaiters.add(this); // after newproc: main is in allgs
             }
             try {
+                boolean interrupted = false;
                 while (!finished) {
-                    Park.park(this, WaitReason.GO_RUN);
+                    interrupted |= Park.park(this, WaitReason.GO_RUN);
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // kept for the caller, not acted on
                 }
             } finally {
                 if (platform) {
