@@ -98,6 +98,13 @@ class DebugServerTest extends DebugServerFixture {
             assertTrue(raw.contains("goroutine/count"), raw);
             assertTrue(Pattern.compile("(?m)^\\s+50: ").matcher(raw).find(), raw);
             assertTrue(raw.contains("io.gmp4j.debug.DebugServerTest.parkedOnChannel DebugServerTest.java:"), raw);
+
+            // Go's handler: debug != 0 is text/plain, and WriteTo answers a negative debug with the proto.
+            Response rm = request("/debug/pprof/goroutine?debug=-1");
+            assertEquals(200, rm.status());
+            assertEquals("text/plain; charset=utf-8", rm.contentType());
+            assertEquals(0x1f, rm.body()[0] & 0xff); // gzip
+            assertTrue(pprofRaw(rm.body()).contains("goroutine/count"));
         } finally {
             c.close();
         }

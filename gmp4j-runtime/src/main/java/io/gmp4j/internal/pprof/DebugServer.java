@@ -455,7 +455,16 @@ public final class DebugServer {
         }
     }
 
-    static void sendProfile(HttpExchange ex, String name, byte[] gz) throws IOException {
+    /**
+     * net/http/pprof's handler: a profile.proto is an attachment when debug is 0; a negative
+     * debug (which Go's WriteTo also answers with the proto) is labelled as text, as Go's
+     * {@code if debug != 0} does.
+     */
+    static void sendProfile(HttpExchange ex, String name, byte[] gz, int debug) throws IOException {
+        if (debug != 0) {
+            send(ex, 200, "text/plain; charset=utf-8", gz);
+            return;
+        }
         ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + name + "\"");
         send(ex, 200, "application/octet-stream", gz);
     }
@@ -468,7 +477,7 @@ public final class DebugServer {
         } else if (debug == 1) {
             send(ex, 200, "text/plain; charset=utf-8", Goroutines.text(Traceback.goroutineStacks()).getBytes(StandardCharsets.UTF_8));
         } else {
-            sendProfile(ex, "goroutine", Goroutines.proto(Traceback.goroutineStacks()));
+            sendProfile(ex, "goroutine", Goroutines.proto(Traceback.goroutineStacks()), debug);
         }
     }
 
@@ -479,20 +488,22 @@ public final class DebugServer {
      */
     private static void contention(HttpExchange ex, Map<String, String> q, boolean mutex) throws IOException {
         deltaParams(q, mutex ? "mutex" : "block");
-        if (debugParam(q) >= 1) {
+        int debug = debugParam(q);
+        if (debug >= 1) {
             send(ex, 200, "text/plain; charset=utf-8", Contention.text(mutex).getBytes(StandardCharsets.UTF_8));
         } else {
-            sendProfile(ex, mutex ? "mutex" : "block", Contention.proto(mutex));
+            sendProfile(ex, mutex ? "mutex" : "block", Contention.proto(mutex), debug);
         }
     }
 
     /** net/http/pprof: the threadcreate profile (ThreadCreate): ?debug=1 text, else profile.proto. */
     private static void threadcreate(HttpExchange ex, Map<String, String> q) throws IOException {
         deltaParams(q, "threadcreate");
-        if (debugParam(q) >= 1) {
+        int debug = debugParam(q);
+        if (debug >= 1) {
             send(ex, 200, "text/plain; charset=utf-8", ThreadCreate.text().getBytes(StandardCharsets.UTF_8));
         } else {
-            sendProfile(ex, "threadcreate", ThreadCreate.proto());
+            sendProfile(ex, "threadcreate", ThreadCreate.proto(), debug);
         }
     }
 

@@ -241,7 +241,7 @@ public final class Heap {
         if (debug >= 1) {
             DebugServer.send(ex, 200, "text/plain; charset=utf-8", text(live).getBytes(StandardCharsets.UTF_8));
         } else {
-            DebugServer.sendProfile(ex, allocs ? "allocs" : "heap", proto(allocs, live));
+            DebugServer.sendProfile(ex, allocs ? "allocs" : "heap", proto(allocs, live), debug);
         }
     }
 
