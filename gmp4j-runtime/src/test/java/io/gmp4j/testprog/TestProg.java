@@ -80,6 +80,28 @@ public final class TestProg {
                 });
                 parkForever();
             });
+            case "interruptedWhileDying" -> Go.run(() -> { // a second panicker, interrupted, waits parked
+                io.gmp4j.chan.Chan<Void> reporting = io.gmp4j.chan.Chan.make(0);
+                Go.go(() -> {
+                    reporting.recv();
+                    Thread.currentThread().interrupt();
+                    throw new GoPanic("second");
+                });
+                throw new GoPanic(new Object() {
+                    @Override
+                    public String toString() { // taken while the first report is under way
+                        var os = (com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+                        reporting.close();
+                        LockSupport.parkNanos(200_000_000); // the second panicker reaches its wait
+                        long c0 = os.getProcessCpuTime();
+                        LockSupport.parkNanos(1_000_000_000);
+                        System.out.println("cpu ms " + (os.getProcessCpuTime() - c0) / 1_000_000);
+                        System.out.flush();
+                        return "first";
+                    }
+                });
+            });
             case "waitGroupGoPanic" -> Go.run(() -> { // Go issue 74702's program, with WaitGroup.Go
                 io.gmp4j.sync.WaitGroup wg = new io.gmp4j.sync.WaitGroup();
                 wg.go(() -> {

@@ -295,13 +295,20 @@ public final class Panics {
         }
         long deadline = System.nanoTime() + 60_000_000_000L;
         for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+            Thread.interrupted(); // a set interrupt would end every park at once: a spin (waitForever)
             LockSupport.parkNanos(Panics.class, left);
         }
         Runtime.getRuntime().halt(2);
     }
 
+    /**
+     * Parks until the halt. Clears the interrupt before each park: while it is set, a park
+     * returns at once, and an interrupted waiter (a second panicker, Go.run's caller) spun on its
+     * CPU for as long as the report took (CrashTest). Nothing returns from here to owe it back.
+     */
     private static void waitForever() {
         for (;;) {
+            Thread.interrupted();
             LockSupport.park(Panics.class);
         }
     }

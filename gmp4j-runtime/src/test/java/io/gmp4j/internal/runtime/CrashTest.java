@@ -373,6 +373,21 @@ class CrashTest {
         assertTrue(l.stderr().contains("panic while printing panic value"), l.stderr());
     }
 
+    /**
+     * A goroutine that panics while another's report is under way waits for the halt, parked:
+     * an interrupted one spun (LockSupport.park returns at once while the interrupt is set), a
+     * CPU busy for as long as the report took.
+     */
+    @Test
+    void interruptedPanickerWaitsParkedWhileDying() {
+        Child c = run("interruptedWhileDying", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: first"), c.stderr());
+        String line = c.stdout().lines().filter(l -> l.startsWith("cpu ms ")).findFirst().orElseThrow();
+        long ms = Long.parseLong(line.substring("cpu ms ".length()).trim());
+        assertTrue(ms < 500, "the process used " + ms + " ms of CPU in a 1 s wait of the report: a waiter spun");
+    }
+
     // crash_test.go: TestPanicWhilePanicking (issue 52257)
     /** A value whose text panics: Go's message names the nested panic's string, or only its type. */
     @Test
