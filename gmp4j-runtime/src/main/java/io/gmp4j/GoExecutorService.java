@@ -259,14 +259,14 @@ public final class GoExecutorService extends AbstractExecutorService {
             } finally {
                 lock.unlock();
             }
-            if (Thread.interrupted()) {
+            // An interrupt that lands between this check and the park is cleared by the park,
+            // which reports it: both mean "interrupted", as ExecutorService.close wants.
+            if (Thread.interrupted() || Park.park(this, WaitReason.SYNC_WAITGROUP_WAIT)) {
                 if (!interrupted) {
                     shutdownNow();
                     interrupted = true;
                 }
-                continue;
             }
-            Park.park(this, WaitReason.SYNC_WAITGROUP_WAIT);
         }
         if (interrupted) {
             me.interrupt();

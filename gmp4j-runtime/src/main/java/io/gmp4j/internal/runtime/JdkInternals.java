@@ -201,13 +201,13 @@ final class JdkInternals {
      */
     static void ossleep(long nanos) {
         MethodHandle h = OS_SLEEP;
-        if (h == null) {
-            java.util.concurrent.locks.LockSupport.parkNanos(nanos);
-            return;
-        }
         boolean interrupted = Thread.interrupted();
         try {
-            h.invokeExact(nanos);
+            if (h == null) {
+                java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+            } else {
+                h.invokeExact(nanos);
+            }
         } catch (InterruptedException e) {
             interrupted = true;
         } catch (Throwable e) {
