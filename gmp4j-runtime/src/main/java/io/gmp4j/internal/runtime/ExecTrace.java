@@ -408,8 +408,13 @@ public final class ExecTrace {
             }
             long want = collections() - collectionsAtStart;
             long deadline = System.nanoTime() + timeoutNanos;
+            boolean interrupted = Thread.interrupted(); // set, it would end every park at once: a spin
             while (notes.get() - notesAtStart < want && System.nanoTime() < deadline) {
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -125,8 +125,13 @@ final class GcTrace {
             want = collections() - collectionsAtInstall;
         }
         long deadline = System.nanoTime() + timeoutNanos;
+        boolean interrupted = Thread.interrupted(); // set, it would end every park at once: a spin
         while (handled() < want && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
