@@ -406,16 +406,7 @@ public final class ExecTrace {
             if (!listening) {
                 return;
             }
-            long want = collections() - collectionsAtStart;
-            long deadline = System.nanoTime() + timeoutNanos;
-            boolean interrupted = Thread.interrupted(); // set, it would end every park at once: a spin
-            while (notes.get() - notesAtStart < want && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                interrupted |= Thread.interrupted();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            GcTrace.awaitNotes(() -> notes.get() - notesAtStart, collections() - collectionsAtStart, timeoutNanos);
         }
 
         private static void note(javax.management.Notification n, Object handback) {

@@ -124,9 +124,19 @@ final class GcTrace {
             }
             want = collections() - collectionsAtInstall;
         }
+        awaitNotes(GcTrace::handled, want, timeoutNanos);
+    }
+
+    /**
+     * Polls every millisecond, for at most {@code timeoutNanos}, until {@code handled} reaches
+     * {@code want}: the JVM's GC notifications come late, from its own thread (flush, and the
+     * tracer's catch-up). An interrupt is cleared for the wait and set again after: set, it
+     * would end every park at once, a spin.
+     */
+    static void awaitNotes(java.util.function.LongSupplier handled, long want, long timeoutNanos) {
         long deadline = System.nanoTime() + timeoutNanos;
-        boolean interrupted = Thread.interrupted(); // set, it would end every park at once: a spin
-        while (handled() < want && System.nanoTime() < deadline) {
+        boolean interrupted = Thread.interrupted();
+        while (handled.getAsLong() < want && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             interrupted |= Thread.interrupted();
         }
