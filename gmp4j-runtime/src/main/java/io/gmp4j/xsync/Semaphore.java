@@ -1,6 +1,7 @@
 package io.gmp4j.xsync;
 
 import io.gmp4j.GoPanic;
+import io.gmp4j.chan.Chan;
 import io.gmp4j.context.Context;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
@@ -61,12 +62,15 @@ public final class Semaphore {
      */
     public Throwable acquire(Context ctx, long n) {
         Park.checkPreempt();
+        // As semaphore.go: ctx.Done() before the lock, a non-blocking receive on it under the
+        // lock, ctx.Err() after it: no Context method runs with mu held, so a null or failing
+        // ctx throws with the semaphore untouched (err() under mu left it locked for good).
+        Chan<Void> done = ctx.done();
         mu.lock();
-        Throwable err = ctx.err();
-        if (err != null) {
+        if (done != null && done.tryRecv() != null) {
             // ctx becoming done "happened before" acquiring: prefer to fail (semaphore.go).
             mu.unlock();
-            return err;
+            return ctx.err();
         }
         if (size - cur >= n && head == null) {
             cur += n;
@@ -78,7 +82,7 @@ public final class Semaphore {
             enqueue(w); // else: doomed; don't make other acquires queue behind it
         }
         mu.unlock();
-        Context.StopFunc stop = ctx.done() == Context.background().done() ? null : Context.afterFunc(ctx, () -> {
+        Context.StopFunc stop = done == null || done == Context.background().done() ? null : Context.afterFunc(ctx, () -> {
             w.canceled = true;
             Park.ready(w.thread);
         });

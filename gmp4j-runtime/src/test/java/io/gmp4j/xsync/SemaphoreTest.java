@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
+import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
 import io.gmp4j.context.Context;
 import io.gmp4j.testing.GoTesting;
 import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.time.Time;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,63 @@ class SemaphoreTest {
     void releaseMoreThanHeldPanics() {
         Semaphore w = new Semaphore(1);
         assertEquals("semaphore: released more than held", assertThrows(GoPanic.class, () -> w.release(1)).getMessage());
+    }
+
+    /**
+     * semaphore.go: Acquire calls ctx.Done() before it takes its mutex and ctx.Err() after it
+     * dropped it, so a nil context, or a Context whose method panics, fails that call and leaves
+     * the semaphore usable once the panic is recovered (an HTTP server recovers a handler's).
+     * Here err() was called with the mutex held: the NullPointerException or the Context's own
+     * exception left it locked, and every later acquire, tryAcquire and release waited for good.
+     */
+    @Test
+    void faultyContextLeavesSemaphoreUsable() {
+        runG(2, () -> {
+            Semaphore sem = new Semaphore(1);
+            assertThrows(NullPointerException.class, () -> sem.acquire(null, 1));
+            assertUsable(sem, "after a null context");
+
+            var canceled = Context.withCancel(Context.background());
+            canceled.cancel().run();
+            Context failing = new Context() {
+                @Override
+                public Chan<Void> done() {
+                    return canceled.ctx().done();
+                }
+
+                @Override
+                public Throwable err() {
+                    throw new IllegalStateException("err failed");
+                }
+
+                @Override
+                public Optional<Instant> deadline() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Object value(Object key) {
+                    return null;
+                }
+            };
+            assertThrows(IllegalStateException.class, () -> sem.acquire(failing, 1));
+            assertUsable(sem, "after a Context whose err() threw");
+        });
+    }
+
+    /** tryAcquire(1) and release(1) in another goroutine, which must finish within 5 s. */
+    private static void assertUsable(Semaphore sem, String when) {
+        Chan<Boolean> ok = Chan.make(1);
+        Go.go(() -> {
+            boolean got = sem.tryAcquire(1);
+            if (got) {
+                sem.release(1);
+            }
+            ok.send(got);
+        });
+        Boolean[] got = {null};
+        Select.select(ok.onRecv(v -> got[0] = v), Time.after(Duration.ofSeconds(5)).onRecv(t -> {}));
+        assertEquals(Boolean.TRUE, got[0], "semaphore not usable " + when);
     }
 
     /** semaphore_test.go: TestWeightedTryAcquire. */
