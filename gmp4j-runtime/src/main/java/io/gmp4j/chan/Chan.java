@@ -154,7 +154,7 @@ public final class Chan<T> implements Iterable<T> {
 
     private static final AtomicLong IDS = new AtomicLong();
     @SuppressWarnings("rawtypes")
-    private static final Chan NIL = new Chan<>(0, true, null);
+    private static final Chan NIL = new Chan<>(0, true, null, false);
 
     private final int dataqsiz;
     /** select.go: sortkey. Creation order; locks of several channels are taken in id order. */
@@ -175,11 +175,20 @@ public final class Chan<T> implements Iterable<T> {
      * timer channels is one read of a byte next to isNil per receive and select case.
      */
     final boolean isTimer;
+    /**
+     * Go's {@code <-chan T}: a Context's done channel and a Timer's or Ticker's. Go refuses a
+     * send or close on one at compile time; here they panic, since either would corrupt the
+     * owner (a context whose done() a user closed is never cancelled, nor are its children).
+     * The owner closes it through ChanBridge and the runtime's timers send through it. Another
+     * byte of the header's padding: a Chan stays 64 bytes.
+     */
+    final boolean recvOnly;
     private volatile boolean closed;
     private volatile int lockState;
 
-    private Chan(int cap, boolean isNil, ChanBridge.Timer timer) {
+    private Chan(int cap, boolean isNil, ChanBridge.Timer timer, boolean recvOnly) {
         this.dataqsiz = cap;
+        this.recvOnly = recvOnly;
         this.buf = timer != null ? new Object[cap + 1] : cap == 0 ? null : new Object[cap];
         if (timer != null) {
             buf[cap] = timer;
@@ -211,7 +220,7 @@ public final class Chan<T> implements Iterable<T> {
         if (cap < 0 || cap > MAX_CAP) {
             throw new GoPanic("makechan: size out of range");
         }
-        return new Chan<>(cap, false, null);
+        return new Chan<>(cap, false, null, false);
     }
 
     /** An unbuffered channel: {@code make(chan T)}. */
@@ -233,6 +242,9 @@ public final class Chan<T> implements Iterable<T> {
     /** {@code ch <- v}: blocks until a receiver takes {@code v} or the buffer has room. */
     public void send(T v) {
         Park.checkPreempt();
+        if (recvOnly) {
+            throw receiveOnly("send to");
+        }
         chansend(v, true);
     }
 
@@ -243,6 +255,9 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T v) {
         Park.checkPreempt(); // selectnbsend's prologue: a polling loop yields at its slice's end
+        if (recvOnly) {
+            throw receiveOnly("send to");
+        }
         return chansend(v, false);
     }
 
@@ -459,17 +474,30 @@ public final class Chan<T> implements Iterable<T> {
 
     /**
      * chan.go: closechan. Receivers drain the buffer and then get (null, false); blocked
-     * senders panic. Panics on a closed or nil channel, and on a Timer's or Ticker's channel.
+     * senders panic. Panics on a closed or nil channel, and on a receive-only one (a Timer's,
+     * a Ticker's or a Context's).
      */
     public void close() {
         if (isNil) {
             throw new GoPanic("close of nil channel");
         }
-        if (isTimer) {
-            // Go's t.C is receive-only: close(t.C) does not compile. Closed, the timer's next
-            // send would panic on an M (a fatal error) or in a receive that runs it.
-            throw new GoPanic("close of a Timer's or Ticker's channel");
+        if (recvOnly) {
+            throw receiveOnly("close of");
         }
+        closechan();
+    }
+
+    /**
+     * Go's compile-time refusal of {@code ch <- v} and {@code close(ch)} on a {@code <-chan T},
+     * as a panic. Closed, a timer's channel would make the timer's next send panic on an M (a
+     * fatal error) or in a receive that runs it.
+     */
+    private GoPanic receiveOnly(String what) {
+        return new GoPanic(isTimer ? what + " a Timer's or Ticker's channel" : what + " receive-only channel");
+    }
+
+    /** chan.go: closechan, for the owner too (a context's done: ChanBridge). */
+    private void closechan() {
         lock();
         if (closed) {
             unlock();
@@ -532,6 +560,9 @@ public final class Chan<T> implements Iterable<T> {
 
     /** {@code case ch <- v:} — {@code f} (may be null) runs after the send. */
     public Select.Case onSend(T v, Runnable f) {
+        if (recvOnly) {
+            throw receiveOnly("send to");
+        }
         return Select.Case.send(this, v, f);
     }
 
@@ -789,7 +820,17 @@ public final class Chan<T> implements Iterable<T> {
 
             @Override
             public Object makeTimerChan(int cap, ChanBridge.Timer t) {
-                return new Chan<>(cap, false, t);
+                return new Chan<>(cap, false, t, true);
+            }
+
+            @Override
+            public Object makeReceiveOnly(int cap) {
+                return new Chan<>(cap, false, null, true);
+            }
+
+            @Override
+            public void closeReceiveOnly(Object c) {
+                ((Chan<?>) c).closechan();
             }
         });
     }

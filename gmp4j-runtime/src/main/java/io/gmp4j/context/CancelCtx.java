@@ -3,6 +3,7 @@ package io.gmp4j.context;
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.chan.Chan;
+import io.gmp4j.internal.runtime.ChanBridge;
 import io.gmp4j.chan.Select;
 import io.gmp4j.sync.Mutex;
 import java.time.Instant;
@@ -55,14 +56,24 @@ class CancelCtx implements Context {
         }
     };
     /** context.go: closedchan. */
-    static final Chan<Void> CLOSED = Chan.make(0);
+    static final Chan<Void> CLOSED = makeDone();
     /** The done() of contexts that are never cancelled (Go returns a nil channel). */
     static final Chan<Void> NEVER = Chan.nil();
     /** context.go: goroutines (a test hook): goroutines started by propagateCancel step 4. */
     static final AtomicInteger GOROUTINES = new AtomicInteger();
 
     static {
-        CLOSED.close();
+        ChanBridge.ops().closeReceiveOnly(CLOSED);
+    }
+
+    /**
+     * A done channel: Go's Done() is a {@code <-chan struct{}}, so a user's close or send panics
+     * here instead of cancelling no one (the context closes it through ChanBridge).
+     */
+    @SuppressWarnings("unchecked")
+    private static Chan<Void> makeDone() {
+        Chan.nil(); // initialises Chan, which installs the bridge
+        return (Chan<Void>) ChanBridge.ops().makeReceiveOnly(0);
     }
 
     /** Go's embedded Context: the parent. Written once at creation. */
@@ -95,7 +106,7 @@ class CancelCtx implements Context {
         try {
             d = done;
             if (d == null) {
-                d = Chan.make(0);
+                d = makeDone();
                 done = d;
             }
             return d;
@@ -331,7 +342,7 @@ class CancelCtx implements Context {
         if (d == null) {
             done = CLOSED;
         } else {
-            d.close();
+            ChanBridge.ops().closeReceiveOnly(d);
         }
         return true;
     }

@@ -46,6 +46,49 @@ class ContextTest {
         assertEquals("context.TODO", Context.todo().toString());
     }
 
+    /**
+     * Go's Done() is a {@code <-chan struct{}}: close(ctx.Done()) and ctx.Done() <- v do not
+     * compile. Java lets a caller try: each panics and leaves the context intact, so cancel still
+     * closes done and reaches the children (a user's close made cancel panic "close of closed
+     * channel" and left every child uncancelled for good).
+     */
+    @Test
+    void doneIsReceiveOnly() {
+        runG(2, () -> {
+            var parent = Context.withCancel(Context.background());
+            var child = Context.withCancel(parent.ctx());
+            var timed = Context.withTimeout(parent.ctx(), Duration.ofHours(1));
+            for (Context c : new Context[] {parent.ctx(), child.ctx(), timed.ctx()}) {
+                Chan<Void> d = c.done();
+                assertEquals("close of receive-only channel",
+                        assertThrows(io.gmp4j.GoPanic.class, d::close).getMessage());
+                assertEquals("send to receive-only channel",
+                        assertThrows(io.gmp4j.GoPanic.class, () -> d.send(null)).getMessage());
+                assertEquals("send to receive-only channel",
+                        assertThrows(io.gmp4j.GoPanic.class, () -> d.trySend(null)).getMessage());
+                assertEquals("send to receive-only channel",
+                        assertThrows(io.gmp4j.GoPanic.class, () -> d.onSend(null, null)).getMessage());
+                assertFalse(isDone(c));
+                assertNull(c.err());
+            }
+            parent.cancel().run();
+            for (Context c : new Context[] {parent.ctx(), child.ctx(), timed.ctx()}) {
+                assertNull(c.done().recv()); // closed: returns at once
+                assertSame(Context.CANCELED, c.err());
+                assertEquals("close of receive-only channel",
+                        assertThrows(io.gmp4j.GoPanic.class, c.done()::close).getMessage());
+            }
+            child.cancel().run();
+            timed.cancel().run();
+            // A context cancelled before anyone asked for done() shares context.go's closedchan.
+            var early = Context.withCancel(Context.background());
+            early.cancel().run();
+            assertEquals("close of receive-only channel",
+                    assertThrows(io.gmp4j.GoPanic.class, early.ctx().done()::close).getMessage());
+            assertFalse(early.ctx().done().recvOk().ok());
+        });
+    }
+
     /** x_test.go: TestWithCancel. Cancelling c1 reaches c2 through an unknown context type. */
     @Test
     void withCancel() {

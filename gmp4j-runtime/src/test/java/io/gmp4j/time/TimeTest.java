@@ -25,6 +25,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(GoLeakCheck.class)
 class TimeTest {
 
+    /**
+     * A Timer's or Ticker's c() is Go's {@code <-chan Time}: a user's send or close panics (Go:
+     * a compile error) and the timer goes on delivering its own values.
+     */
+    @Test
+    void timerChannelsAreReceiveOnly() {
+        runG(2, () -> {
+            Timer t = Time.newTimer(Duration.ofMillis(1));
+            Ticker k = Time.newTicker(Duration.ofMillis(1));
+            for (Chan<Instant> c : List.of(t.c(), k.c(), Time.after(Duration.ofMillis(1)))) {
+                assertEquals("close of a Timer's or Ticker's channel",
+                        assertThrows(GoPanic.class, c::close).getMessage());
+                assertEquals("send to a Timer's or Ticker's channel",
+                        assertThrows(GoPanic.class, () -> c.send(Instant.EPOCH)).getMessage());
+                assertEquals("send to a Timer's or Ticker's channel",
+                        assertThrows(GoPanic.class, () -> c.trySend(Instant.EPOCH)).getMessage());
+                assertEquals("send to a Timer's or Ticker's channel",
+                        assertThrows(GoPanic.class, () -> c.onSend(Instant.EPOCH, null)).getMessage());
+                assertNotEquals(Instant.EPOCH, c.recv()); // the timer's own value
+            }
+            assertNotNull(k.c().recv()); // the ticker ticks on
+            k.stop();
+        });
+    }
+
     static boolean tryRecv(Chan<?> c) {
         return Select.select(c.onRecv(v -> {}), Select.onDefault(() -> {})) == 0;
     }

@@ -25,6 +25,12 @@ public final class ChanBridge {
 
         /** chan.go: makechan of a timer channel (time.go 1.23: newTimer sets c.timer). */
         Object makeTimerChan(int cap, Timer t);
+
+        /** makechan of a {@code <-chan T} for its owner (a context's done): users cannot send or close. */
+        Object makeReceiveOnly(int cap);
+
+        /** closechan of a channel from {@link #makeReceiveOnly}, by its owner. */
+        void closeReceiveOnly(Object c);
     }
 
     /**
