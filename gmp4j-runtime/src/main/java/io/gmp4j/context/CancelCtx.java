@@ -86,6 +86,16 @@ class CancelCtx implements Context {
 
     CancelCtx() {}
 
+    /** How many children are registered (tests: a failed constructor leaves none behind). */
+    int numChildren() {
+        mu.lock();
+        try {
+            return children == null ? 0 : children.size();
+        } finally {
+            mu.unlock();
+        }
+    }
+
     /** context.go: withCancel. */
     static CancelCtx withCancel(Context parent) {
         if (parent == null) {

@@ -28,6 +28,7 @@ final class TimerCtx extends CancelCtx {
         if (parent == null) {
             throw new GoPanic("cannot create context from nil parent");
         }
+        java.util.Objects.requireNonNull(d, "deadline"); // before propagateCancel registers the child
         Optional<Instant> cur = parent.deadline();
         if (cur.isPresent() && cur.get().isBefore(d)) {
             // The current deadline is already sooner than the new one.

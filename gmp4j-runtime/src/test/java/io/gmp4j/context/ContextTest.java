@@ -89,6 +89,19 @@ class ContextTest {
         });
     }
 
+    /** A null deadline is refused before the child is registered with its parent (no stale child). */
+    @Test
+    void nullDeadlineLeavesNoChild() {
+        runG(1, () -> {
+            var parent = Context.withCancel(Context.background());
+            CancelCtx p = (CancelCtx) parent.ctx();
+            assertThrows(NullPointerException.class, () -> Context.withDeadline(parent.ctx(), null));
+            assertThrows(NullPointerException.class, () -> Context.withDeadlineCause(parent.ctx(), null, new Exception()));
+            assertEquals(0, p.numChildren());
+            parent.cancel().run();
+        });
+    }
+
     /** x_test.go: TestWithCancel. Cancelling c1 reaches c2 through an unknown context type. */
     @Test
     void withCancel() {
