@@ -86,9 +86,13 @@ public final class Semaphore {
             w.canceled = true;
             Park.ready(w.thread);
         });
+        // semaphore.go waits in a select on ctx.Done() and its ready channel; a doomed acquire
+        // (n > size) waits on <-ctx.Done() alone, a nil channel for Background.
+        WaitReason reason = n <= size ? WaitReason.SELECT
+                : stop == null ? WaitReason.CHAN_RECEIVE_NIL_CHAN : WaitReason.CHAN_RECEIVE;
         boolean interrupted = false;
         while (!w.ready && !w.canceled) {
-            interrupted |= Park.park(this, WaitReason.SELECT);
+            interrupted |= Park.park(this, reason);
         }
         if (interrupted) {
             Thread.currentThread().interrupt(); // Go has no interrupts: kept, not acted on

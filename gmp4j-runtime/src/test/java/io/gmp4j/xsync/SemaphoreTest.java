@@ -59,6 +59,30 @@ class SemaphoreTest {
         });
     }
 
+    /**
+     * Go's dump shows what semaphore.go waits in: a select on ctx.Done() and the waiter's ready
+     * channel, or, for a weight larger than the semaphore, {@code <-ctx.Done()} alone.
+     */
+    @Test
+    void waitReasonsAreGos() {
+        runG(2, () -> {
+            Semaphore sem = new Semaphore(1);
+            assertNull(sem.acquire(Context.background(), 1));
+            var c = Context.withCancel(Context.background());
+            Chan<Throwable> errs = Chan.make(2);
+            Go.go(() -> errs.send(sem.acquire(c.ctx(), 1)));
+            Go.go(() -> errs.send(sem.acquire(c.ctx(), 2))); // doomed: more than the size
+            GoTesting.awaitTrue("both acquires parked", () -> {
+                String dump = Go.stack(true);
+                return dump.contains(" [select]:\n") && dump.contains(" [chan receive]:\n");
+            });
+            c.cancel().run();
+            assertSame(Context.CANCELED, errs.recv());
+            assertSame(Context.CANCELED, errs.recv());
+            sem.release(1);
+        });
+    }
+
     /** semaphore_test.go: TestWeightedPanic. */
     @Test
     void releaseMoreThanHeldPanics() {
