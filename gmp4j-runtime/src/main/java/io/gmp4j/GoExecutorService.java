@@ -4,16 +4,20 @@ import io.gmp4j.internal.runtime.Goexit;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -171,6 +175,29 @@ public final class GoExecutorService extends AbstractExecutorService {
     @Override
     protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
         return new GoFutureTask<>(runnable, value);
+    }
+
+    /**
+     * ExecutorService.invokeAny: a null element is a NullPointerException, before any task
+     * starts. AbstractExecutorService starts the tasks one at a time, so it returned the first
+     * task's result when that task completed before the null element was reached.
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        return super.invokeAny(checkInvokeAny(tasks));
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return super.invokeAny(checkInvokeAny(tasks), timeout, unit);
+    }
+
+    private static <C extends Collection<?>> C checkInvokeAny(C tasks) {
+        for (Object t : tasks) { // tasks null: NullPointerException too
+            Objects.requireNonNull(t, "task");
+        }
+        return tasks;
     }
 
     private void taskDone() {

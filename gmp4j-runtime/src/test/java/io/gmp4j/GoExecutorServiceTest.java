@@ -194,6 +194,37 @@ class GoExecutorServiceTest {
         assertNoLeak(before);
     }
 
+    /**
+     * invokeAny with a null element throws NullPointerException (ExecutorService.invokeAny: "if
+     * tasks, or any of its elements are null"), as the JDK's thread-per-task executor does.
+     * AbstractExecutorService starts the tasks one at a time and returned the first task's result
+     * when it completed before the null element was reached.
+     */
+    @Test
+    void invokeAnyWithANullElementAlwaysThrows() throws Exception {
+        int before = Go.numGoroutine();
+        try (GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor()) {
+            List<Callable<String>> withNull = new ArrayList<>();
+            withNull.add(() -> "foo");
+            withNull.add(null);
+            int returned = 0;
+            for (int i = 0; i < GoTesting.scaled(1000); i++) {
+                try {
+                    ex.invokeAny(withNull);
+                    returned++;
+                } catch (NullPointerException expected) {
+                }
+                try {
+                    ex.invokeAny(withNull, 10, TimeUnit.SECONDS);
+                    returned++;
+                } catch (NullPointerException expected) {
+                }
+            }
+            assertEquals(0, returned, "invokeAny returned a result for tasks with a null element");
+        }
+        assertNoLeak(before);
+    }
+
     /** The failure a task's future reports when the task called Go.goexit. */
     private static final String GOEXIT_MESSAGE = "runtime.Goexit: the task's goroutine exited before the task returned";
 
