@@ -178,9 +178,11 @@ public final class GoExecutorService extends AbstractExecutorService {
     }
 
     /**
-     * ExecutorService.invokeAny: a null element is a NullPointerException, before any task
-     * starts. AbstractExecutorService starts the tasks one at a time, so it returned the first
-     * task's result when that task completed before the null element was reached.
+     * ExecutorService.invokeAny, checked before any task starts as the JDK's thread-per-task
+     * executor checks it: a null element is a NullPointerException, and the caller's interrupt an
+     * InterruptedException (the interrupt cleared). AbstractExecutorService starts the tasks one
+     * at a time and looks at the interrupt only when it blocks, so it returned the first task's
+     * result when that task completed before the null element was reached or before it blocked.
      */
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
@@ -190,12 +192,22 @@ public final class GoExecutorService extends AbstractExecutorService {
     @Override
     public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(unit, "unit");
         return super.invokeAny(checkInvokeAny(tasks), timeout, unit);
     }
 
-    private static <C extends Collection<?>> C checkInvokeAny(C tasks) {
-        for (Object t : tasks) { // tasks null: NullPointerException too
+    private <C extends Collection<?>> C checkInvokeAny(C tasks) throws InterruptedException {
+        if (tasks.isEmpty()) { // tasks null: NullPointerException
+            throw new IllegalArgumentException("tasks is empty");
+        }
+        for (Object t : tasks) {
             Objects.requireNonNull(t, "task");
+        }
+        if (shutdown) { // rejected before interrupted, as the JDK's executor: it starts the tasks first
+            throw new RejectedExecutionException("GoExecutorService is shut down");
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
         }
         return tasks;
     }

@@ -225,6 +225,42 @@ class GoExecutorServiceTest {
         assertNoLeak(before);
     }
 
+    /**
+     * invokeAny called with the interrupt set throws InterruptedException and clears the
+     * interrupt, as the JDK's thread-per-task executor does (ThreadPerTaskExecutorTest:
+     * testInvokeAnyWithInterruptSet). AbstractExecutorService looks at the interrupt only when it
+     * blocks, so it returned a task's result when one completed first, the interrupt still set.
+     */
+    @Test
+    void invokeAnyWithTheInterruptSetThrowsInterruptedException() throws Exception {
+        int before = Go.numGoroutine();
+        try (GoExecutorService ex = GoExecutorService.newGoroutinePerTaskExecutor()) {
+            List<Callable<String>> tasks = List.of(() -> "foo", () -> "bar");
+            int returned = 0;
+            for (int i = 0; i < GoTesting.scaled(1000); i++) {
+                for (boolean timed : new boolean[] {false, true}) {
+                    Thread.currentThread().interrupt();
+                    try {
+                        String r = timed ? ex.invokeAny(tasks, 10, TimeUnit.SECONDS) : ex.invokeAny(tasks);
+                        assertTrue(Thread.interrupted(), "returned a result and lost the interrupt");
+                        returned++;
+                    } catch (InterruptedException expected) {
+                        assertTrue(!Thread.currentThread().isInterrupted(), "InterruptedException clears the interrupt");
+                    } finally {
+                        Thread.interrupted();
+                    }
+                }
+            }
+            assertEquals(0, returned, "invokeAny returned a result with the interrupt set");
+            // the arguments are checked first: a null unit, an empty collection
+            Thread.currentThread().interrupt();
+            assertThrows(NullPointerException.class, () -> ex.invokeAny(tasks, 1, null));
+            assertThrows(IllegalArgumentException.class, () -> ex.invokeAny(List.<Callable<String>>of()));
+            assertTrue(Thread.interrupted());
+        }
+        assertNoLeak(before);
+    }
+
     /** The failure a task's future reports when the task called Go.goexit. */
     private static final String GOEXIT_MESSAGE = "runtime.Goexit: the task's goroutine exited before the task returned";
 
