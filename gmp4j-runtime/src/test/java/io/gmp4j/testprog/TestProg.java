@@ -610,6 +610,111 @@ public final class TestProg {
                 }
                 System.out.println(Go.gomaxprocs(0) + " ok");
             });
+            // crash_test.go: TestRecursivePanic (testprog/deadlock.go: RecursivePanic)
+            case "recursivePanic" -> Go.run(() -> {
+                try {
+                    try {
+                        panicWith("bad");
+                    } catch (GoPanic err) { // defer func() { if err := recover(); ... panic("wrap: " + err) }
+                        panicWith("wrap: " + err.value());
+                    }
+                } catch (GoPanic r) { // defer func() { fmt.Println(recover()) }
+                    System.out.println(r.value());
+                }
+                panicWith("again");
+            });
+            // crash_test.go: TestRecursivePanic2: the recover and the second panic in separate defers
+            case "recursivePanic2" -> Go.run(() -> {
+                try {
+                    try {
+                        try {
+                            panicWith("first panic");
+                        } catch (GoPanic r) {
+                            System.out.println(r.value());
+                        }
+                    } finally {
+                        panicWith("second panic");
+                    }
+                } catch (GoPanic r) {
+                    System.out.println(r.value());
+                }
+                panicWith("third panic");
+            });
+            // crash_test.go: TestRecursivePanic3: a recovered second panic leaves the first one going
+            case "recursivePanic3" -> Go.run(() -> {
+                try {
+                    panicWith("first panic");
+                } finally {
+                    try {
+                        panicWith("second panic");
+                    } catch (GoPanic recovered) {
+                        // recover()
+                    }
+                }
+            });
+            // crash_test.go: TestRecursivePanic5 (testprog: one, two, three)
+            case "recursivePanic5" -> Go.run(() -> {
+                one();
+                panicWith("third panic");
+            });
+            // crash_test.go: TestPanicRace (issues 3934, 20018): main returns while a panicking
+            // goroutine runs its deferred calls; the report still comes, status 2
+            case "panicRace" -> Go.run(() -> {
+                io.gmp4j.sync.WaitGroup wg = new io.gmp4j.sync.WaitGroup();
+                wg.add(1);
+                Go.go(() -> {
+                    try {
+                        panicWith("crash");
+                    } finally {
+                        wg.done();
+                        Go.gosched();
+                    }
+                });
+                wg.await();
+            });
+            // crash_test.go: TestNetpollDeadlock (testprognet/net.go): a refused dial in an
+            // initialiser is no deadlock; main then runs
+            case "netpollDeadlock" -> Go.run(() -> {
+                Out.sink = new DialsInInit();
+                System.out.println("done");
+            });
+            // crash_test.go: TestGoexitDeadlock (testprog/deadlock.go: GoexitDeadlock)
+            case "goexitDeadlock" -> Go.run(() -> {
+                Runnable f = () -> {
+                    for (int i = 0; i < 10; i++) {
+                        sink += i;
+                    }
+                };
+                Go.go(f);
+                Go.go(f);
+                Go.goexit();
+            });
+            // crash_test.go: TestCrashHandler (testprog/crash.go: Crash): a nil dereference
+            // recovered on locked threads, main's and new ones
+            case "crash" -> Go.run(() -> {
+                Go.lockOSThread();
+                crashTest("main");
+                crashTestInNewThread("new-thread");
+                crashTestInNewThread("second-new-thread");
+                crashTest("main-again");
+            });
+            // crash_test.go: TestInitDeadlock (testprog/deadlock.go: InitDeadlock): select {} in init
+            case "initDeadlock" -> Go.run(() -> {
+                Out.sink = new InitSelectsForever();
+            });
+            // crash_test.go: TestGoexitCrash (testprog/deadlock.go: GoexitExit): runtime.SetFinalizer
+            // is a Cleaner registration here; its idle thread, like Go's finalizer goroutine, is no waker
+            case "goexitExit" -> Go.run(() -> {
+                System.err.println("t1");
+                Go.go(() -> Time.sleep(Duration.ofMillis(1)));
+                Object i = new Object();
+                System.err.println("t2");
+                java.lang.ref.Cleaner.create().register(i, () -> {});
+                System.err.println("t3");
+                Go.gc();
+                System.err.println("t4");
+                Go.goexit();
+            });
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -923,6 +1028,86 @@ public final class TestProg {
 
     private static void panicWith(String v) {
         throw new GoPanic(v);
+    }
+
+    /** testprog/crash.go: test. A nil dereference, recovered by a deferred call. */
+    private static void crashTest(String name) {
+        try {
+            System.out.print(name + ":");
+            String s = null;
+            sink += s.length();
+            System.out.print("SHOULD NOT BE HERE");
+        } catch (NullPointerException x) {
+            System.out.print(" recovered");
+        } finally {
+            System.out.print(" done\n");
+        }
+    }
+
+    /** testprog/crash.go: testInNewThread. */
+    private static void crashTestInNewThread(String name) {
+        io.gmp4j.chan.Chan<Boolean> c = io.gmp4j.chan.Chan.make(0);
+        Go.go(() -> {
+            Go.lockOSThread();
+            crashTest(name);
+            c.send(true);
+        });
+        c.recv();
+    }
+
+    /** Its initialiser blocks in select {} (Go: in init, on the main goroutine). */
+    static final class InitSelectsForever {
+        static {
+            io.gmp4j.chan.Select.select();
+        }
+    }
+
+    private static void one() {
+        two();
+    }
+
+    private static void two() {
+        try {
+            three();
+        } finally {
+            sink++;
+        }
+    }
+
+    /** testprog/deadlock.go: three. The first panic recovered by a defer that panics again, recovered by the next. */
+    private static void three() {
+        try {
+            try {
+                try {
+                    panicWith("first panic");
+                } catch (GoPanic r) {
+                    System.out.println(r.value());
+                    panicWith("second panic");
+                }
+            } catch (GoPanic r) {
+                System.out.println(r.value());
+            }
+        } finally {
+            sink++;
+        }
+    }
+
+    /** testprognet/net.go: NetpollDeadlockInit. Dials a port nothing listens on. */
+    static final class DialsInInit {
+        static {
+            System.out.println("dialing");
+            int port;
+            try (ServerSocket ss = new ServerSocket(0)) {
+                port = ss.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            try (java.net.Socket c = new java.net.Socket("localhost", port)) {
+                System.out.println("connected");
+            } catch (java.io.IOException e) {
+                System.out.println("error: " + e.getMessage());
+            }
+        }
     }
 
     private static int recurse(int n) {

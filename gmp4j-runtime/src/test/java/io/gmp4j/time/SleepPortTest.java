@@ -309,6 +309,96 @@ class SleepPortTest {
         });
     }
 
+    /**
+     * sleep_test.go: TestSleep. An interruption half-way (Go: time.Interrupt, a signal to the
+     * sleeping thread; here Thread.interrupt) does not cut Sleep(100ms) short; the interrupt is
+     * kept for the caller (DIVERGENCES.md: blocking operations are not interruptible).
+     */
+    @Test
+    void sleep() {
+        runG(2, () -> {
+            Duration delay = Duration.ofMillis(100);
+            Thread sleeper = Thread.currentThread();
+            WaitGroup wg = new WaitGroup();
+            wg.add(1);
+            Go.go(() -> {
+                try {
+                    Time.sleep(delay.dividedBy(2));
+                    sleeper.interrupt();
+                } finally {
+                    wg.done();
+                }
+            });
+            long t0 = System.nanoTime();
+            Time.sleep(delay);
+            long ns = System.nanoTime() - t0;
+            wg.await();
+            assertTrue(Thread.interrupted(), "the interrupt was lost");
+            assertTrue(ns >= delay.toNanos(), "Sleep(" + delay + ") slept for only " + ns + " ns");
+        });
+    }
+
+    /**
+     * sleep_test.go: TestAfter. After(d) delivers no sooner than d, and the time it delivers is
+     * no earlier than the start plus d.
+     */
+    @Test
+    void after() {
+        runG(2, () -> {
+            Duration delay = Duration.ofMillis(100);
+            Instant start = Instant.now();
+            long t0 = System.nanoTime();
+            Instant end = Time.after(delay).recv();
+            long ns = System.nanoTime() - t0;
+            assertTrue(ns >= delay.toNanos(), "After(" + delay + ") slept for only " + ns + " ns");
+            assertFalse(end.isBefore(start.plus(delay)), "After(" + delay + ") expect >= " + start.plus(delay) + ", got " + end);
+        });
+    }
+
+    /**
+     * sleep_test.go: TestIssue5745. A call on a null Timer fails (Go: a nil-pointer panic)
+     * and leaves the runtime usable: stopping a ticker after it does not hang.
+     */
+    @Test
+    void issue5745() {
+        runG(2, () -> {
+            Ticker ticker = Time.newTicker(Duration.ofHours(1));
+            boolean panicked = false;
+            try {
+                Timer timer = null;
+                timer.stop();
+                fail("Should be unreachable.");
+            } catch (NullPointerException expected) {
+                panicked = true;
+            } finally {
+                ticker.stop();
+            }
+            assertTrue(panicked, "Expected panic, but none happened.");
+            Time.after(Duration.ofMillis(1)).recv(); // the timers still run
+        });
+    }
+
+    /**
+     * sleep_test.go: TestOverflowPeriodRuntimeTimer (internal_test.go: CheckRuntimeTimerPeriodOverflow).
+     * A ticker whose period is the largest Duration does not break the timers: a later 25 ms
+     * After still fires (Go: "this may hang forever if timers are broken").
+     */
+    @Test
+    void overflowPeriodTicker() {
+        runG(2, () -> {
+            Ticker t = Time.newTicker(Duration.ofNanos(Long.MAX_VALUE));
+            try {
+                Time.after(Duration.ofMillis(25)).recv();
+                assertFalse(TimeTest.tryRecv(t.c()), "a ticker of period max ticked");
+                t.reset(Duration.ofSeconds(Long.MAX_VALUE));
+                Time.after(Duration.ofMillis(25)).recv();
+                assertFalse(TimeTest.tryRecv(t.c()), "a ticker of period max ticked");
+            } finally {
+                t.stop();
+            }
+        });
+    }
+
     /** sleep_test.go: TestReset, with Go's growing durations on failure. */
     @Test
     void reset() {

@@ -338,6 +338,39 @@ class TimerGuaranteeTest {
     }
 
     /**
+     * tick_test.go 1.23: TestTimerGC, the subtests NewTimer, NewTicker, NewTimerStop and
+     * NewTickerStop (After and Tick: above). 10,000 dropped timers or tickers, stopped or not,
+     * are collected with their channels, and leave no heap entry behind.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"NewTimer", "NewTicker", "NewTimerStop", "NewTickerStop"})
+    void timerGC(String what) {
+        int before = Go.numGoroutine();
+        int n = 10_000;
+        List<WeakReference<Object>> refs = new ArrayList<>(2 * n);
+        int[] pending = new int[1];
+        withProcs(2, () -> inGoroutine(() -> {
+            pending[0] = Export.timersPending();
+            for (int i = 0; i < n; i++) {
+                Object t;
+                Chan<Instant> c;
+                switch (what) {
+                    case "NewTimer" -> { Timer x = Time.newTimer(Duration.ofHours(1)); t = x; c = x.c(); }
+                    case "NewTicker" -> { Ticker x = Time.newTicker(Duration.ofHours(1)); t = x; c = x.c(); }
+                    case "NewTimerStop" -> { Timer x = Time.newTimer(Duration.ofHours(1)); x.stop(); t = x; c = x.c(); }
+                    default -> { Ticker x = Time.newTicker(Duration.ofHours(1)); x.stop(); t = x; c = x.c(); }
+                }
+                refs.add(new WeakReference<>(t));
+                refs.add(new WeakReference<>(c));
+            }
+        }));
+        awaitWithGc(what + ": all 10,000 collected", () -> refs.stream().allMatch(r -> r.get() == null));
+        awaitWithGc(what + ": their heap entries removed (" + Export.timersPending() + " pending)",
+                () -> Export.timersPending() <= pending[0]);
+        assertNoLeak(before);
+    }
+
+    /**
      * The other half of item 5, and the critical one: a channel only a blocked goroutine refers
      * to is not collected: Time.after(50 ms).recv(), a select on it, and a Time.tick loop all get
      * their values while the test thread keeps collecting.

@@ -626,6 +626,90 @@ class CrashTest {
         }
     }
 
+    // crash_test.go: TestRecursivePanic, TestRecursivePanic2, TestRecursivePanic3, TestRecursivePanic5
+    // (TestRecursivePanic4's "[recovered]" chain: DIVERGENCES.md, a Java exception is not a deferred call's panic)
+    /** Panics recovered and raised again in deferred calls: only the last unrecovered one is printed. */
+    @Test
+    void recursivePanic() {
+        for (String[] x : new String[][] {
+                {"recursivePanic", "wrap: bad\n", "panic: again\n\n"},
+                {"recursivePanic2", "first panic\nsecond panic\n", "panic: third panic\n\n"},
+                {"recursivePanic3", "", "panic: first panic\n\n"},
+                {"recursivePanic5", "first panic\nsecond panic\n", "panic: third panic\n"}}) {
+            Child c = run(x[0], List.of(), List.of());
+            assertEquals(2, c.exitCode(), x[0] + ": " + c.stderr());
+            assertEquals(x[1], c.stdout(), x[0] + ": " + c.stderr());
+            assertTrue(c.stderr().startsWith(x[2]), x[0] + ": " + c.stderr());
+        }
+    }
+
+    // crash_test.go: TestPanicRace (issues 3934, 20018)
+    /**
+     * main returns while a goroutine that panicked runs its deferred calls (a finally that
+     * wakes main, then yields): the panic is still printed and the status is 2. Go tolerates
+     * the wrong outcome 9 times in 10; this demands the right one every time.
+     */
+    @Test
+    void panicRace() {
+        for (int i = 0; i < 5; i++) {
+            Child c = run("panicRace", List.of(), List.of());
+            assertEquals(2, c.exitCode(), "try " + i + ": " + c.stdout() + c.stderr());
+            assertTrue(c.stderr().startsWith("panic: crash\n\ngoroutine "), "try " + i + ": " + c.stderr());
+            assertTrue(c.stderr().contains("TestProg.lambda"), "try " + i + ": " + c.stderr());
+        }
+    }
+
+    // crash_test.go: TestNetpollDeadlock
+    /** A refused dial in a class initialiser (Go: in init) is no deadlock: main runs on and exits 0. */
+    @Test
+    void netpollDeadlock() {
+        Child c = run("netpollDeadlock", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertTrue(c.stdout().startsWith("dialing\nerror: "), c.stdout());
+        assertTrue(c.stdout().endsWith("done\n"), c.stdout());
+        assertEquals("", c.stderr());
+    }
+
+    // crash_test.go: TestGoexitDeadlock
+    /** main Goexits after starting two short goroutines: Go's "no goroutines" fatal error, exit 2. */
+    @Test
+    void goexitDeadlock() {
+        Child c = run("goexitDeadlock", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", c.stderr());
+        assertEquals("", c.stdout());
+    }
+
+    // crash_test.go: TestCrashHandler
+    /** A nil dereference recovered on locked threads (main's, then two new goroutines'): Go's exact output. */
+    @Test
+    void crashHandler() {
+        Child c = run("crash", List.of(), List.of());
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("main: recovered done\nnew-thread: recovered done\nsecond-new-thread: recovered done\nmain-again: recovered done\n",
+                c.stdout(), c.stderr());
+        assertEquals("", c.stderr());
+    }
+
+    // crash_test.go: TestInitDeadlock
+    /** select {} in an initialiser (Go: init) on the main goroutine: Go's deadlock report, exit 2. */
+    @Test
+    void initDeadlock() {
+        Child c = run("initDeadlock", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\n"), c.stderr());
+        assertTrue(c.stderr().contains("goroutine 1 [select (no cases)]:"), c.stderr());
+    }
+
+    // crash_test.go: TestGoexitCrash (testprog GoexitExit)
+    /** main Goexits after a finalizer (a Cleaner) was registered and a GC ran: Go's "no goroutines" error. */
+    @Test
+    void goexitExit() {
+        Child c = run("goexitExit", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertEquals("t1\nt2\nt3\nt4\nfatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", c.stderr());
+    }
+
     // crash_test.go: TestGoNil; proc.go: newproc1
     /** go of a nil func: Go's fatal error, which no catch recovers. */
     @Test
