@@ -147,16 +147,31 @@ final class ChanTimer {
         }
 
         @Override
-        protected void run() {
-            sender.fire(this);
+        protected void run(long when) {
+            sender.fire(this, when);
         }
+    }
+
+    /**
+     * sleep.go 1.23: sendTime's {@code Now().Add(-delta)}, delta being how late the run is
+     * (time.go: unlockAndRun's {@code delay := now - t.when}): the wall-clock time at which the
+     * run was due, however late an M, sysmon or a poll runs it, so that a value read late is the
+     * time the timer fired (TestAfterTimes) and a ticker's values keep its phase. The monotonic
+     * clock is read first, as Go reads {@code now} before the callback: a delay between the two
+     * reads can only make the value later, never earlier than its due time (TestAfter's
+     * {@code end >= start + delay}).
+     */
+    static Instant dueInstant(long when) {
+        long late = System.nanoTime() - when;
+        Instant now = Instant.now();
+        return late > 0 ? now.minusNanos(late) : now;
     }
 
     /** time.go: maxWhen, a when that never comes. */
     static final long NEVER = Long.MAX_VALUE;
 
-    /** A firing left for mu's holder (only when mu was held). */
-    private record Deferred(Arming a, Deferred next) {}
+    /** A firing, due at {@code when}, left for mu's holder (only when mu was held). */
+    private record Deferred(Arming a, long when, Deferred next) {}
 
     /** What the heap reaches: everything but a strong reference to the channel. */
     private static final class Sender implements ChanBridge.Timer {
@@ -223,8 +238,9 @@ final class ChanTimer {
                     return; // stopped: the hint is NEVER already
                 }
                 long now = System.nanoTime();
-                if (a.runSerializedIfDue(now)) {
-                    sendTo(a, c); // a == rt: a.seq == seq
+                long due = a.runSerializedIfDue(now);
+                if (due != RuntimeTimer.NOT_DUE) {
+                    sendTo(a, c, due); // a == rt: a.seq == seq
                 } else {
                     a.awaitRuns();
                 }
@@ -278,34 +294,37 @@ final class ChanTimer {
          * sleep.go: sendTime, via time.go: unlockAndRun's sendLock. On a scheduler thread: never
          * waits for mu (see the class comment), never blocks.
          */
-        void fire(Arming a) {
+        void fire(Arming a, long when) {
             if (mu.tryLock()) {
-                send(a);
+                send(a, when);
                 unlockAndSendDeferred();
                 return;
             }
             Deferred d;
             do {
                 d = deferred;
-            } while (!DEFERRED.compareAndSet(this, d, new Deferred(a, d)));
+            } while (!DEFERRED.compareAndSet(this, d, new Deferred(a, when, d)));
             if (mu.tryLock()) { // the holder may have unlocked before our push: send it ourselves
                 unlockAndSendDeferred();
             }
         }
 
-        /** mu held. Sends for {@code a} unless stopped or reset since it was armed. */
-        private void send(Arming a) {
+        /** mu held. Sends for {@code a}'s run due at {@code when} unless stopped or reset since it was armed. */
+        private void send(Arming a, long when) {
             if (a.seq != seq) {
                 return; // stopped or reset since this arming: drop the value (Go 1.23)
             }
-            sendTo(a, cref.get());
+            sendTo(a, cref.get(), when);
         }
 
-        /** mu held, {@code a} current. Sends on c (null: collected, nobody can receive). */
-        private void sendTo(Arming a, Chan<Instant> c) {
+        /**
+         * mu held, {@code a} current. Sends the time its run was due at {@code when} on c (null:
+         * collected, nobody can receive).
+         */
+        private void sendTo(Arming a, Chan<Instant> c, long when) {
             a.committed = true;
             if (c != null) {
-                ChanOps.trySend(c, Instant.now()); // full: a slow receiver misses this tick (tick.go)
+                ChanOps.trySend(c, dueInstant(when)); // full: a slow receiver misses this tick (tick.go)
             }
             if (!a.periodic()) {
                 // Spent: polls need not take mu for it. Only once the value is in c: a poll that
@@ -319,7 +338,7 @@ final class ChanTimer {
             for (;;) {
                 Deferred d = (Deferred) DEFERRED.getAndSet(this, null);
                 for (; d != null; d = d.next) {
-                    send(d.a);
+                    send(d.a, d.when);
                 }
                 mu.unlock();
                 VarHandle.fullFence(); // unlock before reading deferred; pairs with fire's CAS then tryLock

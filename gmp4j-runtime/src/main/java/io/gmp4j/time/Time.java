@@ -28,8 +28,8 @@ public final class Time {
      * (goroutineReady -> goready).
      *
      * Differences from Go (docs/DIVERGENCES.md): Go reuses one timer per G for Sleep (gp.timer); we
-     * allocate one 40-byte Sleeper per call (a per-G field would need the runtime's G). Values sent are
-     * Instant.now() when the timer runs, not the scheduled time.
+     * allocate one 40-byte Sleeper per call (a per-G field would need the runtime's G). A timer's
+     * channel receives the time its run was due, as Go 1.23's sendTime (ChanTimer.dueInstant).
      */
     private Time() {}
 

@@ -330,6 +330,57 @@ class TickPortTest {
         });
     }
 
+    /**
+     * time/sleep.go 1.23: sendTime sends {@code Now().Add(-delta)}, delta being how late the
+     * timer ran (runtime/time.go: unlockAndRun's {@code delay := now - t.when}): a value is the
+     * time the tick was due, not the time its send happened. Three goroutines spin beside the
+     * receiver at GOMAXPROCS=1, so the sends run late (by up to a sysmon tick, 10 ms); every
+     * value must still lie on the ticker's grid, the first value plus a multiple of the period,
+     * within 1 ms. (The values were Instant.now() at the send: 3-37 ms off the grid; now a few us.)
+     */
+    @Test
+    void tickValuesAreTheirDueTimes() {
+        runG(1, () -> {
+            AtomicBoolean stop = new AtomicBoolean();
+            WaitGroup spinners = new WaitGroup();
+            for (int i = 0; i < 3; i++) {
+                spinners.add(1);
+                Go.go(() -> {
+                    try {
+                        long x = 0;
+                        while (!stop.get()) {
+                            x += x >>> 3 ^ 7;
+                        }
+                        sink = x;
+                    } finally {
+                        spinners.done();
+                    }
+                });
+            }
+            long period = Duration.ofMillis(20).toNanos();
+            Ticker tk = Time.newTicker(Duration.ofNanos(period));
+            try {
+                Instant v0 = tk.c().recv();
+                long worst = 0;
+                StringBuilder offs = new StringBuilder();
+                for (int i = 0; i < 15; i++) {
+                    Instant v = tk.c().recv();
+                    long off = Duration.between(v0, v).toNanos() % period;
+                    long dev = Math.min(off, period - off);
+                    worst = Math.max(worst, dev);
+                    offs.append(' ').append(dev / 1000);
+                }
+                assertTrue(worst < 1_000_000, "tick values off the grid by up to " + worst / 1000 + " us (each, us:" + offs + ")");
+            } finally {
+                tk.stop();
+                stop.set(true);
+                spinners.await();
+            }
+        });
+    }
+
+    static volatile long sink;
+
     /** tick_test.go: TestTickTimes. As TestAfterTimes, for Tick's first value. */
     @Test
     void tickTimes() {

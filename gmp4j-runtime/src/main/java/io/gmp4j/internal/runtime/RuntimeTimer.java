@@ -64,6 +64,19 @@ public class RuntimeTimer {
     }
 
     /**
+     * The callback for the run that was due at {@code when} (System.nanoTime clock; for a
+     * periodic timer the grid point this run stands for, before the heap moved it on): calls
+     * {@link #run()}. A subclass that needs how late it runs (time.go: unlockAndRun's
+     * {@code delay := now - t.when}, passed to the callback) overrides this one instead.
+     */
+    protected void run(long when) {
+        run();
+    }
+
+    /** What {@link #runSerializedIfDue} returns when it took no run. No heap holds this when. */
+    public static final long NOT_DUE = Long.MIN_VALUE;
+
+    /**
      * time.go: modtimer. Arms the timer for {@code whenNanos} (System.nanoTime clock) and then
      * every {@code periodNanos} (0: once). Returns true if it was pending. Any thread.
      */
@@ -104,16 +117,20 @@ public class RuntimeTimer {
      * that polls its channel). If the timer is pending and due at {@code now}, takes this run from
      * its heap as a heap check would (Timers.popDue: a one-shot leaves it, a periodic moves to its
      * next period) and returns true: the caller then does the callback's work itself, and no M
-     * runs it for this when. False if it is not due, or not pending (stopped, or popped by an M).
+     * runs it for this when. Returns the when of the run taken (for a periodic timer, the grid
+     * point before the move), or {@link #NOT_DUE} if it is not due, or not pending (stopped, or
+     * popped by an M).
      */
-    public boolean runSerializedIfDue(long now) {
+    public long runSerializedIfDue(long now) {
         Timers h = lockHeap();
         if (h == null) {
-            return false;
+            return NOT_DUE;
         }
+        long dueWhen;
         try {
-            if (!h.takeIfDue(this, now)) {
-                return false;
+            dueWhen = h.takeIfDue(this, now);
+            if (dueWhen == NOT_DUE) {
+                return NOT_DUE;
             }
         } finally {
             h.lock.unlock();
@@ -121,7 +138,7 @@ public class RuntimeTimer {
         if (ExecTrace.on) {
             ExecTrace.timerPolled(this); // as Timers.run's timerFired for a scheduler's run
         }
-        return true;
+        return dueWhen;
     }
 
     /**

@@ -112,17 +112,19 @@ final class Timers {
         }
         for (;;) {
             RuntimeTimer due;
+            long dueWhen;
             lock.lock();
             try {
                 if (len == 0 || whens[0] > now) {
                     return minWhen;
                 }
+                dueWhen = whens[0]; // before popDue moves a periodic timer on (time.go: unlockAndRun's delay)
                 due = popDue(now);
                 updateMin();
             } finally {
                 lock.unlock();
             }
-            run(due);
+            run(due, dueWhen);
         }
     }
 
@@ -149,13 +151,15 @@ final class Timers {
 
     /**
      * RuntimeTimer.runSerializedIfDue's heap part: popDue for t, wherever it sits, run by its
-     * caller instead of an M. Lock held. True if t was pending here and due at {@code now}.
+     * caller instead of an M. Lock held. The when of the run taken if t was pending here and due
+     * at {@code now}, else {@link RuntimeTimer#NOT_DUE}.
      */
-    boolean takeIfDue(RuntimeTimer t, long now) {
+    long takeIfDue(RuntimeTimer t, long now) {
         assert lock.heldByCurrentThread();
         if (t.heap != this || t.state != RuntimeTimer.PENDING || t.when > now) {
-            return false;
+            return RuntimeTimer.NOT_DUE;
         }
+        long dueWhen = t.when;
         int i = t.heapIndex;
         if (t.period > 0) {
             long next = RuntimeTimer.nextPeriodicWhen(t.when, t.period, now);
@@ -168,14 +172,14 @@ final class Timers {
             t.state = RuntimeTimer.IDLE; // its run is the caller's: nothing to end with casRunningToIdle
         }
         updateMin();
-        return true;
+        return dueWhen;
     }
 
-    /** time.go: runOneTimer, the callback half. No lock held. */
-    private static void run(RuntimeTimer due) {
+    /** time.go: runOneTimer, the callback half, for the run due at {@code dueWhen}. No lock held. */
+    private static void run(RuntimeTimer due, long dueWhen) {
         long traceStart = ExecTrace.on ? ExecTrace.timerBegin() : 0; // the one check when tracing is off
         try {
-            due.run();
+            due.run(dueWhen);
         } catch (Throwable e) {
             Panics.runtimeThrow("timer callback", e);
         }
