@@ -72,6 +72,12 @@ public final class InteropProg {
                     });
                     after[0] = ex; // closed after the receive: close waits for the task
                 }
+                // The common pool's DelayScheduler thread, started by the first delayed task in the
+                // group of its caller (here "VirtualThreads"), stays alive, idle, for good.
+                case "delayedExecutor" -> CompletableFuture.runAsync(() -> ch.send("from a delayed executor"),
+                        CompletableFuture.delayedExecutor(SLOW_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
+                case "poolSchedule" -> java.util.concurrent.ForkJoinPool.commonPool().schedule(
+                        () -> ch.send("from ForkJoinPool.schedule"), SLOW_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 case "outsideVirtualThread" -> { }
                 default -> throw new IllegalArgumentException(kind);
             }

@@ -27,7 +27,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
  *       daemon or not): an HTTP server's dispatcher, a thread that will send on a channel;</li>
  *   <li>the JDK's process reaper waiting for a child process (its onExit callbacks).</li>
  * </ul>
- * Not counted: gmp4j's Ms, sysmon and helper threads (RuntimeApi.newHelperThread: group
+ * Not counted: a ForkJoinPool's delay scheduler thread with no delayed task (idleDelayScheduler),
+ * gmp4j's Ms, sysmon and helper threads (RuntimeApi.newHelperThread: group
  * "gmp4j", under the system group), the platform threads parked in Go.run while their main
  * goroutine runs (not while Go.run makes main, nor once main has returned: waitsForMain; a
  * goroutine waiting in a nested Go.run is parked as GO_RUN, asleep like any other), and the
@@ -128,6 +129,9 @@ final class Deadlock {
                 // when it returns (Go: a goroutine in cmd.Wait is in a system call, not asleep).
                 return true;
             }
+            if (idleDelayScheduler(t)) {
+                continue;
+            }
             if (t instanceof ForkJoinWorkerThread w) {
                 if (poolBusy(w.getPool())) {
                     return true;
@@ -151,6 +155,19 @@ final class Deadlock {
             }
         }
         return false;
+    }
+
+    /**
+     * A ForkJoinPool's delay scheduler (JDK 25's java.util.concurrent.DelayScheduler, started
+     * by the pool's first schedule, CompletableFuture.delayedExecutor's included, in the group
+     * of that caller, often "main" or "VirtualThreads"), parked with no timeout: its heap of
+     * delayed tasks is empty, and it stays so until someone schedules, who counts on its own.
+     * It lives as long as its pool (the common pool's: for good). With a delayed task it parks
+     * timed (TIMED_WAITING) and counts, as its pool's delayed count does.
+     */
+    private static boolean idleDelayScheduler(Thread t) {
+        return t.getClass().getName().equals("java.util.concurrent.DelayScheduler")
+                && t.getState() == Thread.State.WAITING;
     }
 
     /** A ForkJoinPool running, holding or scheduling a task. */

@@ -189,11 +189,12 @@ class InteropTest {
     /**
      * Each kind of outside helper sends after 2 s (no verdict meanwhile); once it is done, the
      * main goroutine waits forever and Go's deadlock error comes within a few seconds, exit 2
-     * (the common pool's worker and the JDK's carriers are still alive then, idle).
+     * (the common pool's worker and the JDK's carriers are still alive then, idle; so is the
+     * pool's DelayScheduler thread after a delayed task, parked with no delayed task left).
      */
     @ParameterizedTest
     @ValueSource(strings = {"platformThread", "commonPool", "virtualThread", "virtualThreadExecutor",
-            "outsideVirtualThread"})
+            "outsideVirtualThread", "delayedExecutor", "poolSchedule"})
     void outsideHelperThenRealDeadlock(String kind) {
         long start = System.nanoTime();
         Child c = run(kind + "ThenDeadlock");
