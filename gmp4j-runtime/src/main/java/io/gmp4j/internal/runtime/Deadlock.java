@@ -35,7 +35,8 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * JDK's own threads (system thread groups: reference handler, finalizer, cleaner, signal
  * dispatcher, pollers, unparkers; and those it starts in "main": DestroyJavaVM,
  * JFR's timers). Blind spot: a JDK virtual thread started outside goroutines and parked with
- * no timeout (on a socket, say) is invisible with jdk.trackAllThreads=false (DIVERGENCES.md).
+ * no timeout (on a socket, say) is invisible: enumerate lists platform threads only, and the
+ * JDK's set of virtual threads is in jdk.internal.vm, which we do not open (DIVERGENCES.md).
  * The verdict must hold on two sysmon checks 100 ms apart with no scheduling in between (nor a
  * pinned goroutine's wake: asleepPinned), so a race with a goroutine that is parking or being
  * readied cannot produce it.
