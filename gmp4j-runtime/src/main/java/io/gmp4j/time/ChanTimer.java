@@ -7,7 +7,8 @@ import io.gmp4j.internal.runtime.RuntimeMutex;
 import io.gmp4j.internal.runtime.RuntimeTimer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.time.Instant;
 
@@ -23,8 +24,9 @@ import java.time.Instant;
  *
  * Objects: ChanTimer (held by Timer/Ticker) holds the channel c strongly and a Sender; c holds
  * the Sender too, as its timer (Go's hchan.timer). The heap reaches only Arming -> Sender, and
- * Sender holds c through a WeakReference (G4): a channel nobody references is collected, and a
- * Cleaner then stops its arming (removes the heap entry).
+ * Sender holds c through a WeakReference (G4): a channel nobody references is collected, and its
+ * arming is then stopped (the heap entry removed) by whoever next makes a channel timer, or by
+ * the collector thread (see Collector).
  * A goroutine blocked receiving on c keeps c reachable (its parked thread's blocker and stack,
  * reachable from allgs), so such a timer still fires.
  *
@@ -32,7 +34,7 @@ import java.time.Instant;
  * Arming (null when stopped). One Arming (a RuntimeTimer) per arming, created with that seq,
  * armed, stopped and marked committed only under mu.
  *
- * Who holds mu: stop, reset and the Cleaner, for the whole operation (seq++, stop the old
+ * Who holds mu: stop, reset and the Collector, for the whole operation (seq++, stop the old
  * arming in its heap, drain c, arm the next); a poll of c (runChan, below); and the thread that
  * sends. Nested in mu: a heap lock, c's lock. An M or sysmon never waits for mu (it may be held
  * by a goroutine that is unmounted, waiting for a nested lock): a firing Arming takes mu with
@@ -40,7 +42,7 @@ import java.time.Instant;
  * mu sends the deferred firings before it unlocks, then re-checks `deferred` after a full fence
  * (Dekker: push then tryLock, against unlock then read), so none is left behind. So mu is a
  * RuntimeMutex that a goroutine may hold across a yield: only goroutines, user threads polling c
- * and the Cleaner wait for it.
+ * and the Collector wait for it.
  *
  * send(a), mu held: if a.seq != seq the arming was stopped or reset: drop (Go 1.23: the stale
  * send is suppressed). Otherwise a.committed = true and trySend (a full buffer drops a tick: the
@@ -85,8 +87,9 @@ final class ChanTimer {
     final Chan<Instant> c = ChanOps.makeTimerChan(sender); // c reaches sender, never back
 
     ChanTimer() {
+        Collector.help();
         sender.cref = new WeakReference<>(c); // before the first arming publishes sender to a heap
-        Collector.CLEANER.register(c, sender::collected); // the action must not reach c
+        sender.collector = new Collector.Ref(c, sender); // reachable while sender is: the heap's arming
     }
 
     /** Arms for {@code whenNanos} (and every {@code periodNanos} after, if > 0); returns what stop would. */
@@ -100,16 +103,58 @@ final class ChanTimer {
     }
 
     /**
-     * The shared Cleaner (created with the first channel timer, never on a scheduler thread). Its
-     * thread is a runtime helper: it only stops timers whose channels nobody can receive from,
-     * so it must not veto a deadlock verdict, as a thread of the creator's group would for good.
+     * Stops the armings of collected channels. Each timer's Ref (a PhantomReference to its
+     * channel, held by its Sender, so reachable while an arming in a heap is) is queued by the
+     * JVM once the channel was collected. A single thread stopping them fell behind goroutines
+     * making and dropping timers (a select-with-Time.after loop: several times faster than one
+     * thread's stops), and the heap entries, with their Senders, piled up for as long as the loop
+     * ran. So each new channel timer first stops up to {@link #HELP} collected ones: the queue
+     * shrinks faster than such a loop fills it. The thread (created with the first channel
+     * timer, never on a scheduler thread) stops the rest when no timers are being made. It is a
+     * runtime helper: it only stops timers whose channels nobody can receive from, so it must
+     * not veto a deadlock verdict, as a thread of the creator's group would for good.
      */
     private static final class Collector {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = RuntimeApi.newHelperThread("gmp4j-timer-cleaner", r);
+        /** Collected timers a new channel timer stops first: more than the one it adds. */
+        private static final int HELP = 2;
+        private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+
+        static {
+            Thread t = RuntimeApi.newHelperThread("gmp4j-timer-cleaner", Collector::loop);
             io.gmp4j.internal.pprof.ThreadCreate.record(t);
-            return t;
-        });
+            t.start();
+        }
+
+        /** The channel's phantom; what its collection stops (never c). */
+        static final class Ref extends PhantomReference<Object> {
+            final Sender sender;
+
+            Ref(Object c, Sender sender) {
+                super(c, QUEUE);
+                this.sender = sender;
+            }
+        }
+
+        /** From a new channel timer (a goroutine or a user's thread, never an M). */
+        static void help() {
+            for (int i = 0; i < HELP; i++) {
+                Ref r = (Ref) QUEUE.poll();
+                if (r == null) {
+                    return;
+                }
+                r.sender.collected();
+            }
+        }
+
+        private static void loop() {
+            for (;;) {
+                try {
+                    ((Ref) QUEUE.remove()).sender.collected();
+                } catch (InterruptedException ignored) {
+                    // a helper thread: nobody interrupts it on purpose; keep serving
+                }
+            }
+        }
     }
 
     /** One arming: a one-shot or periodic runtime timer whose callback sends for {@code seq}. */
@@ -177,6 +222,8 @@ final class ChanTimer {
     private static final class Sender implements ChanBridge.Timer {
         /** Written once, in ChanTimer's constructor before the first arming; read under mu. */
         WeakReference<Chan<Instant>> cref;
+        /** Keeps the phantom of c reachable from the heap's arming; written with cref. */
+        Collector.Ref collector;
         final RuntimeMutex mu = new RuntimeMutex();
         int seq; // mu
         Arming rt; // mu
@@ -260,7 +307,7 @@ final class ChanTimer {
             }
         }
 
-        /** The Cleaner's action once the channel was collected: stop, so the heap lets go. */
+        /** Once the channel was collected (Collector): stop, so the heap lets go. */
         void collected() {
             mu.lock();
             try {

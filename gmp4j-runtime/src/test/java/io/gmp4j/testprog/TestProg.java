@@ -142,7 +142,7 @@ public final class TestProg {
                     Park.park(ch, WaitReason.CHAN_RECEIVE);
                 }
             });
-            case "deadlockAfterChanTimers" -> { // the first channel timer starts the Cleaner's thread
+            case "deadlockAfterChanTimers" -> { // the first channel timer starts the timer collector's thread
                 if (args[1].equals("outside")) { // from this platform thread, "main" group
                     Time.newTimer(Duration.ofHours(1)).stop();
                 }

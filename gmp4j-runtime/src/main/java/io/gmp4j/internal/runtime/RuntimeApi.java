@@ -9,7 +9,7 @@ public final class RuntimeApi {
     /**
      * An unstarted daemon platform thread for gmp4j's own background work, in the "gmp4j"
      * thread group under the system group, which the deadlock check does not count, as Go's
-     * checkdead counts no runtime helper: the timer channels' Cleaner, the heap profile's JFR
+     * checkdead counts no runtime helper: the timer channels' collector, the heap profile's JFR
      * stream, the tracer's writer, sysmon (its wake-ups come from timers, which checkdead weighs
      * itself). A thread of the "main" or "VirtualThreads" group would veto every later verdict.
      */

@@ -250,7 +250,7 @@ class CrashTest {
 
     /**
      * Channel timers that fired, were received or were stopped leave nothing that can wake a
-     * goroutine: the verdict comes as in Go. The timers' Cleaner thread is a runtime helper,
+     * goroutine: the verdict comes as in Go. The timers' collector thread is a runtime helper,
      * whichever thread group created the first timer (inside Go.run or before it).
      */
     @Test
