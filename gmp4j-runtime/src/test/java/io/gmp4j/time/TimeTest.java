@@ -302,7 +302,9 @@ class TimeTest {
             while (tryRecv(ticker.c())) {
                 got++;
             }
-            assertEquals(1, got, "a slow receiver keeps exactly one buffered tick");
+            // One buffered tick, plus one more for each time this loop was preempted for a
+            // period between two receives (tryRecv is a preemption point, 8 Gs compete): not ~50.
+            assertTrue(got >= 1 && got <= 3, "a slow receiver keeps one buffered tick; drained " + got);
             long t0 = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 ticker.c().recv();
