@@ -297,22 +297,26 @@ class TimeTest {
                     busy.done();
                 });
             }
-            Time.sleep(Duration.ofMillis(50)); // ~50 ticks elapse; the channel keeps one
-            int got = 0;
-            while (tryRecv(ticker.c())) {
-                got++;
+            long ms;
+            try { // the busy goroutines stop even when an assertion fails: later tests share the runtime
+                Time.sleep(Duration.ofMillis(50)); // ~50 ticks elapse; the channel keeps one
+                int got = 0;
+                while (tryRecv(ticker.c())) {
+                    got++;
+                }
+                // One buffered tick, plus one more for each time this loop was preempted for a
+                // period between two receives (tryRecv is a preemption point, 8 Gs compete): not ~50.
+                assertTrue(got >= 1 && got <= 3, "a slow receiver keeps one buffered tick; drained " + got);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 20; i++) {
+                    ticker.c().recv();
+                }
+                ms = (System.nanoTime() - t0) / 1_000_000;
+            } finally {
+                stop.set(true);
+                busy.await();
+                ticker.stop();
             }
-            // One buffered tick, plus one more for each time this loop was preempted for a
-            // period between two receives (tryRecv is a preemption point, 8 Gs compete): not ~50.
-            assertTrue(got >= 1 && got <= 3, "a slow receiver keeps one buffered tick; drained " + got);
-            long t0 = System.nanoTime();
-            for (int i = 0; i < 20; i++) {
-                ticker.c().recv();
-            }
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            stop.set(true);
-            busy.await();
-            ticker.stop();
             assertTrue(ms < 2000, "20 ticks of 1 ms under load took " + ms + " ms");
         });
     }
