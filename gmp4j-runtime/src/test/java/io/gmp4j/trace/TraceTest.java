@@ -635,6 +635,86 @@ class TraceTest {
         assertFalse(Trace.isEnabled());
     }
 
+    // Two threads that start and stop traces as fast as they can while goroutines sleep and
+    // wake: a trace started while another's stop was still writing shared that stop's rings.
+    // The old writer's last drain took the new trace's events (nulling their timer references
+    // under the new writer: stop() threw NullPointerException, the old trace cut short). Go's
+    // StartTrace answers "tracing is already enabled" until the stopping trace is written.
+    @Test
+    void startDuringAnotherStopKeepsBothTracesWhole() throws Exception {
+        int before = Go.numGoroutine();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        WaitGroup wg = new WaitGroup();
+        for (int i = 0; i < 8; i++) {
+            wg.add(2);
+            Go.go(() -> {
+                while (!stop.get()) {
+                    Time.sleep(Duration.ofMillis(1));
+                }
+                wg.done();
+            });
+            Chan<Integer> ping = Chan.make();
+            boolean busy = i < 2;
+            Go.go(() -> { // many events: the rings are still full when a trace stops
+                while (busy && !stop.get()) {
+                    Go.go(() -> ping.send(1));
+                    ping.recv();
+                }
+                wg.done();
+            });
+        }
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger traces = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<ByteArrayOutputStream> last = new java.util.concurrent.atomic.AtomicReference<>();
+        long end = System.nanoTime() + 6_000_000_000L;
+        Runnable tracer = () -> {
+            while (System.nanoTime() < end) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try {
+                    Trace.start(out);
+                } catch (IllegalStateException e) {
+                    if (!e.getMessage().equals("tracing is already enabled")) {
+                        failures.add(e);
+                    }
+                    Thread.onSpinWait();
+                    continue;
+                }
+                // Only the thread that started a trace stops it: the one before this is stopped,
+                // and, once a start succeeds, written to its end.
+                ByteArrayOutputStream prev = last.getAndSet(out);
+                String p = prev == null ? null : prev.toString(StandardCharsets.UTF_8);
+                if (p != null && !p.endsWith("}}\n")) {
+                    failures.add(new AssertionError("a trace started while the previous one was still being written: "
+                            + p.substring(Math.max(0, p.length() - 60))));
+                }
+                try {
+                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
+                    Trace.stop();
+                    events(out.toByteArray(), true);
+                    traces.incrementAndGet();
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }
+        };
+        List<Thread> tracers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            tracers.add(Thread.ofPlatform().start(tracer));
+        }
+        for (Thread t : tracers) {
+            t.join();
+        }
+        Trace.stop();
+        stop.set(true);
+        wg.await();
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError(failures.size() + " of " + (failures.size() + traces.get()) + " traces failed", failures.get(0));
+            throw e;
+        }
+        assertTrue(traces.get() > 4, () -> traces + " traces");
+        GoTesting.assertNoLeak(before);
+    }
+
     // trace_test.go: TestTraceStressStartStop: three short traces started and stopped while a
     // busy program runs (blocked, locked, busy and sleeping goroutines, a GC, allocation, a
     // GOMAXPROCS change, a pipe read and a TCP round trip through the JDK); each is valid.

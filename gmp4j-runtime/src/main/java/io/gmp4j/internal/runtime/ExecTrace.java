@@ -110,6 +110,11 @@ public final class ExecTrace {
     private static Buf sysmonBuf; // sysmon only
     private static Buf sharedBuf; // bufsLock
     private static Writer writer;
+    /**
+     * A stop is writing its trace (trace.go: trace.shutdown): start() refuses until then, as the
+     * stopping writer still drains the rings in {@link #bufs}, which a new trace would replace.
+     */
+    private static boolean stopping; // LOCK
 
     // ---- recording (any thread; only while on) ----------------------------------------
 
@@ -302,7 +307,7 @@ public final class ExecTrace {
             throw new NullPointerException("out");
         }
         synchronized (LOCK) {
-            if (writer != null) {
+            if (writer != null || stopping) {
                 throw new IllegalStateException("tracing is already enabled"); // Go's error text
             }
             int g = gen + 1;
@@ -329,7 +334,11 @@ public final class ExecTrace {
         }
     }
 
-    /** trace.Stop: stops tracing, writes what the rings hold and the trailer. A no-op when off. */
+    /**
+     * trace.Stop: stops tracing, writes what the rings hold and the trailer. A no-op when off
+     * (or while another stop is writing). Until the trace is written a start fails with "tracing
+     * is already enabled", as Go's StartTrace does while trace.shutdown is set.
+     */
     public static void stop() {
         if (on) {
             GcEvents.catchUp(500_000_000L);
@@ -342,8 +351,15 @@ public final class ExecTrace {
             }
             on = false;
             writer = null;
+            stopping = true;
         }
-        w.finish();
+        try {
+            w.finish();
+        } finally {
+            synchronized (LOCK) {
+                stopping = false;
+            }
+        }
         if (w.failure != null) {
             throw new UncheckedIOException(w.failure);
         }
