@@ -78,7 +78,8 @@ public final class Chan<T> implements Iterable<T> {
      *   done     -> released   the waiter (Sudog.release), into its M's cache; reused from there
      *
      * Fields and who writes them:
-     *   dataqsiz, buf (the array), id, isNil, isTimer, buf[dataqsiz] of a timer's channel: final.
+     *   dataqsiz, buf (the array), id, isNil, isTimer, recvOnly, buf[dataqsiz] of a timer's
+     *     channel: final.
      *   buf[i], sendx, recvx, the wait queues' ends (recvqFirst .. sendqLast): only under
      *     lock; recvqFirst and sendqFirst are stored with release and read racily by the
      *     fast paths (WaitQ.lvFirst).
