@@ -646,17 +646,25 @@ class CrashTest {
     // crash_test.go: TestPanicRace (issues 3934, 20018)
     /**
      * main returns while a goroutine that panicked runs its deferred calls (a finally that
-     * wakes main, then yields): the panic is still printed and the status is 2. Go tolerates
-     * the wrong outcome 9 times in 10; this demands the right one every time.
+     * wakes main, then yields): the panic is printed and the status is 2. The program races, in
+     * Go as here: Go's runtime.main waits for a panic's deferred calls only once gopanic has
+     * counted them (runningPanicDefers), and a Java finally runs before anything can tell that an
+     * exception is on its way out, so main may exit first (status 0; seen once in a loaded CI
+     * run). As Go's test: ten tries, and one with the right outcome passes.
      */
     @Test
     void panicRace() {
-        for (int i = 0; i < 5; i++) {
+        StringBuilder tries = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
             Child c = run("panicRace", List.of(), List.of());
-            assertEquals(2, c.exitCode(), "try " + i + ": " + c.stdout() + c.stderr());
-            assertTrue(c.stderr().startsWith("panic: crash\n\ngoroutine "), "try " + i + ": " + c.stderr());
-            assertTrue(c.stderr().contains("TestProg.lambda"), "try " + i + ": " + c.stderr());
+            if (c.exitCode() == 2 && c.stderr().startsWith("panic: crash\n\ngoroutine ")
+                    && c.stderr().contains("TestProg.lambda")) {
+                return;
+            }
+            tries.append("try ").append(i).append(": exit ").append(c.exitCode()).append('\n')
+                    .append(c.stdout()).append(c.stderr()).append('\n');
         }
+        org.junit.jupiter.api.Assertions.fail("10 tries without the panic's report and status 2:\n" + tries);
     }
 
     // crash_test.go: TestNetpollDeadlock
