@@ -1,0 +1,250 @@
+package io.gmp4j;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
+import io.gmp4j.context.Context;
+import io.gmp4j.debug.Debug;
+import io.gmp4j.sync.Cond;
+import io.gmp4j.sync.Mutex;
+import io.gmp4j.sync.Once;
+import io.gmp4j.sync.Pool;
+import io.gmp4j.sync.RWMutex;
+import io.gmp4j.sync.WaitGroup;
+import io.gmp4j.time.Ticker;
+import io.gmp4j.time.Time;
+import io.gmp4j.time.Timer;
+import io.gmp4j.trace.Trace;
+import java.io.OutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fixed public names of the project's API.md, each with the exact signature written there:
+ * examples, benchmarks and outside test suites compile against them, so a rename, a changed
+ * return type, a lost {@code static} or a widened generic breaks them. Each entry is checked by
+ * reflection (modifiers, erased and generic types), so the failure names the signature that
+ * moved rather than a compile error in someone else's build.
+ */
+class ApiContractTest {
+
+    /** A public method {@code owner.name(params)} returning {@code ret} (a generic type's text where it has one). */
+    private static void method(Class<?> owner, boolean isStatic, String ret, String name, Class<?>... params) {
+        Method m;
+        try {
+            m = owner.getMethod(name, params);
+        } catch (NoSuchMethodException e) {
+            fail("missing " + owner.getSimpleName() + "." + name + Arrays.toString(params));
+            return;
+        }
+        String sig = owner.getSimpleName() + "." + name + Arrays.toString(params);
+        assertTrue(Modifier.isPublic(m.getModifiers()), sig + " is not public");
+        assertEquals(isStatic, Modifier.isStatic(m.getModifiers()), sig + (isStatic ? " must be static" : " must not be static"));
+        assertEquals(ret, typeName(m.getGenericReturnType()), sig + " returns the wrong type");
+    }
+
+    private static String typeName(Type t) {
+        return t.getTypeName().replace("java.lang.", "").replace("java.time.", "").replace("java.util.function.", "").replace("java.util.", "")
+                .replace("io.gmp4j.chan.", "").replace("io.gmp4j.time.", "").replace("io.gmp4j.context.", "")
+                .replace("io.gmp4j.", "").replace("java.net.", "");
+    }
+
+    private static void genericParams(Class<?> owner, String name, String... params) {
+        Method m = Arrays.stream(owner.getMethods()).filter(x -> x.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("missing " + owner.getSimpleName() + "." + name));
+        assertArrayEquals(params, Arrays.stream(m.getGenericParameterTypes()).map(ApiContractTest::typeName).toArray(),
+                owner.getSimpleName() + "." + name + "'s parameter types");
+    }
+
+    /** A public constructor that {@code new Owner(args of types params)} compiles against (a wider parameter type is fine). */
+    private static void constructor(Class<?> owner, Class<?>... params) {
+        for (Constructor<?> c : owner.getConstructors()) {
+            Class<?>[] p = c.getParameterTypes();
+            if (p.length == params.length && java.util.stream.IntStream.range(0, p.length).allMatch(i -> p[i].isAssignableFrom(params[i]))) {
+                return;
+            }
+        }
+        fail("missing public constructor " + owner.getSimpleName() + Arrays.toString(params));
+    }
+
+    @Test
+    void goStatementAndPackageRuntime() {
+        assertTrue(Modifier.isPublic(Go.class.getModifiers()));
+        method(Go.class, true, "void", "go", Runnable.class);
+        method(Go.class, true, "void", "run", Runnable.class);
+        method(Go.class, true, "void", "gosched");
+        method(Go.class, true, "void", "goexit");
+        method(Go.class, true, "int", "gomaxprocs", int.class);
+        method(Go.class, true, "int", "numGoroutine");
+        method(Go.class, true, "int", "numCPU");
+        method(Go.class, true, "void", "lockOSThread");
+        method(Go.class, true, "void", "unlockOSThread");
+        method(Go.class, true, "void", "gc");
+        method(Go.class, true, "String", "stack", boolean.class);
+        method(Go.class, true, "MemStats", "readMemStats");
+    }
+
+    @Test
+    void channelsAndSelect() {
+        assertTrue(Modifier.isFinal(Chan.class.getModifiers()), "Chan is final");
+        assertTrue(Iterable.class.isAssignableFrom(Chan.class), "Chan implements Iterable");
+        assertEquals("Iterable<T>", typeName(Chan.class.getGenericInterfaces()[0]));
+        method(Chan.class, true, "Chan<T>", "make", int.class);
+        method(Chan.class, true, "Chan<T>", "nil");
+        method(Chan.class, false, "void", "send", Object.class);
+        method(Chan.class, false, "T", "recv");
+        method(Chan.class, false, "Chan$Recv<T>", "recvOk");
+        method(Chan.class, false, "void", "close");
+        method(Chan.class, false, "int", "len");
+        method(Chan.class, false, "int", "cap");
+        method(Chan.class, false, "Select$Case", "onRecv", Consumer.class);
+        method(Chan.class, false, "Select$Case", "onRecvOk", BiConsumer.class);
+        method(Chan.class, false, "Select$Case", "onSend", Object.class, Runnable.class);
+        genericParams(Chan.class, "onRecv", "Consumer<? super T>");
+        genericParams(Chan.class, "onRecvOk", "BiConsumer<? super T, Boolean>");
+        genericParams(Chan.class, "onSend", "T", "Runnable");
+
+        assertTrue(Chan.Recv.class.isRecord(), "Chan.Recv is a record");
+        assertEquals(List.of("value", "ok"), Arrays.stream(Chan.Recv.class.getRecordComponents())
+                .map(c -> c.getName()).toList());
+        assertEquals(boolean.class, Chan.Recv.class.getRecordComponents()[1].getType());
+
+        assertTrue(Modifier.isFinal(Select.class.getModifiers()), "Select is final");
+        method(Select.class, true, "int", "select", Select.Case[].class);
+        method(Select.class, true, "Select$Case", "onDefault", Runnable.class);
+        try {
+            assertTrue(Select.class.getMethod("select", Select.Case[].class).isVarArgs(), "select(Case...) is varargs");
+        } catch (NoSuchMethodException e) {
+            fail(e);
+        }
+    }
+
+    @Test
+    void packageSync() {
+        constructor(WaitGroup.class);
+        method(WaitGroup.class, false, "void", "add", int.class);
+        method(WaitGroup.class, false, "void", "done");
+        method(WaitGroup.class, false, "void", "await");
+        constructor(Mutex.class);
+        method(Mutex.class, false, "void", "lock");
+        method(Mutex.class, false, "void", "unlock");
+        method(Mutex.class, false, "boolean", "tryLock");
+        constructor(RWMutex.class);
+        for (String m : new String[] {"lock", "unlock", "rLock", "rUnlock"}) {
+            method(RWMutex.class, false, "void", m);
+        }
+        method(RWMutex.class, false, "boolean", "tryLock");
+        method(RWMutex.class, false, "boolean", "tryRLock");
+        constructor(Once.class);
+        method(Once.class, false, "void", "run", Runnable.class);
+        constructor(Cond.class, Mutex.class);
+        method(Cond.class, false, "void", "await");
+        method(Cond.class, false, "void", "signal");
+        method(Cond.class, false, "void", "broadcast");
+        constructor(Pool.class, Supplier.class);
+        method(Pool.class, false, "T", "get");
+        method(Pool.class, false, "void", "put", Object.class);
+    }
+
+    @Test
+    void packageTime() {
+        method(Time.class, true, "void", "sleep", Duration.class);
+        method(Time.class, true, "Chan<Instant>", "after", Duration.class);
+        method(Time.class, true, "Timer", "newTimer", Duration.class);
+        method(Time.class, true, "Ticker", "newTicker", Duration.class);
+        method(Time.class, true, "Timer", "afterFunc", Duration.class, Runnable.class);
+        method(Timer.class, false, "Chan<Instant>", "c");
+        method(Timer.class, false, "boolean", "stop");
+        method(Timer.class, false, "boolean", "reset", Duration.class);
+        method(Ticker.class, false, "Chan<Instant>", "c");
+        method(Ticker.class, false, "void", "stop");
+        method(Ticker.class, false, "void", "reset", Duration.class);
+    }
+
+    @Test
+    void packageContext() throws Exception {
+        assertTrue(Context.class.isInterface(), "Context is an interface");
+        method(Context.class, false, "Chan<Void>", "done");
+        method(Context.class, false, "Throwable", "err");
+        method(Context.class, false, "Optional<Instant>", "deadline");
+        method(Context.class, false, "Object", "value", Object.class);
+        method(Context.class, true, "Context", "background");
+        method(Context.class, true, "Context", "todo");
+        method(Context.class, true, "Context$WithCancel", "withCancel", Context.class);
+        method(Context.class, true, "Context$WithCancel", "withTimeout", Context.class, Duration.class);
+        method(Context.class, true, "Context$WithCancel", "withDeadline", Context.class, Instant.class);
+        method(Context.class, true, "Context", "withValue", Context.class, Object.class, Object.class);
+        assertTrue(Context.WithCancel.class.isRecord());
+        assertEquals(Context.class, Context.WithCancel.class.getRecordComponents()[0].getType());
+        assertEquals("ctx", Context.WithCancel.class.getRecordComponents()[0].getName());
+        assertEquals(Runnable.class, Context.WithCancel.class.getRecordComponents()[1].getType());
+        assertEquals("cancel", Context.WithCancel.class.getRecordComponents()[1].getName());
+        for (String name : new String[] {"CANCELED", "DEADLINE_EXCEEDED"}) {
+            Field f = Context.class.getField(name);
+            assertTrue(Modifier.isStatic(f.getModifiers()) && Modifier.isFinal(f.getModifiers()), name);
+            assertTrue(Throwable.class.isAssignableFrom(f.getType()), name + " is what err() returns");
+        }
+        assertEquals("context canceled", Context.CANCELED.getMessage());
+        assertEquals("context deadline exceeded", Context.DEADLINE_EXCEEDED.getMessage());
+    }
+
+    @Test
+    void panicsObservabilityAndBoundary() {
+        assertTrue(RuntimeException.class.isAssignableFrom(GoPanic.class), "GoPanic extends RuntimeException");
+        method(Debug.class, true, "InetSocketAddress", "serve", String.class);
+        method(Debug.class, true, "int", "setMutexProfileFraction", int.class);
+        method(Debug.class, true, "int", "setBlockProfileRate", int.class);
+        method(Debug.class, true, "int", "setGCPercent", int.class);
+        method(Debug.class, true, "long", "setMemoryLimit", long.class);
+        method(Debug.class, true, "void", "freeOSMemory");
+        method(Trace.class, true, "void", "start", OutputStream.class);
+        method(Trace.class, true, "void", "stop");
+        for (String name : new String[] {"io.gmp4j.xsync.Semaphore", "io.gmp4j.xsync.ErrGroup"}) {
+            assertDoesNotThrow(() -> Class.forName(name), name);
+        }
+        for (String moved : new String[] {"io.gmp4j.sync.Semaphore", "io.gmp4j.sync.ErrGroup"}) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(moved), moved + " moved to io.gmp4j.xsync");
+        }
+    }
+
+    /** The API as its users write it: compiles only while the generic shapes of API.md hold. */
+    @SuppressWarnings("unused")
+    private static void compilesAsWritten(Chan<String> ch, Context parent) {
+        Chan<String> made = Chan.make(0);
+        Chan<String> nil = Chan.nil();
+        Chan.Recv<String> r = ch.recvOk();
+        String v = r.value();
+        boolean ok = r.ok();
+        for (String s : ch) {
+            v = s;
+        }
+        int chosen = Select.select(ch.onRecv((String s) -> {}), ch.onRecvOk((String s, Boolean o) -> {}),
+                ch.onSend("x", () -> {}), Select.onDefault(() -> {}));
+        Chan<Instant> after = Time.after(Duration.ZERO);
+        Chan<Instant> tc = Time.newTimer(Duration.ZERO).c();
+        Chan<Instant> kc = Time.newTicker(Duration.ofSeconds(1)).c();
+        Chan<Void> done = parent.done();
+        Optional<Instant> deadline = parent.deadline();
+        Context.WithCancel wc = Context.withTimeout(parent, Duration.ZERO);
+        Runnable cancel = wc.cancel();
+        Pool<StringBuilder> pool = new Pool<>(StringBuilder::new);
+        StringBuilder sb = pool.get();
+        Throwable err = Context.CANCELED;
+        err = Context.DEADLINE_EXCEEDED;
+        InetSocketAddress at = Debug.serve("127.0.0.1:0");
+    }
+}
