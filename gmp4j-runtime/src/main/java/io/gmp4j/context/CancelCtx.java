@@ -395,6 +395,6 @@ class CancelCtx implements Context {
 
     @Override
     public String toString() {
-        return ValueCtx.contextName(parent) + "." + kind();
+        return ValueCtx.contextName(this); // parent's name + "." + kind(), without recursion
     }
 }

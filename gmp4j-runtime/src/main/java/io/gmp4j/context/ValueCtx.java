@@ -91,15 +91,42 @@ final class ValueCtx implements Context {
     /** context.go: valueCtx.String. */
     @Override
     public String toString() {
-        return contextName(parent) + ".WithValue(" + stringify(key) + ", " + stringify(val) + ")";
+        return contextName(this);
     }
 
     /**
      * context.go: contextName. A context's String, else its type's name (as {@link #stringify}):
      * a Context of another type without a toString of its own is named by its class.
+     *
+     * <p>The String methods of the contexts defined here (valueCtx, cancelCtx, timerCtx,
+     * withoutCancelCtx: the parent's name and a suffix) are built here in one loop up the chain,
+     * not by each calling its parent's: Go's recursion works for any depth as its stack grows,
+     * while the JVM's overflowed at a few thousand levels (a chain of 10,000 values threw
+     * StackOverflowError from toString).
      */
     static String contextName(Context c) {
-        return stringify(c);
+        java.util.ArrayDeque<String> suffixes = new java.util.ArrayDeque<>();
+        String base;
+        for (;;) {
+            if (c instanceof ValueCtx v) {
+                suffixes.push(".WithValue(" + stringify(v.key) + ", " + stringify(v.val) + ")");
+                c = v.parent;
+            } else if (c instanceof CancelCtx cc) {
+                suffixes.push("." + cc.kind());
+                c = cc.parent;
+            } else if (c instanceof WithoutCancelCtx w) {
+                suffixes.push(".WithoutCancel");
+                c = w.parent;
+            } else {
+                base = stringify(c);
+                break;
+            }
+        }
+        StringBuilder sb = new StringBuilder(base);
+        while (!suffixes.isEmpty()) {
+            sb.append(suffixes.pop());
+        }
+        return sb.toString();
     }
 
     /**

@@ -42,6 +42,6 @@ final class WithoutCancelCtx implements Context {
 
     @Override
     public String toString() {
-        return ValueCtx.contextName(parent) + ".WithoutCancel";
+        return ValueCtx.contextName(this); // parent's name + ".WithoutCancel", without recursion
     }
 }

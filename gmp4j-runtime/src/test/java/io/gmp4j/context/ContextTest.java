@@ -470,6 +470,45 @@ class ContextTest {
         });
     }
 
+    /**
+     * context.go: the String methods. Go's chain of String calls works at any depth (its stack
+     * grows); each context's toString called its parent's, so a chain of 10,000 derived
+     * contexts threw StackOverflowError. The name is the same as level by level.
+     */
+    @Test
+    void deepChainName() {
+        runG(2, () -> {
+            int depth = 10_000;
+            Context c = Context.background();
+            StringBuilder want = new StringBuilder("context.Background");
+            List<Runnable> cancels = new ArrayList<>();
+            for (int i = 0; i < depth; i++) {
+                switch (i % 3) {
+                    case 0 -> {
+                        c = Context.withValue(c, "k", i);
+                        want.append(".WithValue(k, ").append(i).append(')');
+                    }
+                    case 1 -> {
+                        var w = Context.withCancel(c);
+                        cancels.add(w.cancel());
+                        c = w.ctx();
+                        want.append(".WithCancel");
+                    }
+                    default -> {
+                        c = Context.withoutCancel(c);
+                        want.append(".WithoutCancel");
+                    }
+                }
+            }
+            assertEquals(want.toString(), c.toString());
+            var t = Context.withTimeout(c, Duration.ofHours(1));
+            String s = t.ctx().toString();
+            assertTrue(s.startsWith(want + ".WithDeadline("), s.substring(Math.max(0, s.length() - 200)));
+            t.cancel().run();
+            cancels.forEach(Runnable::run);
+        });
+    }
+
     /** done() is usable in select alongside other channels. */
     @Test
     void doneInSelect() {
