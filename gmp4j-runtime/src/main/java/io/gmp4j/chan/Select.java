@@ -181,7 +181,7 @@ public final class Select {
             Chan.parkForever(WaitReason.SELECT_NO_CASES); // select.go: block
         }
         if (ncases > MAX_CASES) {
-            throw new IllegalArgumentException("select: more than " + MAX_CASES + " cases");
+            throw new GoPanic("reflect.Select: too many cases (max " + MAX_CASES + ")"); // Go's select statement cannot
         }
 
         // Generate the permuted poll order over the non-nil cases; find the default.
@@ -206,7 +206,7 @@ public final class Select {
             Case cas = cases[i];
             if (cas.kind == DEFAULT) {
                 if (dflt >= 0) {
-                    throw new IllegalArgumentException("select: multiple defaults");
+                    throw new GoPanic("reflect.Select: multiple default cases");
                 }
                 dflt = i;
                 scases[i] = cas;

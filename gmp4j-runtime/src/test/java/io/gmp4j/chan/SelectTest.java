@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -336,7 +337,13 @@ class SelectTest {
         assertFalse(ok.get());
         GoPanic p = assertThrows(GoPanic.class, () -> Select.select(a.onSend("x", null), Chan.<String>nil().onSend("y", null)));
         assertEquals("send on closed channel", p.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Select.select(Select.onDefault(null), Select.onDefault(null)));
+        // Go's select statement cannot have these; its reflect.Select panics with these messages.
+        assertEquals("reflect.Select: multiple default cases", assertThrows(GoPanic.class,
+                () -> Select.select(Select.onDefault(null), Select.onDefault(null))).getMessage());
+        Select.Case[] tooMany = new Select.Case[65_537];
+        Arrays.fill(tooMany, Chan.<String>nil().onRecv(got::set));
+        assertEquals("reflect.Select: too many cases (max 65536)",
+                assertThrows(GoPanic.class, () -> Select.select(tooMany)).getMessage());
         assertEquals(1, Select.select(Chan.<String>nil().onRecv(got::set), Select.onDefault(null)));
         assertEquals(0, Select.select(Select.onDefault(null)));
     }
