@@ -557,6 +557,10 @@ final class Proc {
                     becomeSpinning(mp);
                     continue;
                 }
+                // proc.go: findRunnable's checkTimersNoP. A timer armed while we were spinning,
+                // after stealWork read Timers.earliest(), found no idle P or a spinning M (us)
+                // and woke nobody: look again now that we are neither.
+                pollUntil = Sched.earlier(pollUntil, Timers.earliest());
             }
             long timeout = 0;
             if (pollUntil != 0) {
