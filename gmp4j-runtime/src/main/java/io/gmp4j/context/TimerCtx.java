@@ -1,6 +1,7 @@
 package io.gmp4j.context;
 
 import io.gmp4j.GoPanic;
+import io.gmp4j.internal.runtime.GoTime;
 import io.gmp4j.time.Time;
 import io.gmp4j.time.Timer;
 import java.time.Duration;
@@ -88,6 +89,7 @@ final class TimerCtx extends CancelCtx {
 
     @Override
     String kind() {
-        return "WithDeadline(" + deadline + " [" + Duration.between(Instant.now(), deadline) + "])";
+        // context.go: timerCtx.String: the deadline and time.Until(deadline) in Go's text
+        return "WithDeadline(" + GoTime.time(deadline) + " [" + GoTime.duration(Duration.between(Instant.now(), deadline)) + "])";
     }
 }

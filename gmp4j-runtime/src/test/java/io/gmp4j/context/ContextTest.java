@@ -307,6 +307,10 @@ class ContextTest {
             long t0 = System.nanoTime();
             var c = Context.withDeadline(Context.background(), Instant.now().plusMillis(50));
             assertTrue(c.ctx().toString().startsWith("context.Background.WithDeadline("));
+            // Go's Time.String and Duration.String: "...WithDeadline(2026-12-06 11:25:02.1234 +0000 UTC [49.91ms])"
+            assertTrue(c.ctx().toString().matches(
+                    "context\\.Background\\.WithDeadline\\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)? [+-]\\d{4} \\S+ \\[-?[0-9.]+(ms|µs|ns|s)\\]\\)"),
+                    c.ctx().toString());
             c.ctx().done().recv();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms >= 45 && ms < 5000, "deadline fired after " + ms + " ms");
