@@ -75,7 +75,10 @@ public final class Go {
         return java.lang.Runtime.getRuntime().availableProcessors();
     }
 
-    /** runtime.LockOSThread: wires the calling goroutine to its current M until as many unlocks. */
+    /**
+     * runtime.LockOSThread: wires the calling goroutine to its current M until as many unlocks.
+     * Nests up to 2^32 - 1 deep (Go's uint32 count); one more panics "LockOSThread nesting overflow".
+     */
     public static void lockOSThread() {
         RuntimeApi.lockOSThread();
     }

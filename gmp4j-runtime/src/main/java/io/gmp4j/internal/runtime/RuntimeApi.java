@@ -157,7 +157,12 @@ public final class RuntimeApi {
             gp.lockedm = mp;
             mp.lockedg = gp;
         }
-        mp.lockedExt++;
+        // proc.go: LockOSThread. lockedExt is Go's uint32: the lock that wraps it to 0 panics
+        // and leaves the count (and the lock) as it was. Only possible while already locked.
+        if (++mp.lockedExt == 0) {
+            mp.lockedExt--;
+            throw new GoPanic("LockOSThread nesting overflow");
+        }
     }
 
     public static void unlockOSThread() {

@@ -100,6 +100,32 @@ class LockOSThreadWiringTest {
         });
     }
 
+    /**
+     * proc.go: LockOSThread. m.lockedExt is a uint32: the lock that would wrap it to 0 panics
+     * "LockOSThread nesting overflow" and leaves the count as it was, so the goroutine stays
+     * locked and as many unlocks as locks still unlock it. (Before, the count wrapped to 0 while
+     * locked, and the next unlockOSThread took it to -1: locked until 2^32 more unlocks.) The
+     * count is set just below the wrap instead of making 2^32 calls.
+     */
+    @Test
+    void lockOSThreadNestingOverflowPanics() {
+        inGoroutine(() -> {
+            G gp = G.current();
+            Go.lockOSThread();
+            M mp = gp.lockedm;
+            mp.lockedExt = -1; // 0xFFFFFFFF: Go's largest nesting count
+            io.gmp4j.GoPanic p = org.junit.jupiter.api.Assertions.assertThrows(io.gmp4j.GoPanic.class, Go::lockOSThread);
+            assertEquals("LockOSThread nesting overflow", p.getMessage());
+            assertEquals(-1, mp.lockedExt, "count changed by the lock that panicked");
+            assertSame(mp, gp.lockedm, "unlocked by the lock that panicked");
+            assertSame(gp, mp.lockedg);
+            mp.lockedExt = 1; // back to one lock, which one unlock undoes
+            Go.unlockOSThread();
+            assertNull(gp.lockedm);
+            assertNull(mp.lockedg);
+        });
+    }
+
     // proc_test.go: TestLockOSThreadExit, testprog LockOSThreadMain
     /**
      * At GOMAXPROCS=1 (where Go starts the goroutine on the main thread) a goroutine locks its M
