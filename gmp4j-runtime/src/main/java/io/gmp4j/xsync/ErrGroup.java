@@ -69,8 +69,15 @@ public final class ErrGroup {
         return err;
     }
 
-    /** errgroup.go: Go. Runs f in a new goroutine; blocks while the limit is reached. */
+    /**
+     * errgroup.go: Go. Runs f in a new goroutine; blocks while the limit is reached. A null f
+     * throws NullPointerException here, the group untouched (Go's nil f crashes the program in
+     * the new goroutine; it is not an error f returned).
+     */
     public void go(Func f) {
+        if (f == null) {
+            throw new NullPointerException("go: f");
+        }
         Chan<Object> s = sem;
         if (s != null) {
             s.send(TOKEN);
@@ -78,8 +85,11 @@ public final class ErrGroup {
         start(f);
     }
 
-    /** errgroup.go: TryGo. Starts f only if the limit allows it now. */
+    /** errgroup.go: TryGo. Starts f only if the limit allows it now. A null f: as {@link #go}. */
     public boolean tryGo(Func f) {
+        if (f == null) {
+            throw new NullPointerException("tryGo: f");
+        }
         Chan<Object> s = sem;
         if (s != null && Select.select(s.onSend(TOKEN, () -> {}), Select.onDefault(() -> {})) != 0) {
             return false; // limit reached

@@ -100,4 +100,26 @@ class ErrGroupTest {
             assertTrue(maxActive.get() <= 2, "active " + maxActive.get() + " > limit 2");
         });
     }
+
+    /**
+     * A null function is the caller's bug (Go's g.Go(nil) crashes the program with a nil
+     * dereference in the new goroutine), not an error of the group: go and tryGo throw
+     * NullPointerException at once, before they take a slot of the limit or count a goroutine,
+     * so the group, its context and its limit are as before. It used to start a goroutine whose
+     * NullPointerException await returned as the group's first error (and a withContext group
+     * was cancelled with it as the cause).
+     */
+    @Test
+    void nilFuncIsRejectedBeforeTheGroupChanges() {
+        runG(2, () -> {
+            ErrGroup.WithContext wc = ErrGroup.withContext(Context.background());
+            ErrGroup g = wc.group();
+            g.setLimit(1);
+            assertThrows(NullPointerException.class, () -> g.go(null));
+            assertThrows(NullPointerException.class, () -> g.tryGo(null));
+            assertNull(wc.ctx().err(), "context cancelled by a rejected call");
+            assertTrue(g.tryGo(() -> {}), "the limit's one slot was taken by a rejected call");
+            assertNull(g.await(), "a rejected call became the group's error");
+        });
+    }
 }
