@@ -40,7 +40,8 @@ public final class Go {
      * it returns. Other goroutines keep running (Ms are daemon threads: when the JVM's own
      * main returns, they end, as a Go program's do when main returns). If main panics, the
      * program crashes as Go's does, unless a {@linkplain #setPanicHandler handler} is
-     * installed: then the panic is rethrown here after the handler ran.
+     * installed: then the panic is rethrown here after the handler ran. A null main throws
+     * NullPointerException here, before any goroutine is made.
      */
     public static void run(Runnable main) {
         RuntimeApi.runMain(main);

@@ -31,6 +31,11 @@ public final class RuntimeApi {
     }
 
     public static void runMain(Runnable main) {
+        if (main == null) {
+            // Before any goroutine exists: main's wrapper reads main.getClass() outside the try
+            // that releases the caller, so a null main there would leave Go.run waiting.
+            throw new NullPointerException("Go.run: main");
+        }
         String problem = JdkInternals.problem();
         if (problem != null) {
             // One line, no reflection trace (docs/DESIGN.md, sharp edge 6).

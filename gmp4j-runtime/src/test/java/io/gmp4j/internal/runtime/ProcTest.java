@@ -469,6 +469,39 @@ class ProcTest {
         assertNoLeak(before);
     }
 
+    /**
+     * Go.run(null) throws NullPointerException to its caller before a main goroutine is made.
+     * It used to make one that failed on main.getClass() before its try: a crash with an
+     * internal message, and under a handler that returns, a Go.run that never returned (the
+     * main goroutine was gone without releasing its caller).
+     */
+    @Test
+    void runOfNullThrowsAtTheCall() throws Exception {
+        int before = Go.numGoroutine();
+        java.util.concurrent.atomic.AtomicReference<Throwable> handled = new java.util.concurrent.atomic.AtomicReference<>();
+        var old = Go.setPanicHandler((id, t) -> handled.set(t));
+        try {
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread caller = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Go.run(null);
+                } catch (Throwable t) {
+                    thrown.set(t);
+                }
+            });
+            caller.join(TimeUnit.SECONDS.toMillis(10));
+            assertTrue(!caller.isAlive(), "Go.run(null) did not return");
+            assertTrue(thrown.get() instanceof NullPointerException, "thrown: " + thrown.get());
+            assertEquals(null, handled.get(), "a goroutine panicked");
+        } finally {
+            Go.setPanicHandler(old);
+        }
+        AtomicBoolean ran = new AtomicBoolean();
+        Go.run(() -> ran.set(true));
+        assertTrue(ran.get(), "Go.run after Go.run(null)");
+        assertNoLeak(before);
+    }
+
     /** runtime.Stack: Go's header, the caller's frame, and every goroutine with its state. */
     @Test
     void stackHasGoFormat() throws Exception {
