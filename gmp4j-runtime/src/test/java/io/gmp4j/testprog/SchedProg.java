@@ -113,6 +113,17 @@ public final class SchedProg {
                 }
                 System.out.println("done maxRoundMs " + maxMs);
             });
+            // GOMAXPROCS raised to 40,000 (Go sets no limit) and set back to 2; prints how long
+            // the shrink took, in milliseconds, and that a goroutine still runs after it.
+            case "shrinkFromManyPs" -> Go.run(() -> {
+                int old = Go.gomaxprocs(40_000);
+                long t = System.nanoTime();
+                Go.gomaxprocs(2);
+                long ms = (System.nanoTime() - t) / 1_000_000;
+                Chan<Integer> c = Chan.make(0);
+                Go.go(() -> c.send(old));
+                System.out.println("shrink " + ms + " ms, then " + (c.recv() == old ? "ran" : "lost"));
+            });
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -1081,11 +1081,16 @@ final class Proc {
                         Sched.pidleput(pp);
                     }
                 } else if (pp.status != P._Pdead && !pp.retired) {
-                    pp.retired = true;
-                    if (Sched.pidleremove(pp)) {
-                        timersWhen = Sched.earlier(timersWhen, retire(pp));
-                    }
+                    pp.retired = true; // an idle one is retired below, a held one by its M
                 }
+            }
+            // The idle Ps just marked, in one pass over the idle list: unlinking each with a
+            // scan from the head (pidleremove) was quadratic, 28 s from 40,000 Ps to 2.
+            for (P pp = Sched.pidleremoveAbove(nprocs); pp != null; ) {
+                P next = pp.link;
+                pp.link = null;
+                timersWhen = Sched.earlier(timersWhen, retire(pp));
+                pp = next;
             }
             Sched.allp = allp;
             Sched.gomaxprocs = nprocs;

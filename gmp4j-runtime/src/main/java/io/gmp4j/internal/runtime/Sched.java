@@ -263,23 +263,35 @@ final class Sched {
         return pp;
     }
 
-    /** Removes pp from the idle list if it is there (procresize). Lock held. */
-    static boolean pidleremove(P pp) {
+    /**
+     * Unlinks every idle P whose id is nprocs or above (procresize's shrink) in one pass, and
+     * returns them chained through P.link (null: none). Lock held.
+     */
+    static P pidleremoveAbove(int nprocs) {
         assertLockHeld();
+        P removed = null;
         P prev = null;
-        for (P cur = pidle; cur != null; prev = cur, cur = cur.link) {
-            if (cur == pp) {
+        int n = 0;
+        for (P cur = pidle; cur != null; ) {
+            P next = cur.link;
+            if (cur.id >= nprocs) {
                 if (prev == null) {
-                    pidle = cur.link;
+                    pidle = next;
                 } else {
-                    prev.link = cur.link;
+                    prev.link = next;
                 }
-                cur.link = null;
-                npidle--;
-                return true;
+                cur.link = removed;
+                removed = cur;
+                n++;
+            } else {
+                prev = cur;
             }
+            cur = next;
         }
-        return false;
+        if (n != 0) {
+            npidle -= n;
+        }
+        return removed;
     }
 
     /** proc.go: mput. Lock held. */

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -237,5 +238,22 @@ class GomaxprocsUnderLoadTest {
             c.recv();
         }));
         assertNoLeak(before);
+    }
+
+    /**
+     * procresize retires the idle Ps above the new limit in one pass over the idle list. It
+     * used to unlink each from that list by a scan from its head, with sched.lock held: a shrink
+     * from 40,000 Ps (Go sets no upper limit) walked about 8 * 10^8 links and stopped every M
+     * for 20-30 s on the 2-core CI machine (30,000 Ps: 15 s). In a child JVM: Sched.allp keeps
+     * every P it ever had, which sysmon visits each tick.
+     */
+    @Test
+    void shrinkFromManyPsIsLinear() {
+        GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.SchedProg", List.of(), List.of(), 120, "shrinkFromManyPs");
+        assertEquals(0, c.exitCode(), c.stderr());
+        String out = c.stdout().strip();
+        assertTrue(out.matches("shrink \\d+ ms, then ran"), out);
+        long ms = Long.parseLong(out.split(" ")[1]);
+        assertTrue(ms < 5_000, "shrinking GOMAXPROCS from 40,000 to 2 took " + ms + " ms");
     }
 }
