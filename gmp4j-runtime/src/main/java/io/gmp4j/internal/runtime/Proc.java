@@ -1094,6 +1094,7 @@ final class Proc {
             }
             Sched.allp = allp;
             Sched.gomaxprocs = nprocs;
+            Sched.trimAllp();
             grew = nprocs > old;
         } finally {
             Sched.lock.unlock();
@@ -1141,6 +1142,7 @@ final class Proc {
                 return;
             }
             when = retire(releasep(mp));
+            Sched.trimAllp();
         } finally {
             Sched.lock.unlock();
         }

@@ -53,13 +53,17 @@ public final class Procs {
         }
     }
 
-    /** Gs each P has stolen from others since start, indexed by P id. */
+    /**
+     * Gs each P has stolen from others since start, indexed by P id, then one more entry: the
+     * steals of Ps that lowering GOMAXPROCS dropped.
+     */
     public static long[] steals() {
         P[] allp = Sched.allp;
-        long[] s = new long[allp.length];
+        long[] s = new long[allp.length + 1];
         for (int i = 0; i < allp.length; i++) {
             s[i] = allp[i].steals;
         }
+        s[allp.length] = Sched.droppedSteals;
         return s;
     }
 

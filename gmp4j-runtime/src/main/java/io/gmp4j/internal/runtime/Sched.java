@@ -89,9 +89,44 @@ final class Sched {
     /** proc.go: sched.needspinning: 1 when a wakep found no idle P. */
     static volatile int needspinning;
 
-    /** All Ps; index = P id. Replaced as a whole by procresize (under sched.lock). */
+    /**
+     * All Ps; index = P id. Replaced as a whole by procresize (under sched.lock). Dead Ps at its
+     * end, above gomaxprocs, are dropped (trimAllp), as Go's procresize cuts allp to nprocs.
+     */
     static volatile P[] allp = new P[0];
     static volatile int gomaxprocs;
+    /** The /sched/latencies counts of Ps dropped from allp (trimAllp), so the sums never fall. */
+    static final long[] droppedSchedLat = new long[TimeHist.COUNTS];
+    /** The steals of Ps dropped from allp (trimAllp). */
+    static volatile long droppedSteals;
+
+    /**
+     * Drops the dead Ps at the end of allp, above gomaxprocs, keeping their counts: sysmon's
+     * loops and checkdead's visit every P in allp, and after GOMAXPROCS went from 100,000 to 2
+     * an idle program burnt 40 % of a CPU on them. A retired P that an M still holds stays
+     * (with the Ps below it) until that M retires it. Lock held.
+     */
+    static void trimAllp() {
+        assertLockHeld();
+        P[] a = allp;
+        int keep = a.length;
+        while (keep > gomaxprocs && a[keep - 1].status == P._Pdead) {
+            keep--;
+        }
+        if (keep == a.length) {
+            return;
+        }
+        long steals = 0;
+        for (int i = keep; i < a.length; i++) {
+            long[] c = a[i].schedLat;
+            for (int j = 0; j < c.length; j++) {
+                droppedSchedLat[j] += c[j];
+            }
+            steals += a[i].steals;
+        }
+        droppedSteals += steals;
+        allp = java.util.Arrays.copyOf(a, keep);
+    }
 
     /** goid 1 is reserved for the first main goroutine; the rest count from 2. */
     static final AtomicLong goidgen = new AtomicLong(2);

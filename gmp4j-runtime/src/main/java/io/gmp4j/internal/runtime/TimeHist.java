@@ -58,7 +58,7 @@ public final class TimeHist {
 
     /** /sched/latencies: the per-P counts summed (racy, as Go's read of its per-P histograms). */
     public static long[] schedLatencies() {
-        long[] sum = new long[COUNTS];
+        long[] sum = Sched.droppedSchedLat.clone();
         for (P pp : Sched.allp) {
             long[] c = pp.schedLat;
             for (int i = 0; i < COUNTS; i++) {
