@@ -122,4 +122,33 @@ class ErrGroupTest {
             assertNull(g.await(), "a rejected call became the group's error");
         });
     }
+
+    /**
+     * Go's limit is a channel of zero-size tokens, so any limit costs nothing:
+     * g.SetLimit(math.MaxInt) is the usual "no real limit". setLimit(Integer.MAX_VALUE) used to
+     * panic "makechan: size out of range" (a Chan of that many slots), and setLimit(50,000,000)
+     * allocated a 200 MB buffer. The limit is a count now; it still bounds, blocks and reports as
+     * before (limit()).
+     */
+    @Test
+    void hugeLimitCostsNothing() {
+        runG(2, () -> {
+            ErrGroup g = new ErrGroup();
+            g.setLimit(Integer.MAX_VALUE);
+            AtomicInteger ran = new AtomicInteger();
+            for (int i = 0; i < 100; i++) {
+                g.go(ran::incrementAndGet);
+            }
+            assertTrue(g.tryGo(ran::incrementAndGet));
+            assertNull(g.await());
+            assertEquals(101, ran.get());
+            Runtime rt = Runtime.getRuntime();
+            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            int n = (int) Math.min(Integer.MAX_VALUE - 8, free / 2); // a reference per slot would not fit
+            g.setLimit(n);
+            g.go(ran::incrementAndGet);
+            assertNull(g.await());
+            assertEquals(102, ran.get());
+        });
+    }
 }
