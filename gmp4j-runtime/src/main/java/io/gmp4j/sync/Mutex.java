@@ -134,7 +134,7 @@ public final class Mutex implements Locker {
             }
             if (awoke) {
                 if ((next & MUTEX_WOKEN) == 0) {
-                    throw new IllegalStateException("lockSlow: sync: inconsistent mutex state");
+                    throw new GoPanic("sync: inconsistent mutex state"); // mutex.go: throw
                 }
                 next &= ~MUTEX_WOKEN;
             }
@@ -154,7 +154,7 @@ public final class Mutex implements Locker {
                     // We were handed the mutex: state is inconsistent (LOCKED not set, we are
                     // still counted as a waiter); fix it.
                     if ((old & (MUTEX_LOCKED | MUTEX_WOKEN)) != 0 || (old >>> MUTEX_WAITER_SHIFT) == 0) {
-                        throw new IllegalStateException("lockSlow: sync: inconsistent mutex state");
+                        throw new GoPanic("sync: inconsistent mutex state"); // mutex.go: throw
                     }
                     int delta = MUTEX_LOCKED - (1 << MUTEX_WAITER_SHIFT);
                     if (!starving || (old >>> MUTEX_WAITER_SHIFT) == 1) {

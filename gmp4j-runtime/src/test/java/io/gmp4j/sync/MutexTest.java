@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
+import io.gmp4j.chan.Chan;
 import io.gmp4j.time.Time;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +85,40 @@ class MutexTest {
         assertThrows(GoPanic.class, m::unlock);
         assertTrue(m.tryLock(), "the mutex stays usable after the panic");
         m.unlock();
+    }
+
+    /**
+     * A waiter woken into a state no correct use makes panics with Go's text for that throw,
+     * "sync: inconsistent mutex state" (mutex.go: lockSlow), as a GoPanic like this file's other
+     * fatal errors. It was an IllegalStateException reading "lockSlow: sync: ...". A racing
+     * misuse reaches such a state (an unlock of an unlocked mutex while the mutex is being
+     * handed over: its decrement turns the woken bit into the locked bit until the undo); here
+     * the state word is set directly: starving with no waiter counted, then an unlock hands
+     * the mutex to the parked waiter.
+     */
+    @Test
+    void wakingIntoAnInconsistentStatePanicsWithGosText() throws Exception {
+        runG(2, () -> {
+            Mutex m = new Mutex();
+            m.lock();
+            Chan<Throwable> got = Chan.make(1);
+            Go.go(() -> {
+                try {
+                    m.lock();
+                    got.send(new AssertionError("locked"));
+                } catch (Throwable t) {
+                    got.send(t);
+                }
+            });
+            GoTesting.awaitTrue("a waiter queued", () -> m.stateForTest() >>> Mutex.MUTEX_WAITER_SHIFT == 1);
+            java.lang.invoke.VarHandle state = java.lang.invoke.MethodHandles.privateLookupIn(Mutex.class, java.lang.invoke.MethodHandles.lookup())
+                    .findVarHandle(Mutex.class, "state", int.class);
+            state.setVolatile(m, Mutex.MUTEX_STARVING | Mutex.MUTEX_LOCKED);
+            m.unlock(); // starving: hands the mutex to the waiter, which finds no waiter counted
+            Throwable t = got.recv();
+            assertTrue(t instanceof GoPanic, "waiter threw " + t);
+            assertEquals("sync: inconsistent mutex state", t.getMessage());
+        });
     }
 
     /**
