@@ -174,6 +174,11 @@ final class ChanTimer {
             this.periodNanos = periodNanos;
         }
 
+        @Override
+        protected boolean onlySendsOnItsChannel() {
+            return true;
+        }
+
         boolean periodic() {
             return periodNanos > 0;
         }

@@ -715,6 +715,25 @@ public final class TestProg {
                 System.err.println("t4");
                 Go.goexit();
             });
+            // Go runs a pending AfterFunc after main's Goexit (the last M waits in netpoll for
+            // it), then dies of "no goroutines": here one that arms a second (beside a channel
+            // timer, which Go 1.23 keeps out of the heaps: not waited for), and a platform
+            // thread that starts a goroutine once main has gone
+            case "goexitPendingAfterFunc" -> Go.run(() -> {
+                Time.newTimer(Duration.ofHours(1)); // a channel timer's send wakes nobody: not waited for
+                Time.afterFunc(Duration.ofMillis(300), () -> {
+                    System.out.println("first");
+                    Time.afterFunc(Duration.ofMillis(300), () -> System.out.println("second"));
+                });
+                Go.goexit();
+            });
+            case "goexitThreadStartsGoroutine" -> Go.run(() -> {
+                new Thread(() -> {
+                    LockSupport.parkNanos(300_000_000L);
+                    Go.go(() -> System.out.println("from a thread's goroutine"));
+                }).start();
+                Go.goexit();
+            });
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

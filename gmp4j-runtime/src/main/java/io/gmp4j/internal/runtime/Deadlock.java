@@ -106,6 +106,19 @@ final class Deadlock {
         }
     }
 
+    /**
+     * A P has a timer pending that may start or wake a goroutine (an afterFunc, a sleep, a
+     * context's deadline; not a channel timer's send): main's Goexit deadlock waits for it.
+     */
+    static boolean timerPending() {
+        for (P pp : Sched.allp) {
+            if (pp.timers.anyMayStartWork()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Something outside gmp4j's goroutines could still wake one (see the class comment; only on a suspect). */
     static boolean outsideMayWake() {
         if (ForeignThreads.anyAlive()

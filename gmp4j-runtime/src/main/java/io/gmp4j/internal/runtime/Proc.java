@@ -1163,7 +1163,9 @@ final class Proc {
             locked.lockedExt = 0;
             gp.lockedm = null;
         }
-        if (mainGoexited && AllGs.count() == 0) {
+        if (mainGoexited && AllGs.count() == 0 && !Deadlock.timerPending() && !Deadlock.outsideMayWake()) {
+            // Else a timer (an afterFunc) or a thread outside may still start a goroutine: as
+            // Go's last M waits in netpoll for the next timer, sysmon's checkdead decides later.
             Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
         }
     }

@@ -73,6 +73,15 @@ public class RuntimeTimer {
         run();
     }
 
+    /**
+     * A channel timer's arming: its run only sends on its channel (a buffer of one), so with no
+     * goroutine left it can wake nobody (Go 1.23 keeps such a timer out of the heaps unless a
+     * goroutine waits on its channel). Main's Goexit deadlock does not wait for it.
+     */
+    protected boolean onlySendsOnItsChannel() {
+        return false;
+    }
+
     /** What {@link #runSerializedIfDue} returns when it took no run. No heap holds this when. */
     public static final long NOT_DUE = Long.MIN_VALUE;
 

@@ -42,6 +42,24 @@ final class Timers {
         this.pp = pp;
     }
 
+    /** A pending timer that may start or wake a goroutine: any but a channel timer's. */
+    boolean anyMayStartWork() {
+        if (minWhen == 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < len; i++) {
+                if (!heap[i].onlySendsOnItsChannel()) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * The heap a timer armed by the caller goes to: its M's P's; from outside an M (a platform
      * thread, or a goroutine whose M lost its P), a P chosen by the caller's thread id, so that

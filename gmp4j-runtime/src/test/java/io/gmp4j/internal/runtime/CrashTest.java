@@ -197,6 +197,25 @@ class CrashTest {
     }
 
     /**
+     * main's Goexit with no goroutine left but an AfterFunc pending: Go's last M waits in netpoll
+     * for the timer, which runs (and arms another), and only then "no goroutines" kills the
+     * program. The same for a platform thread that starts a goroutine after main's Goexit (a
+     * live thread vetoes checkdead). The last goroutine's exit used to die at once, the
+     * pending work lost.
+     */
+    @Test
+    void mainGoexitRunsPendingWorkFirst() {
+        Child c = run("goexitPendingAfterFunc", List.of(), List.of());
+        assertEquals("first\nsecond\n", c.stdout(), c.stderr());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", c.stderr());
+        Child t = run("goexitThreadStartsGoroutine", List.of(), List.of());
+        assertEquals("from a thread's goroutine\n", t.stdout(), t.stderr());
+        assertEquals(2, t.exitCode(), t.stderr());
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", t.stderr());
+    }
+
+    /**
      * A Goexit that main swallowed (catch Throwable) did not happen: main returns, Go.run
      * returns, and neither main's end nor goroutines ending later are a "main called
      * runtime.Goexit" deadlock: only a main that ends through Goexit counts.
