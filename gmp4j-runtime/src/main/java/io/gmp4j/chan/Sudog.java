@@ -101,9 +101,16 @@ sealed class Sudog permits SelectSudog {
         return (boolean) DONE.getAcquire(this); // pairs with the stores in goready
     }
 
-    /** The waiter's spin ran out: from here its waker must unpark it. Re-check done after it. */
+    /**
+     * The waiter's spin ran out: from here its waker must unpark it. The waiter's half of the
+     * Dekker pair: a volatile store of parking, then a volatile load of done (goready's half:
+     * a volatile store of done, then a volatile load of parking). The JMM orders a volatile
+     * store before a later load only when the load is volatile too; the caller's acquire
+     * re-read of done then cannot see an older value than this load saw.
+     */
     void announcePark() {
         PARKING.setVolatile(this, true); // the Dekker store: see parking
+        DONE.getVolatile(this); // the Dekker load (x86: a plain load; AArch64: ldar, as getAcquire)
     }
 
     /**
