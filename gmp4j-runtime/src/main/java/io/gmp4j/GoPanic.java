@@ -25,6 +25,7 @@ public class GoPanic extends RuntimeException {
         this.value = v;
     }
 
+    /** A panic whose value is {@code message}, with {@code cause} as its Java cause. */
     public GoPanic(String message, Throwable cause) {
         super(message, cause);
         this.value = message;

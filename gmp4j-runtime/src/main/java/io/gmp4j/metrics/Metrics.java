@@ -32,9 +32,13 @@ public final class Metrics {
 
     /** runtime/metrics.ValueKind. */
     public enum Kind {
+        /** KindBad: no such metric (never in {@link #all()}). */
         BAD,
+        /** KindUint64: a {@code Long}. */
         UINT64,
+        /** KindFloat64: a {@code Double}. */
         FLOAT64,
+        /** KindFloat64Histogram: a {@link Float64Histogram}. */
         FLOAT64_HISTOGRAM
     }
 
@@ -200,14 +204,19 @@ public final class Metrics {
 
     /** The scheduler's figures as a JMX MXBean. */
     public interface SchedulerMXBean {
+        /** {@code /sched/gomaxprocs:threads}: GOMAXPROCS. */
         int getGomaxprocs();
 
+        /** {@code /sched/goroutines:goroutines}: NumGoroutine. */
         int getGoroutines();
 
+        /** {@code /sched/threads:threads}: the runtime's Ms. */
         int getThreads();
 
+        /** {@code /sched/threads/idle:threads}: the Ms parked idle. */
         int getIdleThreads();
 
+        /** {@code /gmp4j/sched/steals:goroutines}: goroutines taken from another P's queue, in total. */
         long getSteals();
 
         /** Go's runtime/metrics uint64 figures by Go's names (histograms: see /metrics). */

@@ -76,6 +76,7 @@ public final class Mutex implements Locker {
     private volatile int state;
     private final Sema sema = new Sema();
 
+    /** An unlocked Mutex (Go's zero value). */
     public Mutex() {}
 
     /** mutex.go: Lock. Blocks (wait reason {@code sync.Mutex.Lock}) until the mutex is free. */

@@ -41,6 +41,7 @@ public final class Once {
     private volatile int done;
     private final Mutex m = new Mutex();
 
+    /** A Once whose function has not run (Go's zero value). */
     public Once() {}
 
     /** once.go: Do. Calls {@code f} if and only if this is the first call to run for this Once. */

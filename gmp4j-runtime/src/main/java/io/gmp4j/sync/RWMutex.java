@@ -45,6 +45,7 @@ public final class RWMutex implements Locker {
     private volatile int readerCount;
     private volatile int readerWait;
 
+    /** An unlocked RWMutex (Go's zero value). */
     public RWMutex() {}
 
     /** rwmutex.go: RLock. Blocks (wait reason {@code sync.RWMutex.RLock}) while a writer holds or waits. */

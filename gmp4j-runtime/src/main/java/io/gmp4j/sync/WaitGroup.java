@@ -38,6 +38,7 @@ public final class WaitGroup {
     private volatile long state;
     private final Sema sema = new Sema();
 
+    /** A WaitGroup with a zero counter (Go's zero value). */
     public WaitGroup() {}
 
     /** waitgroup.go: Add. {@code delta} may be negative. */

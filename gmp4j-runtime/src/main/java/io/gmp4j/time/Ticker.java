@@ -28,7 +28,8 @@ public final class Ticker {
         chanTimer.stop();
     }
 
-    /** tick.go: Reset. Stops the ticker and restarts it with period {@code d}; panics when d <= 0. */
+    /** tick.go: Reset. Stops the ticker and restarts it with period {@code d}; panics
+     * ("non-positive interval for Ticker.Reset") when {@code d <= 0}. */
     public void reset(Duration d) {
         long ns = Time.nanos(d);
         if (ns <= 0) {

@@ -33,7 +33,7 @@ public final class Time {
      */
     private Time() {}
 
-    /** sleep.go: Sleep. Pauses the current goroutine for at least {@code d}; d <= 0 returns at once. */
+    /** sleep.go: Sleep. Pauses the current goroutine for at least {@code d}; {@code d <= 0} returns at once. */
     public static void sleep(Duration d) {
         Park.checkPreempt();
         long ns = nanos(d);
@@ -69,7 +69,7 @@ public final class Time {
         return new Timer(d, f);
     }
 
-    /** tick.go: NewTicker. Panics "non-positive interval for NewTicker" when d <= 0. */
+    /** tick.go: NewTicker. Panics "non-positive interval for NewTicker" when {@code d <= 0}. */
     public static Ticker newTicker(Duration d) {
         long ns = nanos(d);
         if (ns <= 0) {
@@ -80,7 +80,7 @@ public final class Time {
 
     /**
      * tick.go: Tick. A ticker's channel, or Go's nil channel ({@link Chan#nil}: never ready, a
-     * receive blocks for good) when d <= 0.
+     * receive blocks for good) when {@code d <= 0}.
      */
     public static Chan<Instant> tick(Duration d) {
         if (nanos(d) <= 0) {

@@ -35,6 +35,7 @@ public final class ErrGroup {
     /** A group task: Go's {@code func() error}; throw to return an error. */
     @FunctionalInterface
     public interface Func {
+        /** Runs the task; an exception other than a GoPanic is its error (a GoPanic, or an Error, is a panic). */
         void run() throws Exception;
     }
 
@@ -101,8 +102,8 @@ public final class ErrGroup {
     }
 
     /**
-     * errgroup.go: SetLimit. At most n active goroutines; n < 0 means no limit. Panics if
-     * goroutines of the group are still active.
+     * errgroup.go: SetLimit. At most {@code n} active goroutines; {@code n < 0} means no limit.
+     * Panics if a limit is set and goroutines of the group are still active.
      */
     public void setLimit(int n) {
         if (n < 0) {
