@@ -83,10 +83,25 @@ class IdleTimerWakeTest {
 
     @RepeatedTest(3)
     void timerArmedWhileTheLastSpinnerStopsGetsADeadline() {
+        run(true);
+    }
+
+    /**
+     * The same for an M that does not spin (another M is counted as spinning, faked here): Go
+     * needs no second look there, as no other thread adds a timer to a P that an M holds; gmp4j
+     * lets a platform thread arm one onto any P, and with no idle P its wakeNetPoller wakes
+     * nobody.
+     */
+    @RepeatedTest(3)
+    void timerArmedWhileANonSpinningMStopsGetsADeadline() {
+        run(false);
+    }
+
+    private static void run(boolean spinning) {
         int before = Go.numGoroutine();
         withProcs(1, () -> {
             StringBuilder missed = new StringBuilder();
-            for (int attempt = 0; !attempt(missed); attempt++) {
+            for (int attempt = 0; !attempt(missed, spinning); attempt++) {
                 assertTrue(attempt < 20, "the M never stopped at findRunnable's sched.lock:\n" + missed);
             }
         });
@@ -97,8 +112,10 @@ class IdleTimerWakeTest {
      * One try: a goroutine parks and its M is held at findRunnable's sched.lock. False when the
      * lock stopped the M or the goroutine elsewhere first (the spinning goroutine, preempted by
      * sysmon on a loaded machine, yields through the global queue): nothing is checked then.
+     * {@code spinning}: the M spins before it stops, as the last spinner does; else one more
+     * spinning M is counted while it decides (2 * nmspinning >= busy Ps: it does not spin).
      */
-    private static boolean attempt(StringBuilder missed) {
+    private static boolean attempt(StringBuilder missed, boolean spinning) {
         // Settled at one P first: no M still holds a P that withProcs(1) retired (its next
         // schedule would wait for sched.lock in retirep).
         await("the runtime to go idle at one P", IdleTimerWakeTest::goroutines, IdleTimerWakeTest::idle);
@@ -121,7 +138,12 @@ class IdleTimerWakeTest {
             // Hold sched.lock so that the M stops where it releases its P: after stealWork read
             // the timers (none), before its P is idle.
             Sched.lock.lock();
+            boolean faked = false;
             try {
+                if (!spinning) {
+                    Sched.nmspinning.incrementAndGet();
+                    faked = true;
+                }
                 release.set(true);
                 String[] site = {null};
                 await("an M or the goroutine to wait for sched.lock", IdleTimerWakeTest::mStacks, () -> {
@@ -139,6 +161,10 @@ class IdleTimerWakeTest {
                 armed = System.nanoTime();
                 t = Time.afterFunc(Duration.ofSeconds(2), fired::countDown); // onto P0: no idle P, no wakep
             } finally {
+                if (faked) {
+                    Sched.needspinning = 0; // no earlier wakep's request makes the M spin after all
+                    Sched.nmspinning.decrementAndGet();
+                }
                 Sched.lock.unlock();
             }
             try {
