@@ -557,14 +557,19 @@ final class Proc {
                     becomeSpinning(mp);
                     continue;
                 }
+                // proc.go: findRunnable's checkTimersNoP. A timer armed while we were spinning,
+                // after stealWork read Timers.earliest(), found no idle P or a spinning M (us)
+                // and woke nobody: look again now that we are neither.
+                pollUntil = Sched.earlier(pollUntil, Timers.earliest());
+            } else {
+                // Not in Go, where no other thread adds a timer to a P that an M holds; here a
+                // platform thread may (Timers.target). One armed onto our P after the top's
+                // checkTimers found no idle P (we still held it) and woke nobody: look at it
+                // again now that it is idle (the armer's minWhen store, then its npidle read;
+                // our pidleput, then this read: one of the two sees the other). Only our P's:
+                // every idle M sleeping to the earliest timer of all woke in a herd.
+                pollUntil = Sched.earlier(pollUntil, pp.timers.minWhen);
             }
-            // proc.go: findRunnable's checkTimersNoP. A timer armed after we read the timers
-            // found no idle P (we still held ours) or a spinning M (us), and woke nobody: look
-            // again now that our P is idle (the armer's minWhen store, then its npidle read, and
-            // our pidleput, then this read: one of the two sees the other). Go looks only after
-            // spinning, as no other thread adds a timer to a P that an M holds; here a platform
-            // thread may (Timers.target), so a non-spinning M looks too.
-            pollUntil = Sched.earlier(pollUntil, Timers.earliest());
             long timeout = 0;
             if (pollUntil != 0) {
                 timeout = Math.max(1, pollUntil - Sched.nanotime());
