@@ -525,6 +525,7 @@ final class Proc {
             }
 
             // Release the P and sleep (the "delicate dance" of proc.go).
+            P again = null;
             Sched.lock.lock();
             try {
                 if (pp.retired) {
@@ -542,8 +543,20 @@ final class Proc {
                 }
                 releasep(mp);
                 Sched.pidleput(pp);
+                if (!mp.spinning && Sched.needspinning == 1) {
+                    // A wakep that found no idle P before our pidleput set needspinning after
+                    // our look above (wakepFenced sets it without the lock): take a P back and
+                    // spin. Our pidleput's npidle store, then this read; its store, then its
+                    // read of npidle: one of the two sees the other.
+                    again = Sched.pidleget();
+                }
             } finally {
                 Sched.lock.unlock();
+            }
+            if (again != null) {
+                acquirep(mp, again);
+                becomeSpinning(mp);
+                continue;
             }
             if (mp.spinning) {
                 mp.spinning = false;
@@ -718,7 +731,15 @@ final class Proc {
     private static void wakepFenced() {
         if (Sched.nmspinning.get() != 0 || Sched.npidle == 0 || !Sched.nmspinning.compareAndSet(0, 1)) {
             if (Sched.npidle == 0 && Sched.needspinning == 0) {
+                // Go 1.21 sets needspinning under sched.lock (pidlegetSpinning), so the M that
+                // is releasing its P sees it. Here without the lock (a lock per ready while
+                // every P is busy): an M that read it unset may be putting its P on the idle
+                // list now. Our store, then this read of npidle, against its pidleput, then its
+                // read of needspinning (findRunnable): one of the two sees the other.
                 Sched.needspinning = 1;
+                if (Sched.npidle != 0) {
+                    wakepFenced(); // an idle P after all: start a spinner as usual (once: needspinning is set)
+                }
             }
             return;
         }
