@@ -469,6 +469,12 @@ public final class TestProg {
                 LockSupport.parkNanos(500_000_000L);
                 System.exit(0);
             });
+            // scheddetail=1 with main locked to its thread and asleep: its M waits in stoplockedm
+            // (Go's nmidlelocked counts it)
+            case "scheddetailLocked" -> Go.run(() -> {
+                Go.lockOSThread();
+                Time.sleep(Duration.ofMillis(600));
+            });
             // scheddetail=1 with the P retaken: a call-free hog (sysmon hands its P off; its M runs
             // on without one) and a sleeping main. Prints the hog's goid.
             case "scheddetailRetake" -> Go.run(() -> {

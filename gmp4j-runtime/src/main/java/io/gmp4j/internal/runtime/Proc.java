@@ -984,10 +984,12 @@ final class Proc {
         if (mp.p != null) {
             handoffp(releasep(mp));
         }
+        Sched.nmidlelocked.incrementAndGet(); // proc.go: incidlelocked(1)
         for (;;) {
             mp.notesleep(0);
             P pp = mp.takeNextp();
             if (pp != null) {
+                Sched.nmidlelocked.decrementAndGet(); // Go's startlockedm: incidlelocked(-1)
                 acquirep(mp, pp);
                 mp.inheritTime = mp.nextInheritTime;
                 mp.nextInheritTime = false;

@@ -46,6 +46,11 @@ final class Sched {
     // Idle Ms (sched.lock).
     static M midle;
     static int nmidle;
+    /**
+     * proc.go: sched.nmidlelocked. Ms asleep in stoplockedm, waiting for their locked G; for
+     * scheddetail's header only (checkdead counts otherwise, Deadlock).
+     */
+    static final AtomicInteger nmidlelocked = new AtomicInteger();
     /** Ms ever started, and alive now (including locked and P-less ones). */
     static long mnext;
     static final AtomicInteger mcount = new AtomicInteger();

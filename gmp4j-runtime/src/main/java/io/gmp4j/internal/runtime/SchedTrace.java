@@ -56,7 +56,8 @@ final class SchedTrace {
                 .append(" idlethreads=").append(Sched.nmidle)
                 .append(" runqueue=").append(Sched.runqsize);
         if (detailed) {
-            sb.append(" gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false\n");
+            // No stop-the-world and no sysmon deep sleep here: gcwaiting, stopwait and sysmonwait stay as Go's idle values.
+            sb.append(" gcwaiting=false nmidlelocked=").append(Sched.nmidlelocked.get()).append(" stopwait=0 sysmonwait=false\n");
             for (int i = 0; i < n; i++) {
                 P pp = allp[i];
                 M mp = pp.m;

@@ -349,7 +349,7 @@ class SysmonTest {
         assertEquals(0, c.exitCode(), c.stderr());
         java.util.regex.Pattern header = java.util.regex.Pattern.compile(
                 "SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+ needspinning=\\d+"
-                        + " idlethreads=\\d+ runqueue=\\d+ gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=false");
+                        + " idlethreads=\\d+ runqueue=\\d+ gcwaiting=false nmidlelocked=\\d+ stopwait=0 sysmonwait=false");
         java.util.regex.Pattern pl = java.util.regex.Pattern.compile(
                 "  P(\\d+): status=\\d schedtick=\\d+ syscalltick=\\d+ m=(\\d+|nil) runqsize=\\d+ gfreecnt=0 timerslen=\\d+");
         java.util.regex.Pattern ml = java.util.regex.Pattern.compile(
@@ -401,6 +401,39 @@ class SysmonTest {
         assertTrue(sleep, "no JDK-sleeping G shown as waiting (sleep):\n" + c.stderr());
         assertTrue(semacquire, "no j.u.c.-parked G shown as waiting (semacquire):\n" + c.stderr());
         assertTrue(runningWithM, "no running G with m= matching its M's curg:\n" + c.stderr());
+    }
+
+    /**
+     * scheddetail=1's nmidlelocked counts the Ms asleep in stoplockedm (proc.go: incidlelocked):
+     * main, locked to its thread and sleeping, leaves its M waiting for it; the header says 1
+     * while that M's line says blocked with lockedg=1. It was always printed as 0.
+     */
+    @Test
+    void scheddetailCountsIdleLockedMs() {
+        Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of("-Dgmp4j.GOMAXPROCS=2"),
+                List.of("GODEBUG=schedtrace=100,scheddetail=1"), 60, "scheddetailLocked");
+        assertEquals(0, c.exitCode(), c.stderr());
+        java.util.regex.Pattern header = java.util.regex.Pattern.compile("SCHED \\d+ms: .* nmidlelocked=(\\d+) stopwait=0 sysmonwait=false");
+        java.util.regex.Pattern lockedIdle = java.util.regex.Pattern.compile("  M\\d+: p=nil curg=nil .* blocked=true lockedg=1");
+        int agreeing = 0;
+        int nmidlelocked = -1;
+        boolean lockedMIdle = false;
+        for (String line : c.stderr().lines().toList()) {
+            java.util.regex.Matcher m = header.matcher(line);
+            if (m.matches()) {
+                if (nmidlelocked == 1 && lockedMIdle) {
+                    agreeing++;
+                }
+                nmidlelocked = Integer.parseInt(m.group(1));
+                lockedMIdle = false;
+            } else if (lockedIdle.matcher(line).matches()) {
+                lockedMIdle = true;
+            }
+        }
+        if (nmidlelocked == 1 && lockedMIdle) {
+            agreeing++;
+        }
+        assertTrue(agreeing >= 1, "no block with nmidlelocked=1 and main's M asleep:\n" + c.stderr());
     }
 
     /**
