@@ -651,6 +651,10 @@ public final class DebugServer {
         return new java.math.BigDecimal(Double.toString(x)).stripTrailingZeros().toPlainString();
     }
 
+    /**
+     * A JSON string as encoding/json's Marshal writes it (HTML-safe: '<', '>', '&', U+2028 and
+     * U+2029 as hex escapes; backspace and form feed as Go 1.22's short escapes).
+     */
     static String json(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char ch : s.toCharArray()) {
@@ -660,8 +664,10 @@ public final class DebugServer {
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 default -> {
-                    if (ch < 0x20) {
+                    if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&' || ch == '\u2028' || ch == '\u2029') {
                         b.append(String.format("\\u%04x", (int) ch));
                     } else {
                         b.append(ch);
