@@ -497,6 +497,19 @@ public final class TestProg {
             case "panicMain" -> Go.run(() -> {
                 throw new GoPanic("boom");
             });
+            // Go 1.23's printindented: a multi-line value, and a cause with one, handled by a
+            // handler that throws a multi-line panic of its own
+            case "multilinePanic" -> Go.run(() -> {
+                throw new GoPanic("a problem\ngoroutine 99 [running]:\nforged");
+            });
+            case "multilineCausePanic" -> {
+                Go.setPanicHandler((goid, p) -> {
+                    throw new IllegalStateException("handler\nfailed");
+                });
+                Go.run(() -> {
+                    throw new RuntimeException("outer\nline", new IllegalStateException("inner\nline"));
+                });
+            }
             // crash_test.go: TestPanicAfterGoexit
             case "panicAfterGoexit" -> Go.run(() -> {
                 try {

@@ -141,8 +141,21 @@ public final class Panics {
         die(sb.append(tracebacks(gp, last, false)).toString());
     }
 
+    /**
+     * panic.go: printpanicval, Go 1.23+: each newline of the value is followed by a tab
+     * (printindented), so that no line of a value can pass for a goroutine header.
+     */
     private static void printpanic(StringBuilder sb, String text) {
-        sb.append("panic: ").append(text).append('\n');
+        sb.append("panic: ");
+        for (int from = 0, nl; ; from = nl + 1) {
+            nl = text.indexOf('\n', from);
+            if (nl < 0) {
+                sb.append(text, from, text.length());
+                break;
+            }
+            sb.append(text, from, nl + 1).append('\t');
+        }
+        sb.append('\n');
     }
 
     private static String typeName(Object v) {

@@ -546,6 +546,23 @@ class CrashTest {
         assertFalse(c.stderr().contains("Exception in thread"), c.stderr());
     }
 
+    /**
+     * Go 1.23+ (panic.go: printindented): every newline of a panic value is followed by a tab, so
+     * that no value can pass for a goroutine header; a chain's second panic and the causes' text
+     * too. The lines went out as they were.
+     */
+    @Test
+    void multilinePanicValueIsIndented() {
+        Child c = run("multilinePanic", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: a problem\n\tgoroutine 99 [running]:\n\tforged\n\ngoroutine 1 [running]:\n"),
+                c.stderr());
+        Child chain = run("multilineCausePanic", List.of(), List.of());
+        assertEquals(2, chain.exitCode(), chain.stderr());
+        assertTrue(chain.stderr().startsWith("panic: java.lang.RuntimeException: outer\n\tline [caused by java.lang.IllegalStateException: inner\n\tline]\n"
+                + "\tpanic: java.lang.IllegalStateException: handler\n\tfailed\n\ngoroutine 1 [running]:\n"), chain.stderr());
+    }
+
     // crash_test.go: TestPanicAfterGoexit
     /** A panic in a finally block run by main's Goexit is an ordinary crash. */
     @Test
