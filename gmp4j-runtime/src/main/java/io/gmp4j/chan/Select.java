@@ -234,7 +234,9 @@ public final class Select {
                 dfltCase.runThen();
                 return dflt;
             }
-            Chan.parkForever(WaitReason.SELECT);
+            // One case, on a nil channel: Go compiles it to that channel operation (walk/select.go).
+            Chan.parkForever(ncases > 1 ? WaitReason.SELECT
+                    : cases[0].kind == SEND ? WaitReason.CHAN_SEND_NIL_CHAN : WaitReason.CHAN_RECEIVE_NIL_CHAN);
         }
         sortLockorder(scases, order, norder, ncases);
         int chosen = selectgo(scases, order, norder, ncases, dflt);
@@ -384,8 +386,11 @@ public final class Select {
         if (fired == null) {
             long t0 = Contention.blockRate > 0 ? System.nanoTime() : 0; // the block profile (select.go: blockevent)
             boolean interrupted = false;
+            // A select of one case (no default: it would have run) is Go's compiled channel
+            // operation, and waits as one (walk/select.go); lo is the number of cases.
+            WaitReason reason = lo > 1 ? WaitReason.SELECT : scases[0].kind == SEND ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE;
             do {
-                if (Park.park(w, WaitReason.SELECT)) {
+                if (Park.park(w, reason)) {
                     interrupted = true; // Go has no interrupts: keep waiting, re-assert after.
                 }
             } while ((fired = w.lvParam()) == null);

@@ -510,6 +510,8 @@ public final class TestProg {
                     throw new RuntimeException("outer\nline", new IllegalStateException("inner\nline"));
                 });
             }
+            // Go compiles select { case <-nilc: } to <-nilc: main waits in [chan receive (nil chan)]
+            case "singleCaseNilSelect" -> Go.run(() -> io.gmp4j.chan.Select.select(io.gmp4j.chan.Chan.<Integer>nil().onRecv(v -> {})));
             // crash_test.go: TestPanicAfterGoexit
             case "panicAfterGoexit" -> Go.run(() -> {
                 try {

@@ -547,6 +547,18 @@ class CrashTest {
     }
 
     /**
+     * A select with one case on a nil channel is Go's compiled channel operation on it: the
+     * deadlock report shows main in [chan receive (nil chan)], not [select].
+     */
+    @Test
+    void singleCaseSelectOnNilChannelDeadlocks() {
+        Child c = run("singleCaseNilSelect", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive (nil chan)]:\n"),
+                c.stderr());
+    }
+
+    /**
      * Go 1.23+ (panic.go: printindented): every newline of a panic value is followed by a tab, so
      * that no value can pass for a goroutine header; a chain's second panic and the causes' text
      * too. The lines went out as they were.

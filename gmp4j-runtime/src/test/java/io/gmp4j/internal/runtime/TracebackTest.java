@@ -60,6 +60,50 @@ class TracebackTest {
         public void run() {}
     }
 
+    /**
+     * Go's compiler turns a select with one case and no default into the channel operation
+     * (walk/select.go), so such a goroutine waits in [chan receive] or [chan send], not
+     * [select]; two cases stay a select. It showed [select].
+     */
+    @Test
+    void aSingleCaseSelectWaitsAsItsChannelOperation() {
+        int before = Go.numGoroutine();
+        Chan<Integer> in = Chan.make(0), out = Chan.make(0), other = Chan.make(0);
+        AtomicLong recv = new AtomicLong(), send = new AtomicLong(), two = new AtomicLong();
+        Go.go(() -> {
+            recv.set(Go.goid());
+            io.gmp4j.chan.Select.select(in.onRecv(v -> {}));
+        });
+        Go.go(() -> {
+            send.set(Go.goid());
+            io.gmp4j.chan.Select.select(out.onSend(1, () -> {}));
+        });
+        Go.go(() -> {
+            two.set(Go.goid());
+            io.gmp4j.chan.Select.select(other.onRecv(v -> {}), other.onSend(2, () -> {}));
+        });
+        GoTesting.awaitTrue("all three park", () -> waiting(recv.get()) != null && waiting(send.get()) != null
+                && waiting(two.get()) != null);
+        String dump = Go.stack(true);
+        in.send(1);
+        out.recv();
+        other.send(3);
+        assertTrue(dump.contains("goroutine " + recv.get() + " [chan receive]:\n"), dump);
+        assertTrue(dump.contains("goroutine " + send.get() + " [chan send]:\n"), dump);
+        assertTrue(dump.contains("goroutine " + two.get() + " [select]:\n"), dump);
+        GoTesting.assertNoLeak(before);
+    }
+
+    /** The G goid if it waits (any reason), else null. */
+    private static G waiting(long goid) {
+        for (G gp : AllGs.snapshot()) {
+            if (goid != 0 && gp.goid == goid && gp.status == G._Gwaiting && gp.waitReason() != WaitReason.ZERO) {
+                return gp;
+            }
+        }
+        return null;
+    }
+
     private static G parked(long goid) {
         for (G gp : AllGs.snapshot()) {
             if (gp.goid == goid && gp.status == G._Gwaiting && gp.waitReason() == WaitReason.CHAN_RECEIVE) {
