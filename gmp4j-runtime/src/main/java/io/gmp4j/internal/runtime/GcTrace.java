@@ -18,7 +18,7 @@ import javax.management.openmbean.CompositeData;
  * notifications, since the JVM collects, not gmp4j. One line per cycle on fd 2, numbered as
  * MemStats.NumGC counts (Mem.read):
  * <pre>
- * gc 3 @1.204s 2%: 4+0+0 ms clock, 220->41->41 MB, 512 MB goal, 2 P (forced)
+ * gc 3 @1.204s 2%: 4.0+0+0 ms clock, 20+0/0/0+0 ms cpu, 220->41->41 MB, 512 MB goal, 2 P (forced)
  * </pre>
  * Go's fields and what fills them here:
  * <ul>
@@ -210,8 +210,8 @@ final class GcTrace {
         long uptime = Math.max(1, gi.getEndTime());
         gcMillis += gi.getDuration(); // a cycle's wall time includes its pauses
         // The JVM reports whole milliseconds.
-        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %d+%d+%d ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s%n",
-                ++n, gi.getStartTime() / 1000.0, gcMillis * 100 / uptime, stw1, conc, stw2, cpu(),
+        String line = String.format(Locale.ROOT, "gc %d @%.3fs %d%%: %s+%s+%s ms clock, %s ms cpu, %d->%d->%d MB, %d MB goal, %d P%s%n",
+                ++n, gi.getStartTime() / 1000.0, gcMillis * 100 / uptime, fmtMs(stw1), fmtMs(conc), fmtMs(stw2), cpu(),
                 mb(before), mb(after), mb(after), mb(committed), Math.max(1, Sched.gomaxprocs),
                 "System.gc()".equals(info.getGcCause()) ? " (forced)" : "");
         Print.stderr(line);
@@ -292,6 +292,14 @@ final class GcTrace {
         stwTicks = stw;
         concTicks = conc;
         return (a * 10) + "+0/" + (c * 10) + "/0+0"; // USER_HZ 100: 10 ms a tick
+    }
+
+    /**
+     * mgc.go: fmtNSAsMS for a whole number of milliseconds (the JVM's resolution): whole ms
+     * from 10 ms on, else two significant digits, so 1 to 9 ms read "N.0"; 0 is "0".
+     */
+    static String fmtMs(long ms) {
+        return ms >= 10 || ms <= 0 ? Long.toString(Math.max(0, ms)) : ms + ".0";
     }
 
     private static long mb(long bytes) {

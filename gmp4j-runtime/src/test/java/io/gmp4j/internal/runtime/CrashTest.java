@@ -91,7 +91,8 @@ class CrashTest {
     void gctrace() {
         Child c = run("gctrace", List.of(), List.of("GODEBUG=gctrace=1"));
         assertEquals(0, c.exitCode(), c.stderr());
-        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\d+\\+\\d+\\+\\d+ ms clock, (\\d+\\+0/\\d+/0\\+0|-\\+-/-/-\\+-) ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
+        String ms = "(?:0|[1-9]\\.0|[1-9]\\d+)"; // mgc.go: fmtNSAsMS of whole milliseconds
+        String line = "gc \\d+ @\\d+\\.\\d{3}s \\d+%: " + ms + "\\+" + ms + "\\+" + ms + " ms clock, (\\d+\\+0/\\d+/0\\+0|-\\+-/-/-\\+-) ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?";
         long forced = c.stderr().lines().filter(l -> l.matches(line) && l.endsWith("(forced)")).count();
         assertTrue(forced >= 2, c.stderr());
         assertTrue(c.stderr().lines().allMatch(l -> l.matches(line)), c.stderr());
@@ -110,7 +111,7 @@ class CrashTest {
     @Test
     void gctraceConcurrentCollectors() {
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-                "gc (\\d+) @(\\d+\\.\\d{3})s \\d+%: (\\d+)\\+(\\d+)\\+(\\d+) ms clock, .* ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?");
+                "gc (\\d+) @(\\d+\\.\\d{3})s \\d+%: (0|[1-9]\\.0|[1-9]\\d+)\\+(0|[1-9]\\.0|[1-9]\\d+)\\+(0|[1-9]\\.0|[1-9]\\d+) ms clock, .* ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?");
         for (String gc : List.of("-XX:+UseZGC", "-XX:+UseShenandoahGC")) {
             Child c = run("gctraceCycles", List.of(gc, "-Xmx256m"), List.of("GODEBUG=gctrace=1"));
             assertEquals(0, c.exitCode(), gc + "\n" + c.stderr());
@@ -126,7 +127,7 @@ class CrashTest {
                 var m = line.matcher(lines.get(i));
                 assertTrue(m.matches(), gc + ": " + lines.get(i) + "\n" + c.stderr());
                 assertEquals(i + 1, Integer.parseInt(m.group(1)), gc + "\n" + c.stderr());
-                concurrentMs += Integer.parseInt(m.group(4));
+                concurrentMs += (int) Double.parseDouble(m.group(4));
                 if (m.group(6) != null) {
                     forcedAt = i + 1;
                 }
@@ -152,7 +153,7 @@ class CrashTest {
     @Test
     void gctraceG1ConcurrentMark() {
         java.util.regex.Pattern line = java.util.regex.Pattern.compile(
-                "gc (\\d+) @(\\d+\\.\\d{3})s \\d+%: (\\d+)\\+(\\d+)\\+(\\d+) ms clock, .* ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?");
+                "gc (\\d+) @(\\d+\\.\\d{3})s \\d+%: (0|[1-9]\\.0|[1-9]\\d+)\\+(0|[1-9]\\.0|[1-9]\\d+)\\+(0|[1-9]\\.0|[1-9]\\d+) ms clock, .* ms cpu, \\d+->\\d+->\\d+ MB, \\d+ MB goal, \\d+ P( \\(forced\\))?");
         // IHOP 5%, not adaptive: the ~40 MiB live set starts a mark cycle at each humongous allocation's
         // concurrent start; Go.gc() (System.gc()) starts one more instead of a full collection.
         Child c = run("gctraceCycles", List.of("-XX:+UseG1GC", "-Xmx256m", "-XX:-G1UseAdaptiveIHOP",
