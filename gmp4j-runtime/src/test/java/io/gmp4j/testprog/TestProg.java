@@ -534,6 +534,68 @@ public final class TestProg {
                     }
                 }
             });
+            // crash_test.go: TestRecoverBeforePanicAfterGoexit (testprog/deadlock.go): Goexit runs
+            // the inner finally, whose panic the outer catch (Go's recovering defer) takes
+            case "recoverBeforePanicAfterGoexit" -> Go.run(() -> {
+                try {
+                    try {
+                        Go.goexit();
+                    } finally {
+                        panicWith("hello");
+                    }
+                } catch (GoPanic r) {
+                    if (r.value() == null) {
+                        panicWith("bad recover");
+                    }
+                }
+                System.out.println("main went on");
+            });
+            // crash_test.go: TestRecoverBeforePanicAfterGoexit2: two empty deferred calls first
+            case "recoverBeforePanicAfterGoexit2" -> Go.run(() -> {
+                try {
+                    try {
+                        try {
+                            try {
+                                Go.goexit();
+                            } finally {
+                                panicWith("hello");
+                            }
+                        } catch (GoPanic r) {
+                            if (r.value() == null) {
+                                panicWith("bad recover");
+                            }
+                        }
+                    } finally {
+                        // defer func() {}()
+                    }
+                } finally {
+                    // defer func() {}()
+                }
+                System.out.println("main went on");
+            });
+            // crash_test.go: TestDoublePanic (testprog/crash.go: DoublePanic): a deferred call
+            // panics while panic XXX unwinds
+            case "doublePanic" -> Go.run(() -> {
+                try {
+                    panicWith("XXX");
+                } finally {
+                    panicWith("YYY");
+                }
+            });
+            // crash_test.go: TestThreadExhaustion (testprog/deadlock.go: ThreadExhaustion)
+            case "threadExhaustion" -> Go.run(() -> {
+                Debug.setMaxThreads(10);
+                io.gmp4j.chan.Chan<Integer> c = io.gmp4j.chan.Chan.make(0);
+                for (int i = 0; i < 100; i++) {
+                    Go.go(() -> {
+                        Go.lockOSThread();
+                        c.send(0);
+                        io.gmp4j.chan.Select.select(); // select {}
+                    });
+                    c.recv();
+                }
+                System.out.println("made 100 locked goroutines");
+            });
             // A pending timer is no goroutine: the trace shows goroutine 1 only.
             case "panicWithPendingTimer" -> Go.run(() -> {
                 Time.afterFunc(Duration.ofHours(1), () -> System.out.println("timer fired"));
@@ -596,6 +658,8 @@ public final class TestProg {
                     parkForever();
                 });
             }
+            // crash_test.go: TestStackOverflow (testprog/deadlock.go: StackOverflow recurses in main)
+            case "stackOverflowMain" -> Go.run(() -> sink = recurse(0));
             // crash_test.go: TestGoNil: the fatal error cannot be recovered
             case "goNil" -> Go.run(() -> {
                 try {

@@ -595,6 +595,59 @@ class CrashTest {
                 c.stderr());
     }
 
+    // crash_test.go: TestRecoverBeforePanicAfterGoexit
+    /**
+     * Main's Goexit runs a finally that panics, and an outer catch (Go's recovering defer) takes
+     * the panic. Go resumes the Goexit and ends in "no goroutines (main called runtime.Goexit) -
+     * deadlock!"; here the catch ends the Goexit and main goes on (docs/DIVERGENCES.md,
+     * "Goroutines and threads": a panic caught while a Goexit unwinds does not resume it), so
+     * Go.run returns and the program exits 0, with no hang and no report.
+     */
+    @Test
+    void recoverBeforePanicAfterGoexit() {
+        assertMainWentOn(run("recoverBeforePanicAfterGoexit", List.of(), List.of()));
+    }
+
+    // crash_test.go: TestRecoverBeforePanicAfterGoexit2
+    /** The same below two empty deferred calls (finally blocks). */
+    @Test
+    void recoverBeforePanicAfterGoexit2() {
+        assertMainWentOn(run("recoverBeforePanicAfterGoexit2", List.of(), List.of()));
+    }
+
+    private static void assertMainWentOn(Child c) {
+        assertEquals(0, c.exitCode(), c.stderr());
+        assertEquals("main went on\n", c.stdout());
+        assertEquals("", c.stderr());
+    }
+
+    // crash_test.go: TestDoublePanic (issue 30150: the first panic's message not clobbered)
+    /**
+     * Go prints "panic: XXX" then "\tpanic: YYY". A finally that throws replaces the exception
+     * in flight, so here only YYY, the one that escapes, is printed (docs/DIVERGENCES.md, "A Java
+     * exception is not a deferred call's panic"); its message intact, exit 2. The chain Go
+     * prints is the one a PanicHandler that panics gets (panicHandlerThatThrows).
+     */
+    @Test
+    void doublePanic() {
+        Child c = run("doublePanic", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("panic: YYY\n\ngoroutine 1 [running]:\n"), c.stderr());
+        assertFalse(c.stderr().contains("XXX"), c.stderr());
+    }
+
+    // crash_test.go: TestThreadExhaustion (testprog ThreadExhaustion: debug.SetMaxThreads(10),
+    // then goroutines that lock their OS thread and block, one after another)
+    /** The 11th M is Go's "program exceeds 10-thread limit" and "fatal error: thread exhaustion", exit 2. */
+    @Test
+    void threadExhaustion() {
+        Child c = run("threadExhaustion", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stdout() + c.stderr());
+        assertTrue(c.stderr().startsWith("runtime: program exceeds 10-thread limit\nfatal error: thread exhaustion"),
+                c.stderr());
+        assertEquals("", c.stdout());
+    }
+
     /** A pending time.AfterFunc is no goroutine: main's panic shows goroutine 1 alone. */
     @Test
     void panicWithPendingTimer() {
@@ -656,7 +709,7 @@ class CrashTest {
         assertEquals(1, c.stderr().lines().filter(l -> l.startsWith("goroutine ")).count(), c.stderr());
     }
 
-    // stack.go: newstack; traceback.go: tracebackInnerFrames/OuterFrames
+    // crash_test.go: TestStackOverflow; stack.go: newstack; traceback.go: tracebackInnerFrames/OuterFrames
     /**
      * A StackOverflowError is Go's fatal "stack overflow" with a bounded trace (the middle elided
      * as Go elides deep stacks), and no PanicHandler receives it.
@@ -673,6 +726,11 @@ class CrashTest {
             assertTrue(frames <= Traceback.INNER_FRAMES + Traceback.OUTER_FRAMES + 5, frames + " frames\n" + c.stderr());
             assertEquals("", c.stdout(), "no handler sees a stack overflow");
         }
+        // Go's program overflows in main: the report names goroutine 1
+        Child c = run("stackOverflowMain", List.of(), List.of());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertTrue(c.stderr().startsWith("runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\n\n"
+                + "goroutine 1 [running]:\nio.gmp4j.testprog.TestProg.recurse(...)\n"), c.stderr());
     }
 
     // crash_test.go: TestRecursivePanic, TestRecursivePanic2, TestRecursivePanic3, TestRecursivePanic5
