@@ -7,8 +7,9 @@ public final class Debug {
     private Debug() {}
 
     /**
-     * debug.SetMaxThreads: the most Ms (platform threads running goroutines) the program may
-     * use; going over crashes it with Go's "thread exhaustion". Default 10,000. Returns the
+     * debug.SetMaxThreads: the most Ms (platform threads running goroutines), sysmon's thread
+     * included as Go counts its M, the program may use; going over crashes it with Go's "thread
+     * exhaustion", as does a limit below the count already reached. Default 10,000. Returns the
      * previous value.
      */
     public static int setMaxThreads(int threads) {

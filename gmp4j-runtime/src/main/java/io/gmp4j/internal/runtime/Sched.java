@@ -56,6 +56,12 @@ final class Sched {
     static final AtomicInteger mcount = new AtomicInteger();
     /** debug.SetMaxThreads (proc.go: sched.maxmcount). */
     static volatile int maxmcount = 10_000;
+    /**
+     * Threads that count against maxmcount besides the Ms in mcount: sysmon's, an M in Go
+     * (proc.go: newm(sysmon, ...) reserves its id through checkmcount), as schedtrace's
+     * threads= counts it.
+     */
+    static final int SYSMON_THREADS = 1;
 
     /** proc.go: allm. Every M ever started that has not exited (sched.lock to add/remove). */
     private static M[] allm = new M[0];

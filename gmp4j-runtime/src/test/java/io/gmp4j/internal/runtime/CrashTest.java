@@ -533,6 +533,23 @@ class CrashTest {
         }
     }
 
+    /**
+     * Sysmon's thread counts against debug.SetMaxThreads, as Go's sysmon M does (proc.go: newm
+     * reserves its M id through checkmcount) and as schedtrace's threads= counts it: with main's
+     * M alone, a limit of 1 is exceeded at once (Go: "program exceeds 1-thread limit"), and 2 is not.
+     */
+    @Test
+    void threadLimitCountsSysmon() {
+        Child c = run("threadLimitBelowCount", List.of("-Dgmp4j.GOMAXPROCS=1"), List.of(), "1");
+        assertEquals(2, c.exitCode(), c.stdout() + c.stderr());
+        assertEquals("", c.stdout(), "setMaxThreads returned");
+        assertTrue(c.stderr().startsWith("runtime: program exceeds 1-thread limit\nfatal error: thread exhaustion"),
+                c.stderr());
+        Child two = run("threadLimitBelowCount", List.of("-Dgmp4j.GOMAXPROCS=1"), List.of(), "2");
+        assertEquals(0, two.exitCode(), two.stderr());
+        assertEquals("prev=10000\n", two.stdout());
+    }
+
     // crash_test.go: TestMainGoroutineID
     /**
      * A panic in the main goroutine: Go's report for goroutine 1 and status 2, every time (Go.run's
