@@ -5,6 +5,7 @@ import io.gmp4j.GoPanic;
 import io.gmp4j.MemStats;
 import io.gmp4j.debug.Debug;
 import io.gmp4j.internal.runtime.Park;
+import io.gmp4j.internal.runtime.RuntimeTimer;
 import io.gmp4j.internal.runtime.WaitReason;
 import io.gmp4j.time.Time;
 import java.net.ServerSocket;
@@ -817,6 +818,30 @@ public final class TestProg {
                     LockSupport.parkNanos(300_000_000L);
                     Go.go(() -> System.out.println("from a thread's goroutine"));
                 }).start();
+                Go.goexit();
+            });
+            // An afterFunc's timer that an M has taken from its heap but whose goroutine it has
+            // not started yet (time.AfterFunc's callback is `go f()`; the M descheduled between
+            // the two, held here until then): the last goroutine's exit meanwhile is no deadlock,
+            // as Go's M running the timer is not idle (checkdead: run > 0)
+            case "goexitWhileAfterFuncStarts" -> Go.run(() -> {
+                AtomicBoolean popped = new AtomicBoolean();
+                RuntimeTimer t = new RuntimeTimer(() -> {
+                    popped.set(true);
+                    long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (Go.numGoroutine() != 0 && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait(); // until the last goroutine has exited
+                    }
+                    LockSupport.parkNanos(500_000_000L); // a wrong "no goroutines" verdict has come by now
+                    Go.go(() -> System.out.println("started by the timer"));
+                });
+                Go.go(() -> {
+                    while (!popped.get()) {
+                        Go.gosched();
+                    }
+                    System.out.println("last goroutine exits");
+                });
+                t.reset(System.nanoTime() + 100_000_000L, 0);
                 Go.goexit();
             });
             default -> throw new IllegalArgumentException(args[0]);

@@ -108,7 +108,9 @@ final class Deadlock {
 
     /**
      * A P has a timer pending that may start or wake a goroutine (an afterFunc, a sleep, a
-     * context's deadline; not a channel timer's send): main's Goexit deadlock waits for it.
+     * context's deadline; not a channel timer's send), or an M has taken an afterFunc's timer
+     * from its heap and not started its goroutine yet (Go: that M is not idle): main's Goexit
+     * deadlock waits for it. The caller counts the goroutines again afterwards.
      */
     static boolean timerPending() {
         for (P pp : Sched.allp) {
@@ -116,7 +118,7 @@ final class Deadlock {
                 return true;
             }
         }
-        return false;
+        return Timers.startingGoroutines();
     }
 
     /** Something outside gmp4j's goroutines could still wake one (see the class comment; only on a suspect). */

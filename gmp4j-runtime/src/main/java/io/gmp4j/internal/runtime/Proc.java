@@ -1194,9 +1194,12 @@ final class Proc {
             locked.lockedExt = 0;
             gp.lockedm = null;
         }
-        if (mainGoexited && AllGs.count() == 0 && !Deadlock.timerPending() && !Deadlock.outsideMayWake()) {
+        if (mainGoexited && AllGs.count() == 0 && !Deadlock.timerPending() && AllGs.count() == 0
+                && !Deadlock.outsideMayWake()) {
             // Else a timer (an afterFunc) or a thread outside may still start a goroutine: as
             // Go's last M waits in netpoll for the next timer, sysmon's checkdead decides later.
+            // The second count: a goroutine an afterFunc's run started after the first
+            // (timerPending saw the run over).
             Panics.fatal("no goroutines (main called runtime.Goexit) - deadlock!", null);
         }
     }

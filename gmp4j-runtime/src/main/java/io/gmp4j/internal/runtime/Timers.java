@@ -138,11 +138,17 @@ final class Timers {
                 }
                 dueWhen = whens[0]; // before popDue moves a periodic timer on (time.go: unlockAndRun's delay)
                 due = popDue(now);
+                if (due.f != null) {
+                    STARTING.incrementAndGet(); // before updateMin's minWhen store: see startingGoroutines
+                }
                 updateMin();
             } finally {
                 lock.unlock();
             }
             run(due, dueWhen);
+            if (due.f != null) {
+                STARTING.decrementAndGet(); // after its goroutine is counted (AllGs.add)
+            }
         }
     }
 
@@ -288,6 +294,25 @@ final class Timers {
             n += p.timers.size();
         }
         return n;
+    }
+
+    /**
+     * Runs taken from a heap whose callback is a plain function (time.AfterFunc's {@code go f()})
+     * and has not returned: out of every heap, its goroutine perhaps not started yet. Go's M
+     * running such a timer is not idle, so checkdead waits for it; main's Goexit deadlock
+     * (Proc.goexit0) reads this after the heaps. Only such runs count: a sleep's wakes its own
+     * goroutine, which is counted already, and a channel timer's sends.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger STARTING = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Whether a popped run of a function timer has not returned. Read after the heaps: its
+     * count is raised before the heap's minWhen store that hides the timer, and lowered after
+     * the callback's Go.go counted the goroutine (a caller that reads 0 and then counts the
+     * goroutines sees it).
+     */
+    static boolean startingGoroutines() {
+        return STARTING.get() != 0;
     }
 
     /** The earliest pending timer over all Ps, or 0 (proc.go: timeSleepUntil). */

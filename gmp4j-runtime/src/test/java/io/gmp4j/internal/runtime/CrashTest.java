@@ -217,6 +217,20 @@ class CrashTest {
     }
 
     /**
+     * main's Goexit, and the last goroutine exits while an M holds an afterFunc's timer taken
+     * from its heap but has not started its goroutine yet (descheduled there): Go's M running
+     * the timer is not idle, so checkdead waits, the goroutine runs, and "no goroutines" comes
+     * after. goexit0 looked only at the heaps and died with the goroutine never started.
+     */
+    @Test
+    void mainGoexitWaitsForAnAfterFuncBeingStarted() {
+        Child c = run("goexitWhileAfterFuncStarts", List.of(), List.of());
+        assertEquals("last goroutine exits\nstarted by the timer\n", c.stdout(), c.stderr());
+        assertEquals(2, c.exitCode(), c.stderr());
+        assertEquals("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n", c.stderr());
+    }
+
+    /**
      * A Goexit that main swallowed (catch Throwable) did not happen: main returns, Go.run
      * returns, and neither main's end nor goroutines ending later are a "main called
      * runtime.Goexit" deadlock: only a main that ends through Goexit counts.
