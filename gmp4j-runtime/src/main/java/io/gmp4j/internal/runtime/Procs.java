@@ -58,12 +58,20 @@ public final class Procs {
      * steals of Ps that lowering GOMAXPROCS dropped.
      */
     public static long[] steals() {
-        P[] allp = Sched.allp;
+        P[] allp;
+        long dropped;
+        Sched.lock.lock(); // allp and the dropped sum together: trimAllp moves a P's steals there
+        try {
+            allp = Sched.allp;
+            dropped = Sched.droppedSteals;
+        } finally {
+            Sched.lock.unlock();
+        }
         long[] s = new long[allp.length + 1];
         for (int i = 0; i < allp.length; i++) {
             s[i] = allp[i].steals;
         }
-        s[allp.length] = Sched.droppedSteals;
+        s[allp.length] = dropped;
         return s;
     }
 

@@ -56,10 +56,23 @@ public final class TimeHist {
         return b;
     }
 
-    /** /sched/latencies: the per-P counts summed (racy, as Go's read of its per-P histograms). */
+    /**
+     * /sched/latencies: the per-P counts summed (racy, as Go's read of its per-P histograms).
+     * allp and the dropped Ps' sums are taken together under sched.lock (trimAllp moves a P's
+     * counts from one to the other there): two racy reads lost or doubled a dropped P's counts,
+     * and a sum fell. The live Ps' counts are read after, outside the lock.
+     */
     public static long[] schedLatencies() {
-        long[] sum = Sched.droppedSchedLat.clone();
-        for (P pp : Sched.allp) {
+        long[] sum;
+        P[] allp;
+        Sched.lock.lock();
+        try {
+            sum = Sched.droppedSchedLat.clone();
+            allp = Sched.allp;
+        } finally {
+            Sched.lock.unlock();
+        }
+        for (P pp : allp) {
             long[] c = pp.schedLat;
             for (int i = 0; i < COUNTS; i++) {
                 sum[i] += c[i];

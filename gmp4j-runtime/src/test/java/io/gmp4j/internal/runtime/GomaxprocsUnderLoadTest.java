@@ -287,6 +287,61 @@ class GomaxprocsUnderLoadTest {
         }
     }
 
+    /**
+     * /sched/latencies and the steals are sums that never fall while GOMAXPROCS goes up and
+     * down under load: a dropped P's counts move from allp to Sched.dropped* in one step for a
+     * reader. The readers took allp and the dropped sums in two racy reads (latencies: the
+     * dropped first, then allp; steals: the other way), so a trim in between lost a dropped P's
+     * counts (a sum fell) or counted them twice (and fell at the next read).
+     */
+    @Test
+    void countSumsNeverFallWhileGomaxprocsMoves() throws Exception {
+        int prev = Go.gomaxprocs(0);
+        int before = Go.numGoroutine();
+        AtomicBoolean stop = new AtomicBoolean();
+        WaitGroup wg = new WaitGroup();
+        try {
+            for (int i = 0; i < 8; i++) {
+                wg.go(() -> {
+                    Chan<Integer> c = Chan.make(0);
+                    Go.go(() -> {
+                        while (c.recv() != 0) {
+                            work(200);
+                        }
+                    });
+                    while (!stop.get()) {
+                        c.send(1);
+                        Time.sleep(Duration.ofNanos(50_000));
+                    }
+                    c.send(0);
+                });
+            }
+            wg.go(() -> {
+                while (!stop.get()) {
+                    Go.gomaxprocs(16);
+                    Time.sleep(Duration.ofMillis(1));
+                    Go.gomaxprocs(2);
+                    Time.sleep(Duration.ofMillis(1));
+                }
+            });
+            long lat = 0, steals = 0;
+            long end = System.nanoTime() + scaled(2) * 1_000_000_000L;
+            while (System.nanoTime() - end < 0) {
+                long l = sum(TimeHist.schedLatencies());
+                long s = sum(Procs.steals());
+                assertTrue(l >= lat, "/sched/latencies counts fell from " + lat + " to " + l);
+                assertTrue(s >= steals, "steals fell from " + steals + " to " + s);
+                lat = l;
+                steals = s;
+            }
+        } finally {
+            stop.set(true);
+            wg.await();
+            Go.gomaxprocs(prev);
+        }
+        assertNoLeak(before);
+    }
+
     private static long sum(long[] a) {
         long s = 0;
         for (long x : a) {
