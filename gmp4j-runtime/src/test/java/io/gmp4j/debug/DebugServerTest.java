@@ -161,6 +161,29 @@ class DebugServerTest extends DebugServerFixture {
     }
 
     /**
+     * A HEAD request for a CPU profile gets its headers and leaves no profile behind: a HEAD
+     * answer has no body, so no heartbeat can tell that its client left, and a profile run for
+     * it held the profiler for all its seconds (here 600) against every later request.
+     */
+    @Test
+    void headCpuProfileLeavesNoProfileRunning() throws Exception {
+        try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("HEAD /debug/pprof/profile?seconds=600 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            assertEquals("HTTP/1.1 200 OK", new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Response r = request("/debug/pprof/profile?seconds=1");
+        while (r.status() == 500 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            r = request("/debug/pprof/profile?seconds=1");
+        }
+        Response last = r;
+        assertEquals(200, last.status(), last::text);
+    }
+
+    /**
      * Starts a 600-second {@code path} on a raw connection, checks that a second one is refused
      * with {@code busyText} meanwhile, closes the connection, then asks for a {@code seconds}-long
      * one until it is answered (30 s at most) and returns that answer, a 200.

@@ -46,6 +46,13 @@ final class Cpu {
         }
         try {
             Answer a = new Answer(ex);
+            if (DebugServer.isHead(ex)) {
+                // The headers only, and no profile: a HEAD answer has no body, so no heartbeat
+                // could tell that its client left, and the profile would hold the profiler for
+                // all its seconds (as /debug/pprof/trace's HEAD, which starts no trace).
+                a.start();
+                return;
+            }
             byte[] proto = profile(() -> {
                 a.start();
                 return DebugServer.sleep(Duration.ofSeconds(sec), a::heartbeat);
