@@ -184,6 +184,30 @@ class DebugServerTest extends DebugServerFixture {
     }
 
     /**
+     * Paths outside the handlers' own are Go's ServeMux 404, "/debug/vars" is an exact path
+     * (expvar), and "/debug/pprof" redirects to "/debug/pprof/" (the mux's subtree redirect).
+     */
+    @Test
+    void unknownPathsAreGoMux404s() throws Exception {
+        for (String p : List.of("/debug/vars/x", "/debug/varsx", "/debug/pprofx", "/nosuch", "/")) {
+            Response r = request(p);
+            assertEquals(404, r.status(), p);
+            assertEquals("404 page not found\n", r.text(), p);
+            assertEquals("text/plain; charset=utf-8", r.contentType(), p);
+        }
+        java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + addr.getPort() + "/debug/pprof?debug=1").toURL().openConnection();
+        c.setInstanceFollowRedirects(false);
+        try {
+            assertEquals(301, c.getResponseCode());
+            assertEquals("/debug/pprof/?debug=1", c.getHeaderField("Location"));
+        } finally {
+            c.disconnect();
+        }
+        assertTrue(request("/debug/pprof").text().contains("Types of profiles available"), "redirect followed to the index");
+        assertTrue(request("/debug/vars").text().startsWith("{\n\"cmdline\": ["));
+    }
+
+    /**
      * Starts a 600-second {@code path} on a raw connection, checks that a second one is refused
      * with {@code busyText} meanwhile, closes the connection, then asks for a {@code seconds}-long
      * one until it is answered (30 s at most) and returns that answer, a 200.

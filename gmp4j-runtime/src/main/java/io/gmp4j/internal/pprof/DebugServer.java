@@ -154,6 +154,7 @@ public final class DebugServer {
         server.createContext("/debug/vars", DebugServer::vars);
         server.createContext("/metrics", DebugServer::metrics);
         server.createContext("/debug/sched", SchedPage::handle);
+        server.createContext("/", DebugServer::mux); // every other path: Go's ServeMux answers
         SchedPage.startSampler();
         server.start();
         return server.getAddress();
@@ -561,6 +562,31 @@ public final class DebugServer {
         return c;
     }
 
+    /** Go's ServeMux for a path no handler has: its 404, or its redirect of "/debug/pprof" to the subtree. */
+    private static void mux(HttpExchange ex) {
+        try (ex) {
+            if (ex.getRequestURI().getPath().equals("/debug/pprof")) {
+                // ServeMux.redirectToPathSlash: 301, the query kept
+                String q = ex.getRequestURI().getRawQuery();
+                String to = "/debug/pprof/" + (q == null ? "" : "?" + q);
+                ex.getResponseHeaders().set("Location", to);
+                byte[] body = "GET".equals(ex.getRequestMethod())
+                        ? ("<a href=\"" + to.replace("&", "&amp;") + "\">Moved Permanently</a>.\n\n").getBytes(StandardCharsets.UTF_8)
+                        : new byte[0];
+                send(ex, 301, "text/html; charset=utf-8", body);
+                return;
+            }
+            notFound(ex);
+        } catch (IOException ignored) {
+            // the client went away
+        }
+    }
+
+    /** http.NotFound: Go's mux answer for a path nothing serves. */
+    static void notFound(HttpExchange ex) throws IOException {
+        send(ex, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+    }
+
     /** /metrics: runtime/metrics in Prometheus' text format (PromText). */
     private static void metrics(HttpExchange ex) {
         try (ex) {
@@ -590,6 +616,10 @@ public final class DebugServer {
      */
     private static void vars(HttpExchange ex) {
         try (ex) {
+            if (!ex.getRequestURI().getPath().equals("/debug/vars")) { // expvar's is an exact path
+                notFound(ex);
+                return;
+            }
             StringBuilder b = new StringBuilder("{\n\"cmdline\": [");
             List<String> c = cmdline();
             for (int i = 0; i < c.size(); i++) {
