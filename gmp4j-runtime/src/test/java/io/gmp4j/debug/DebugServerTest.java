@@ -208,6 +208,35 @@ class DebugServerTest extends DebugServerFixture {
     }
 
     /**
+     * Parameters as Go's r.FormValue reads them: a POSTed form first, then the query; a pair
+     * with a semicolon or a bad escape is skipped (url.ParseQuery), not the request refused.
+     */
+    @Test
+    void formValuesAsGo() throws Exception {
+        String post = raw("POST /debug/pprof/goroutine HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: 15\r\nConnection: close\r\n\r\nx=%zz&debug=1&y");
+        assertTrue(post.startsWith("HTTP/1.1 200 OK\r\n"), post);
+        assertTrue(post.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/plain; charset=utf-8\r\n"), post);
+        assertTrue(post.contains("goroutine profile: total "), post);
+        Response r = request("/debug/pprof/goroutine?debug=1;x=2"); // the pair is skipped: debug 0
+        assertEquals(200, r.status(), r::text);
+        assertEquals("application/octet-stream", r.contentType());
+        r = request("/debug/pprof/goroutine?x=1;y=2&debug=1");
+        assertEquals(200, r.status(), r::text);
+        assertTrue(r.text().startsWith("goroutine profile: total "), r::text);
+    }
+
+    /** The whole answer to {@code request} on a connection of its own. */
+    private static String raw(String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
      * Starts a 600-second {@code path} on a raw connection, checks that a second one is refused
      * with {@code busyText} meanwhile, closes the connection, then asks for a {@code seconds}-long
      * one until it is answered (30 s at most) and returns that answer, a 200.

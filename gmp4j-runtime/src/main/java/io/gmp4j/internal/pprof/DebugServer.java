@@ -293,19 +293,57 @@ public final class DebugServer {
         }
     }
 
+    /** Go's maxFormSize: a larger POSTed form is refused (ParseForm's error) and FormValue reads the query alone. */
+    private static final int MAX_FORM = 10 << 20;
+
+    /**
+     * The request's parameters as Go's r.FormValue reads them (each name's first value): a
+     * POST, PUT or PATCH with an application/x-www-form-urlencoded body has its form first,
+     * then the URL's query (http.Request.ParseForm). Read once per request (the body is read
+     * then): call it once per request (the JDK's exchange attributes are its context's, shared
+     * by all its requests, so no place to keep it).
+     */
     static Map<String, String> query(HttpExchange ex) {
         Map<String, String> m = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
+        String method = ex.getRequestMethod();
+        String ct = ex.getRequestHeaders().getFirst("Content-Type");
+        if ((method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) && ct != null
+                && ct.split(";", 2)[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+            try {
+                byte[] body = ex.getRequestBody().readNBytes(MAX_FORM + 1);
+                if (body.length <= MAX_FORM) {
+                    parseQuery(new String(body, StandardCharsets.UTF_8), m);
+                }
+            } catch (IOException e) {
+                // ParseForm's error: FormValue goes on with what it has
+            }
+        }
+        parseQuery(ex.getRequestURI().getRawQuery(), m);
+        return m;
+    }
+
+    /**
+     * url.ParseQuery: pairs split at '&'; a pair with a ';' (Go 1.17 on) or a bad escape is
+     * skipped, the others kept; the first value of each name.
+     */
+    private static void parseQuery(String raw, Map<String, String> m) {
         if (raw == null || raw.isEmpty()) {
-            return m;
+            return;
         }
         for (String kv : raw.split("&")) {
+            if (kv.isEmpty() || kv.indexOf(';') >= 0) {
+                continue;
+            }
             int eq = kv.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+            String k, v;
+            try {
+                k = URLDecoder.decode(eq < 0 ? kv : kv.substring(0, eq), StandardCharsets.UTF_8);
+                v = eq < 0 ? "" : URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                continue; // QueryUnescape's error: this pair only
+            }
             m.putIfAbsent(k, v); // r.FormValue: the first value
         }
-        return m;
     }
 
     /** "debug": an integer (Go's Atoi; gmp4j answers 400 where Go would quietly use 0). */
