@@ -175,6 +175,13 @@ class HeapProfileTest extends DebugServerFixture {
         assertEquals(n, keep.length); // keep reachable until here
     }
 
+    /** gc= is Go's Atoi, a 64-bit int: any value above 0 collects, one past 2^31 too. */
+    @Test
+    void gcTakesA64BitInteger() throws Exception {
+        String text = request("/debug/pprof/heap?gc=99999999999&debug=1").text();
+        assertFalse(text.startsWith("heap profile: 0: 0 ["), "gc=99999999999 takes the histogram: " + text.lines().findFirst().orElse(""));
+    }
+
     /**
      * Sampling turned off right after it was turned on, before the helper thread started the
      * stream: nothing is printed (a JFR stream closed before it starts throws on that thread).

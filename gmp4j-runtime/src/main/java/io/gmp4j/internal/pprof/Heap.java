@@ -224,17 +224,13 @@ public final class Heap {
         int debug = DebugServer.debugParam(q);
         String gc = q.getOrDefault("gc", "");
         List<Live> live = null;
-        if (!gc.isEmpty() && !gc.equals("0")) { // Go: Atoi(gc) > 0; a bad value is 0
-            try {
-                if (Integer.parseInt(gc) > 0) {
-                    // The live-object histogram runs the full collection gc=1 asks for.
-                    live = liveHistogram();
-                    if (live == null) {
-                        System.gc();
-                    }
-                }
-            } catch (NumberFormatException ignored) {
-                // as Go: strconv.Atoi's error makes gc 0
+        // Go: strconv.Atoi(gc) > 0, any error 0: ASCII digits after an optional sign, 64-bit,
+        // and one past int64's range is its max (ParseInt's range error), so any number above 0.
+        if (gc.matches("\\+?[0-9]*[1-9][0-9]*")) {
+            // The live-object histogram runs the full collection gc=1 asks for.
+            live = liveHistogram();
+            if (live == null) {
+                System.gc();
             }
         }
         start();
