@@ -352,6 +352,13 @@ class DebugServerTest extends DebugServerFixture {
         } finally {
             gate.close();
         }
+        // Atoi: past int64 is its max (ParseInt's range error, debug >= 2); ASCII digits only
+        r = request("/debug/pprof/threadcreate?debug=99999999999999999999");
+        assertEquals(200, r.status(), r::text);
+        assertTrue(r.text().startsWith("threadcreate profile: total "), r::text);
+        r = request("/debug/pprof/threadcreate?debug=%D9%A1"); // an Arabic-Indic 1
+        assertEquals(400, r.status(), r::text);
+        assertEquals("invalid value for \"debug\" - must be an integer\n", r.text());
         r = request("/debug/pprof/nosuch");
         assertEquals(404, r.status());
         assertEquals("Unknown profile\n", r.text());

@@ -352,12 +352,19 @@ public final class DebugServer {
         if (d.isEmpty()) {
             return 0;
         }
-        try {
-            long n = Long.parseLong(d); // Go's int is 64-bit: debug=99999999999 is debug >= 2
-            return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n));
-        } catch (NumberFormatException e) {
+        // Atoi: ASCII digits after an optional sign (parseLong takes any script's); Go's int is
+        // 64-bit (debug=99999999999 is debug >= 2), and past int64 ParseInt's range error
+        // gives its max or min, which the handlers use.
+        if (!d.matches("[+-]?[0-9]+")) {
             throw new BadRequest(400, "invalid value for \"debug\" - must be an integer");
         }
+        long n;
+        try {
+            n = Long.parseLong(d);
+        } catch (NumberFormatException e) {
+            n = d.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n));
     }
 
     /**
