@@ -343,10 +343,6 @@ class GomaxprocsUnderLoadTest {
     }
 
     private static long sum(long[] a) {
-        long s = 0;
-        for (long x : a) {
-            s += x;
-        }
-        return s;
+        return java.util.Arrays.stream(a).sum();
     }
 }
