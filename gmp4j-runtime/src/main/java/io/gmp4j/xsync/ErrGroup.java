@@ -3,9 +3,7 @@ package io.gmp4j.xsync;
 import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.context.Context;
-import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.internal.runtime.WaitReason;
-import io.gmp4j.sync.Mutex;
 import io.gmp4j.sync.Once;
 import io.gmp4j.sync.WaitGroup;
 import java.util.function.Consumer;
@@ -25,11 +23,11 @@ public final class ErrGroup {
      * Go file and functions: golang.org/x/sync/errgroup/errgroup.go: Group, WithContext, Wait,
      * Go, TryGo, SetLimit, done.
      *
-     * sem: Go's `sem chan token`, a channel of zero-size tokens, as a count (Limit): go() takes a
-     * slot before starting (blocks with wait reason "chan send" while the limit is reached, served
-     * in arrival order as a channel's blocked senders are), done() gives it back. A Chan would
-     * hold a reference per slot: setLimit(Integer.MAX_VALUE), Go's usual SetLimit(math.MaxInt),
-     * panicked "makechan: size out of range". err: written once under errOnce, read by await
+     * sem: Go's `sem chan token`, a channel of zero-size tokens, as a weighted Semaphore of its
+     * capacity: go() acquires 1 before starting (blocks with wait reason "chan send" while the
+     * limit is reached, served in arrival order as a channel's blocked senders are), done()
+     * releases it. A Chan would hold a reference per slot: setLimit(Integer.MAX_VALUE), Go's usual
+     * SetLimit(math.MaxInt), panicked "makechan: size out of range". err: written once under errOnce, read by await
      * after wg.await (happens-before through the WaitGroup).
      */
     /** A group task: Go's {@code func() error}; throw to return an error. */
@@ -44,7 +42,7 @@ public final class ErrGroup {
 
     private final Consumer<Throwable> cancel;
     private final WaitGroup wg = new WaitGroup();
-    private volatile Limit sem;
+    private volatile Semaphore sem;
     private final Once errOnce = new Once();
     private Throwable err;
 
@@ -81,9 +79,9 @@ public final class ErrGroup {
         if (f == null) {
             throw new NullPointerException("go: f");
         }
-        Limit s = sem;
+        Semaphore s = sem;
         if (s != null) {
-            s.acquire();
+            s.acquire(1, WaitReason.CHAN_SEND);
         }
         start(f, s);
     }
@@ -93,8 +91,8 @@ public final class ErrGroup {
         if (f == null) {
             throw new NullPointerException("tryGo: f");
         }
-        Limit s = sem;
-        if (s != null && !s.tryAcquire()) {
+        Semaphore s = sem;
+        if (s != null && !s.tryAcquire(1)) {
             return false; // limit reached
         }
         start(f, s);
@@ -110,16 +108,16 @@ public final class ErrGroup {
             sem = null;
             return;
         }
-        Limit s = sem;
-        int active = s == null ? 0 : s.len();
+        Semaphore s = sem;
+        long active = s == null ? 0 : s.held();
         if (active != 0) {
             throw new GoPanic("errgroup: modify limit while " + active + " goroutines in the group are still active");
         }
-        sem = new Limit(n);
+        sem = new Semaphore(n);
     }
 
     /** Starts f; s is the limit f holds a slot of (null: none), given back when f ends. */
-    private void start(Func f, Limit s) {
+    private void start(Func f, Semaphore s) {
         wg.add(1);
         Go.go(() -> {
             try {
@@ -136,104 +134,10 @@ public final class ErrGroup {
             } finally {
                 // errgroup.go: done.
                 if (s != null) {
-                    s.release();
+                    s.release(1);
                 }
                 wg.done();
             }
         });
-    }
-
-    /**
-     * Go's {@code sem chan token} (make(chan token, n)) as a count: len() is the channel's len,
-     * acquire() a send, tryAcquire() a send in a select with default, release() a receive. A
-     * slot given back while go() callers wait passes to the first of them, as a receive from a
-     * full channel takes the first blocked sender's value.
-     */
-    private static final class Limit {
-        private final int cap;
-        private final Mutex mu = new Mutex();
-        private int len; // mu
-        private Waiter head, tail; // mu: blocked acquirers, FIFO
-
-        private static final class Waiter {
-            final Thread thread = Thread.currentThread();
-            volatile boolean ready;
-            Waiter next; // mu
-        }
-
-        Limit(int cap) {
-            this.cap = cap;
-        }
-
-        int len() {
-            mu.lock();
-            try {
-                return len;
-            } finally {
-                mu.unlock();
-            }
-        }
-
-        boolean tryAcquire() {
-            mu.lock();
-            try {
-                if (len < cap) { // a free slot means no one waits for one
-                    len++;
-                    return true;
-                }
-                return false;
-            } finally {
-                mu.unlock();
-            }
-        }
-
-        void acquire() {
-            Park.checkPreempt();
-            Waiter w;
-            mu.lock();
-            try {
-                if (len < cap) {
-                    len++;
-                    return;
-                }
-                w = new Waiter();
-                if (tail == null) {
-                    head = w;
-                } else {
-                    tail.next = w;
-                }
-                tail = w;
-            } finally {
-                mu.unlock();
-            }
-            boolean interrupted = false;
-            while (!w.ready) {
-                interrupted |= Park.park(this, WaitReason.CHAN_SEND);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt(); // Go has no interrupts: kept, not acted on
-            }
-        }
-
-        void release() {
-            Waiter w;
-            mu.lock();
-            try {
-                w = head;
-                if (w == null) {
-                    len--;
-                    return;
-                }
-                head = w.next; // the slot passes to w: len stays
-                if (head == null) {
-                    tail = null;
-                }
-                w.next = null;
-            } finally {
-                mu.unlock();
-            }
-            w.ready = true; // read by the waiter's park loop
-            Park.ready(w.thread);
-        }
     }
 }

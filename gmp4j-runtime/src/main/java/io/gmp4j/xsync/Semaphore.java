@@ -61,6 +61,14 @@ public final class Semaphore {
      * when the weight is free.
      */
     public Throwable acquire(Context ctx, long n) {
+        return acquire(ctx, n, null);
+    }
+
+    /**
+     * acquire; {@code as}, when not null, is the wait reason in place of the select's (ErrGroup's
+     * limit, Go's channel send).
+     */
+    private Throwable acquire(Context ctx, long n, WaitReason as) {
         Park.checkPreempt();
         // As semaphore.go: ctx.Done() before the lock, a non-blocking receive on it under the
         // lock, ctx.Err() after it: no Context method runs with mu held, so a null or failing
@@ -88,7 +96,7 @@ public final class Semaphore {
         });
         // semaphore.go waits in a select on ctx.Done() and its ready channel; a doomed acquire
         // (n > size) waits on <-ctx.Done() alone, a nil channel for Background.
-        WaitReason reason = n <= size ? WaitReason.SELECT
+        WaitReason reason = as != null ? as : n <= size ? WaitReason.SELECT
                 : stop == null ? WaitReason.CHAN_RECEIVE_NIL_CHAN : WaitReason.CHAN_RECEIVE;
         boolean interrupted = false;
         while (!w.ready && !w.canceled) {
@@ -127,6 +135,11 @@ public final class Semaphore {
     /** Acquire that cannot be cancelled ({@code acquire(Context.background(), n)}). */
     public void acquire(long n) {
         acquire(Context.background(), n);
+    }
+
+    /** Acquire that cannot be cancelled, waiting with {@code reason} (ErrGroup's limit). */
+    void acquire(long n, WaitReason reason) {
+        acquire(Context.background(), n, reason);
     }
 
     /** semaphore.go: TryAcquire. Never blocks; false (and nothing acquired) when n is not free or others wait. */
@@ -195,8 +208,8 @@ public final class Semaphore {
         w.prev = w.next = null;
     }
 
-    /** Test hook: the weight held now. */
-    long curForTest() {
+    /** The weight held now (ErrGroup.setLimit's active count; tests). */
+    long held() {
         mu.lock();
         try {
             return cur;

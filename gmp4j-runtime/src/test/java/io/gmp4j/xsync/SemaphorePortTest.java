@@ -60,7 +60,7 @@ class SemaphorePortTest {
                 });
             }
             wg.await();
-            assertEquals(0, sem.curForTest());
+            assertEquals(0, sem.held());
         });
     }
 

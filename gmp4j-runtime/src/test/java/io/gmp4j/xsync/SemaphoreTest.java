@@ -55,7 +55,7 @@ class SemaphoreTest {
             }
             wg.await();
             assertFalse(over.get(), "more weight held than the size");
-            assertEquals(0, sem.curForTest());
+            assertEquals(0, sem.held());
         });
     }
 
@@ -172,7 +172,7 @@ class SemaphoreTest {
             assertSame(Context.DEADLINE_EXCEEDED, sem.acquire(t.ctx(), 1));
             t.cancel().run();
             sem.release(2);
-            assertEquals(0, sem.curForTest());
+            assertEquals(0, sem.held());
         });
     }
 
