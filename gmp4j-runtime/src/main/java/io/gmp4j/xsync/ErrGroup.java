@@ -26,9 +26,9 @@ public final class ErrGroup {
      * sem: Go's `sem chan token`, a channel of zero-size tokens, as a weighted Semaphore of its
      * capacity: go() acquires 1 before starting (blocks with wait reason "chan send" while the
      * limit is reached, served in arrival order as a channel's blocked senders are), done()
-     * releases it. A Chan would hold a reference per slot: setLimit(Integer.MAX_VALUE), Go's usual
-     * SetLimit(math.MaxInt), panicked "makechan: size out of range". err: written once under errOnce, read by await
-     * after wg.await (happens-before through the WaitGroup).
+     * releases it. A Chan would hold a reference per slot: setLimit(Integer.MAX_VALUE), Go's
+     * usual SetLimit(math.MaxInt), panicked "makechan: size out of range". err: written once
+     * under errOnce, read by await after wg.await (happens-before through the WaitGroup).
      */
     /** A group task: Go's {@code func() error}; throw to return an error. */
     @FunctionalInterface
