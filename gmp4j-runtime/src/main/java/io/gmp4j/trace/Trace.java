@@ -32,7 +32,8 @@ public final class Trace {
      * trace.Start: starts tracing into {@code out}, which the tracer writes from its own thread
      * until {@link #stop} (it is flushed, never closed).
      *
-     * @throws IllegalStateException "tracing is already enabled" (Go's error text), also while
+     * @throws IllegalStateException "runtime error: tracing is already enabled" (Go's error's
+     *     text: StartTrace's runtime errorString), also while
      *     another thread's {@link #stop} is still writing its trace (Go's trace.shutdown)
      * @throws java.io.UncheckedIOException when writing the trace's header fails
      */

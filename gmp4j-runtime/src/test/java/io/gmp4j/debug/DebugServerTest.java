@@ -155,7 +155,7 @@ class DebugServerTest extends DebugServerFixture {
     /** As the CPU profile: a trace whose client leaves stops, and the next one can start. */
     @Test
     void traceStopsWhenItsClientLeaves() throws Exception {
-        Response last = abandonThenRetry("/debug/pprof/trace", "0.1", "Could not enable tracing: tracing is already enabled\n");
+        Response last = abandonThenRetry("/debug/pprof/trace", "0.1", "Could not enable tracing: runtime error: tracing is already enabled\n");
         assertTrue(last.text().startsWith("{\"traceEvents\":["), () -> last.text().substring(0, Math.min(200, last.text().length())));
         assertFalse(io.gmp4j.trace.Trace.isEnabled(), "tracing stopped after the request");
     }

@@ -596,7 +596,7 @@ class TraceTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Trace.start(out);
             IllegalStateException again = assertThrows(IllegalStateException.class, () -> Trace.start(out));
-            assertEquals("tracing is already enabled", again.getMessage());
+            assertEquals("runtime error: tracing is already enabled", again.getMessage()); // Go's err.Error()
             program();
             Trace.stop();
             Trace.stop(); // a no-op, as Go's
@@ -673,7 +673,7 @@ class TraceTest {
                 try {
                     Trace.start(out);
                 } catch (IllegalStateException e) {
-                    if (!e.getMessage().equals("tracing is already enabled")) {
+                    if (!e.getMessage().equals("runtime error: tracing is already enabled")) {
                         failures.add(e);
                     }
                     Thread.onSpinWait();

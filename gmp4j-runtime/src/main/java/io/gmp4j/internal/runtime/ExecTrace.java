@@ -308,7 +308,7 @@ public final class ExecTrace {
         }
         synchronized (LOCK) {
             if (writer != null || stopping) {
-                throw new IllegalStateException("tracing is already enabled"); // Go's error text
+                throw new IllegalStateException("runtime error: tracing is already enabled"); // Go's err.Error(): StartTrace's errorString
             }
             int g = gen + 1;
             bufsLock.lock();
@@ -336,8 +336,8 @@ public final class ExecTrace {
 
     /**
      * trace.Stop: stops tracing, writes what the rings hold and the trailer. A no-op when off
-     * (or while another stop is writing). Until the trace is written a start fails with "tracing
-     * is already enabled", as Go's StartTrace does while trace.shutdown is set.
+     * (or while another stop is writing). Until the trace is written a start fails with "runtime
+     * error: tracing is already enabled", as Go's StartTrace does while trace.shutdown is set.
      */
     public static void stop() {
         if (on) {
