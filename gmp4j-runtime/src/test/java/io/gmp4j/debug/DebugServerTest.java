@@ -161,6 +161,31 @@ class DebugServerTest extends DebugServerFixture {
     }
 
     /**
+     * While a trace runs, /debug/pprof/trace is Go's 500 for GET and HEAD alike (Go runs the
+     * handler for a HEAD too, and trace.Start fails), as serveError writes it: Go's error text,
+     * text/plain, and no Content-Disposition (serveError deletes the one set for the trace).
+     */
+    @Test
+    void traceWhileTracingIsGo500() throws Exception {
+        java.io.ByteArrayOutputStream mine = new java.io.ByteArrayOutputStream();
+        io.gmp4j.trace.Trace.start(mine);
+        try {
+            String head = raw("HEAD /debug/pprof/trace?seconds=600 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(head.startsWith("HTTP/1.1 500 "), head);
+            assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("content-disposition"), head);
+            String get = raw("GET /debug/pprof/trace?seconds=600 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertTrue(get.startsWith("HTTP/1.1 500 "), get);
+            assertFalse(get.toLowerCase(java.util.Locale.ROOT).contains("content-disposition"), get);
+            assertTrue(get.toLowerCase(java.util.Locale.ROOT).contains("content-type: text/plain; charset=utf-8\r\n"), get);
+            assertTrue(get.endsWith("\r\n\r\nCould not enable tracing: runtime error: tracing is already enabled\n"), get);
+            assertTrue(io.gmp4j.trace.Trace.isEnabled(), "the refused requests left the running trace alone");
+        } finally {
+            io.gmp4j.trace.Trace.stop();
+        }
+        assertTrue(mine.toString(StandardCharsets.UTF_8).endsWith("}\n") || mine.toString(StandardCharsets.UTF_8).endsWith("}"), "the trace was written whole");
+    }
+
+    /**
      * A HEAD request for a CPU profile gets its headers and leaves no profile behind: a HEAD
      * answer has no body, so no heartbeat can tell that its client left, and a profile run for
      * it held the profiler for all its seconds (here 600) against every later request.

@@ -193,6 +193,7 @@ public final class DebugServer {
                 }
             } catch (BadRequest e) {
                 ex.getResponseHeaders().set("X-Go-Pprof", "1");
+                ex.getResponseHeaders().remove("Content-Disposition"); // serveError: the trace's, set before trace.Start
                 send(ex, e.status, "text/plain; charset=utf-8", (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
             } catch (RuntimeException | IOException e) {
                 // Never a stack trace to the client; one line, as Go's 500s.
@@ -212,7 +213,7 @@ public final class DebugServer {
      * (TraceAnswer), so a long trace is not held in memory, and a client that goes away makes a
      * write fail, which ends the trace (Go's sleep(r, d) returns when the request's context is
      * done) so that the next request can start one. The 200 goes out once Trace.start has
-     * passed its "already enabled" check, so that refusal is still Go's 500.
+     * passed its "already enabled" check, so that refusal is still Go's 500 (a HEAD's too).
      */
     private static void trace(HttpExchange ex, Map<String, String> q) throws IOException {
         double sec = traceSeconds(q.getOrDefault("seconds", ""));
@@ -220,6 +221,11 @@ public final class DebugServer {
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         if (isHead(ex)) {
+            // No trace for a HEAD (DIVERGENCES), but Go's answer to one: its trace.Start fails
+            // while a trace runs, and the HEAD gets that 500.
+            if (io.gmp4j.internal.runtime.ExecTrace.busy()) {
+                throw new BadRequest(500, "Could not enable tracing: " + io.gmp4j.internal.runtime.ExecTrace.ALREADY_ENABLED);
+            }
             ex.sendResponseHeaders(200, -1);
             return;
         }

@@ -301,6 +301,16 @@ public final class ExecTrace {
 
     // ---- start / stop -----------------------------------------------------------------
 
+    /** Go's err.Error() when StartTrace refuses: its errorString, "runtime error: " and the text. */
+    public static final String ALREADY_ENABLED = "runtime error: tracing is already enabled";
+
+    /** Whether a start now would be refused with {@link #ALREADY_ENABLED} (a trace runs or is being written). */
+    public static boolean busy() {
+        synchronized (LOCK) {
+            return writer != null || stopping;
+        }
+    }
+
     /** trace.Start. */
     public static void start(OutputStream out) {
         if (out == null) {
@@ -308,7 +318,7 @@ public final class ExecTrace {
         }
         synchronized (LOCK) {
             if (writer != null || stopping) {
-                throw new IllegalStateException("runtime error: tracing is already enabled"); // Go's err.Error(): StartTrace's errorString
+                throw new IllegalStateException(ALREADY_ENABLED);
             }
             int g = gen + 1;
             bufsLock.lock();
