@@ -186,6 +186,32 @@ class DebugServerTest extends DebugServerFixture {
     }
 
     /**
+     * The trace handler stops the trace it started and no other: when the program stopped that
+     * one and started its own meanwhile, the handler's end leaves the program's running.
+     */
+    @Test
+    void traceHandlerStopsOnlyItsOwnTrace() throws Exception {
+        java.io.ByteArrayOutputStream mine = new java.io.ByteArrayOutputStream();
+        String served;
+        try (java.net.Socket s = new java.net.Socket(addr.getAddress(), addr.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /debug/pprof/trace?seconds=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            assertEquals("HTTP/1.1 200 OK", new String(s.getInputStream().readNBytes(15), StandardCharsets.US_ASCII));
+            io.gmp4j.trace.Trace.stop(); // the handler's
+            io.gmp4j.trace.Trace.start(mine);
+            served = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // the handler is done
+        }
+        try {
+            assertTrue(served.contains("{\"traceEvents\":["), served);
+            assertTrue(io.gmp4j.trace.Trace.isEnabled(), "the handler stopped the program's trace");
+        } finally {
+            io.gmp4j.trace.Trace.stop();
+        }
+        assertTrue(mine.toString(StandardCharsets.UTF_8).startsWith("{\"traceEvents\":["), mine::toString);
+    }
+
+    /**
      * A HEAD request for a CPU profile gets its headers and leaves no profile behind: a HEAD
      * answer has no body, so no heartbeat can tell that its client left, and a profile run for
      * it held the profiler for all its seconds (here 600) against every later request.

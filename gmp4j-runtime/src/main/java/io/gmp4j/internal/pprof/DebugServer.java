@@ -230,8 +230,9 @@ public final class DebugServer {
             return;
         }
         TraceAnswer body = new TraceAnswer(ex);
+        Object mine;
         try {
-            io.gmp4j.trace.Trace.start(body);
+            mine = io.gmp4j.internal.runtime.ExecTrace.startOwned(body);
         } catch (IllegalStateException e) {
             throw new BadRequest(500, "Could not enable tracing: " + e.getMessage());
         }
@@ -240,7 +241,9 @@ public final class DebugServer {
             body.send(); // the 200 and the trace's header
             there = sleep(java.time.Duration.ofNanos((long) (sec * 1e9)), body::beat);
         } finally {
-            io.gmp4j.trace.Trace.stop(); // writes to memory only: no failure to expect
+            // This trace only: the program may have stopped it and started its own meanwhile
+            // (Go's handler would stop that one). Writes to memory only: no failure to expect.
+            io.gmp4j.internal.runtime.ExecTrace.stop(mine);
         }
         if (there) {
             body.send(); // the rest and the trailer

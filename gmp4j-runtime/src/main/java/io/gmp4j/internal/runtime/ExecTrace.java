@@ -313,6 +313,14 @@ public final class ExecTrace {
 
     /** trace.Start. */
     public static void start(OutputStream out) {
+        startOwned(out);
+    }
+
+    /**
+     * trace.Start, returning the trace's token for {@link #stop(Object)}: the debug server's
+     * handler stops the trace it started, not one the program started after stopping that one.
+     */
+    public static Object startOwned(OutputStream out) {
         if (out == null) {
             throw new NullPointerException("out");
         }
@@ -341,6 +349,7 @@ public final class ExecTrace {
             GcEvents.start();
             w.start();
             on = true;
+            return w;
         }
     }
 
@@ -350,13 +359,22 @@ public final class ExecTrace {
      * error: tracing is already enabled", as Go's StartTrace does while trace.shutdown is set.
      */
     public static void stop() {
-        if (on) {
+        stop(null);
+    }
+
+    /** {@link #stop()} when the running trace is the one {@link #startOwned} gave {@code token} for (null: any). */
+    public static void stop(Object token) {
+        boolean mine;
+        synchronized (LOCK) {
+            mine = writer != null && (token == null || writer == token);
+        }
+        if (mine && on) {
             GcEvents.catchUp(500_000_000L);
         }
         Writer w;
         synchronized (LOCK) {
             w = writer;
-            if (w == null) {
+            if (w == null || token != null && w != token) {
                 return;
             }
             on = false;
