@@ -43,7 +43,8 @@ public final class Trace {
 
     /**
      * trace.Stop: stops tracing and returns once the whole trace is written and flushed. A no-op
-     * when no trace is running.
+     * when no trace is running; while another thread's stop is writing the trace, returns once
+     * that one has written it.
      *
      * @throws java.io.UncheckedIOException when writing to the stream failed during the trace
      */

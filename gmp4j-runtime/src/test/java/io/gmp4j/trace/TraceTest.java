@@ -590,6 +590,69 @@ class TraceTest {
         assertTrue(dom.contains("<pre id=\"r\">TRACE OK " + n + "</pre>"), () -> dom.substring(0, Math.min(dom.length(), 600)));
     }
 
+    /**
+     * trace.Stop "only returns after all the writes for the trace have completed", also when
+     * another thread's Stop is the one writing it (Go's tracing lock serializes them): a stop
+     * that came while another was still writing returned at once, its trace cut short.
+     */
+    @Test
+    void stopDuringAnotherStopReturnsOnceTheTraceIsWritten() throws Exception {
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        OutputStream slow = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (armed.get()) { // the stop's writes wait until released (an interrupt does not fail them)
+                    stuck.countDown();
+                    boolean interrupted = false;
+                    while (true) {
+                        try {
+                            release.await();
+                            break;
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                synchronized (written) {
+                    written.write(b, off, len);
+                }
+            }
+        };
+        Trace.start(slow);
+        program();
+        armed.set(true);
+        Thread first = Thread.ofPlatform().start(Trace::stop);
+        assertTrue(stuck.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first stop writes");
+        var second = new java.util.concurrent.CompletableFuture<String>();
+        Thread.ofPlatform().start(() -> {
+            Trace.stop();
+            synchronized (written) {
+                second.complete(written.toString(StandardCharsets.UTF_8));
+            }
+        });
+        try {
+            // A sleep to let something not happen: the second stop must wait for the first.
+            assertThrows(java.util.concurrent.TimeoutException.class, () -> second.get(500, java.util.concurrent.TimeUnit.MILLISECONDS),
+                    "the second stop returned while the first was still writing the trace");
+        } finally {
+            release.countDown();
+        }
+        String whole = second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        first.join();
+        events(whole.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void startStopTwiceAndOffAddsNothing() {
         for (int round = 0; round < 2; round++) {

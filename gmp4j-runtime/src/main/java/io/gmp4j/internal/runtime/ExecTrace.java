@@ -354,9 +354,11 @@ public final class ExecTrace {
     }
 
     /**
-     * trace.Stop: stops tracing, writes what the rings hold and the trailer. A no-op when off
-     * (or while another stop is writing). Until the trace is written a start fails with "runtime
-     * error: tracing is already enabled", as Go's StartTrace does while trace.shutdown is set.
+     * trace.Stop: stops tracing, writes what the rings hold and the trailer. A no-op when off;
+     * while another thread's stop is writing its trace, waits until that one is written (Go's
+     * Stop holds the tracing lock throughout). Until the trace is written a start fails with
+     * "runtime error: tracing is already enabled", as Go's StartTrace does while
+     * trace.shutdown is set.
      */
     public static void stop() {
         stop(null);
@@ -375,6 +377,9 @@ public final class ExecTrace {
         synchronized (LOCK) {
             w = writer;
             if (w == null || token != null && w != token) {
+                // trace.Stop "only returns after all the writes for the trace have completed":
+                // another thread's stop that is writing it is waited for (Go's tracing lock).
+                awaitStopped(w);
                 return;
             }
             on = false;
@@ -386,10 +391,26 @@ public final class ExecTrace {
         } finally {
             synchronized (LOCK) {
                 stopping = false;
+                LOCK.notifyAll();
             }
         }
         if (w.failure != null) {
             throw new UncheckedIOException(w.failure);
+        }
+    }
+
+    /** Under LOCK: when no trace runs ({@code w} null), waits until no stop is writing one. */
+    private static void awaitStopped(Writer w) {
+        boolean interrupted = false;
+        while (w == null && stopping) {
+            try {
+                LOCK.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
