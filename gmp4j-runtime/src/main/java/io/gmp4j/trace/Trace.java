@@ -34,8 +34,10 @@ public final class Trace {
      *
      * @throws IllegalStateException "runtime error: tracing is already enabled" (Go's error's
      *     text: StartTrace's runtime errorString), also while
-     *     another thread's {@link #stop} is still writing its trace (Go's trace.shutdown)
-     * @throws java.io.UncheckedIOException when writing the trace's header fails
+     *     another thread's {@link #stop} is still writing its trace (Go's trace.shutdown) or
+     *     another thread's start its header
+     * @throws java.io.UncheckedIOException when writing the trace's header fails (the header is
+     *     written by this call: a stream that blocks holds up this start, and a stop waits for it)
      */
     public static void start(OutputStream out) {
         ExecTrace.start(out);

@@ -653,6 +653,62 @@ class TraceTest {
         events(whole.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A stream whose first write blocks holds up only the start that writes to it: Go's
+     * trace.Start writes nothing itself (its goroutine does) and a second Start is refused at
+     * once. start() wrote the header under the tracer's lock, so every other start and stop
+     * (and the debug server's trace handler) hung behind the blocked write.
+     */
+    @Test
+    void blockedHeaderWriteHoldsUpOnlyItsOwnStart() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        OutputStream slow = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) throws IOException {
+                if (entered.getCount() > 0) { // the header: blocks until released
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new java.io.InterruptedIOException();
+                    }
+                }
+                written.write(b, off, len);
+            }
+        };
+        Thread first = Thread.ofPlatform().start(() -> Trace.start(slow));
+        try {
+            assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first start writes its header");
+            var second = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    Trace.start(new ByteArrayOutputStream());
+                    second.complete(null);
+                } catch (Throwable e) {
+                    second.complete(e);
+                }
+            });
+            Throwable refused = second.get(10, java.util.concurrent.TimeUnit.SECONDS); // hung before
+            assertTrue(refused instanceof IllegalStateException, String.valueOf(refused));
+            assertEquals("runtime error: tracing is already enabled", refused.getMessage());
+        } finally {
+            release.countDown();
+            first.join();
+        }
+        program();
+        Trace.stop();
+        synchronized (slow) {
+            events(written.toByteArray());
+        }
+    }
+
     @Test
     void startStopTwiceAndOffAddsNothing() {
         for (int round = 0; round < 2; round++) {

@@ -115,6 +115,8 @@ public final class ExecTrace {
      * stopping writer still drains the rings in {@link #bufs}, which a new trace would replace.
      */
     private static boolean stopping; // LOCK
+    /** A start is writing its trace's header (outside LOCK): other starts refuse, stops wait. */
+    private static boolean starting; // LOCK
 
     // ---- recording (any thread; only while on) ----------------------------------------
 
@@ -307,7 +309,7 @@ public final class ExecTrace {
     /** Whether a start now would be refused with {@link #ALREADY_ENABLED} (a trace runs or is being written). */
     public static boolean busy() {
         synchronized (LOCK) {
-            return writer != null || stopping;
+            return writer != null || stopping || starting;
         }
     }
 
@@ -325,9 +327,32 @@ public final class ExecTrace {
             throw new NullPointerException("out");
         }
         synchronized (LOCK) {
-            if (writer != null || stopping) {
+            if (writer != null || stopping || starting) {
                 throw new IllegalStateException(ALREADY_ENABLED);
             }
+            starting = true;
+        }
+        // The header outside LOCK: a stream that blocks holds up this start only (Go's Start
+        // writes nothing itself); other starts are refused meanwhile, stops wait for it.
+        Writer w;
+        boolean written = false;
+        try {
+            w = new Writer(out, System.nanoTime());
+            w.header();
+            written = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!written) {
+                synchronized (LOCK) {
+                    starting = false;
+                    LOCK.notifyAll();
+                }
+            }
+        }
+        synchronized (LOCK) {
+            starting = false;
+            LOCK.notifyAll();
             int g = gen + 1;
             bufsLock.lock();
             try {
@@ -336,13 +361,6 @@ public final class ExecTrace {
                 bufs = new Buf[] {sharedBuf};
             } finally {
                 bufsLock.unlock();
-            }
-            long t0 = System.nanoTime();
-            Writer w = new Writer(out, t0);
-            try {
-                w.header();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
             gen = g;
             writer = w;
@@ -368,6 +386,7 @@ public final class ExecTrace {
     public static void stop(Object token) {
         boolean mine;
         synchronized (LOCK) {
+            awaitStarted();
             mine = writer != null && (token == null || writer == token);
         }
         if (mine && on) {
@@ -396,6 +415,21 @@ public final class ExecTrace {
         }
         if (w.failure != null) {
             throw new UncheckedIOException(w.failure);
+        }
+    }
+
+    /** Under LOCK: waits until no start is writing its header (that trace is then on, or failed). */
+    private static void awaitStarted() {
+        boolean interrupted = false;
+        while (starting) {
+            try {
+                LOCK.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
