@@ -49,6 +49,7 @@ public final class Trace {
      * that one has written it.
      *
      * @throws java.io.UncheckedIOException when writing to the stream failed during the trace
+     *     (an unchecked exception the stream threw is its cause's cause)
      */
     public static void stop() {
         ExecTrace.stop();

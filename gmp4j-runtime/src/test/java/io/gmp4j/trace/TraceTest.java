@@ -754,6 +754,45 @@ class TraceTest {
         assertFalse(Trace.isEnabled());
     }
 
+    /**
+     * A stream that throws an unchecked exception fails the trace as an IOException does:
+     * stop() throws UncheckedIOException with it as the cause. It killed the tracer's writer
+     * thread instead ("Exception in thread "gmp4j-trace-writer"" on the program's stderr), and
+     * stop() threw it raw from its own last write.
+     */
+    @Test
+    void uncheckedStreamFailureIsTheTracesFailure() {
+        OutputStream bad = new OutputStream() {
+            int n;
+
+            @Override
+            public void write(int b) {
+                if (++n > 100) {
+                    throw new IllegalStateException("stream closed");
+                }
+            }
+        };
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        UncheckedIOException e;
+        System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            Trace.start(bad);
+            program();
+            e = assertThrows(UncheckedIOException.class, Trace::stop);
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(e.getCause().getCause() instanceof IllegalStateException ise && ise.getMessage().equals("stream closed"), e::toString);
+        assertFalse(stderr.toString(StandardCharsets.UTF_8).contains("gmp4j-trace-writer"), stderr::toString);
+        assertFalse(Trace.isEnabled());
+        ByteArrayOutputStream ok = new ByteArrayOutputStream();
+        Trace.start(ok);
+        program();
+        Trace.stop();
+        events(ok.toByteArray());
+    }
+
     // Two threads that start and stop traces as fast as they can while goroutines sleep and
     // wake: a trace started while another's stop was still writing shared that stop's rings.
     // The old writer's last drain took the new trace's events (nulling their timer references

@@ -655,13 +655,21 @@ public final class ExecTrace {
             if (failure == null) {
                 try {
                     out.flush();
-                } catch (IOException e) {
-                    failure = e;
+                } catch (IOException | RuntimeException e) {
+                    failure = failure(e);
                 }
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /**
+         * The stream's failure: its IOException, or an unchecked exception it threw (which would
+         * otherwise end this thread, and leave the rings undrained) as one.
+         */
+        private static IOException failure(Exception e) {
+            return e instanceof IOException io ? io : new IOException(e);
         }
 
         private void sep() {
@@ -679,8 +687,8 @@ public final class ExecTrace {
             try {
                 out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
-            } catch (IOException e) {
-                failure = e; // the rest is drained and discarded; stop() throws it
+            } catch (IOException | RuntimeException e) {
+                failure = failure(e); // the rest is drained and discarded; stop() throws it
             }
             sb.setLength(0);
         }
