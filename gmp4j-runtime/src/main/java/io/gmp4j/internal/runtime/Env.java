@@ -75,7 +75,8 @@ public final class Env {
         return asyncPreemptOff(godebug);
     }
 
-    private static final long BAD = Long.MIN_VALUE;
+    /** What {@link #atoi64} and {@link #atoi32} return for a value Go's atoi refuses. */
+    static final long BAD = Long.MIN_VALUE;
 
     /**
      * string.go: atoi64, as Go parses its knobs: an optional '-' and ASCII digits, nothing else

@@ -49,49 +49,62 @@ public final class Mem {
         }
     }
 
-    /** mgcpacer.go: readGOGC: "off" is -1, a number is itself, anything else null (default). */
+    /**
+     * mgcpacer.go: readGOGC: "off" is -1, else Go's atoi32 (an optional '-' and ASCII digits, in
+     * an int32: no '+', spaces or other scripts' digits); anything else null (the default).
+     */
     static Integer parseGogc(String s) {
         if (s.equals("off")) {
             return -1;
         }
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        long n = Env.atoi32(s);
+        return n == Env.BAD ? null : (int) n;
     }
 
     /**
-     * mgcpacer.go: readGOMEMLIMIT / strconv's parseByteCount: "off" is NO_LIMIT, else a
-     * non-negative integer with an optional B, KiB, MiB, GiB or TiB suffix; -1 when invalid.
+     * mgcpacer.go: readGOMEMLIMIT / string.go's parseByteCount: "off" is NO_LIMIT, else Go's
+     * atoi64 (so "-0" is 0) of a non-negative count with an optional B, KiB, MiB, GiB or TiB
+     * suffix that fits an int64; -1 when invalid.
      */
     static long parseMemLimit(String s) {
         if (s.equals("off")) {
             return NO_LIMIT;
         }
-        String[] suffixes = {"KiB", "MiB", "GiB", "TiB", "B"};
-        int[] shifts = {10, 20, 30, 40, 0};
-        long shift = 0;
+        if (s.isEmpty()) {
+            return -1;
+        }
+        char last = s.charAt(s.length() - 1);
+        int shift = 0;
         String digits = s;
-        for (int i = 0; i < suffixes.length; i++) {
-            if (s.endsWith(suffixes[i])) {
-                digits = s.substring(0, s.length() - suffixes[i].length());
-                shift = shifts[i];
-                break;
+        if (last < '0' || last > '9') {
+            // Failing a trailing digit it must end in B, after a digit or after Ki, Mi, Gi, Ti.
+            if (last != 'B' || s.length() < 2) {
+                return -1;
+            }
+            char c = s.charAt(s.length() - 2);
+            if (c >= '0' && c <= '9') {
+                digits = s.substring(0, s.length() - 1);
+            } else if (c != 'i' || s.length() < 4) {
+                return -1;
+            } else {
+                shift = switch (s.charAt(s.length() - 3)) {
+                    case 'K' -> 10;
+                    case 'M' -> 20;
+                    case 'G' -> 30;
+                    case 'T' -> 40;
+                    default -> -1;
+                };
+                if (shift < 0) {
+                    return -1;
+                }
+                digits = s.substring(0, s.length() - 3);
             }
         }
-        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return -1;
+        long n = Env.atoi64(digits);
+        if (n == Env.BAD || n < 0 || n > (Long.MAX_VALUE >> shift)) {
+            return -1; // malformed, negative or past an int64 (Go's overflow checks)
         }
-        try {
-            long n = Long.parseLong(digits);
-            if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
-                return -1; // overflow: Go rejects it
-            }
-            return n << shift;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return n << shift;
     }
 
     // ---- the knobs ------------------------------------------------------------------

@@ -38,6 +38,36 @@ class MemKnobsTest {
         assertNull(Mem.parseGogc("fifty"));
     }
 
+    /**
+     * mgcpacer.go: readGOGC takes GOGC through the runtime's atoi32 (an optional '-' and ASCII
+     * digits): Integer.parseInt also took "+50" and other scripts' digits ("٥٠", "５０"), which
+     * Go ignores (GOGC stays 100). strconv's parseByteCount takes "-0" (atoi64 gives 0, not
+     * negative): GOMEMLIMIT=-0 and -0B are a limit of 0 in Go. Each value checked against a Go
+     * 1.19 binary printing debug.SetGCPercent(100) and debug.SetMemoryLimit(-1).
+     */
+    @Test
+    void parsesAsGoesAtoi() {
+        for (String bad : new String[] {"+50", "\u0665\u0660", "\uff15\uff10", " 50", "50 ", "2147483648", "-2147483649", ""}) {
+            assertNull(Mem.parseGogc(bad), bad);
+        }
+        assertEquals(-2147483648, Mem.parseGogc("-2147483648"));
+        assertEquals(2147483647, Mem.parseGogc("2147483647"));
+        assertEquals(0, Mem.parseGogc("-0"));
+        assertEquals(0, Mem.parseGogc("-")); // Go's atoi: a lone '-' is 0
+        assertEquals(0, Mem.parseMemLimit("-KiB")); // and so is "-KiB" (Go 1.19 prints lim 0)
+        assertEquals(0, Mem.parseMemLimit("-0"));
+        assertEquals(0, Mem.parseMemLimit("-0B"));
+        assertEquals(0, Mem.parseMemLimit("-0KiB"));
+        assertEquals(7, Mem.parseMemLimit("007"));
+        for (String bad : new String[] {"-1B", "-5MiB", "+5", "+5B", "\u0665", "\u0665MiB", "1iB", "KiB", "B", "9223372036854775808",
+                "8388608TiB", "8796093022208GiB", "5 MiB", "--0", "-", "-B"}) {
+            assertEquals(-1, Mem.parseMemLimit(bad), bad);
+        }
+        assertEquals(Long.MAX_VALUE, Mem.parseMemLimit("9223372036854775807"));
+        assertEquals(Long.MAX_VALUE, Mem.parseMemLimit("9223372036854775807B"));
+        assertEquals(8388607L << 40, Mem.parseMemLimit("8388607TiB"));
+    }
+
     /** HeapAlloc <= HeapSys, NumGC and NumForcedGC grow with Go.gc(), pauses recorded. */
     @Test
     void readMemStatsIsConsistent() {
