@@ -64,6 +64,23 @@ class DebugServerTest extends DebugServerFixture {
         assertThrows(java.io.UncheckedIOException.class, () -> Debug.serve(":" + addr.getPort()));
     }
 
+    /**
+     * net's parsePort: a port is ASCII digits after an optional sign, anything else a service
+     * name to look up ("unknown port"); an empty port is 0. Integer.parseInt read other scripts'
+     * digits, so "localhost:\uff10" (fullwidth zero) bound a free port and "localhost:\u0668\u0660"
+     * (Arabic-Indic 80) port 80, where Go fails.
+     */
+    @Test
+    void portIsAsciiDigitsAsInGo() {
+        for (String bad : new String[] {"localhost:\uff10", "localhost:\u0668\u0660", "localhost:0\u0660", "localhost:++0", "localhost:-1", "localhost:65536"}) {
+            assertThrows(IllegalArgumentException.class, () -> Debug.serve(bad), bad);
+        }
+        InetSocketAddress empty = Debug.serve("localhost:");
+        assertTrue(empty.getAddress().isLoopbackAddress() && empty.getPort() > 0, empty.toString());
+        InetSocketAddress plus = Debug.serve("localhost:+0");
+        assertTrue(plus.getPort() > 0, plus.toString());
+    }
+
     @Test
     void goroutineDumpsInGoFormat() throws Exception {
         Chan<Integer> c = Chan.make(0);

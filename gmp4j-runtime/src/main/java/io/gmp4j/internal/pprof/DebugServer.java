@@ -119,11 +119,20 @@ public final class DebugServer {
         }
         String host = a.substring(0, colon);
         String portStr = a.substring(colon + 1);
-        int port;
-        try {
-            port = Integer.parseInt(portStr);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("debug server: address " + addr + ": invalid port");
+        // net's parsePort: an optional sign, then ASCII digits (Integer.parseInt also takes other
+        // scripts' digits); empty is 0; anything else a service name, which we do not look up.
+        boolean neg = portStr.startsWith("-");
+        String digits = neg || portStr.startsWith("+") ? portStr.substring(1) : portStr;
+        long port = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException("debug server: address " + addr + ": invalid port");
+            }
+            port = Math.min(port * 10 + (c - '0'), 1 << 20); // past 65535 stays past it
+        }
+        if (neg) {
+            port = -port;
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("debug server: address " + addr + ": invalid port");
@@ -132,10 +141,10 @@ public final class DebugServer {
             host = host.substring(1, host.length() - 1);
         }
         if (host.isEmpty()) {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), (int) port);
         }
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
+            return new InetSocketAddress(InetAddress.getByName(host), (int) port);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("debug server: address " + addr + ": no such host");
         }
