@@ -8,10 +8,14 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.URLConnection;
 import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +46,10 @@ import java.util.jar.Manifest;
  * the agent. A class that cannot be rewritten is defined as it is. Packages, code sources and
  * signers are as the JDK's loader gives them. {@code GODEBUG=asyncpreemptoff=1}: everything
  * goes to the parent, unchanged.
+ *
+ * <p>A {@code -javaagent} jar (any agent's) is appended to the system class path through
+ * {@link #appendToClassPathForInstrumentation}; its classes are defined here as the class
+ * path's are, its resources found here.
  */
 public final class PreemptLoader extends ClassLoader {
     static {
@@ -59,6 +67,40 @@ public final class PreemptLoader extends ClassLoader {
         if (!off) {
             Preempt.agentInstalled();
         }
+    }
+
+    /**
+     * Jars appended to the system class path: each {@code -javaagent}'s, and
+     * Instrumentation.appendToSystemClassLoaderSearch's. Only a place to find class files and
+     * resources in (no parent, never asked to load).
+     */
+    private volatile URLClassLoader appended;
+
+    /**
+     * java.lang.instrument's contract for a custom system class loader: the JDK (libinstrument,
+     * through JNI) appends each {@code -javaagent} jar here. Without this method the JVM
+     * stopped at start-up whenever an agent was given beside the loader ("FATAL ERROR in native
+     * method: processing of -javaagent failed, appending to system class path failed").
+     */
+    @SuppressWarnings("unused")
+    private synchronized void appendToClassPathForInstrumentation(String path) throws MalformedURLException {
+        URL u = java.nio.file.Path.of(path).toAbsolutePath().toUri().toURL();
+        URLClassLoader old = appended;
+        URL[] urls = old == null ? new URL[] {u} : Arrays.copyOf(old.getURLs(), old.getURLs().length + 1);
+        urls[urls.length - 1] = u;
+        appended = new URLClassLoader(urls, null);
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        URLClassLoader a = appended;
+        return a == null ? null : a.findResource(name);
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) throws IOException {
+        URLClassLoader a = appended;
+        return a == null ? Collections.emptyEnumeration() : a.findResources(name);
     }
 
     @Override
@@ -93,8 +135,18 @@ public final class PreemptLoader extends ClassLoader {
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         String internal = name.replace('.', '/');
-        if (!off && !filter.shared(internal)) {
+        boolean mine = !off && !filter.shared(internal);
+        if (mine) {
             Class<?> c = defineRewritten(name, internal, filter.instrument(internal));
+            if (c != null) {
+                return c;
+            }
+        }
+        // not on the class path (the parent failed): an appended agent jar's class
+        URLClassLoader a = appended;
+        URL url = a == null ? null : a.findResource(internal + ".class");
+        if (url != null) {
+            Class<?> c = define(name, internal, mine && filter.instrument(internal), url);
             if (c != null) {
                 return c;
             }
@@ -108,7 +160,12 @@ public final class PreemptLoader extends ClassLoader {
      */
     private Class<?> defineRewritten(String name, String internal, boolean rewrite) {
         URL url = getParent().getResource(internal + ".class");
-        if (url == null || !("file".equals(url.getProtocol()) || "jar".equals(url.getProtocol()))) {
+        return url == null ? null : define(name, internal, rewrite, url);
+    }
+
+    /** The class from its class file at {@code url}, rewritten if {@code rewrite}; null when unreadable. */
+    private Class<?> define(String name, String internal, boolean rewrite, URL url) {
+        if (!("file".equals(url.getProtocol()) || "jar".equals(url.getProtocol()))) {
             return null;
         }
         byte[] bytes;

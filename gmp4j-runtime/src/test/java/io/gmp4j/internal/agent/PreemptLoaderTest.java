@@ -117,6 +117,54 @@ class PreemptLoaderTest {
     }
 
     /**
+     * Any {@code -javaagent} beside the loader (a profiler's, a coverage tool's, gmp4j's own in
+     * JAVA_OPTS with ./gmp4j): the JDK appends the agent's jar to the system class path through
+     * the system class loader's {@code appendToClassPathForInstrumentation(String)}, and with a
+     * custom system class loader that lacks it the JVM stopped at start-up ("FATAL ERROR in
+     * native method: processing of -javaagent failed, appending to system class path failed").
+     * The agent's premain class, only in its jar, must load from there; so must gmp4j's Agent
+     * beside the loader, the program seeing the same as with one of them.
+     */
+    @Test
+    void javaagentsLoadBesideTheLoader(@TempDir Path dir) throws Exception {
+        String premain = "agentonly.Premain";
+        java.lang.constant.ClassDesc inst = java.lang.constant.ClassDesc.of("java.lang.instrument.Instrumentation");
+        byte[] b = java.lang.classfile.ClassFile.of().build(java.lang.constant.ClassDesc.of(premain),
+                cb -> cb.withFlags(java.lang.classfile.ClassFile.ACC_PUBLIC).withSuperclass(java.lang.constant.ConstantDescs.CD_Object)
+                        .withMethodBody("premain", java.lang.constant.MethodTypeDesc.of(java.lang.constant.ConstantDescs.CD_void,
+                                java.lang.constant.ConstantDescs.CD_String, inst),
+                                java.lang.classfile.ClassFile.ACC_PUBLIC | java.lang.classfile.ClassFile.ACC_STATIC,
+                                code -> code.return_()));
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(new Attributes.Name("Premain-Class"), premain);
+        Path jar = dir.resolve("other-agent.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, mf)) {
+            j.putNextEntry(new JarEntry(premain.replace('.', '/') + ".class"));
+            j.write(b);
+            j.closeEntry();
+            j.putNextEntry(new JarEntry("agentonly/resource.txt"));
+            j.write("from the agent's jar".getBytes(StandardCharsets.UTF_8));
+            j.closeEntry();
+        }
+        String url = jar.toUri().toURL().toString();
+        List<String> opts = List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE, "-javaagent:" + jar);
+        assertEquals("codeSource=right", run(List.of("-javaagent:" + jar), "codesource", premain, url), "without the loader");
+        assertEquals("codeSource=right", run(opts, "codesource", premain, url));
+        assertEquals("resource=from the agent's jar", run(opts, "resource", "agentonly/resource.txt"));
+        // gmp4j's own agent beside the loader: each class rewritten once, the program as without them
+        Manifest gm = new Manifest();
+        gm.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        gm.getMainAttributes().put(new Attributes.Name("Premain-Class"), Agent.class.getName());
+        Path gjar = dir.resolve("gmp4j-agent.jar");
+        try (OutputStream out = Files.newOutputStream(gjar); JarOutputStream j = new JarOutputStream(out, gm)) {
+            j.flush();
+        }
+        assertEquals("loop=50 hot=60 sameConfig=true sameLoader=true",
+                run(List.of(PreemptAgentTest.LOADER_OPT, NO_CDS_NOTE, "-javaagent:" + gjar)));
+    }
+
+    /**
      * A package's annotations (its package-info class, which Package finds through
      * ClassLoader.findClass of the loader that defined the package).
      */

@@ -25,6 +25,14 @@ public final class LoaderProg {
                     ? "right" : cs.getLocation()));
             return;
         }
+        if (args.length > 1 && args[0].equals("resource")) { // a system resource, from wherever the system loader finds it
+            try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream(args[1])) {
+                System.out.println("resource=" + (in == null ? "null" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return;
+        }
         if (args.length > 0 && args[0].equals("trace")) { // what printStackTrace and logs show of a frame
             System.out.println(new Throwable().getStackTrace()[0]);
             return;
