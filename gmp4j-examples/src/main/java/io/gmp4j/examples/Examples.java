@@ -60,6 +60,12 @@ public final class Examples {
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        for (String a : rest) { // every number an example takes is a count, size, port or duration
+            if (a.matches("-[0-9]+")) {
+                System.err.println("gmp4j: " + ex.name() + ": not a count: \"" + a + "\"; see ./gmp4j examples");
+                System.exit(2);
+            }
+        }
         int[] status = new int[1];
         java.io.OutputStream trace = null;
         if (traceFile != null) {

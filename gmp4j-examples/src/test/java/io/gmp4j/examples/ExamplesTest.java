@@ -55,6 +55,21 @@ class ExamplesTest {
         assertTrue(c.stderr().contains("unknown example \"no-such-example\"") && c.stderr().contains("primesieve"), c.stderr());
     }
 
+    /**
+     * A negative count ("./gmp4j run primesieve -5", "leak -3") is one line and exit 2, as a
+     * word is: it was run, and ended in a panic with a stack (ArrayList's "Illegal Capacity",
+     * "sync: negative WaitGroup counter") or printed nonsense ("-3 jobs").
+     */
+    @Test
+    void negativeCountIsOneLine() {
+        for (String ex : List.of("primesieve", "leak", "lockosthread")) {
+            GoTesting.Child c = TestSupport.child(List.of(), 60, ex, "-5");
+            assertEquals(2, c.exitCode(), ex + ": " + c.stdout() + c.stderr());
+            assertEquals("gmp4j: " + ex + ": not a count: \"-5\"; see ./gmp4j examples\n", c.stderr(), ex);
+            assertEquals("", c.stdout(), ex);
+        }
+    }
+
     // crash_test.go: TestSimpleDeadlock
     /** The deadlock example dies as Go does: the fatal error, goroutine 1 in [chan send], exit 2. */
     @Test
