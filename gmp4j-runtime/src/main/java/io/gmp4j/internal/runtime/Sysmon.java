@@ -341,7 +341,18 @@ final class Sysmon {
      * less than a second earlier may miss the first hand-offs.
      */
     private static void registerJfrEvents() {
-        if (!jfrRegistering && jdk.jfr.FlightRecorder.isInitialized()) {
+        if (jfrRegistering) {
+            return;
+        }
+        boolean started;
+        try {
+            started = jdk.jfr.FlightRecorder.isInitialized();
+        } catch (LinkageError absent) {
+            // no jdk.jfr in this runtime (a jlinked java.base, --limit-modules): nothing to register with
+            jfrRegistering = true;
+            return;
+        }
+        if (started) {
             jfrRegistering = true;
             // Registering loads and instruments the event class (~150 ms on a cold JVM): never
             // on sysmon's own path, where it would delay timers and hand-offs.

@@ -174,6 +174,25 @@ class SysmonTest {
         }
     }
 
+    /**
+     * A class-path program in a runtime without jdk.jfr (a jlink image of java.base, or
+     * --limit-modules): sysmon's once-a-second check for a started JFR touched
+     * jdk.jfr.FlightRecorder and died, so every program that ran past its first tick ended in
+     * "fatal error: sysmon: unexpected java.lang.NoClassDefFoundError: jdk/jfr/FlightRecorder",
+     * exit 2. Without JFR there is nothing to register the hand-off event with: no error.
+     * Also checked: main's preemption by sysmon's hand-offs (asyncPreempt) there.
+     */
+    @Test
+    void runsWithoutJfr() {
+        Child c = GoTesting.runChild("io.gmp4j.testprog.DebugProg", List.of("--limit-modules", "java.base"), List.of(), 60);
+        assertEquals(0, c.exitCode(), c.stdout() + c.stderr());
+        assertEquals("", c.stderr());
+        Child p = GoTesting.runChild("io.gmp4j.testprog.TestProg", List.of("--limit-modules", "java.base"), List.of(), 60,
+                "asyncPreempt");
+        assertEquals(0, p.exitCode(), p.stdout() + p.stderr());
+        assertEquals("OK\n", p.stdout(), p.stderr());
+    }
+
     /** With GODEBUG=asyncpreemptoff=1 the call-free loop hangs the program, as Go 1.13 did. */
     @Test
     void asyncPreemptOffReproducesTheHang() {
