@@ -31,6 +31,7 @@ public final class Debug {
      * @return the bound address (with the port picked for port 0)
      * @throws IllegalArgumentException for a malformed address
      * @throws java.io.UncheckedIOException when the address cannot be bound
+     * @throws IllegalStateException when the runtime image lacks jdk.httpserver or java.management
      */
     public static java.net.InetSocketAddress serve(String addr) {
         return io.gmp4j.internal.pprof.DebugServer.serve(addr);

@@ -384,6 +384,23 @@ class DebugServerTest extends DebugServerFixture {
         assertEquals("gmp4j: GMP4J_DEBUG_ADDR=nonsense ignored: debug server: address nonsense: missing port in address\n", bad.stderr());
     }
 
+    /**
+     * A runtime image without the server's modules (a class-path program in a jlink image of
+     * java.base, or --limit-modules): GMP4J_DEBUG_ADDR is one stderr line naming them, as a bad
+     * address is, and the program runs on. It was an uncaught NoClassDefFoundError's stack
+     * trace from the thread "gmp4j-debug-start".
+     */
+    @Test
+    void missingModulesAreOneLine() {
+        for (String mods : List.of("java.base", "java.base,jdk.httpserver")) {
+            GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.DebugProg", List.of("--limit-modules", mods),
+                    List.of("GMP4J_DEBUG_ADDR=localhost:0"), 60);
+            assertEquals(0, c.exitCode(), mods + ": " + c.stderr());
+            assertTrue(c.stderr().matches("gmp4j: GMP4J_DEBUG_ADDR=localhost:0 ignored: debug server: needs the modules jdk.httpserver and"
+                    + " java.management \\(missing: [^\n]+\\)\n"), mods + ": " + c.stderr());
+        }
+    }
+
     @Test
     void badParametersGetGoText() throws Exception {
         Response r = request("/debug/pprof/profile?seconds=abc");

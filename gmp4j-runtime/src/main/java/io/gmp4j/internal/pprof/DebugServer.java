@@ -89,6 +89,10 @@ public final class DebugServer {
         if (r instanceof RuntimeException e) {
             throw e;
         }
+        if (r instanceof LinkageError e) { // a runtime image without the server's modules
+            throw new IllegalStateException("debug server: needs the modules jdk.httpserver and java.management (missing: "
+                    + e.getMessage() + ")", e);
+        }
         if (r instanceof Error e) {
             throw e;
         }
