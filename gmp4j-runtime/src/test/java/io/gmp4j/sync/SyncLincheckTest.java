@@ -159,18 +159,61 @@ class SyncLincheckTest {
      * RUnlock) against a sequential reader count and writer flag. A thread releases only what it
      * holds (tracked per ThreadIdGen id), so no unlock panics ("sync: Unlock of unlocked RWMutex"
      * and "sync: RUnlock of unlocked RWMutex" are fatal errors in Go).
+     *
+     * <p>Go's TryLock is w.TryLock, then CAS readerCount 0 -> -rwmutexMaxReaders, and on a failed
+     * CAS w.Unlock; Unlock restores readerCount before its w.Unlock. So w is also held for a moment
+     * by a TryLock that is about to fail and by an Unlock that has already let readers in, and a
+     * TryLock overlapping either fails although, at every instant of it, no reader or writer holds
+     * the lock (T1: tryRLock, rUnlock, tryLock false, while T2's tryLock failing on T1's reader
+     * still held w). Go's guarantee is only: TryLock returns false when the lock is held or
+     * another writer-side call (TryLock, Unlock) is running. So a failed attempt that overlapped
+     * another writer-side call proves nothing, and tryLock tries again, alone against the other
+     * retrying threads (under {@code retry}) until an attempt succeeds or fails with no writer-side
+     * call beside it; only that outcome is checked. A success is checked as it is, and so is every
+     * false that Go's code could not explain by such an overlap.
      */
     public static class RWMutexTry {
         private final RWMutex rw = new RWMutex();
         private final int[] reading = new int[MAX_THREADS];
         private final boolean[] writing = new boolean[MAX_THREADS];
+        /** Writer-side rw calls (tryLock, unlock) running now, and begun so far (test bookkeeping). */
+        private final AtomicInteger writerCallsRunning = new AtomicInteger();
+        private final AtomicInteger writerCallsBegun = new AtomicInteger();
+        private final Object retry = new Object();
+
+        private static final int LOCKED = 1, FAILED = 0, FAILED_BESIDE_WRITER_CALL = -1;
+
+        /** One rw.tryLock, and whether another writer-side call ran at any moment of it. */
+        private int attempt() {
+            writerCallsRunning.incrementAndGet();
+            writerCallsBegun.incrementAndGet();
+            try {
+                int begun = writerCallsBegun.get(); // read before running: a call begun after it changes the count
+                boolean alone = writerCallsRunning.get() == 1;
+                if (rw.tryLock()) {
+                    return LOCKED;
+                }
+                return alone && writerCallsBegun.get() == begun ? FAILED : FAILED_BESIDE_WRITER_CALL;
+            } finally {
+                writerCallsRunning.decrementAndGet();
+            }
+        }
 
         @Operation
         public boolean tryLock(@Param(gen = ThreadIdGen.class) int t) {
             if (writing[t] || reading[t] > 0) {
                 return false; // this thread's own hold makes it unavailable
             }
-            return writing[t] = rw.tryLock();
+            int r = attempt();
+            if (r == FAILED_BESIDE_WRITER_CALL) {
+                synchronized (retry) {
+                    // Ends: the threads not waiting here make finitely many writer-side calls.
+                    while ((r = attempt()) == FAILED_BESIDE_WRITER_CALL) {
+                        Thread.yield();
+                    }
+                }
+            }
+            return writing[t] = r == LOCKED;
         }
 
         @Operation
@@ -191,7 +234,13 @@ class SyncLincheckTest {
                 return "not held";
             }
             writing[t] = false;
-            rw.unlock();
+            writerCallsRunning.incrementAndGet();
+            writerCallsBegun.incrementAndGet();
+            try {
+                rw.unlock();
+            } finally {
+                writerCallsRunning.decrementAndGet();
+            }
             return "ok";
         }
 
