@@ -345,6 +345,12 @@ public final class TestProg {
                     parkForever();
                 });
             }
+            case "threadLimitAfterLock" -> Go.run(() -> { // LockOSThread started the template thread
+                Go.lockOSThread();
+                Go.unlockOSThread();
+                int prev = Debug.setMaxThreads(Integer.parseInt(args[1]));
+                System.out.println("prev=" + prev);
+            });
             case "threadLimitBelowCount" -> Go.run(() -> { // an M runs this: the limit is already exceeded
                 int prev = Debug.setMaxThreads(Integer.parseInt(args[1]));
                 System.out.println("prev=" + prev);

@@ -832,7 +832,7 @@ final class Proc {
     /** proc.go: mReserveID + checkmcount. Lock held. The new M's id, or -1 past the thread limit. */
     private static long mReserveID() {
         Sched.assertLockHeld();
-        if (Sched.mcount.incrementAndGet() + Sched.SYSMON_THREADS > Sched.maxmcount) {
+        if (Sched.mcount.incrementAndGet() + Sched.helperThreads > Sched.maxmcount) {
             return -1;
         }
         return ++Sched.mnext;

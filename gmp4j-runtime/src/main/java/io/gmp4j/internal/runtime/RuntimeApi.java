@@ -191,7 +191,7 @@ public final class RuntimeApi {
         try {
             old = Sched.maxmcount;
             Sched.maxmcount = threads;
-            over = Sched.mcount.get() + Sched.SYSMON_THREADS > threads; // checkmcount
+            over = Sched.mcount.get() + Sched.helperThreads > threads; // checkmcount
         } finally {
             Sched.lock.unlock();
         }

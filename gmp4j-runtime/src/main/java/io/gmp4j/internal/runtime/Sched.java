@@ -57,11 +57,12 @@ final class Sched {
     /** debug.SetMaxThreads (proc.go: sched.maxmcount). */
     static volatile int maxmcount = 10_000;
     /**
-     * Threads that count against maxmcount besides the Ms in mcount: sysmon's, an M in Go
-     * (proc.go: newm(sysmon, ...) reserves its id through checkmcount), as schedtrace's
-     * threads= counts it.
+     * Threads that count against maxmcount besides the Ms in mcount: sysmon's and, once
+     * started, the template thread's, both Ms in Go (newm(sysmon, ...) and startTemplateThread's
+     * newm reserve their ids through checkmcount), as schedtrace's threads= counts them.
+     * Written under sched.lock.
      */
-    static final int SYSMON_THREADS = 1;
+    static volatile int helperThreads = 1;
 
     /** proc.go: allm. Every M ever started that has not exited (sched.lock to add/remove). */
     private static M[] allm = new M[0];

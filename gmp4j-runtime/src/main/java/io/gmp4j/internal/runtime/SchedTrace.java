@@ -50,7 +50,7 @@ final class SchedTrace {
         // now may predate START (sysmon read the clock before this class loaded): never negative.
         sb.append("SCHED ").append(Math.max(0, now - START) / 1_000_000).append("ms: gomaxprocs=").append(Sched.gomaxprocs)
                 .append(" idleprocs=").append(Sched.npidle)
-                .append(" threads=").append(Sched.mcount.get() + Sched.SYSMON_THREADS) // + sysmon, as Go counts it
+                .append(" threads=").append(Sched.mcount.get() + Sched.helperThreads) // + sysmon and the template thread, as Go counts them
                 .append(" spinningthreads=").append(Sched.nmspinning.get())
                 .append(" needspinning=").append(Sched.needspinning)
                 .append(" idlethreads=").append(Sched.nmidle)

@@ -39,7 +39,7 @@ public final class SchedView {
             }
         }
         return new long[] {
-            Sched.gomaxprocs, Sched.npidle, Sched.mcount.get() + Sched.SYSMON_THREADS, Sched.nmspinning.get(), Sched.nmidle,
+            Sched.gomaxprocs, Sched.npidle, Sched.mcount.get() + Sched.helperThreads, Sched.nmspinning.get(), Sched.nmidle,
             Sched.runqsize, local, running, Procs.numGoroutine(),
         };
     }
@@ -63,7 +63,7 @@ public final class SchedView {
         sb.append("{\"uptimeMs\":").append(uptimeMillis())
                 .append(",\"gomaxprocs\":").append(Sched.gomaxprocs)
                 .append(",\"idleprocs\":").append(Sched.npidle)
-                .append(",\"threads\":").append(Sched.mcount.get() + Sched.SYSMON_THREADS)
+                .append(",\"threads\":").append(Sched.mcount.get() + Sched.helperThreads)
                 .append(",\"spinningthreads\":").append(Sched.nmspinning.get())
                 .append(",\"needspinning\":").append(Sched.needspinning)
                 .append(",\"idlethreads\":").append(Sched.nmidle)

@@ -27,11 +27,30 @@ final class TemplateThread {
         }
         synchronized (TemplateThread.class) {
             if (thread == null) {
+                reserve();
                 Thread t = RuntimeApi.newHelperThread("gmp4j-template", TemplateThread::loop);
                 io.gmp4j.internal.pprof.ThreadCreate.record(t);
                 t.start();
                 thread = t;
             }
+        }
+    }
+
+    /**
+     * proc.go: startTemplateThread's newm -> mReserveID: the thread counts against
+     * debug.SetMaxThreads from now on, and starting it past the limit is Go's crash.
+     */
+    private static void reserve() {
+        boolean over;
+        Sched.lock.lock();
+        try {
+            Sched.helperThreads++;
+            over = Sched.mcount.get() + Sched.helperThreads > Sched.maxmcount; // checkmcount
+        } finally {
+            Sched.lock.unlock();
+        }
+        if (over) {
+            Panics.threadExhaustion(Sched.maxmcount); // printed outside sched.lock, as startm's
         }
     }
 

@@ -564,6 +564,24 @@ class CrashTest {
         assertEquals("prev=10000\n", two.stdout());
     }
 
+    /**
+     * The template thread that LockOSThread starts is an M in Go (startTemplateThread: newm), so
+     * it counts against debug.SetMaxThreads too: go1.19 at GOMAXPROCS=1 needs a limit one higher
+     * after a LockOSThread/UnlockOSThread pair than without it (4 against 3 there; gmp4j starts no
+     * M at start-up beyond main's, so 3 against 2 here).
+     */
+    @Test
+    void threadLimitCountsTheTemplateThread() {
+        Child c = run("threadLimitAfterLock", List.of("-Dgmp4j.GOMAXPROCS=1"), List.of(), "2");
+        assertEquals(2, c.exitCode(), c.stdout() + c.stderr());
+        assertEquals("", c.stdout(), "setMaxThreads returned");
+        assertTrue(c.stderr().startsWith("runtime: program exceeds 2-thread limit\nfatal error: thread exhaustion"),
+                c.stderr());
+        Child three = run("threadLimitAfterLock", List.of("-Dgmp4j.GOMAXPROCS=1"), List.of(), "3");
+        assertEquals(0, three.exitCode(), three.stderr());
+        assertEquals("prev=10000\n", three.stdout());
+    }
+
     // crash_test.go: TestMainGoroutineID
     /**
      * A panic in the main goroutine: Go's report for goroutine 1 and status 2, every time (Go.run's
