@@ -377,6 +377,12 @@ final class Proc {
             mp.inScheduler = true;
         }
         boolean kept = pp.casRunning(mp, null);
+        if (gp.status == G._Grunning) {
+            // Parked by the JDK (a socket, j.u.c., a monitor): no gopark stamped the wait that
+            // dumps count minutes from ("[IO wait, 3 minutes]"). A G already run again
+            // elsewhere gets a stamp it never shows: minutes go with a wait state only.
+            gp.waitSince = (int) (Sched.coarseNanos() >> 30);
+        }
         if (mp.ndeadGs == AllGs.EXIT_BATCH) {
             AllGs.flush(mp); // here, not on the exiting G: a contended stripe lock yields the caller
         }

@@ -34,7 +34,7 @@ public final class Traceback {
         // fatal error on g0, whose traceback prints nothing at the default level.
         boolean showSelf = self != null && self.status != G._Gdead;
         if (showSelf) {
-            header(sb, self, "running");
+            header(sb, self, "running", false);
             frames(sb, Thread.currentThread().getStackTrace(), true, system);
         } else if (self == null && !all) {
             sb.append("goroutine 0 [running]:\n");
@@ -64,7 +64,8 @@ public final class Traceback {
                 sb.append('\n');
             }
             first = false;
-            header(sb, gp, state(gp));
+            String state = state(gp);
+            header(sb, gp, state, gp.waitReason() != WaitReason.ZERO || !state.equals("running") && !state.equals("runnable"));
             frames(sb, stackOf(gp, system), false, system);
         }
         return sb.toString();
@@ -122,7 +123,7 @@ public final class Traceback {
     /** One goroutine's header and frames, for panics. */
     static String goroutine(G gp, Throwable t, boolean system) {
         StringBuilder sb = new StringBuilder();
-        header(sb, gp, "running");
+        header(sb, gp, "running", false);
         frames(sb, t.getStackTrace(), false, system);
         return sb.toString();
     }
@@ -160,9 +161,10 @@ public final class Traceback {
         return s == Thread.State.BLOCKED ? "sync.Mutex.Lock" : "semacquire";
     }
 
-    private static void header(StringBuilder sb, G gp, String state) {
+    /** traceback.go: goroutineheader. {@code waiting}: in a wait, ours or the JDK's (its minutes). */
+    private static void header(StringBuilder sb, G gp, String state, boolean waiting) {
         sb.append("goroutine ").append(gp.goid).append(" [").append(state);
-        if (gp.waitReason() != WaitReason.ZERO) {
+        if (waiting) {
             long minutes = gp.waitMinutes();
             if (minutes >= 1) {
                 sb.append(", ").append(minutes).append(" minutes"); // traceback.go: even for 1

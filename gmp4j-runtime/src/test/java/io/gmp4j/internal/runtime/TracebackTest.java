@@ -7,6 +7,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,6 +34,48 @@ class TracebackTest {
         ch.close();
         assertTrue(dump.contains("goroutine " + gp.goid + " [chan receive, 1 minutes]:\n"), dump);
         GoTesting.assertNoLeak(before);
+    }
+
+    /**
+     * A goroutine parked by the JDK (a socket read, a j.u.c. queue) counts its minutes too, as
+     * Go's "[IO wait, 5 minutes]" does: nothing stamped the start of such a wait, so its header
+     * had no minutes however long it had waited.
+     */
+    @Test
+    void aWaitInsideTheJdkCountsItsMinutesToo() throws InterruptedException {
+        int before = Go.numGoroutine();
+        SynchronousQueue<Integer> q = new SynchronousQueue<>();
+        AtomicLong goid = new AtomicLong();
+        Go.go(() -> {
+            goid.set(Go.goid());
+            try {
+                q.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        GoTesting.awaitTrue("the taker parks in the JDK and its M stamps the wait", () -> {
+            G gp = byGoid(goid.get());
+            return gp != null && gp.status == G._Grunning && gp.thread().getState() == Thread.State.WAITING
+                    && gp.waitSince != 0;
+        });
+        G gp = byGoid(goid.get());
+        String fresh = Go.stack(true);
+        gp.waitSince -= 114; // 122 s of waitSince's 2^30 ns units: two minutes
+        String dump = Go.stack(true);
+        q.put(1);
+        assertTrue(fresh.contains("goroutine " + gp.goid + " [semacquire]:\n"), fresh);
+        assertTrue(dump.contains("goroutine " + gp.goid + " [semacquire, 2 minutes]:\n"), dump);
+        GoTesting.assertNoLeak(before);
+    }
+
+    private static G byGoid(long goid) {
+        for (G gp : AllGs.snapshot()) {
+            if (gp.goid == goid) {
+                return gp;
+            }
+        }
+        return null;
     }
 
     /**
