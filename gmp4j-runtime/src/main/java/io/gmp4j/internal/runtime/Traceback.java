@@ -65,7 +65,11 @@ public final class Traceback {
             }
             first = false;
             String state = state(gp);
-            header(sb, gp, state, gp.waitReason() != WaitReason.ZERO || !state.equals("running") && !state.equals("runnable"));
+            // A JDK wait's minutes count from its M's stamp (Proc.execute), made once the G has
+            // unmounted: a wait pinned to the M (a class initializer's, a native frame's) has none
+            // yet, and waitSince is still the G's previous wait's.
+            header(sb, gp, state, gp.waitReason() != WaitReason.ZERO
+                    || !state.equals("running") && !state.equals("runnable") && JdkInternals.carrierOf(gp.thread) == null);
             frames(sb, stackOf(gp, system), false, system);
         }
         return sb.toString();

@@ -69,6 +69,48 @@ class TracebackTest {
         GoTesting.assertNoLeak(before);
     }
 
+    /**
+     * A JDK wait that pins the goroutine to its M (here a class initializer that blocks) is
+     * not stamped by the M, which stays inside the run: its header must not count minutes from
+     * the G's previous, long-finished wait ("[semacquire, 2 minutes]" one second in).
+     */
+    @Test
+    void aPinnedJdkWaitDoesNotCountAnEarlierWaitsMinutes() {
+        int before = Go.numGoroutine();
+        Chan<Integer> ch = Chan.make(0);
+        AtomicLong goid = new AtomicLong();
+        Go.go(() -> {
+            goid.set(Go.goid());
+            ch.recv();
+            BlocksInClinit.touch(); // pinned: a class initializer's wait cannot unmount
+        });
+        GoTesting.awaitTrue("the receiver parks", () -> parked(goid.get()) != null);
+        G gp = parked(goid.get());
+        gp.waitSince -= 114; // that channel wait lasted two minutes
+        ch.send(1);
+        GoTesting.awaitTrue("the goroutine waits, pinned, in a class initializer", () -> gp.status == G._Grunning
+                && gp.thread().getState() == Thread.State.WAITING && JdkInternals.carrierOf(gp.thread()) != null);
+        String dump = Go.stack(true);
+        CLINIT_RELEASE.countDown();
+        assertTrue(dump.contains("goroutine " + gp.goid + " [semacquire]:\n"), dump);
+        GoTesting.assertNoLeak(before);
+    }
+
+    /** Outside BlocksInClinit: reading it must not wait for that class's initialization. */
+    private static final java.util.concurrent.CountDownLatch CLINIT_RELEASE = new java.util.concurrent.CountDownLatch(1);
+
+    private static final class BlocksInClinit {
+        static {
+            try {
+                CLINIT_RELEASE.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        static void touch() {}
+    }
+
     private static G byGoid(long goid) {
         for (G gp : AllGs.snapshot()) {
             if (gp.goid == goid) {
