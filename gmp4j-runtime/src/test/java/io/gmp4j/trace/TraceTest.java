@@ -793,6 +793,63 @@ class TraceTest {
         events(ok.toByteArray());
     }
 
+    /**
+     * A trace into a FileChannel's stream (Channels.newOutputStream of FileChannel.open, or a
+     * SocketChannel's: interruptible channels, which an interrupt during a write closes):
+     * a stop that comes while the tracer's thread is inside a write must not close the file
+     * under it. The stream holds the tracer's next write of events until an interrupt arrives
+     * (or 2 s pass without one), and the stop comes meanwhile: a write in progress at that moment.
+     */
+    @Test
+    void stopDuringAWriteToAFileKeepsTheFileOpen(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("trace.json");
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+        try (OutputStream fileOut = java.nio.channels.Channels.newOutputStream(java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE))) {
+            OutputStream out = new OutputStream() {
+                private boolean held;
+
+                private void hold() {
+                    if (held || !armed.get() || !Thread.currentThread().getName().equals("gmp4j-trace-writer")) {
+                        return;
+                    }
+                    held = true;
+                    inWrite.countDown();
+                    long end = System.nanoTime() + 2_000_000_000L;
+                    while (!Thread.currentThread().isInterrupted() && System.nanoTime() - end < 0) {
+                        Thread.onSpinWait();
+                    }
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    hold();
+                    fileOut.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (len > 0) {
+                        hold();
+                    }
+                    fileOut.write(b, off, len);
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    fileOut.flush();
+                }
+            };
+            Trace.start(out);
+            armed.set(true);
+            program();
+            assertTrue(inWrite.await(10, java.util.concurrent.TimeUnit.SECONDS), "the tracer writes within 10 s");
+            Trace.stop();
+        }
+        events(Files.readAllBytes(file));
+    }
+
     // Two threads that start and stop traces as fast as they can while goroutines sleep and
     // wake: a trace started while another's stop was still writing shared that stop's rings.
     // The old writer's last drain took the new trace's events (nulling their timer references

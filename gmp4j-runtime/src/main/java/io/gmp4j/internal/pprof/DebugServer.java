@@ -264,9 +264,9 @@ public final class DebugServer {
     }
 
     /**
-     * The trace's answer. The tracer's writer thread only appends to {@code pending}: that
-     * thread is interrupted when the trace stops, and an interrupt during a write to the
-     * client's socket channel closes the connection. The handler thread sends: the 200 once the
+     * The trace's answer. The tracer's writer thread only appends to {@code pending}: a write to
+     * the client's socket blocks for as long as the client does not read, and that thread
+     * drains the whole program's rings. The handler thread sends: the 200 once the
      * trace has started, then at each heartbeat (DebugServer.sleep) what the tracer wrote since,
      * or a newline when it wrote nothing. The tracer writes whole JSON fragments, so a newline
      * between two falls between tokens and the document stays valid JSON.

@@ -585,18 +585,17 @@ public final class ExecTrace {
         @Override
         public void run() {
             while (!done) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    // finish() wakes us
-                }
+                // Woken by finish()'s unpark, not an interrupt: an interrupt that came during a
+                // write to an interruptible channel's stream (FileChannel.open's, a socket
+                // channel's) closed the channel and failed the rest of the trace.
+                java.util.concurrent.locks.LockSupport.parkNanos(this, 100_000_000L);
                 drainAndWrite();
             }
         }
 
         void finish() {
             done = true;
-            interrupt();
+            java.util.concurrent.locks.LockSupport.unpark(this);
             boolean interrupted = false;
             for (;;) {
                 try {
