@@ -37,7 +37,8 @@ public final class Trace {
      *     another thread's {@link #stop} is still writing its trace (Go's trace.shutdown) or
      *     another thread's start its header
      * @throws java.io.UncheckedIOException when writing the trace's header fails (the header is
-     *     written by this call: a stream that blocks holds up this start, and a stop waits for it)
+     *     written by this call: a stream that blocks holds up this start, and a stop waits for it;
+     *     an unchecked exception the stream threw is its cause's cause)
      */
     public static void start(OutputStream out) {
         ExecTrace.start(out);

@@ -850,6 +850,28 @@ class TraceTest {
         events(Files.readAllBytes(file));
     }
 
+    /**
+     * A stream that throws an unchecked exception at the header fails the start as an
+     * IOException does (UncheckedIOException), as at any later write: an IllegalStateException
+     * of the stream's own escaped Trace.start, where it reads as "tracing is already enabled".
+     */
+    @Test
+    void uncheckedStreamFailureAtTheHeaderIsTheStartsFailure() {
+        OutputStream bad = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new IllegalStateException("stream closed");
+            }
+        };
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Trace.start(bad));
+        assertTrue(e.getCause().getCause() instanceof IllegalStateException ise && ise.getMessage().equals("stream closed"), e::toString);
+        assertFalse(Trace.isEnabled());
+        ByteArrayOutputStream ok = new ByteArrayOutputStream();
+        Trace.start(ok);
+        Trace.stop();
+        events(ok.toByteArray());
+    }
+
     // Two threads that start and stop traces as fast as they can while goroutines sleep and
     // wake: a trace started while another's stop was still writing shared that stop's rings.
     // The old writer's last drain took the new trace's events (nulling their timer references

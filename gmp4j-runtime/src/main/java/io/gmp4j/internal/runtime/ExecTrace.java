@@ -342,6 +342,10 @@ public final class ExecTrace {
             written = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            // the stream's own unchecked failure, as Writer.failure takes it at any later write
+            // (its IllegalStateException would read as "already enabled")
+            throw new UncheckedIOException(new IOException(e));
         } finally {
             if (!written) {
                 synchronized (LOCK) {
