@@ -368,8 +368,13 @@ public final class ExecTrace {
             }
             gen = g;
             writer = w;
-            GcEvents.start();
-            w.start();
+            try {
+                GcEvents.start();
+                w.start();
+            } catch (Throwable e) { // no thread for the writer: no trace runs, the next start may try
+                writer = null;
+                throw e;
+            }
             on = true;
             return w;
         }

@@ -28,9 +28,15 @@ final class TemplateThread {
         synchronized (TemplateThread.class) {
             if (thread == null) {
                 reserve();
-                Thread t = RuntimeApi.newHelperThread("gmp4j-template", TemplateThread::loop);
-                io.gmp4j.internal.pprof.ThreadCreate.record(t);
-                t.start();
+                Thread t;
+                try {
+                    t = RuntimeApi.newHelperThread("gmp4j-template", TemplateThread::loop);
+                    io.gmp4j.internal.pprof.ThreadCreate.record(t);
+                    t.start();
+                } catch (Throwable e) { // no thread (out of memory): it counts no more, a retry reserves again
+                    unreserve();
+                    throw e;
+                }
                 thread = t;
             }
         }
@@ -51,6 +57,15 @@ final class TemplateThread {
         }
         if (over) {
             Panics.threadExhaustion(Sched.maxmcount); // printed outside sched.lock, as startm's
+        }
+    }
+
+    private static void unreserve() {
+        Sched.lock.lock();
+        try {
+            Sched.helperThreads--;
+        } finally {
+            Sched.lock.unlock();
         }
     }
 
