@@ -3,15 +3,15 @@ package io.gmp4j.sync;
 import io.gmp4j.GoPanic;
 import io.gmp4j.xsync.Semaphore;
 import io.gmp4j.xsync.XsyncExport;
-import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.annotations.Param;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
-import org.jetbrains.kotlinx.lincheck.paramgen.ThreadIdGen;
-import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
-import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ThreadIdGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.kotlinx.lincheck.LinChecker;
-import org.jetbrains.kotlinx.lincheck.LincheckAssertionError;
-import org.jetbrains.kotlinx.lincheck.Options;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * positive), so every scenario ends.
  * Operations run on Lincheck's platform threads, where our primitives park as threads.
  *
- * Model checking instruments bytecode with Lincheck's bundled ASM; if that cannot read the JDK 25
- * class files the test is reported as ABORTED with the cause (never as a pass). Lincheck 2.39's
- * ASM 9.6 does not throw on them: it leaves the classes as they are, and model checking then
- * runs every scenario without a single switch and finds nothing. So before the first model check
- * it must find the lost update of {@link LostUpdate}; where it does not, the test is aborted.
+ * Model checking instruments bytecode (Lincheck 3's Java agent, ASM 9.9.1, which reads JDK 25
+ * class files); if that cannot read the class files the test is reported as ABORTED with the
+ * cause (never as a pass). Lincheck 2.39's ASM 9.6 did not throw on JDK 25 class files: it left
+ * the classes as they were, and model checking then ran every scenario without a single switch
+ * and found nothing. So before the first model check it must find the lost update of
+ * {@link LostUpdate}; where it does not, the test is aborted.
  */
 class SyncLincheckTest {
 
@@ -66,12 +67,12 @@ class SyncLincheckTest {
     public static class WaitGroupCounter {
         private final WaitGroup wg = new WaitGroup();
 
-        @Operation(handleExceptionsAsResult = GoPanic.class)
+        @Operation
         public void add(@Param(gen = IntGen.class, conf = "1:2") int d) {
             wg.add(d);
         }
 
-        @Operation(handleExceptionsAsResult = GoPanic.class)
+        @Operation
         public void done() {
             wg.done();
         }
@@ -95,7 +96,7 @@ class SyncLincheckTest {
             return s.tryAcquire(n);
         }
 
-        @Operation(handleExceptionsAsResult = GoPanic.class)
+        @Operation
         public void release1() {
             s.release(1);
         }

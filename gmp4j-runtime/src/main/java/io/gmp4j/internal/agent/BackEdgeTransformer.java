@@ -660,6 +660,7 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                 "io/gmp4j/chan/", "io/gmp4j/sync/", "io/gmp4j/xsync/", "io/gmp4j/time/", "io/gmp4j/context/",
                 "io/gmp4j/debug/", "io/gmp4j/metrics/", "io/gmp4j/trace/",
                 "org/junit/", "org/opentest4j/", "org/apiguardian/", "org/apache/maven/", "org/jetbrains/kotlinx/lincheck/",
+                "org/jetbrains/lincheck/",
                 "kotlin/", "kotlinx/", "net/bytebuddy/", "org/objectweb/asm/", "org/openjdk/jmh/");
 
         private final List<String> include;

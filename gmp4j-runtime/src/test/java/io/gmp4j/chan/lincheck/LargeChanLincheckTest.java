@@ -1,8 +1,8 @@
 package io.gmp4j.chan.lincheck;
 
 import io.gmp4j.GoPanic;
-import org.jetbrains.kotlinx.lincheck.annotations.Operation;
-import org.jetbrains.kotlinx.lincheck.annotations.Param;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
 
 /** Linearizability of send (which cannot block at this capacity), trySend, tryRecv, close and len. */
 public class LargeChanLincheckTest extends ChanLincheckSuite {

@@ -1,8 +1,8 @@
 package io.gmp4j.chan.lincheck;
 
 import org.jetbrains.kotlinx.lincheck.LinChecker;
-import org.jetbrains.kotlinx.lincheck.LincheckAssertionError;
-import org.jetbrains.kotlinx.lincheck.Options;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.opentest4j.TestAbortedException;
 
 /**
