@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The operations and the two lincheck runs every channel suite shares; a subclass fixes the
  * capacity and the sequential specification (ChanSpec) and may add operations.
- * Blocking operations that need a partner are not in these suites: lincheck models blocking
- * only for Kotlin suspend functions, so a parked Java thread is reported as a hang; the
- * stress tests in ChanTest/SelectTest cover hand-off (kotlinx
- * jvm/test/lincheck/ChannelsLincheckTest.kt is the model for this layout).
+ * Blocking operations that need a partner are not in these suites: lincheck's sequential
+ * specifications can wait only in Kotlin suspend functions, and model checking reports a Java
+ * thread parked for a partner that the scenario never runs as a hang; the stress tests in
+ * ChanTest/SelectTest cover hand-off (kotlinx jvm/test/lincheck/ChannelsLincheckTest.kt is the
+ * model for this layout). Model checking is guarded by LincheckRunner's canary.
  */
 @Param(name = "v", gen = IntGen.class, conf = "1:5")
 abstract class ChanLincheckSuite {
