@@ -10,6 +10,7 @@ import io.gmp4j.Go;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.chan.Select;
 import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
 import io.gmp4j.testing.GoTesting.Child;
 import io.gmp4j.time.Time;
 import java.io.FileOutputStream;
@@ -450,11 +451,15 @@ class ProcPortTest {
      * proc_test.go: TestStopTheWorldDeadlock. Collections and GOMAXPROCS changes from two
      * goroutines while a chain of goroutines spawns its successor forever. Go calls
      * GOMAXPROCS(3) each time (a stop-the-world even when the value does not change); here
-     * the value alternates so that every call resizes the Ps for real.
+     * the value alternates so that every call resizes the Ps for real. A deadlock never ends;
+     * the watchdog is a minute, not runG's 10 s: twenty full collections of this test JVM's
+     * heap took longer than that on a 2-core machine at load 13 (the goroutines were all
+     * making progress, one inside System.gc).
      */
     @Test
     void stopTheWorldDeadlock() {
-        runG(3, () -> {
+        int start = Go.numGoroutine();
+        GoTesting.withProcs(3, () -> GoTesting.inGoroutine(60, () -> {
             Chan<Boolean> compl = Chan.make(2);
             Go.go(() -> {
                 for (int i = 0; i != 20; i++) {
@@ -472,7 +477,9 @@ class ProcPortTest {
             compl.recv();
             compl.recv();
             stopMobile.send(true);
-        });
+            return null;
+        }));
+        GoTesting.awaitNumGoroutine(start);
     }
 
     /**
