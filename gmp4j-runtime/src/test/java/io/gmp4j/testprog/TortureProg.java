@@ -41,6 +41,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * a worker without progress for 10 s halts with 4 (watchdog goroutine) or, 20 s, with 6
  * (platform thread); a run that does not end halts with 3; a deadlock verdict exits with 2.
  * A failure names the scenario and the seed of its SplittableRandom, for a replay.
+ * With {@code -Dtorture.observe=true} the {@link Observers} run beside the workers (traces,
+ * dumps, metrics, the debug server, profile toggles); a failed observer check halts with 8.
  *
  * <p>Intensity is bounded on purpose: a storm of spurious wake-ups or dozens of call-free
  * loops per P only measures starvation (a G in the global queue waits its 1-in-61 turn behind
@@ -151,6 +153,10 @@ public final class TortureProg {
 
     static void body() {
         int base = Go.numGoroutine();
+        boolean observe = Boolean.getBoolean("torture.observe");
+        if (observe) {
+            Observers.start(seed);
+        }
         WaitGroup wg = new WaitGroup();
         long now = System.nanoTime();
         for (int i = 0; i < workers; i++) {
@@ -184,6 +190,9 @@ public final class TortureProg {
         wg.await();
         finishedWorkers = true;
         wdDone.recv();
+        if (observe) {
+            Observers.finish();
+        }
         // afterFunc callbacks whose stop returned false must all run
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (afterFuncRan.get() != afterFuncExpected.get()) {

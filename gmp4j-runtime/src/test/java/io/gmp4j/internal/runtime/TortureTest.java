@@ -1,6 +1,7 @@
 package io.gmp4j.internal.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.testing.GoTesting;
@@ -36,6 +37,30 @@ class TortureTest {
                 List.of(), 60, String.valueOf(seed), "5", "12", ALL);
         assertEquals(0, c.exitCode(), "seed " + seed + " at GOMAXPROCS=" + procs + ":\n" + c.stdout() + c.stderr());
         assertTrue(c.stdout().contains("OK seed " + seed), c.stdout());
+    }
+
+    /**
+     * The same torture with every observer on at once (io.gmp4j.testprog.Observers): execution
+     * traces started and stopped from platform threads and goroutines into good, slow and
+     * failing streams (and stopped by a third thread), goroutine dumps, MemStats and
+     * runtime/metrics reads (cumulative figures never fall), the debug server's pages fetched by
+     * several clients (some leaving mid-answer), the mutex, block and heap profiles toggled,
+     * SetMaxThreads moved. Every trace and profile must be well-formed, no observer call may hang,
+     * no exception may escape a runtime thread, and afterwards a trace, a CPU profile and a served
+     * trace must each start. Longer runs by hand: {@code -Dtorture.observe=true
+     * [-Dtorture.rogue=true] [-Dtorture.obs=N]}, with {@code GODEBUG=schedtrace=10,scheddetail=1}.
+     */
+    @ParameterizedTest
+    @CsvSource({"2, 20261208"})
+    void shortRunWithEveryObserverOn(int procs, long seed) {
+        Child c = GoTesting.runChild("io.gmp4j.testprog.TortureProg",
+                List.of("-Djava.system.class.loader=io.gmp4j.internal.agent.PreemptLoader", "-Xlog:cds=off",
+                        "-Dgmp4j.GOMAXPROCS=" + procs, "-Dtorture.observe=true", "-Dtorture.rogue=true"),
+                List.of(), 60, String.valueOf(seed), "4", "12", ALL);
+        String all = "seed " + seed + " at GOMAXPROCS=" + procs + ":\n" + c.stdout() + c.stderr();
+        assertEquals(0, c.exitCode(), all);
+        assertTrue(c.stdout().contains("OK seed " + seed) && c.stdout().contains("\nobservers: "), all);
+        assertFalse(c.stderr().contains("Exception in thread") || c.stderr().contains("fatal error"), all);
     }
 
     /**
