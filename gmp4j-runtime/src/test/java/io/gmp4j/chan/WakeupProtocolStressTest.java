@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
 
 import static io.gmp4j.chan.ChanExport.inGo;
 import static io.gmp4j.chan.ChanExport.scaled;
@@ -228,7 +229,7 @@ class WakeupProtocolStressTest {
                 List<Thread> victims = new java.util.concurrent.CopyOnWriteArrayList<>();
                 AtomicInteger interruptsSeen = new AtomicInteger();
                 AtomicBoolean stopInterrupts = new AtomicBoolean();
-                Chan<Boolean> done = Chan.make(8);
+                Chan<Boolean> done = Chan.make(8), sent = Chan.make(3);
                 Runnable waiter = () -> {
                     victims.add(Thread.currentThread());
                     int[] got = {-1};
@@ -240,17 +241,22 @@ class WakeupProtocolStressTest {
                         Chan<Integer> first = chans[which];
                         if (rnd.nextInt(3) == 0) {
                             Chan.Recv<Integer> x = first.tryRecv();
-                            if (x != null) {
+                            if (x != null && x.ok()) { // not ok: closed after the last send
                                 got[0] = x.value();
                             }
                         } else if (rnd.nextInt(2) == 0 && n - perChan.get(which) > 100) {
-                            // A plain wait, while plenty of that channel's values are left: the
-                            // queued receiver gets one of the next sends (FIFO).
-                            got[0] = first.recv();
+                            // A plain wait, while plenty of that channel's values seem left (a
+                            // thread descheduled before it queues can still miss them all: the
+                            // channels are closed after the last send, and then it gets ok == false).
+                            Chan.Recv<Integer> x = first.recvOk();
+                            if (x.ok()) {
+                                got[0] = x.value();
+                            }
                         }
                         if (got[0] < 0) {
-                            Select.select(first.onRecv(v -> got[0] = v), a.onRecv(v -> got[0] = v), b.onRecv(v -> got[0] = v),
-                                    c.onRecv(v -> got[0] = v), Time.after(Duration.ofMillis(5)).onRecv(null));
+                            Consumer<Integer> take = v -> got[0] = v == null ? -1 : v; // null: closed at the end
+                            Select.select(first.onRecv(take), a.onRecv(take), b.onRecv(take), c.onRecv(take),
+                                    Time.after(Duration.ofMillis(5)).onRecv(null));
                         }
                         if (Thread.interrupted()) {
                             interruptsSeen.incrementAndGet();
@@ -290,7 +296,7 @@ class WakeupProtocolStressTest {
                             }
                         }
                         Thread.interrupted();
-                        done.send(true);
+                        sent.send(true);
                     });
                 }
                 Thread interrupter = Thread.ofPlatform().start(() -> {
@@ -302,7 +308,17 @@ class WakeupProtocolStressTest {
                         Thread.yield();
                     }
                 });
-                for (int i = 0; i < waiters + 3; i++) {
+                for (int i = 0; i < 3; i++) {
+                    sent.recv();
+                }
+                // Every send is done (c may still buffer one value), so the channels are closed, as
+                // a Go producer closes: a waiter that queued in a plain recv after its channel's last
+                // values went to others (it was descheduled on its way into the queue) gets
+                // ok == false instead of waiting for ever.
+                a.close();
+                b.close();
+                c.close();
+                for (int i = 0; i < waiters; i++) {
                     done.recv();
                 }
                 pw.join(TimeUnit.SECONDS.toMillis(20));
