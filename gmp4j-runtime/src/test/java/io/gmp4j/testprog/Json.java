@@ -5,16 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A small strict JSON parser (objects, arrays, strings, numbers, booleans, null): TraceTest's. */
-final class Json {
+/** A small strict JSON parser (objects, arrays, strings, numbers, booleans, null), for traces and /debug/vars. */
+public final class Json {
     private final String s;
     private int i;
 
-    Json(String s) {
+    public Json(String s) {
         this.s = s;
     }
 
-    Object parseAll() {
+    public Object parseAll() {
         Object v = value();
         ws();
         if (i != s.length()) {

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** TraceTest's checks of a trace (JSON, the trace-event format's rules), for the observers. */
-final class TraceCheck {
+/** A trace's checks: JSON, and the trace-event format's rules (TraceTest, the torture's observers). */
+public final class TraceCheck {
     private TraceCheck() {}
 
     static void assertTrue(boolean c, Supplier<String> m) {
@@ -24,7 +24,7 @@ final class TraceCheck {
     }
 
     @SuppressWarnings("unchecked")
-    static void check(byte[] json) {
+    public static void check(byte[] json) {
         Object root = new Json(new String(json, StandardCharsets.UTF_8)).parseAll();
         assertTrue(root instanceof Map, () -> "not a JSON object");
         Map<String, Object> m = (Map<String, Object>) root;
@@ -37,8 +37,16 @@ final class TraceCheck {
         schema(evs);
     }
 
+    /**
+     * The trace-event format's rules, strictly (what chrome://tracing's and Perfetto's JSON
+     * importers rely on): every event has a name, a known phase, an integer pid and, except
+     * process metadata, an integer tid; every timed event a ts >= 0; X a dur >= 0; B/E balanced
+     * per track and ordered; i a scope; flows an id and a category, each s id once, each f after
+     * its s; M events one of the metadata names with a string or integer arg; and metadata names
+     * every process and every thread that an event uses.
+     */
     @SuppressWarnings("unchecked")
-    static void schema(List<Map<String, Object>> evs) {
+    public static void schema(List<Map<String, Object>> evs) {
         Set<String> phases = Set.of("X", "B", "E", "i", "I", "s", "t", "f", "M", "C");
         Set<Double> namedPids = new HashSet<>();
         Set<List<Double>> namedTids = new HashSet<>(), usedTids = new HashSet<>();

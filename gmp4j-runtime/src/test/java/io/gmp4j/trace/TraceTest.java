@@ -12,6 +12,8 @@ import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testprog.Json;
+import io.gmp4j.testprog.TraceCheck;
 import io.gmp4j.time.Time;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,94 +120,8 @@ class TraceTest {
         if (!dropsAllowed) {
             assertEquals(0.0, other.get("droppedEvents"), "a small program fits the rings");
         }
-        schema(evs);
+        TraceCheck.schema(evs);
         return evs;
-    }
-
-    private static boolean isInt(Object o) {
-        return o instanceof Double d && d >= 0 && d == Math.rint(d);
-    }
-
-    /**
-     * The trace-event format's rules, strictly (what chrome://tracing's and Perfetto's JSON
-     * importers rely on): every event has a name, a known phase, an integer pid and, except
-     * process metadata, an integer tid; every timed event a ts >= 0; X a dur >= 0; B/E balanced
-     * per track and ordered; i a scope; flows an id and a category, each s id once, each f after
-     * its s; M events one of the metadata names with a string or integer arg; and metadata names
-     * every process and every thread that an event uses.
-     */
-    @SuppressWarnings("unchecked")
-    static void schema(List<Map<String, Object>> evs) {
-        Set<String> phases = Set.of("X", "B", "E", "i", "I", "s", "t", "f", "M", "C");
-        Set<Double> namedPids = new HashSet<>();
-        Set<List<Double>> namedTids = new HashSet<>(), usedTids = new HashSet<>();
-        Map<List<Double>, List<Map<String, Object>>> open = new HashMap<>();
-        Map<Double, Double> flowStart = new HashMap<>();
-        Set<Double> flowEnded = new HashSet<>();
-        List<Map<String, Object>> sorted = new ArrayList<>(evs);
-        sorted.sort((x, y) -> Double.compare(x.get("ts") instanceof Double a ? a : -1, y.get("ts") instanceof Double b ? b : -1));
-        for (Map<String, Object> e : sorted) {
-            assertTrue(e.get("name") instanceof String n && !n.isEmpty(), () -> "no name: " + e);
-            assertTrue(phases.contains(e.get("ph")), () -> "unknown phase: " + e);
-            assertTrue(isInt(e.get("pid")), () -> "pid not an integer: " + e);
-            assertTrue(e.get("args") == null || e.get("args") instanceof Map, () -> "args not an object: " + e);
-            String ph = (String) e.get("ph");
-            Double pid = (Double) e.get("pid");
-            if (ph.equals("M")) {
-                Map<String, Object> a = (Map<String, Object>) e.get("args");
-                assertTrue(a != null, () -> "metadata without args: " + e);
-                switch ((String) e.get("name")) {
-                    case "process_name" -> {
-                        assertTrue(a.get("name") instanceof String, e::toString);
-                        namedPids.add(pid);
-                    }
-                    case "thread_name" -> {
-                        assertTrue(a.get("name") instanceof String && isInt(e.get("tid")), e::toString);
-                        namedTids.add(List.of(pid, (Double) e.get("tid")));
-                    }
-                    case "process_sort_index", "thread_sort_index" -> assertTrue(isInt(a.get("sort_index")), e::toString);
-                    default -> throw new AssertionError("unknown metadata event: " + e);
-                }
-                continue;
-            }
-            assertTrue(isInt(e.get("tid")), () -> "tid not an integer: " + e);
-            assertTrue(e.get("ts") instanceof Double ts && ts >= 0, () -> "ts: " + e);
-            List<Double> track = List.of(pid, (Double) e.get("tid"));
-            usedTids.add(track);
-            double ts = (Double) e.get("ts");
-            switch (ph) {
-                case "X" -> assertTrue(e.get("dur") instanceof Double d && d >= 0, () -> "dur: " + e);
-                case "B" -> open.computeIfAbsent(track, k -> new ArrayList<>()).add(e);
-                case "E" -> {
-                    List<Map<String, Object>> st = open.get(track);
-                    assertTrue(st != null && !st.isEmpty(), () -> "E without B: " + e);
-                    Map<String, Object> b = st.remove(st.size() - 1);
-                    assertTrue((Double) b.get("ts") <= ts, () -> "E before its B: " + e);
-                }
-                case "i", "I" -> assertTrue(e.get("s") == null || List.of("g", "p", "t").contains(e.get("s")), e::toString);
-                case "s", "t", "f" -> {
-                    assertTrue(isInt(e.get("id")) && e.get("cat") instanceof String, () -> "flow without id/cat: " + e);
-                    Double id = (Double) e.get("id");
-                    if (ph.equals("s")) {
-                        assertTrue(flowStart.put(id, ts) == null, () -> "flow id started twice: " + e);
-                    } else {
-                        Double st = flowStart.get(id);
-                        assertTrue(st != null && st <= ts, () -> "flow step/end without an earlier start: " + e);
-                        if (ph.equals("f")) {
-                            assertTrue(flowEnded.add(id), () -> "flow id ended twice: " + e);
-                        }
-                    }
-                }
-                default -> {}
-            }
-        }
-        for (var o : open.entrySet()) {
-            assertTrue(o.getValue().isEmpty(), () -> "B without E on " + o.getKey() + ": " + o.getValue());
-        }
-        for (List<Double> t : usedTids) {
-            assertTrue(namedPids.contains(t.get(0)), () -> "no process_name for pid " + t.get(0));
-            assertTrue(namedTids.contains(t), () -> "no thread_name for pid/tid " + t);
-        }
     }
 
     private static double num(Map<String, Object> e, String k) {
@@ -1081,150 +996,6 @@ class TraceTest {
                 wp.write(java.nio.ByteBuffer.allocate(1));
                 done.close();
                 wg.await();
-            }
-        }
-    }
-
-    /** A small strict JSON parser (objects, arrays, strings, numbers, booleans, null). */
-    private static final class Json {
-        private final String s;
-        private int i;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object parseAll() {
-            Object v = value();
-            ws();
-            if (i != s.length()) {
-                throw new AssertionError("trailing data at " + i);
-            }
-            return v;
-        }
-
-        private void ws() {
-            while (i < s.length() && " \t\r\n".indexOf(s.charAt(i)) >= 0) {
-                i++;
-            }
-        }
-
-        private AssertionError err(String what) {
-            return new AssertionError("invalid JSON at " + i + ": " + what + " near "
-                    + s.substring(Math.max(0, i - 40), Math.min(s.length(), i + 40)));
-        }
-
-        private void expect(char c) {
-            ws();
-            if (i >= s.length() || s.charAt(i) != c) {
-                throw err("expected " + c);
-            }
-            i++;
-        }
-
-        private Object value() {
-            ws();
-            if (i >= s.length()) {
-                throw err("end of input");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    i++;
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    ws();
-                    if (s.charAt(i) == '}') {
-                        i++;
-                        return m;
-                    }
-                    for (;;) {
-                        ws();
-                        String k = string();
-                        expect(':');
-                        m.put(k, value());
-                        ws();
-                        if (s.charAt(i) == ',') {
-                            i++;
-                        } else {
-                            expect('}');
-                            return m;
-                        }
-                    }
-                }
-                case '[' -> {
-                    i++;
-                    List<Object> l = new ArrayList<>();
-                    ws();
-                    if (s.charAt(i) == ']') {
-                        i++;
-                        return l;
-                    }
-                    for (;;) {
-                        l.add(value());
-                        ws();
-                        if (s.charAt(i) == ',') {
-                            i++;
-                        } else {
-                            expect(']');
-                            return l;
-                        }
-                    }
-                }
-                case '"' -> {
-                    return string();
-                }
-                default -> {
-                    for (String lit : new String[] {"true", "false", "null"}) {
-                        if (s.startsWith(lit, i)) {
-                            i += lit.length();
-                            return lit.equals("null") ? null : Boolean.valueOf(lit);
-                        }
-                    }
-                    int st = i;
-                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                        i++;
-                    }
-                    String n = s.substring(st, i);
-                    if (!n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
-                        throw err("bad number " + n);
-                    }
-                    return Double.valueOf(n);
-                }
-            }
-        }
-
-        private String string() {
-            if (s.charAt(i) != '"') {
-                throw err("expected string");
-            }
-            i++;
-            StringBuilder b = new StringBuilder();
-            for (;;) {
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return b.toString();
-                }
-                if (c < 0x20) {
-                    throw err("control character in string");
-                }
-                if (c == '\\') {
-                    char e = s.charAt(i++);
-                    switch (e) {
-                        case '"', '\\', '/' -> b.append(e);
-                        case 'b' -> b.append('\b');
-                        case 'f' -> b.append('\f');
-                        case 'n' -> b.append('\n');
-                        case 'r' -> b.append('\r');
-                        case 't' -> b.append('\t');
-                        case 'u' -> {
-                            b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            i += 4;
-                        }
-                        default -> throw err("bad escape");
-                    }
-                } else {
-                    b.append(c);
-                }
             }
         }
     }
