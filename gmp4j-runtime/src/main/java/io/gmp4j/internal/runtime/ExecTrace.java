@@ -395,7 +395,7 @@ public final class ExecTrace {
     public static void stop(Object token) {
         boolean mine;
         synchronized (LOCK) {
-            awaitStarted();
+            awaitWhile(() -> starting);
             mine = writer != null && (token == null || writer == token);
         }
         if (mine && on) {
@@ -407,7 +407,9 @@ public final class ExecTrace {
             if (w == null || token != null && w != token) {
                 // trace.Stop "only returns after all the writes for the trace have completed":
                 // another thread's stop that is writing it is waited for (Go's tracing lock).
-                awaitStopped(w);
+                if (w == null) {
+                    awaitWhile(() -> stopping); // no trace runs: another thread's stop may be writing one
+                }
                 return;
             }
             on = false;
@@ -427,25 +429,13 @@ public final class ExecTrace {
         }
     }
 
-    /** Under LOCK: waits until no start is writing its header (that trace is then on, or failed). */
-    private static void awaitStarted() {
+    /**
+     * Under LOCK: waits on LOCK while {@code cond} holds (a start writing its header: that trace
+     * is then on, or failed; a stop writing its trace), keeping an interrupt for after.
+     */
+    private static void awaitWhile(java.util.function.BooleanSupplier cond) {
         boolean interrupted = false;
-        while (starting) {
-            try {
-                LOCK.wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Under LOCK: when no trace runs ({@code w} null), waits until no stop is writing one. */
-    private static void awaitStopped(Writer w) {
-        boolean interrupted = false;
-        while (w == null && stopping) {
+        while (cond.getAsBoolean()) {
             try {
                 LOCK.wait();
             } catch (InterruptedException e) {
