@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.management.JMException;
 import javax.management.ObjectName;
 
 /**
@@ -133,6 +132,31 @@ public final class Metrics {
         m.put("/gc/gogc:percent", (long) Mem.gcPercent());
         m.put("/gc/gomemlimit:bytes", Mem.memoryLimit());
         m.put("/gc/heap/allocs:bytes", ms.totalAlloc());
+        long[] pools = pools(ms);
+        m.put("/gc/heap/live:bytes", pools[0]);
+        Float64Histogram pauses = new Float64Histogram(Mem.pauseHistogram(), TIME_BUCKETS.clone());
+        m.put("/gc/pauses:seconds", pauses);
+        long used = ms.heapInuse(), unused = ms.heapIdle(), metadata = pools[1], other = pools[2];
+        m.put("/memory/classes/heap/objects:bytes", used);
+        m.put("/memory/classes/heap/unused:bytes", unused);
+        m.put("/memory/classes/metadata/other:bytes", metadata);
+        m.put("/memory/classes/other:bytes", other);
+        m.put("/memory/classes/total:bytes", used + unused + metadata + other);
+        m.put("/sched/gomaxprocs:threads", (long) Procs.maxProcs());
+        m.put("/sched/goroutines:goroutines", (long) Procs.numGoroutine());
+        m.put("/sched/latencies:seconds", new Float64Histogram(TimeHist.schedLatencies(), TIME_BUCKETS.clone()));
+        m.put("/sched/pauses/total/gc:seconds", new Float64Histogram(pauses.counts().clone(), TIME_BUCKETS.clone()));
+        return m;
+    }
+
+    /**
+     * The heap live after the last collection, the metadata's and the other non-heap pools'
+     * committed bytes. Without java.management (a jlinked image): the heap in use, and no pools.
+     */
+    private static long[] pools(Mem.Snapshot ms) {
+        if (!Mem.MANAGEMENT) {
+            return new long[] {ms.heapInuse(), 0, 0};
+        }
         long live = 0, metadata = 0, other = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (!pool.isValid()) {
@@ -151,22 +175,7 @@ public final class Metrics {
                 }
             }
         }
-        m.put("/gc/heap/live:bytes", live);
-        Float64Histogram pauses = new Float64Histogram(Mem.pauseHistogram(), TIME_BUCKETS.clone());
-        m.put("/gc/pauses:seconds", pauses);
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long used = heap.getUsed();
-        long unused = Math.max(0, heap.getCommitted() - used);
-        m.put("/memory/classes/heap/objects:bytes", used);
-        m.put("/memory/classes/heap/unused:bytes", unused);
-        m.put("/memory/classes/metadata/other:bytes", metadata);
-        m.put("/memory/classes/other:bytes", other);
-        m.put("/memory/classes/total:bytes", used + unused + metadata + other);
-        m.put("/sched/gomaxprocs:threads", (long) Procs.maxProcs());
-        m.put("/sched/goroutines:goroutines", (long) Procs.numGoroutine());
-        m.put("/sched/latencies:seconds", new Float64Histogram(TimeHist.schedLatencies(), TIME_BUCKETS.clone()));
-        m.put("/sched/pauses/total/gc:seconds", new Float64Histogram(pauses.counts().clone(), TIME_BUCKETS.clone()));
-        return m;
+        return new long[] {live, metadata, other};
     }
 
     /**
@@ -280,8 +289,13 @@ public final class Metrics {
     /**
      * Registers {@code io.gmp4j:type=Scheduler} with the platform MBean server (idempotent).
      * Not done at start-up: loading JMX costs tens of milliseconds that most programs do not want.
+     *
+     * @throws IllegalStateException when the runtime image lacks java.management or jdk.management
      */
     public static synchronized void registerMBean() {
+        if (!Mem.MANAGEMENT) {
+            throw new IllegalStateException("registerMBean: needs the modules java.management and jdk.management");
+        }
         try {
             ObjectName name = new ObjectName(OBJECT_NAME);
             var server = ManagementFactory.getPlatformMBeanServer();
@@ -289,7 +303,7 @@ public final class Metrics {
                 Mem.keepPauseHistory(); // /gc/pauses from now on
                 server.registerMBean(new Scheduler(), name);
             }
-        } catch (JMException e) {
+        } catch (Exception e) { // JMException: not named, so that this class links without java.management
             throw new IllegalStateException("registerMBean: " + e, e);
         }
     }

@@ -18,11 +18,30 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import io.gmp4j.testing.GoLeakCheck;
+import io.gmp4j.testing.GoTesting;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** runtime/metrics names and the JMX view agree with the runtime. */
 @ExtendWith(GoLeakCheck.class)
 class MetricsTest {
+    /**
+     * A runtime image without java.management (jlink, --limit-modules): ReadMemStats and the
+     * metrics read java.base's figures instead of failing with NoClassDefFoundError; the MBean,
+     * which cannot exist there, is refused with the modules it needs.
+     */
+    @Test
+    void readsWithoutJavaManagement() {
+        for (List<String> jvm : List.of(List.<String>of(), List.of("--limit-modules", "java.base"))) {
+            GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", jvm, List.of(), 60, "memStats");
+            assertEquals(0, c.exitCode(), jvm + ": " + c.stdout() + c.stderr());
+            String line = "alloc>=4MiB true sys>=alloc true NumForcedGC 1 NumGC>=1 true metrics " + Metrics.all().size()
+                    + " live>0 true kept 64\n";
+            assertEquals(jvm.isEmpty() ? line : line + "registerMBean: needs the modules java.management and jdk.management\n",
+                    c.stdout(), jvm + ": " + c.stderr());
+            assertEquals("", c.stderr(), jvm.toString());
+        }
+    }
+
     @Test
     void readAndJmx() throws Exception {
         var m = Metrics.read();

@@ -336,6 +336,23 @@ public final class TestProg {
             });
             case "cpuHog" -> cpuHog(); // seed Bug 1 (002_*): GOMAXPROCS=1, a call-free loop
             case "asyncPreempt" -> asyncPreempt();
+            case "memStats" -> Go.run(() -> { // a jlinked image without java.management: java.base's figures
+                byte[][] keep = new byte[64][];
+                for (int i = 0; i < keep.length; i++) {
+                    keep[i] = new byte[1 << 16];
+                }
+                Go.gc();
+                io.gmp4j.MemStats m = Go.readMemStats();
+                var all = io.gmp4j.metrics.Metrics.readAll();
+                System.out.println("alloc>=4MiB " + (m.Alloc >= keep.length << 16) + " sys>=alloc " + (m.Sys >= m.Alloc)
+                        + " NumForcedGC " + m.NumForcedGC + " NumGC>=1 " + (m.NumGC >= 1) + " metrics " + all.size()
+                        + " live>0 " + ((Long) all.get("/gc/heap/live:bytes") > 0) + " kept " + keep.length);
+                try {
+                    io.gmp4j.metrics.Metrics.registerMBean();
+                } catch (IllegalStateException e) {
+                    System.out.println(e.getMessage());
+                }
+            });
             case "threadLimit" -> {
                 Debug.setMaxThreads(Integer.parseInt(args[1]));
                 Go.run(() -> {

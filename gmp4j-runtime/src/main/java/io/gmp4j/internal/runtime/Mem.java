@@ -29,6 +29,15 @@ public final class Mem {
     private static boolean warnedGogc, warnedLimit;
     private static final AtomicInteger forced = new AtomicInteger();
 
+    /**
+     * Whether java.management and jdk.management are there. A jlinked image or
+     * {@code --limit-modules} may leave them out (the module path cannot: module-info requires
+     * them); then the statistics come from {@link Runtime} alone and the GC counts only
+     * runtime.GC's requests.
+     */
+    public static final boolean MANAGEMENT = ModuleLayer.boot().findModule("java.management").isPresent()
+            && ModuleLayer.boot().findModule("jdk.management").isPresent();
+
     // ---- the environment ------------------------------------------------------------
 
     /** schedinit (mgcpacer.go: readGOGC, readGOMEMLIMIT): applies GOGC and GOMEMLIMIT when set. */
@@ -294,6 +303,9 @@ public final class Mem {
             return;
         }
         listening = true;
+        if (!MANAGEMENT) {
+            return; // no notifications without java.management: no pause history
+        }
         long start = ManagementFactory.getRuntimeMXBean().getStartTime();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter && !concurrent(gc.getName())) {
@@ -361,6 +373,9 @@ public final class Mem {
     }
 
     public static Snapshot read(int goroutines) {
+        if (!MANAGEMENT) {
+            return readBase(goroutines);
+        }
         listen();
         var mem = ManagementFactory.getMemoryMXBean();
         MemoryUsage heap = mem.getHeapMemoryUsage();
@@ -413,5 +428,16 @@ public final class Mem {
         return new Snapshot(used, total, committed + nonHeap.getCommitted(), committed, committed - used, used,
                 committed, last, pauseTotal, ns, end, gcs[0], gcs[1],
                 Math.min(1.0, (double) gcMillis / uptime), goroutines * 2048L);
+    }
+
+    /** {@link #read} from java.base alone: the heap's figures, no pauses, the forced GCs only. */
+    private static Snapshot readBase(int goroutines) {
+        Runtime rt = Runtime.getRuntime();
+        long committed = rt.totalMemory();
+        long used = Math.max(0, committed - rt.freeMemory());
+        long total = TOTAL_ALLOC_SEEN.accumulateAndGet(used, Math::max);
+        int[] gcs = cycles(forced.get(), forced.get());
+        return new Snapshot(used, total, committed, committed, committed - used, used, committed, 0, 0,
+                new long[256], new long[256], gcs[0], gcs[1], 0, goroutines * 2048L);
     }
 }
