@@ -204,6 +204,9 @@ public final class Select {
         ThreadLocalRandom rnd = ThreadLocalRandom.current();
         for (int i = 0; i < ncases; i++) {
             Case cas = cases[i];
+            if (cas == null) { // Go's select cannot have one; a nil channel's case is Chan.nil().onRecv(...)
+                throw new NullPointerException("select: case " + i + " is null");
+            }
             if (cas.kind == DEFAULT) {
                 if (dflt >= 0) {
                     throw new GoPanic("reflect.Select: multiple default cases");

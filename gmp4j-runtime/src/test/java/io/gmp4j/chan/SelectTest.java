@@ -346,6 +346,11 @@ class SelectTest {
                 assertThrows(GoPanic.class, () -> Select.select(tooMany)).getMessage());
         assertEquals(1, Select.select(Chan.<String>nil().onRecv(got::set), Select.onDefault(null)));
         assertEquals(0, Select.select(Select.onDefault(null)));
+        // A null case is refused before any case runs, whatever the order: the ready send stays undone.
+        Chan<String> buf = Chan.make(1);
+        assertEquals("select: case 1 is null", assertThrows(NullPointerException.class,
+                () -> Select.select(buf.onSend("x", null), null)).getMessage());
+        assertEquals(0, buf.len());
     }
 
     // A select blocked on several channels is woken by close of one of them; a blocked send
