@@ -65,7 +65,11 @@ final class Proc {
             JdkInternals.initPollerFromPlatformThread();
             Env.load();
             Panics.preload();
-            procresize(Env.initialGomaxprocs());
+            try {
+                procresize(Env.initialGomaxprocs());
+            } catch (OutOfMemoryError e) { // GOMAXPROCS=2147483647: allp does not fit (Go 1.19 throws too)
+                Panics.runtimeThrow("schedinit", e);
+            }
             Sysmon.start();
             GcTrace.install();
             Mem.init();

@@ -525,6 +525,19 @@ class CrashTest {
         assertEquals("exit 0\n", c.stdout());
     }
 
+    // proc.go: schedinit, procresize
+    /**
+     * GOMAXPROCS=2147483647: allp cannot be allocated. Go 1.19 throws at start-up ("fatal error:
+     * slice bounds out of range", exit 2); gmp4j throws out of memory, not a Java stack trace.
+     */
+    @Test
+    void gomaxprocsTooLargeForMemory() {
+        Child c = run("asyncPreempt", List.of(), List.of("GOMAXPROCS=2147483647"));
+        assertEquals(2, c.exitCode(), c.stdout() + c.stderr());
+        assertEquals("", c.stdout());
+        assertTrue(c.stderr().startsWith("fatal error: runtime: out of memory\n"), c.stderr());
+    }
+
     // proc.go: checkmcount
     /** More Ms than debug.SetMaxThreads allows: Go's thread-exhaustion crash, exit 2. */
     @Test
