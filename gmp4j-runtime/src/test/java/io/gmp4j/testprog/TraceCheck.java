@@ -118,4 +118,227 @@ public final class TraceCheck {
             assertTrue(namedTids.contains(t), () -> "no thread_name for pid/tid " + t);
         }
     }
+
+    /** Go's wait reasons (runtime2.go: waitReasonStrings, as gmp4j's WaitReason has them) and the tracer's own ends. */
+    static final Set<String> REASONS = Set.of("chan send", "chan receive", "chan send (nil chan)", "chan receive (nil chan)",
+            "select", "select (no cases)", "sleep", "sync.Mutex.Lock", "sync.RWMutex.RLock", "sync.RWMutex.Lock",
+            "sync.WaitGroup.Wait", "sync.Cond.Wait", "semacquire", "IO wait", "Go.run", "java park", "preempted",
+            "runnable", "running", "syscall");
+    static final Set<String> ENDS;
+
+    static {
+        Set<String> ends = new HashSet<>(REASONS);
+        ends.add("exit");
+        ENDS = Set.copyOf(ends);
+    }
+
+    /** What {@link #semantics} found: the events it checked and each broken promise. */
+    public static final class Semantics {
+        public int events, slices, flows, creates, blocks;
+        public final List<String> violations = new ArrayList<>();
+
+        void fail(String what) {
+            if (violations.size() < 50) {
+                violations.add(what);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return events + " events (" + slices + " slices, " + flows + " flows, " + creates + " creates, " + blocks + " blocks), "
+                    + violations.size() + " violations" + (violations.isEmpty() ? "" : ": " + violations.subList(0, Math.min(8, violations.size())));
+        }
+    }
+
+    private static final double EPS = 0.0015; // us: ts and dur are each rounded to the ns
+
+    private static double num(Map<String, Object> e, String k) {
+        return e.get(k) instanceof Double d ? d : Double.NaN;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> args(Map<String, Object> e) {
+        return e.get("args") instanceof Map<?, ?> a ? (Map<String, Object>) a : Map.of();
+    }
+
+    /**
+     * What ExecTrace's overview promises a trace means (after {@link #check}'s format rules):
+     * <ul>
+     * <li>every timed event lies in the trace, [0, {@code maxUs}] ({@code maxUs}: the wall time
+     * from before Trace.start to after Trace.stop returned, in microseconds; NaN: unknown);
+     * <li>a goroutine slice (cat goroutine) is named {@code G<goid> <fn>}, its args agree with
+     * its track (pid 1: tid is args.p; pid 2: tid is args.m), its end is a Go wait reason,
+     * "exit" or the tracer's "runnable"/"java park"; a slice on a P's track has its twin on its
+     * M's track, and one with p -1 is on the M's track only;
+     * <li>on each P's and each M's track slices do not overlap, nor do one goroutine's slices
+     * (it runs on one M at a time); no slice of a goroutine follows its "exit";
+     * <li>a goroutine whose GoCreate is in the trace has no slice before it, and its slices are
+     * named with the created fn;
+     * <li>each flow starts at a GoUnblock (same track and ts) and ends at the start of a slice
+     * of the goroutine that GoUnblock names, not before the unblock;
+     * <li>a GoBlock is at the end of a slice of its goroutine, on that slice's track, with
+     * that slice's end reason.
+     * </ul>
+     */
+    @SuppressWarnings("unchecked")
+    public static Semantics semantics(byte[] json, double maxUs) {
+        Object root = new Json(new String(json, StandardCharsets.UTF_8)).parseAll();
+        List<Map<String, Object>> evs = new ArrayList<>();
+        for (Object o : (List<Object>) ((Map<String, Object>) root).get("traceEvents")) {
+            evs.add((Map<String, Object>) o);
+        }
+        Semantics r = new Semantics();
+        Map<List<Double>, List<Map<String, Object>>> tracks = new HashMap<>();
+        Map<Double, List<Map<String, Object>>> perG = new HashMap<>();
+        Map<String, Map<String, Object>> twins = new HashMap<>(); // goid/ts/dur -> P-track slice
+        Map<Double, Map<String, Object>> created = new HashMap<>();
+        Map<Double, Map<String, Object>> flowFrom = new HashMap<>(); // flow id -> its GoUnblock
+        Map<String, Map<String, Object>> sliceAt = new HashMap<>(); // pid/tid/ts -> slice starting there
+        List<Map<String, Object>> flowEnds = new ArrayList<>(), goBlocks = new ArrayList<>();
+        Map<String, Object> lastUnblock = null;
+        for (Map<String, Object> e : evs) {
+            String ph = (String) e.get("ph");
+            if (ph.equals("M")) {
+                continue;
+            }
+            r.events++;
+            double ts = num(e, "ts"), pid = num(e, "pid"), tid = num(e, "tid");
+            double end = ph.equals("X") ? ts + num(e, "dur") : ts;
+            if (!(ts >= 0) || !Double.isNaN(maxUs) && end > maxUs + EPS) {
+                r.fail("outside the trace [0, " + maxUs + "]: " + e);
+            }
+            Map<String, Object> a = args(e);
+            String name = (String) e.get("name");
+            if (ph.equals("X") && "goroutine".equals(e.get("cat"))) {
+                r.slices++;
+                double goid = num(a, "goid");
+                if (!name.startsWith("G" + (long) goid + " ")) {
+                    r.fail("slice named for another goroutine: " + e);
+                }
+                if (!(pid == 1 && tid == num(a, "p") || pid == 2 && tid == num(a, "m"))) {
+                    r.fail("slice args disagree with its track: " + e);
+                }
+                if (!ENDS.contains(a.get("end"))) {
+                    r.fail("slice end not a Go wait reason: " + e);
+                }
+                tracks.computeIfAbsent(List.of(pid, tid), k -> new ArrayList<>()).add(e);
+                String key = (long) goid + "/" + ts + "/" + num(e, "dur");
+                if (pid == 1) {
+                    if (twins.put(key, e) != null) {
+                        r.fail("two P-track slices of one run: " + e);
+                    }
+                } else {
+                    perG.computeIfAbsent(goid, k -> new ArrayList<>()).add(e);
+                }
+                sliceAt.put(pid + "/" + tid + "/" + ts, e);
+            } else if (ph.equals("i") && name.equals("GoCreate")) {
+                r.creates++;
+                if (created.put(num(a, "goid"), e) != null) {
+                    r.fail("a goroutine created twice: " + e);
+                }
+            } else if (ph.equals("i") && name.equals("GoBlock")) {
+                r.blocks++;
+                goBlocks.add(e);
+                if (!REASONS.contains(a.get("reason")) || "runnable".equals(a.get("reason"))) {
+                    r.fail("GoBlock reason not a Go wait reason: " + e);
+                }
+            } else if (ph.equals("i") && name.equals("GoUnblock")) {
+                lastUnblock = e;
+                continue;
+            } else if (ph.equals("s")) {
+                r.flows++;
+                Map<String, Object> u = lastUnblock; // written just before its flow's start
+                if (u == null || num(u, "ts") != ts || num(u, "pid") != pid || num(u, "tid") != tid) {
+                    r.fail("flow start not at a GoUnblock: " + e + " after " + u);
+                } else {
+                    flowFrom.put(num(e, "id"), u);
+                }
+            } else if (ph.equals("f")) {
+                flowEnds.add(e);
+            }
+            lastUnblock = null;
+        }
+        // Twins: every slice on a P's track is also on its M's; a slice without a P only there.
+        for (List<Map<String, Object>> gs : perG.values()) {
+            for (Map<String, Object> e : gs) {
+                Map<String, Object> a = args(e);
+                String key = (long) num(a, "goid") + "/" + num(e, "ts") + "/" + num(e, "dur");
+                Map<String, Object> twin = twins.remove(key);
+                if (num(a, "p") >= 0 && twin == null) {
+                    r.fail("slice with a P missing from the P's track: " + e);
+                } else if (num(a, "p") < 0 && twin != null) {
+                    r.fail("slice without a P on a P's track: " + twin);
+                }
+            }
+        }
+        for (Map<String, Object> t : twins.values()) {
+            r.fail("P-track slice missing from its M's track: " + t);
+        }
+        // No overlap on a track (P or M), nor between one goroutine's slices.
+        for (var t : tracks.entrySet()) {
+            overlaps(r, t.getValue(), (t.getKey().get(0) == 1 ? "P" : "M") + t.getKey().get(1).longValue() + "'s track");
+        }
+        for (var g : perG.entrySet()) {
+            List<Map<String, Object>> s = g.getValue();
+            overlaps(r, s, "G" + g.getKey().longValue());
+            for (int i = 0; i + 1 < s.size(); i++) {
+                if ("exit".equals(args(s.get(i)).get("end"))) {
+                    r.fail("G" + g.getKey().longValue() + " runs after its exit: " + s.get(i + 1));
+                }
+            }
+            Map<String, Object> c = created.get(g.getKey());
+            if (c != null) {
+                Map<String, Object> first = s.get(0);
+                if (num(first, "ts") < num(c, "ts")) {
+                    r.fail("slice before its goroutine's GoCreate at " + num(c, "ts") + ": " + first);
+                }
+                String fn = (String) args(c).get("fn");
+                if (!((String) first.get("name")).equals("G" + g.getKey().longValue() + " " + fn)) {
+                    r.fail("slice named otherwise than its GoCreate's fn " + fn + ": " + first);
+                }
+            }
+        }
+        // Flow ends: at the start of a slice of the goroutine unblocked.
+        for (Map<String, Object> f : flowEnds) {
+            Map<String, Object> u = flowFrom.get(num(f, "id"));
+            Map<String, Object> s = sliceAt.get(num(f, "pid") + "/" + num(f, "tid") + "/" + num(f, "ts"));
+            if (u == null) {
+                r.fail("flow end without its GoUnblock: " + f);
+            } else if (s == null || num(args(s), "goid") != num(args(u), "goid")) {
+                r.fail("flow from " + u + " ends at no slice of G" + (long) num(args(u), "goid") + ": " + f + " (slice there: " + s + ")");
+            } else if (num(u, "ts") > num(f, "ts")) {
+                r.fail("flow ends before its unblock: " + u + " -> " + f);
+            }
+        }
+        // GoBlock: at a slice's end, on its track, with its reason.
+        Map<String, List<Map<String, Object>>> byTrackG = new HashMap<>();
+        for (var t : tracks.entrySet()) {
+            for (Map<String, Object> e : t.getValue()) {
+                byTrackG.computeIfAbsent(t.getKey().get(0) + "/" + t.getKey().get(1) + "/" + num(args(e), "goid"), k -> new ArrayList<>()).add(e);
+            }
+        }
+        for (Map<String, Object> b : goBlocks) {
+            boolean found = false;
+            for (Map<String, Object> s : byTrackG.getOrDefault(num(b, "pid") + "/" + num(b, "tid") + "/" + num(args(b), "goid"), List.of())) {
+                if (Math.abs(num(s, "ts") + num(s, "dur") - num(b, "ts")) <= EPS && args(s).get("end").equals(args(b).get("reason"))) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                r.fail("GoBlock at no slice's end: " + b);
+            }
+        }
+        return r;
+    }
+
+    private static void overlaps(Semantics r, List<Map<String, Object>> s, String where) {
+        s.sort((x, y) -> Double.compare(num(x, "ts"), num(y, "ts")));
+        for (int i = 1; i < s.size(); i++) {
+            Map<String, Object> prev = s.get(i - 1), cur = s.get(i);
+            if (num(prev, "ts") + num(prev, "dur") > num(cur, "ts") + EPS) {
+                r.fail("overlap on " + where + ": " + prev + " and " + cur);
+            }
+        }
+    }
 }

@@ -999,4 +999,62 @@ class TraceTest {
             }
         }
     }
+
+    /** Takes a trace of {@code body}; returns its JSON checked against the format and the tracer's promises. */
+    private static byte[] tracedAndChecked(Runnable body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long before = System.nanoTime();
+        Trace.start(out);
+        try {
+            body.run();
+        } finally {
+            Trace.stop();
+        }
+        double maxUs = (System.nanoTime() - before) / 1000.0;
+        byte[] json = out.toByteArray();
+        TraceCheck.check(json);
+        TraceCheck.Semantics s = TraceCheck.semantics(json, maxUs);
+        assertTrue(s.violations.isEmpty(), s::toString);
+        return json;
+    }
+
+    /**
+     * A goroutine that runs (never parks) across one trace's stop and the next one's start:
+     * its slice began in the first trace. It went into the second with its first trace's start,
+     * shown at time 0 and lasting past the second trace's end (its duration measured from
+     * before that trace began): an event of the previous trace leaking into the next.
+     */
+    @Test
+    void aSliceBegunInThePreviousTraceStaysOutOfTheNext() {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(),
+                release = new java.util.concurrent.atomic.AtomicBoolean();
+        GoTesting.runG(2, () -> {
+            Chan<Boolean> done = Chan.make();
+            ByteArrayOutputStream first = new ByteArrayOutputStream();
+            Trace.start(first);
+            Go.go(() -> {
+                running.set(true);
+                long x = 0;
+                while (!release.get()) { // one slice: no park, no yield
+                    x += x * 31 + 7;
+                }
+                done.send(x != 42);
+            });
+            try {
+                GoTesting.awaitTrue("the spinner runs", running::get);
+                Time.sleep(Duration.ofMillis(50));
+            } finally {
+                Trace.stop();
+            }
+            tracedAndChecked(() -> {
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                release.set(true);
+                done.recv();
+            });
+        });
+    }
 }

@@ -37,7 +37,10 @@ import java.util.TreeSet;
  * ends where its goroutine announced its park or its own afterYield readied it, not when
  * cont.run() returns to the M: by then the JDK has the thread parked and another M may be
  * running it. One that stopped unseen (a JDK park) ends at its next slice's start at the
- * latest (the writer holds it until then). A timer
+ * latest (the writer holds it until then). A slice begun before the trace started (under the
+ * previous trace, which its M saw on) is left out, as one begun while tracing was off: every
+ * event lies within the trace, and a goroutine running at the start shows from its next slice.
+ * A timer
  * firing is an instant ({@code "timer"}) on the track of the P (else the M, else sysmon's
  * "threads without a P") that ran it, naming the goroutine its callback readied or started. The
  * JVM's collections, from its GC notifications, are complete events on a "GC" process (pid 4):
@@ -747,6 +750,17 @@ public final class ExecTrace {
 
         private void format(long[] e, Object ref) {
             int kind = (int) e[0];
+            if (e[1] < t0) {
+                if (kind != GC) {
+                    // Begun before this trace: a slice whose M checked `on` during the previous
+                    // trace and took its end in this one (its ring is this trace's by then), or
+                    // an event whose thread read the previous trace's gen. Not of this trace.
+                    return;
+                }
+                // A collection under way when the trace started: the part inside the trace.
+                e[2] = Math.max(0, e[1] + e[2] - t0);
+                e[1] = t0;
+            }
             switch (kind) {
                 case SLICE, SLICE_LATE -> {
                     long goid = e[3];
