@@ -1018,6 +1018,12 @@ class TraceTest {
         return json;
     }
 
+    /** The known program's trace means what the tracer promises (TraceCheck.semantics). */
+    @Test
+    void knownProgramMeetsTheTracersPromises() {
+        tracedAndChecked(TraceTest::program);
+    }
+
     /**
      * A goroutine that runs (never parks) across one trace's stop and the next one's start:
      * its slice began in the first trace. It went into the second with its first trace's start,

@@ -204,6 +204,7 @@ public final class ExecTrace {
         // unpark came first): from here another M may run it, so its slice on this M ends here.
         if (Thread.currentThread() instanceof M mp && mp.curg == gp && mp.traceEndNanos == 0) {
             mp.traceEndNanos = now;
+            mp.traceParkReason = YIELDED;
         }
     }
 
@@ -260,14 +261,18 @@ public final class ExecTrace {
     static void slice(M mp, int pid, G gp, long start) {
         long end = mp.traceEndNanos;
         int kind = SLICE;
-        if (end < start) { // 0: it stopped unseen (a JDK park, its exit)
+        if (end < start) { // 0: it stopped unseen (a JDK park)
             end = System.nanoTime();
             kind = SLICE_LATE;
         }
         int parked = mp.traceParkReason;
         mp.traceParkReason = 0;
-        // The G's own fields are racy here: a waker on another M may have resumed it already.
-        long how = parked != 0 ? G._Gwaiting | (long) parked << 8 : gp.status | (long) gp.waitReason << 8;
+        // How it ended, as the G noted it on this M when it did: not the G's own fields, which
+        // by now may be another M's run's (it yielded, was run elsewhere, and parked or exited).
+        long how = parked > 0 ? G._Gwaiting | (long) parked << 8
+                : parked == YIELDED ? G._Grunnable
+                : parked == EXITED ? G._Gdead
+                : G._Grunning; // stopped unseen: a JDK park
         bufOf(mp).put(kind, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how, gp.fn);
     }
 
@@ -281,6 +286,18 @@ public final class ExecTrace {
             mp.traceParkReason = (byte) reason.ordinal();
             // Before the park: once the JDK has the thread parked, a waker may run it on another M.
             mp.traceEndNanos = reason == WaitReason.ZERO ? 0 : System.nanoTime();
+        }
+    }
+
+    /** traceParkReason's values besides a WaitReason's ordinal: the G yielded; it exited. */
+    static final byte YIELDED = -1, EXITED = -2;
+
+    /** goexit0, on the exiting G: its slice ends here, as an exit. */
+    static void exiting() {
+        M mp = M.current();
+        if (mp != null) {
+            mp.traceParkReason = EXITED;
+            mp.traceEndNanos = System.nanoTime();
         }
     }
 

@@ -1196,6 +1196,9 @@ final class Proc {
     /** proc.go: goexit0. Only gp, as its last act. */
     static void goexit0(G gp) {
         gp.soStatus(G._Gdead); // release only: exited's atomic add is the fence (two fewer per G)
+        if (ExecTrace.on) {
+            ExecTrace.exiting(); // its slice ends here, as an exit (the M reads it later)
+        }
         AllGs.exited(gp); // waitReason is already 0: endWait cleared it
         M locked = gp.lockedm;
         if (locked != null) {
