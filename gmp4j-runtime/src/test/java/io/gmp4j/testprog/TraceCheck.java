@@ -135,7 +135,15 @@ public final class TraceCheck {
     /** What {@link #semantics} found: the events it checked and each broken promise. */
     public static final class Semantics {
         public int events, slices, flows, creates, blocks;
+        /** otherData.droppedEvents: events a full ring lost (then a slice may be missing). */
+        public long dropped;
         public final List<String> violations = new ArrayList<>();
+        /**
+         * GoCreates and GoUnblocks by a goroutine with no slice of it there: the slice its M
+         * reported too late (ExecTrace writes a slice from the M, after the G left it). Not a
+         * violation: rare (a few in thousands of short traces on a loaded machine).
+         */
+        public final List<String> outside = new ArrayList<>();
 
         void fail(String what) {
             if (violations.size() < 50) {
@@ -145,7 +153,7 @@ public final class TraceCheck {
 
         @Override
         public String toString() {
-            return events + " events (" + slices + " slices, " + flows + " flows, " + creates + " creates, " + blocks + " blocks), "
+            return events + " events (" + dropped + " dropped, " + slices + " slices, " + flows + " flows, " + creates + " creates, " + blocks + " blocks), "
                     + violations.size() + " violations" + (violations.isEmpty() ? "" : ": " + violations.subList(0, Math.min(8, violations.size())));
         }
     }
@@ -177,7 +185,10 @@ public final class TraceCheck {
      * <li>each flow starts at a GoUnblock (same track and ts) and ends at the start of a slice
      * of the goroutine that GoUnblock names, not before the unblock;
      * <li>a GoBlock is at the end of a slice of its goroutine, on that slice's track, with
-     * that slice's end reason.
+     * that slice's end reason;
+     * <li>(counted in {@link Semantics#outside}, not a violation) a GoCreate or GoUnblock by a
+     * goroutine lies within a slice of it on that P (where no event was dropped, and after its
+     * first slice in the trace).
      * </ul>
      */
     @SuppressWarnings("unchecked")
@@ -188,13 +199,14 @@ public final class TraceCheck {
             evs.add((Map<String, Object>) o);
         }
         Semantics r = new Semantics();
+        r.dropped = (long) num((Map<String, Object>) ((Map<String, Object>) root).get("otherData"), "droppedEvents");
         Map<List<Double>, List<Map<String, Object>>> tracks = new HashMap<>();
         Map<Double, List<Map<String, Object>>> perG = new HashMap<>();
         Map<String, Map<String, Object>> twins = new HashMap<>(); // goid/ts/dur -> P-track slice
         Map<Double, Map<String, Object>> created = new HashMap<>();
         Map<Double, Map<String, Object>> flowFrom = new HashMap<>(); // flow id -> its GoUnblock
         Map<String, Map<String, Object>> sliceAt = new HashMap<>(); // pid/tid/ts -> slice starting there
-        List<Map<String, Object>> flowEnds = new ArrayList<>(), goBlocks = new ArrayList<>();
+        List<Map<String, Object>> flowEnds = new ArrayList<>(), goBlocks = new ArrayList<>(), byGoroutine = new ArrayList<>();
         Map<String, Object> lastUnblock = null;
         for (Map<String, Object> e : evs) {
             String ph = (String) e.get("ph");
@@ -233,6 +245,9 @@ public final class TraceCheck {
                 sliceAt.put(pid + "/" + tid + "/" + ts, e);
             } else if (ph.equals("i") && name.equals("GoCreate")) {
                 r.creates++;
+                if (num(a, "parent") > 0) {
+                    byGoroutine.add(e);
+                }
                 if (created.put(num(a, "goid"), e) != null) {
                     r.fail("a goroutine created twice: " + e);
                 }
@@ -244,6 +259,9 @@ public final class TraceCheck {
                 }
             } else if (ph.equals("i") && name.equals("GoUnblock")) {
                 lastUnblock = e;
+                if (num(a, "by") > 0) {
+                    byGoroutine.add(e);
+                }
                 continue;
             } else if (ph.equals("s")) {
                 r.flows++;
@@ -327,6 +345,37 @@ public final class TraceCheck {
             }
             if (!found) {
                 r.fail("GoBlock at no slice's end: " + b);
+            }
+        }
+        // A goroutine's GoCreate or GoUnblock is on its track: within a slice of it on that P
+        // (or, where sysmon handed the P away meanwhile, one without a P), unless it came
+        // before the goroutine's first slice in the trace (that one may have begun before it).
+        // Not where a full ring dropped events: the slice may be among them.
+        // Counted apart (outside), not a violation: the M writes a slice when it gets back from
+        // the G, and an M whose thread the OS holds off past the trace's end loses the slice,
+        // the G having run on elsewhere (its instants, written by the G, are in the trace).
+        for (Map<String, Object> u : r.dropped == 0 ? byGoroutine : List.<Map<String, Object>>of()) {
+            double g = num(args(u), u.get("name").equals("GoCreate") ? "parent" : "by"), ts = num(u, "ts");
+            List<Map<String, Object>> gs = perG.getOrDefault(g, List.of()); // sorted by ts (overlaps)
+            int lo = 0, hi = gs.size() - 1, at = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (num(gs.get(mid), "ts") <= ts + EPS) {
+                    at = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            if (at < 0) {
+                continue;
+            }
+            Map<String, Object> sl = gs.get(at);
+            double p = num(args(sl), "p");
+            boolean onTrack = num(u, "pid") == 1 ? p == num(u, "tid") || p < 0 : p < 0 || num(u, "pid") == 3;
+            if (ts > num(sl, "ts") + num(sl, "dur") + EPS || !onTrack) {
+                r.outside.add(u.get("name") + " outside its goroutine's slices (last before: " + sl + ", next: "
+                        + (at + 1 < gs.size() ? gs.get(at + 1) : null) + "): " + u);
             }
         }
         return r;

@@ -843,6 +843,7 @@ class TraceTest {
                     Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
                     Trace.stop();
                     events(out.toByteArray(), true);
+                    meaning(out.toByteArray());
                     traces.incrementAndGet();
                 } catch (Throwable t) {
                     failures.add(t);
@@ -892,6 +893,7 @@ class TraceTest {
                 Time.sleep(Duration.ofMillis(1));
                 Trace.stop();
                 events(buf.toByteArray(), true);
+                meaning(buf.toByteArray());
             }
             outerDone.recv();
         } finally {
@@ -1018,6 +1020,12 @@ class TraceTest {
         return json;
     }
 
+    /** The trace means what the tracer promises (TraceCheck.semantics; its length unknown). */
+    private static void meaning(byte[] json) {
+        TraceCheck.Semantics s = TraceCheck.semantics(json, Double.NaN);
+        assertTrue(s.violations.isEmpty(), s::toString);
+    }
+
     /** The known program's trace means what the tracer promises (TraceCheck.semantics). */
     @Test
     void knownProgramMeetsTheTracersPromises() {
@@ -1061,6 +1069,163 @@ class TraceTest {
                 release.set(true);
                 done.recv();
             });
+        });
+    }
+
+    /**
+     * Many short traces back to back, started and stopped by a platform thread and a goroutine
+     * racing each other, while a busy program runs (channels, select with timers, sleeps,
+     * Gosched, a locked goroutine, j.u.c. parks, a spinner, GOMAXPROCS changes), at GOMAXPROCS
+     * 1, 2 and 8: every trace means what the tracer promises (TraceCheck.semantics).
+     */
+    @Test
+    void manyShortTracesMeetTheTracersPromises() throws Exception {
+        int before = Go.numGoroutine();
+        int prevProcs = Go.gomaxprocs(1);
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger traces = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong(), outside = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            for (int procs : new int[] {1, 2, 8}) {
+                Go.gomaxprocs(procs);
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                WaitGroup wg = new WaitGroup();
+                busyProgram(stop, wg);
+                long end = System.nanoTime() + 2_000_000_000L;
+                Runnable tracer = () -> {
+                    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+                    while (System.nanoTime() < end) {
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        long t = System.nanoTime();
+                        try {
+                            Trace.start(out);
+                        } catch (IllegalStateException e) {
+                            Thread.yield();
+                            continue;
+                        }
+                        if (rnd.nextInt(4) != 0) {
+                            Time.sleep(Duration.ofMillis(rnd.nextInt(5)));
+                        }
+                        Trace.stop();
+                        double maxUs = (System.nanoTime() - t) / 1000.0;
+                        byte[] json = out.toByteArray();
+                        try {
+                            TraceCheck.check(json);
+                            TraceCheck.Semantics sem = TraceCheck.semantics(json, maxUs);
+                            events.addAndGet(sem.events);
+                            outside.addAndGet(sem.outside.size());
+                            if (!sem.violations.isEmpty()) {
+                                failures.add("GOMAXPROCS " + procs + ": " + sem);
+                            }
+                        } catch (Throwable e) {
+                            failures.add("GOMAXPROCS " + procs + ": " + e);
+                        }
+                        traces.incrementAndGet();
+                    }
+                };
+                Thread platform = Thread.ofPlatform().start(tracer);
+                Chan<Boolean> goTracer = Chan.make();
+                Go.go(() -> {
+                    tracer.run();
+                    goTracer.send(true);
+                });
+                goTracer.recv();
+                platform.join();
+                stop.set(true);
+                wg.await();
+            }
+        } finally {
+            Go.gomaxprocs(prevProcs);
+        }
+        assertTrue(failures.isEmpty(), () -> failures.size() + " of " + traces + " traces broke a promise; first: "
+                + failures.subList(0, Math.min(3, failures.size())));
+        assertTrue(traces.get() >= 10, () -> traces + " traces");
+        System.out.println("manyShortTracesMeetTheTracersPromises: " + traces + " traces, " + events + " events checked, "
+                + outside + " instants outside their goroutine's slices");
+        GoTesting.assertNoLeak(before);
+    }
+
+    /** The busy program of {@link #manyShortTracesMeetTheTracersPromises}, until {@code stop}. */
+    private static void busyProgram(java.util.concurrent.atomic.AtomicBoolean stop, WaitGroup wg) {
+        Chan<Integer> a = Chan.make(), b = Chan.make(1);
+        wg.add(8);
+        Go.go(() -> { // ping-pong
+            for (int i = 0; !stop.get(); i++) {
+                a.send(i);
+                b.recv();
+            }
+            a.close();
+            wg.done();
+        });
+        Go.go(() -> {
+            for (Integer v = a.recv(); v != null; v = a.recv()) {
+                b.send(v);
+            }
+            wg.done();
+        });
+        Go.go(() -> { // select with a timer, Gosched
+            Chan<Integer> never = Chan.make();
+            while (!stop.get()) {
+                io.gmp4j.chan.Select.select(never.onRecv(v -> {}), Time.after(Duration.ofMillis(1)).onRecv(v -> {}));
+                Go.gosched();
+            }
+            wg.done();
+        });
+        Go.go(() -> { // sleeps and short-lived goroutines
+            while (!stop.get()) {
+                Time.sleep(Duration.ofMillis(2));
+                Chan<Boolean> c = Chan.make();
+                Go.go(() -> c.send(true));
+                c.recv();
+            }
+            wg.done();
+        });
+        Go.go(() -> { // a locked goroutine
+            Go.lockOSThread();
+            try {
+                while (!stop.get()) {
+                    Time.sleep(Duration.ofMillis(1));
+                    Go.gosched();
+                }
+            } finally {
+                Go.unlockOSThread();
+                wg.done();
+            }
+        });
+        java.util.concurrent.SynchronousQueue<Integer> q = new java.util.concurrent.SynchronousQueue<>();
+        Go.go(() -> { // j.u.c. parks gmp4j does not see
+            try {
+                while (q.take() >= 0) {
+                    // next
+                }
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            wg.done();
+        });
+        Go.go(() -> {
+            try {
+                while (!stop.get()) {
+                    q.put(0);
+                    Thread.sleep(0, 200_000);
+                }
+                q.put(-1);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            wg.done();
+        });
+        Go.go(() -> { // a spinner in long slices, and GOMAXPROCS changes
+            long x = 0;
+            while (!stop.get()) {
+                long until = System.nanoTime() + 3_000_000;
+                while (System.nanoTime() < until) {
+                    x += x * 31 + 7;
+                }
+                Go.gomaxprocs(Go.gomaxprocs(0));
+                Go.gosched();
+            }
+            wg.done();
         });
     }
 }
