@@ -251,6 +251,7 @@ public final class ExecTrace {
     /** execute, before cont.run: a slice begins on mp. */
     static long sliceStart(M mp) {
         mp.traceEndNanos = 0;
+        mp.traceParkReason = 0; // not a previous, untraced slice's (begun while tracing was off)
         return System.nanoTime();
     }
 
