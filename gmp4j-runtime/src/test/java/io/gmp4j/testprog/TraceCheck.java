@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /** A trace's checks: JSON, and the trace-event format's rules (TraceTest, the torture's observers). */
@@ -328,19 +329,22 @@ public final class TraceCheck {
                 r.fail("flow ends before its unblock: " + u + " -> " + f);
             }
         }
-        // GoBlock: at a slice's end, on its track, with its reason.
-        Map<String, List<Map<String, Object>>> byTrackG = new HashMap<>();
+        // GoBlock: at a slice's end, on its track, with its reason. Slices by track and
+        // goroutine, ordered by their end (a ping-pong goroutine has thousands on one track).
+        Map<String, TreeMap<Double, List<Map<String, Object>>>> byTrackG = new HashMap<>();
         for (var t : tracks.entrySet()) {
             for (Map<String, Object> e : t.getValue()) {
-                byTrackG.computeIfAbsent(t.getKey().get(0) + "/" + t.getKey().get(1) + "/" + num(args(e), "goid"), k -> new ArrayList<>()).add(e);
+                byTrackG.computeIfAbsent(t.getKey().get(0) + "/" + t.getKey().get(1) + "/" + num(args(e), "goid"), k -> new TreeMap<>())
+                        .computeIfAbsent(num(e, "ts") + num(e, "dur"), k -> new ArrayList<>()).add(e);
             }
         }
         for (Map<String, Object> b : goBlocks) {
             boolean found = false;
-            for (Map<String, Object> s : byTrackG.getOrDefault(num(b, "pid") + "/" + num(b, "tid") + "/" + num(args(b), "goid"), List.of())) {
-                if (Math.abs(num(s, "ts") + num(s, "dur") - num(b, "ts")) <= EPS && args(s).get("end").equals(args(b).get("reason"))) {
-                    found = true;
-                    break;
+            double at = num(b, "ts");
+            var ends = byTrackG.getOrDefault(num(b, "pid") + "/" + num(b, "tid") + "/" + num(args(b), "goid"), new TreeMap<>());
+            for (List<Map<String, Object>> near : ends.subMap(at - EPS, true, at + EPS, true).values()) {
+                for (Map<String, Object> s : near) {
+                    found |= args(s).get("end").equals(args(b).get("reason"));
                 }
             }
             if (!found) {

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
-import io.gmp4j.debug.HeadlessChromium;
 import io.gmp4j.chan.Chan;
+import io.gmp4j.chan.Select;
+import io.gmp4j.debug.HeadlessChromium;
 import io.gmp4j.internal.runtime.Park;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
@@ -24,11 +25,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -250,7 +262,7 @@ class TraceTest {
             Trace.start(out);
             try {
                 GoTesting.runG(2, () -> {
-                    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                    AtomicBoolean stop = new AtomicBoolean();
                     WaitGroup wg = new WaitGroup();
                     Chan<Integer> a = Chan.make(), b = Chan.make();
                     wg.add(5 + 1000);
@@ -269,8 +281,8 @@ class TraceTest {
                         wg.done();
                     });
                     // The same through j.u.c.: parks gmp4j does not see (their slices end unseen).
-                    java.util.concurrent.SynchronousQueue<Integer> q = new java.util.concurrent.SynchronousQueue<>(),
-                            r = new java.util.concurrent.SynchronousQueue<>();
+                    SynchronousQueue<Integer> q = new SynchronousQueue<>(),
+                            r = new SynchronousQueue<>();
                     Go.go(() -> {
                         try {
                             while (q.take() >= 0) {
@@ -425,7 +437,7 @@ class TraceTest {
                 poller[0] = Park.goid();
                 for (int i = 0; i < 100; i++) {
                     Chan<java.time.Instant> c = Time.after(Duration.ZERO);
-                    io.gmp4j.chan.Select.select(c.onRecv(v -> ready[0]++), io.gmp4j.chan.Select.onDefault(() -> {}));
+                    Select.select(c.onRecv(v -> ready[0]++), Select.onDefault(() -> {}));
                 }
             });
         } finally {
@@ -512,9 +524,9 @@ class TraceTest {
      */
     @Test
     void stopDuringAnotherStopReturnsOnceTheTraceIsWritten() throws Exception {
-        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         OutputStream slow = new OutputStream() {
             @Override
@@ -548,8 +560,8 @@ class TraceTest {
         program();
         armed.set(true);
         Thread first = Thread.ofPlatform().start(Trace::stop);
-        assertTrue(stuck.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first stop writes");
-        var second = new java.util.concurrent.CompletableFuture<String>();
+        assertTrue(stuck.await(30, TimeUnit.SECONDS), "the first stop writes");
+        var second = new CompletableFuture<String>();
         Thread.ofPlatform().start(() -> {
             Trace.stop();
             synchronized (written) {
@@ -558,12 +570,12 @@ class TraceTest {
         });
         try {
             // A sleep to let something not happen: the second stop must wait for the first.
-            assertThrows(java.util.concurrent.TimeoutException.class, () -> second.get(500, java.util.concurrent.TimeUnit.MILLISECONDS),
+            assertThrows(TimeoutException.class, () -> second.get(500, TimeUnit.MILLISECONDS),
                     "the second stop returned while the first was still writing the trace");
         } finally {
             release.countDown();
         }
-        String whole = second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        String whole = second.get(30, TimeUnit.SECONDS);
         first.join();
         events(whole.getBytes(StandardCharsets.UTF_8));
     }
@@ -576,8 +588,8 @@ class TraceTest {
      */
     @Test
     void blockedHeaderWriteHoldsUpOnlyItsOwnStart() throws Exception {
-        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         OutputStream slow = new OutputStream() {
             @Override
@@ -600,8 +612,8 @@ class TraceTest {
         };
         Thread first = Thread.ofPlatform().start(() -> Trace.start(slow));
         try {
-            assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first start writes its header");
-            var second = new java.util.concurrent.CompletableFuture<Throwable>();
+            assertTrue(entered.await(30, TimeUnit.SECONDS), "the first start writes its header");
+            var second = new CompletableFuture<Throwable>();
             Thread.ofPlatform().start(() -> {
                 try {
                     Trace.start(new ByteArrayOutputStream());
@@ -610,7 +622,7 @@ class TraceTest {
                     second.complete(e);
                 }
             });
-            Throwable refused = second.get(10, java.util.concurrent.TimeUnit.SECONDS); // hung before
+            Throwable refused = second.get(10, TimeUnit.SECONDS); // hung before
             assertTrue(refused instanceof IllegalStateException, String.valueOf(refused));
             assertEquals("runtime error: tracing is already enabled", refused.getMessage());
         } finally {
@@ -718,8 +730,8 @@ class TraceTest {
     @Test
     void stopDuringAWriteToAFileKeepsTheFileOpen(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("trace.json");
-        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch inWrite = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean();
+        CountDownLatch inWrite = new CountDownLatch(1);
         try (OutputStream fileOut = java.nio.channels.Channels.newOutputStream(java.nio.channels.FileChannel.open(file,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE))) {
             OutputStream out = new OutputStream() {
@@ -759,7 +771,7 @@ class TraceTest {
             Trace.start(out);
             armed.set(true);
             program();
-            assertTrue(inWrite.await(10, java.util.concurrent.TimeUnit.SECONDS), "the tracer writes within 10 s");
+            assertTrue(inWrite.await(10, TimeUnit.SECONDS), "the tracer writes within 10 s");
             Trace.stop();
         }
         events(Files.readAllBytes(file));
@@ -795,7 +807,7 @@ class TraceTest {
     @Test
     void startDuringAnotherStopKeepsBothTracesWhole() throws Exception {
         int before = Go.numGoroutine();
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         WaitGroup wg = new WaitGroup();
         for (int i = 0; i < 8; i++) {
             wg.add(2);
@@ -815,9 +827,9 @@ class TraceTest {
                 wg.done();
             });
         }
-        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicInteger traces = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicReference<ByteArrayOutputStream> last = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger traces = new AtomicInteger();
+        AtomicReference<ByteArrayOutputStream> last = new AtomicReference<>();
         long end = System.nanoTime() + 6_000_000_000L;
         Runnable tracer = () -> {
             while (System.nanoTime() < end) {
@@ -840,7 +852,7 @@ class TraceTest {
                             + p.substring(Math.max(0, p.length() - 60))));
                 }
                 try {
-                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(20));
                     Trace.stop();
                     events(out.toByteArray(), true);
                     meaning(out.toByteArray());
@@ -931,7 +943,7 @@ class TraceTest {
                 try {
                     while (true) {
                         boolean[] stop = {false};
-                        io.gmp4j.chan.Select.select(done.onRecv(v -> stop[0] = true), io.gmp4j.chan.Select.onDefault(Go::gosched));
+                        Select.select(done.onRecv(v -> stop[0] = true), Select.onDefault(Go::gosched));
                         if (stop[0]) {
                             return;
                         }
@@ -1040,8 +1052,8 @@ class TraceTest {
      */
     @Test
     void aSliceBegunInThePreviousTraceStaysOutOfTheNext() {
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(),
-                release = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean running = new AtomicBoolean(),
+                release = new AtomicBoolean();
         GoTesting.runG(2, () -> {
             Chan<Boolean> done = Chan.make();
             ByteArrayOutputStream first = new ByteArrayOutputStream();
@@ -1082,18 +1094,18 @@ class TraceTest {
     void manyShortTracesMeetTheTracersPromises() throws Exception {
         int before = Go.numGoroutine();
         int prevProcs = Go.gomaxprocs(1);
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.concurrent.atomic.AtomicInteger traces = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong(), outside = new java.util.concurrent.atomic.AtomicLong();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger traces = new AtomicInteger();
+        AtomicLong events = new AtomicLong(), outside = new AtomicLong();
         try {
             for (int procs : new int[] {1, 2, 8}) {
                 Go.gomaxprocs(procs);
-                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean stop = new AtomicBoolean();
                 WaitGroup wg = new WaitGroup();
                 busyProgram(stop, wg);
                 long end = System.nanoTime() + 2_000_000_000L;
                 Runnable tracer = () -> {
-                    java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+                    ThreadLocalRandom rnd = ThreadLocalRandom.current();
                     while (System.nanoTime() < end) {
                         ByteArrayOutputStream out = new ByteArrayOutputStream();
                         long t = System.nanoTime();
@@ -1146,7 +1158,7 @@ class TraceTest {
     }
 
     /** The busy program of {@link #manyShortTracesMeetTheTracersPromises}, until {@code stop}. */
-    private static void busyProgram(java.util.concurrent.atomic.AtomicBoolean stop, WaitGroup wg) {
+    private static void busyProgram(AtomicBoolean stop, WaitGroup wg) {
         Chan<Integer> a = Chan.make(), b = Chan.make(1);
         wg.add(8);
         Go.go(() -> { // ping-pong
@@ -1166,7 +1178,7 @@ class TraceTest {
         Go.go(() -> { // select with a timer, Gosched
             Chan<Integer> never = Chan.make();
             while (!stop.get()) {
-                io.gmp4j.chan.Select.select(never.onRecv(v -> {}), Time.after(Duration.ofMillis(1)).onRecv(v -> {}));
+                Select.select(never.onRecv(v -> {}), Time.after(Duration.ofMillis(1)).onRecv(v -> {}));
                 Go.gosched();
             }
             wg.done();
@@ -1192,7 +1204,7 @@ class TraceTest {
                 wg.done();
             }
         });
-        java.util.concurrent.SynchronousQueue<Integer> q = new java.util.concurrent.SynchronousQueue<>();
+        SynchronousQueue<Integer> q = new SynchronousQueue<>();
         Go.go(() -> { // j.u.c. parks gmp4j does not see
             try {
                 while (q.take() >= 0) {
