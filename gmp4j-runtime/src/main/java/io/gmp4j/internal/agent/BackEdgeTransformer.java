@@ -513,8 +513,8 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             for (int j = 1; j <= boundLen; j++) {
                 bound.add((Instruction) els.get(pos.get(j)));
             }
-            if (boundLen == 2 && bound.get(1).opcode() != Opcode.ARRAYLENGTH) {
-                return null;
+            if (boundLen == 2 && (bound.get(1).opcode() != Opcode.ARRAYLENGTH || rangeAt(els, back.target()))) {
+                return null; // a.length, which may throw, where a try starts or ends (see rangeAt)
             }
             if (boundLen == 1 && !(bound.get(0) instanceof ConstantInstruction c && c.typeKind() == TypeKind.INT)
                     && !(bound.get(0) instanceof LoadInstruction bl && bl.typeKind() == TypeKind.INT)) {
@@ -537,6 +537,22 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             return new Strip(header, pos.get(0), pos.get(1), pos.get(boundLen), cmpAt, to, slot, bound, cmp.opcode(),
                     cmp.target());
         }
+    }
+
+    /**
+     * Whether an exception range starts or ends at {@code header}: the strip's limit
+     * computation, bound before the header, falls outside the range that covers the header's
+     * exit test (a {@code try} whose block starts with {@code for (; i < a.length; i++)}: a null
+     * array's NullPointerException escaped its catch), or inside the one that ends there. Only
+     * {@code a.length} can throw there; a constant or local bound cannot.
+     */
+    private static boolean rangeAt(List<CodeElement> els, Label header) {
+        for (CodeElement e : els) {
+            if (e instanceof ExceptionCatch c && (c.tryStart().equals(header) || c.tryEnd().equals(header))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

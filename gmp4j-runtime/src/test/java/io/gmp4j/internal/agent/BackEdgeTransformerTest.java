@@ -202,6 +202,47 @@ class BackEdgeTransformerTest {
         }
     }
 
+    /**
+     * A strip-mined loop whose header starts a try block: the strip's limit computation
+     * (bound before the header) evaluated {@code a.length} outside the try, so a null array's
+     * NullPointerException escaped the catch that the original runs. A bound that cannot throw
+     * keeps its strip.
+     */
+    @Test
+    void loopAtTheStartOfATryKeepsItsHandler() throws Exception {
+        byte[] instrumented = BackEdgeTransformer.instrument(bytesOf(CountedLoops.class.getName()), getClass().getClassLoader());
+        Class<?> a = CountedLoops.class;
+        Class<?> b = new OneClassLoader(a.getName(), instrumented).loadClass(a.getName());
+        for (int[] arr : new int[][] {null, {}, {4, 5, 6}, new int[9000]}) {
+            String len = arr == null ? "null" : String.valueOf(arr.length);
+            Object want;
+            try {
+                want = a.getMethod("forAtTryStart", int[].class).invoke(null, (Object) arr);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                want = e.getCause();
+            }
+            Object got;
+            try {
+                got = b.getMethod("forAtTryStart", int[].class).invoke(null, (Object) arr);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                got = e.getCause();
+            }
+            assertEquals(want, got, "forAtTryStart(" + len + ")");
+        }
+        java.util.Map<String, Long> strips = new java.util.HashMap<>();
+        for (MethodModel m : ClassFile.of().parse(instrumented).methods()) {
+            strips.put(m.methodName().stringValue(), m.code().orElseThrow().elementStream()
+                    .filter(e -> e instanceof InvokeInstruction i && i.owner().asInternalName().equals("java/lang/Math"))
+                    .count());
+        }
+        assertEquals(0, strips.get("forAtTryStart"), "a.length where the try starts: not strip-mined");
+        assertEquals(1, strips.get("forAtTryStartLocalBound"), "a bound that cannot throw: strip-mined");
+        for (int n : new int[] {0, 4096, 4097, 10_000}) {
+            assertEquals(a.getMethod("forAtTryStartLocalBound", int.class).invoke(null, n),
+                    b.getMethod("forAtTryStartLocalBound", int.class).invoke(null, n), "forAtTryStartLocalBound(" + n + ")");
+        }
+    }
+
     @Test
     void instrumentingTwiceChangesNothing() throws Exception {
         byte[] once = BackEdgeTransformer.instrument(bytesOf(LOOPS), getClass().getClassLoader());

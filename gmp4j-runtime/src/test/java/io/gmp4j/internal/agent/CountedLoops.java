@@ -217,4 +217,35 @@ public class CountedLoops {
         }
         return s;
     }
+
+    /**
+     * javac's for loop as the first statement of a try block: the try range starts at the
+     * loop's header, and a null array's NullPointerException at the exit test is caught.
+     */
+    public static int forAtTryStart(int[] a) {
+        int i = 0;
+        int s = 0;
+        try {
+            for (; i < a.length; i++) {
+                s += a[i];
+            }
+        } catch (NullPointerException e) {
+            return -1;
+        }
+        return s;
+    }
+
+    /** The same with a local bound, which cannot throw (Jackson's serializers' shape): still strip-mined. */
+    public static int forAtTryStartLocalBound(int n) {
+        int i = 0;
+        int s = 0;
+        try {
+            for (; i < n; i++) {
+                s += i;
+            }
+        } catch (RuntimeException e) {
+            return -1;
+        }
+        return s;
+    }
 }
