@@ -482,7 +482,7 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                     header = k;
                 }
             }
-            if (header < 0 || enteredElsewhere(els, back.target(), to)) {
+            if (header < 0 || enteredElsewhere(els, back.target(), to) || enteredInside(els, header, to)) {
                 return null;
             }
             List<Integer> pos = new ArrayList<>();
@@ -573,6 +573,42 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
             };
             if (jumps) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether code outside els[header..to] enters the loop past its header: a branch or a switch
+     * to a label inside, or a handler inside for a range that is not. javac emits no such
+     * thing, but other bytecode can jump out of a loop's body past its back-edge and back in,
+     * running code that {@link Strip#of} does not see (a store to the bound, which the strip's
+     * limit would then miss) between two of the inner loop's tests.
+     */
+    private static boolean enteredInside(List<CodeElement> els, int header, int to) {
+        Map<Label, Integer> at = new HashMap<>();
+        for (int k = 0; k < els.size(); k++) {
+            if (els.get(k) instanceof LabelTarget lt) {
+                at.put(lt.label(), k);
+            }
+        }
+        for (int k = 0; k < els.size(); k++) {
+            List<Label> targets = switch (els.get(k)) {
+                case BranchInstruction b -> List.of(b.target());
+                case TableSwitchInstruction t -> caseTargets(t.defaultTarget(), t.cases());
+                case LookupSwitchInstruction l -> caseTargets(l.defaultTarget(), l.cases());
+                case ExceptionCatch c -> {
+                    int start = at.getOrDefault(c.tryStart(), -1), end = at.getOrDefault(c.tryEnd(), -1);
+                    yield start >= header && start <= to && end > header && end <= to + 1 ? List.of() : List.of(c.handler());
+                }
+                default -> List.of();
+            };
+            boolean outside = k < header || k > to || els.get(k) instanceof ExceptionCatch;
+            for (Label l : targets) {
+                int t = at.getOrDefault(l, -1);
+                if (outside && t > header && t <= to) {
+                    return true;
+                }
             }
         }
         return false;

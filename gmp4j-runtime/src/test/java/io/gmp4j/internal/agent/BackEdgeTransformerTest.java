@@ -243,6 +243,37 @@ class BackEdgeTransformerTest {
         }
     }
 
+    /**
+     * Bytecode javac does not emit (an optimiser's block order): the body of a counted loop
+     * jumps out past its back-edge to code that moves the bound, and back into the body. The
+     * strip's limit, computed from the old bound, ran the inner loop past the new one (4096
+     * iterations where the original stops at 101).
+     */
+    @Test
+    void loopReenteredFromOutsideIsNotStripMined() throws Exception {
+        java.lang.constant.ClassDesc cd = java.lang.constant.ClassDesc.of("Reentered");
+        byte[] original = ClassFile.of().build(cd, cb -> cb.withFlags(ClassFile.ACC_PUBLIC)
+                .withMethodBody("f", java.lang.constant.MethodTypeDesc.ofDescriptor("(I)I"),
+                        ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, c -> {
+                            var header = c.newLabel();
+                            var back = c.newLabel();
+                            var exit = c.newLabel();
+                            var side = c.newLabel();
+                            c.iconst_0().istore(1).iconst_0().istore(2); // i = 0, s = 0; n in slot 0
+                            c.labelBinding(header).iload(1).iload(0).if_icmpge(exit); // while (i < n)
+                            c.iinc(2, 1).iload(1).bipush(100).if_icmpeq(side); // s++; if (i == 100) goto side
+                            c.labelBinding(back).iinc(1, 1).goto_(header); // i++
+                            c.labelBinding(exit).iload(2).ireturn();
+                            c.labelBinding(side).bipush(50).istore(0).goto_(back); // n = 50, back into the body
+                        }));
+        byte[] instrumented = BackEdgeTransformer.instrument(original, getClass().getClassLoader());
+        Class<?> a = new OneClassLoader("Reentered", original).loadClass("Reentered");
+        Class<?> b = new OneClassLoader("Reentered", instrumented != null ? instrumented : original).loadClass("Reentered");
+        for (int n : new int[] {0, 99, 100, 101, 4095, 4096, 4097, 10_000}) {
+            assertEquals(a.getMethod("f", int.class).invoke(null, n), b.getMethod("f", int.class).invoke(null, n), "f(" + n + ")");
+        }
+    }
+
     @Test
     void instrumentingTwiceChangesNothing() throws Exception {
         byte[] once = BackEdgeTransformer.instrument(bytesOf(LOOPS), getClass().getClassLoader());
