@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * JVM, so a run whose goroutines never yield still ends.
  * <ul>
  *   <li>{@code spinners}: four call-free spinning goroutines and a 1 ms sleeper; {@code stepped}:
- *       the same with spinners whose loop steps its counter only while a flag is up;
+ *       the same with spinners whose loop steps its counter only while a flag is up; {@code strip}:
+ *       the same with spinners in a strip-mined counted loop;
  *       {@code afterInit}: three spinners, one of which first spends 100 ms in a class
  *       initialiser.</li>
  *   <li>{@code pinned}: one spinner inside {@code synchronized}, one inside a class
@@ -34,18 +35,20 @@ public final class PreemptProg {
 
     public static void main(String[] args) {
         String mode = args[0];
-        Thread controller = new Thread(() -> measure(mode.equals("spinners") || mode.equals("stepped") ? 4
+        Thread controller = new Thread(() -> measure(mode.equals("spinners") || mode.equals("stepped") || mode.equals("strip") ? 4
                 : mode.equals("afterInit") ? 3 : mode.equals("pinned") ? 2 : 0));
         controller.setDaemon(true);
         controller.start();
         Go.run(() -> {
             Go.go(PreemptProg::sleeper);
-            if (mode.equals("spinners") || mode.equals("stepped")) {
+            if (mode.equals("spinners") || mode.equals("stepped") || mode.equals("strip")) {
                 for (int i = 0; i < 4; i++) {
                     int id = i;
                     Go.go(() -> {
                         if (mode.equals("stepped")) {
                             spinStepped(id);
+                        } else if (mode.equals("strip")) {
+                            spinStrip(id);
                         } else {
                             spin(id);
                         }
@@ -102,6 +105,23 @@ public final class PreemptProg {
                 i++;
             }
             n++; // (a branch to the header here would be a second back-edge: not counted either way)
+        }
+    }
+
+    /**
+     * javac's {@code for (...; i < n; i++)} over 2^31 iterations, which the agent strip-mines:
+     * its only check runs once per STRIDE iterations, outside the inner loop.
+     */
+    static void spinStrip(int id) {
+        long s = 0;
+        int n = Integer.MAX_VALUE;
+        for (;;) {
+            for (int i = 0; i < n; i++) {
+                s += i;
+                if ((i & 0xFFFF) == 0) {
+                    progress.lazySet(id, s);
+                }
+            }
         }
     }
 
