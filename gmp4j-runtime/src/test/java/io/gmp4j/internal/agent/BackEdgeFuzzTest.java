@@ -87,6 +87,90 @@ class BackEdgeFuzzTest {
         assertTrue(transformed >= ran * 9 / 10, "most programs have loops: " + transformed + " classes of " + ran);
     }
 
+    /**
+     * Strip-mined loops at their edges, by hand: starts and bounds near Integer.MAX_VALUE and
+     * MIN_VALUE ({@code i <= MAX_VALUE} never ends: it wraps), trip counts around multiples of
+     * STRIDE, and exceptions thrown at iterations STRIDE - 1, STRIDE and STRIDE + 1.
+     */
+    @Test
+    void stripMinedLoopsAtTheirEdges() throws Exception {
+        String src = """
+                public class Edges {
+                  public static long upTo(int s, int n) {
+                    long t = 0; int c = 0;
+                    for (int i = s; i < n; i++) { t = t * 31 + i; if (++c > 20000) return t * 7 + i; }
+                    return t;
+                  }
+                  public static long upToIncl(int s, int n) {
+                    long t = 0; int c = 0;
+                    for (int i = s; i <= n; i++) { t = t * 31 + i; if (++c > 20000) return t * 7 + i; }
+                    return t;
+                  }
+                  public static long throwsAt(int n, int k) {
+                    long t = 0;
+                    for (int i = 0; i < n; i++) { if (i == k) throw new IllegalStateException(i + " " + t); t += i; }
+                    return t;
+                  }
+                  public static long index(int[] a, int n) {
+                    long t = 0;
+                    for (int i = 0; i < n; i++) { t = t * 31 + a[i]; }
+                    return t;
+                  }
+                  public static long length(int[] a, int k) {
+                    long t = 0;
+                    for (int i = k; i < a.length; i++) { t = t * 31 + a[i] + i; }
+                    return t;
+                  }
+                }
+                """;
+        Map<String, byte[]> orig = Javac.compile(Map.of("Edges", src));
+        byte[] inst = BackEdgeTransformer.instrument(orig.get("Edges"), getClass().getClassLoader());
+        long strips = java.lang.classfile.ClassFile.of().parse(inst).methods().stream()
+                .flatMap(m -> m.code().orElseThrow().elementStream())
+                .filter(e -> e instanceof java.lang.classfile.instruction.InvokeInstruction i
+                        && i.owner().asInternalName().equals("java/lang/Math"))
+                .count();
+        assertEquals(5, strips, "every loop is strip-mined");
+        Class<?> a = Javac.loader(orig).loadClass("Edges");
+        Class<?> b = Javac.loader(Map.of("Edges", inst)).loadClass("Edges");
+        int max = Integer.MAX_VALUE, min = Integer.MIN_VALUE;
+        int[] starts = {0, -5, max - 5000, max - 4097, max - 4096, max - 4095, max - 1, max, min, min + 1};
+        int[] bounds = {0, 4095, 4096, 4097, 8191, 8193, 12289, max - 1, max, min, min + 4096};
+        for (int st : starts) {
+            for (int n : bounds) {
+                for (String m : List.of("upTo", "upToIncl")) {
+                    assertEquals(invoke(a, m, st, n), invoke(b, m, st, n), m + "(" + st + ", " + n + ")");
+                }
+            }
+        }
+        for (int k : new int[] {0, 1, 4094, 4095, 4096, 4097, 8191, 8192, 8193, 9999, 10_000}) {
+            assertEquals(invoke(a, "throwsAt", 10_000, k), invoke(b, "throwsAt", 10_000, k), "throwsAt(" + k + ")");
+        }
+        for (int len : new int[] {0, 4095, 4096, 4097, 8192}) {
+            int[] arr = new int[len];
+            java.util.Arrays.setAll(arr, i -> i * 13 - 7);
+            for (int n : new int[] {0, 4096, 4097, 8193}) {
+                assertEquals(invoke(a, "index", arr, n), invoke(b, "index", arr, n), "index(" + len + ", " + n + ")");
+            }
+            for (int k : new int[] {0, 1, 4095, 4097, max, min}) {
+                assertEquals(invoke(a, "length", arr, k), invoke(b, "length", arr, k), "length(" + len + ", " + k + ")");
+            }
+        }
+    }
+
+    private static String invoke(Class<?> c, String name, Object x, int y) throws Exception {
+        for (var m : c.getMethods()) {
+            if (m.getName().equals(name)) {
+                try {
+                    return "=" + m.invoke(null, x, y);
+                } catch (InvocationTargetException e) {
+                    return "threw " + e.getCause();
+                }
+            }
+        }
+        throw new NoSuchMethodException(name);
+    }
+
     /** The first difference between the two classes' runs, or null. */
     private static String compare(ExecutorService ex, Class<?> a, Class<?> b, long seed) throws Exception {
         String sa = call(ex, a, null, null), sb = call(ex, b, null, null);
