@@ -274,6 +274,39 @@ class BackEdgeTransformerTest {
         }
     }
 
+    /**
+     * A method that javac fits in 64 KB but that the checks push over the limit: the class
+     * loads unchanged (with the one line), not broken.
+     */
+    @Test
+    void methodPushedOverTheSizeLimitIsLeftUnchanged() throws Exception {
+        StringBuilder src = new StringBuilder("public class Big { public static int f(int s, int n) {\n");
+        for (int k = 0; k < 3500; k++) {
+            src.append("while (s > n) s >>= 1; s += ").append(k % 5).append(";\n");
+        }
+        byte[] original = Javac.compile(java.util.Map.of("Big", src.append("return s; } }\n").toString())).get("Big");
+        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
+        java.io.PrintStream err = System.err;
+        var captured = new java.io.ByteArrayOutputStream();
+        BackEdgeTransformer.warned.set(false);
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Big", null, null, original));
+        } finally {
+            System.setErr(err);
+        }
+        assertTrue(captured.toString().startsWith("gmp4j: preempt agent: cannot instrument com.example.Big: "), captured.toString());
+        Class<?> c = new OneClassLoader("Big", original).loadClass("Big");
+        int want = 1 << 20;
+        for (int k = 0; k < 3500; k++) {
+            while (want > 3) {
+                want >>= 1;
+            }
+            want += k % 5;
+        }
+        assertEquals(want, c.getMethod("f", int.class, int.class).invoke(null, 1 << 20, 3));
+    }
+
     @Test
     void instrumentingTwiceChangesNothing() throws Exception {
         byte[] once = BackEdgeTransformer.instrument(bytesOf(LOOPS), getClass().getClassLoader());
