@@ -184,7 +184,9 @@ public final class BackEdgeTransformer implements ClassFileTransformer {
                 ClassHierarchyResolver.ofResourceParsing(resources).orElse(ClassHierarchyResolver.defaultResolver())
                         .cached()));
         ClassModel cm = cf.parse(classfile);
-        if (!hasBackEdge(cm)) {
+        // Before Java 6 the JVM verifies by type inference, which ClassFile.verify cannot check
+        // a rewrite against: such classes (asm 3, log4j 1) load unchanged, and that is no failure.
+        if (cm.majorVersion() < ClassFile.JAVA_6_VERSION || !hasBackEdge(cm)) {
             return null;
         }
         byte[] out = cf.transformClass(cm, (cb, ce) -> {

@@ -275,6 +275,35 @@ class BackEdgeTransformerTest {
     }
 
     /**
+     * A class file older than Java 6 (no stack maps: the JVM verifies it by inference, which a
+     * rewrite cannot be checked against) loads unchanged, without the failure line.
+     */
+    @Test
+    void classFileBeforeJava6IsLeftAloneQuietly() throws Exception {
+        byte[] old = ClassFile.of().build(java.lang.constant.ClassDesc.of("Old"), cb -> cb.withVersion(ClassFile.JAVA_5_VERSION, 0)
+                .withFlags(ClassFile.ACC_PUBLIC).withMethodBody("f", java.lang.constant.MethodTypeDesc.ofDescriptor("(I)I"),
+                        ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, c -> {
+                            var header = c.newLabel();
+                            var exit = c.newLabel();
+                            c.iconst_0().istore(1); // s = 0
+                            c.labelBinding(header).iload(0).ifle(exit).iinc(1, 3).iinc(0, -1).goto_(header); // while (n > 0) { s += 3; n--; }
+                            c.labelBinding(exit).iload(1).ireturn();
+                        }));
+        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
+        java.io.PrintStream err = System.err;
+        var captured = new java.io.ByteArrayOutputStream();
+        BackEdgeTransformer.warned.set(false);
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Old", null, null, old));
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", captured.toString());
+        assertEquals(30, new OneClassLoader("Old", old).loadClass("Old").getMethod("f", int.class).invoke(null, 10));
+    }
+
+    /**
      * A method that javac fits in 64 KB but that the checks push over the limit: the class
      * loads unchanged (with the one line), not broken.
      */
