@@ -155,6 +155,9 @@ public final class DebugServer {
     }
 
     private static InetSocketAddress bind(InetSocketAddress want) throws IOException {
+        if (!io.gmp4j.internal.runtime.Mem.MANAGEMENT) { // its pages read the JVM's beans
+            throw new NoClassDefFoundError("java.management or jdk.management");
+        }
         HttpServer server = HttpServer.create(want, 0);
         io.gmp4j.internal.runtime.Mem.keepPauseHistory(); // /metrics' /gc/pauses from now on
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
