@@ -1085,6 +1085,65 @@ class TraceTest {
     }
 
     /**
+     * A goroutine that runs all through a trace (never parks) has its slice in it, taken by the
+     * stop and cut at the trace's end as "running". Before, a slice still open at the stop was
+     * not in the trace at all.
+     */
+    @Test
+    void aSliceOpenAtTheStopIsInTheTrace() {
+        AtomicBoolean running = new AtomicBoolean(), release = new AtomicBoolean();
+        long[] spinner = new long[1];
+        GoTesting.runG(2, () -> {
+            Chan<Boolean> done = Chan.make();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            long before = System.nanoTime();
+            Trace.start(out);
+            try {
+                Go.go(() -> {
+                    spinner[0] = Go.goid();
+                    running.set(true);
+                    long x = 0;
+                    while (!release.get()) { // no park, no yield
+                        x += x * 31 + 7;
+                    }
+                    done.send(x != 42);
+                });
+                GoTesting.awaitTrue("the spinner runs", running::get);
+                Time.sleep(Duration.ofMillis(30));
+            } finally {
+                Trace.stop();
+            }
+            release.set(true);
+            done.recv();
+            byte[] json = out.toByteArray();
+            TraceCheck.check(json);
+            TraceCheck.Semantics sem = TraceCheck.semantics(json, (System.nanoTime() - before) / 1000.0);
+            assertTrue(sem.violations.isEmpty(), sem::toString);
+            List<Map<String, Object>> slices = slicesOf(json, spinner[0]);
+            assertFalse(slices.isEmpty(), "no slice of the spinner G" + spinner[0]);
+            Map<String, Object> last = slices.getLast();
+            assertEquals("running", ((Map<?, ?>) last.get("args")).get("end"), last.toString());
+        });
+        assertTrue(release.get());
+    }
+
+    /** The slices ("ph":"X", both tracks) of goroutine {@code goid}, in time order. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> slicesOf(byte[] json, long goid) {
+        Map<String, Object> root = (Map<String, Object>) new Json(new String(json, StandardCharsets.UTF_8)).parseAll();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : (List<Object>) root.get("traceEvents")) {
+            Map<String, Object> e = (Map<String, Object>) o;
+            if ("X".equals(e.get("ph")) && "goroutine".equals(e.get("cat"))
+                    && e.get("args") instanceof Map<?, ?> a && a.get("goid") instanceof Double d && d == goid) {
+                out.add(e);
+            }
+        }
+        out.sort((x, y) -> Double.compare((Double) x.get("ts"), (Double) y.get("ts")));
+        return out;
+    }
+
+    /**
      * Many short traces back to back, started and stopped by a platform thread and a goroutine
      * racing each other, while a busy program runs (channels, select with timers, sleeps,
      * Gosched, a locked goroutine, j.u.c. parks, a spinner, GOMAXPROCS changes), at GOMAXPROCS

@@ -40,7 +40,10 @@ import java.util.TreeSet;
  * latest (the writer holds it until then). A slice begun before the trace started (under the
  * previous trace, which its M saw on) is left out, as one begun while tracing was off: every
  * event lies within the trace, and a goroutine running at the start shows from its next slice.
- * A timer
+ * A slice still open when the trace stops (its goroutine running, or stopped with its M not yet
+ * back: the OS may hold that thread off) is taken by the stop from the M (M.traceSlice: the M
+ * and the stop race for it with a CAS) and ends where its goroutine stopped or, still running,
+ * at the trace's end ({@code "running"}). A timer
  * firing is an instant ({@code "timer"}) on the track of the P (else the M, else sysmon's
  * "threads without a P") that ran it, naming the goroutine its callback readied or started. The
  * JVM's collections, from its GC notifications, are complete events on a "GC" process (pid 4):
@@ -248,33 +251,93 @@ public final class ExecTrace {
         emit(GC, start, dur, concurrent ? 1 : 0, 0, what);
     }
 
-    /** execute, before cont.run: a slice begins on mp. */
-    static long sliceStart(M mp) {
+    /** M.traceSlice: no slice; one begun and not yet in a ring; the M putting it in its ring. */
+    static final int SLICE_NONE = 0, SLICE_OPEN = 1, SLICE_WRITING = 2;
+
+    /** A slice's status byte for one still running when the trace stopped (cut there by stop). */
+    private static final int STILL_RUNNING = 0;
+
+    /** execute, before cont.run: gp's slice begins on mp, on pp. */
+    static long sliceStart(M mp, G gp, P pp) {
         mp.traceEndNanos = 0;
         mp.traceParkReason = 0; // not a previous, untraced slice's (begun while tracing was off)
-        return System.nanoTime();
+        long now = System.nanoTime();
+        mp.traceSliceStart = now;
+        mp.traceSliceG = gp;
+        mp.traceSliceP = pp;
+        mp.traceSlice = SLICE_OPEN; // publishes the three above to a stop that takes the slice
+        return now;
     }
 
     /**
      * execute, after cont.run returned: gp ran on mp from {@code start}; {@code pid} is its P's
-     * id, or -1 when sysmon handed the P away meanwhile.
+     * id, or -1 when sysmon handed the P away meanwhile. Nothing when a stop took the slice.
      */
     static void slice(M mp, int pid, G gp, long start) {
+        if (!mp.casTraceSlice(SLICE_OPEN, SLICE_WRITING)) {
+            return; // Trace.stop took it and wrote it, cut at the trace's end (awaitOpenSlices)
+        }
         long end = mp.traceEndNanos;
         int kind = SLICE;
         if (end < start) { // 0: it stopped unseen (a JDK park)
             end = System.nanoTime();
             kind = SLICE_LATE;
         }
-        int parked = mp.traceParkReason;
+        bufOf(mp).put(kind, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how(mp.traceParkReason), gp.fn);
         mp.traceParkReason = 0;
-        // How it ended, as the G noted it on this M when it did: not the G's own fields, which
-        // by now may be another M's run's (it yielded, was run elsewhere, and parked or exited).
-        long how = parked > 0 ? G._Gwaiting | (long) parked << 8
+        mp.traceSliceG = null;
+        mp.traceSlice = SLICE_NONE; // after the put: a stop that waited for it sees the record
+    }
+
+    /**
+     * How a slice ended, as its G noted it on its M when it did: not the G's own fields, which
+     * by then may be another M's run's (it yielded, was run elsewhere, and parked or exited).
+     */
+    private static long how(byte parked) {
+        return parked > 0 ? G._Gwaiting | (long) parked << 8
                 : parked == YIELDED ? G._Grunnable
                 : parked == EXITED ? G._Gdead
                 : G._Grunning; // stopped unseen: a JDK park
-        bufOf(mp).put(kind, start, end, gp.goid, (long) pid << 40 | mp.id << 16 | how, gp.fn);
+    }
+
+    /**
+     * Trace.stop, with {@code on} off: takes every M's open slice (its goroutine still running,
+     * or stopped and its M not yet back: the OS may hold that thread off a while) and returns
+     * them as records to write, ended where their goroutine stopped or, still running, at
+     * {@code stopNanos} (Go's StopTrace stops the world and so ends every slice). A slice whose
+     * M is putting it in its ring is waited for, up to {@code timeoutNanos} in all.
+     */
+    private static List<Object[]> takeOpenSlices(long stopNanos, long timeoutNanos) {
+        M[] ms;
+        Sched.lock.lock();
+        try {
+            ms = Sched.allm();
+        } finally {
+            Sched.lock.unlock();
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        List<Object[]> taken = new ArrayList<>();
+        for (M mp : ms) {
+            while (mp.traceSlice == SLICE_WRITING && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+            }
+            if (!mp.casTraceSlice(SLICE_OPEN, SLICE_NONE)) {
+                continue;
+            }
+            G gp = mp.traceSliceG;
+            P pp = mp.traceSliceP;
+            long start = mp.traceSliceStart, end = mp.traceEndNanos;
+            long how = end != 0 ? how(mp.traceParkReason) : STILL_RUNNING;
+            mp.traceSliceG = null;
+            // Its P's track only while the M still runs on it: sysmon may have handed it away.
+            long pid = pp.running == mp ? pp.id : -1;
+            // Still running (or stopped unseen: a JDK park, and perhaps run on by another M
+            // whose slice is taken too): SLICE_LATE, which the writer ends at the goroutine's
+            // next slice at the latest, and at the last event it drains at the earliest.
+            taken.add(new Object[] {new long[] {end != 0 ? SLICE : SLICE_LATE, start, end != 0 ? end : stopNanos, gp.goid,
+                    pid << 40 | mp.id << 16 | how}, gp.fn});
+        }
+        return taken;
     }
 
     /**
@@ -438,7 +501,7 @@ public final class ExecTrace {
             stopping = true;
         }
         try {
-            w.finish();
+            w.finish(takeOpenSlices(System.nanoTime(), STOP_SLICE_WAIT_NANOS));
         } finally {
             synchronized (LOCK) {
                 stopping = false;
@@ -449,6 +512,9 @@ public final class ExecTrace {
             throw new UncheckedIOException(w.failure);
         }
     }
+
+    /** How long a stop waits for Ms that are putting a slice in their ring (takeOpenSlices). */
+    static final long STOP_SLICE_WAIT_NANOS = 100_000_000L;
 
     /**
      * Under LOCK: waits on LOCK while {@code cond} holds (a start writing its header: that trace
@@ -609,11 +675,12 @@ public final class ExecTrace {
                 // write to an interruptible channel's stream (FileChannel.open's, a socket
                 // channel's) closed the channel and failed the rest of the trace.
                 java.util.concurrent.locks.LockSupport.parkNanos(this, 100_000_000L);
-                drainAndWrite();
+                drainAndWrite(List.of());
             }
         }
 
-        void finish() {
+        /** After the last round: the rings' last events and {@code open}, the slices stop took (takeOpenSlices). */
+        void finish(List<Object[]> open) {
             done = true;
             java.util.concurrent.locks.LockSupport.unpark(this);
             boolean interrupted = false;
@@ -625,7 +692,7 @@ public final class ExecTrace {
                     interrupted = true;
                 }
             }
-            drainAndWrite(); // events recorded after the writer's last round
+            drainAndWrite(open); // events recorded after the writer's last round
             sb.setLength(0);
             for (Held h : held.values()) {
                 slice(h.e, h.ref, h.flow);
@@ -712,7 +779,10 @@ public final class ExecTrace {
             sb.setLength(0);
         }
 
-        private void drainAndWrite() {
+        /** The latest timestamp drained so far (this thread, then the stopping one after join). */
+        private long lastTs;
+
+        private void drainAndWrite(List<Object[]> extra) {
             round.clear();
             roundRefs.clear();
             for (Buf b : bufs) {
@@ -726,6 +796,19 @@ public final class ExecTrace {
                     b.refs[i] = null;
                 }
                 Buf.HEAD.setRelease(b, h); // frees the slots; pairs with put's getAcquire
+            }
+            for (long[] e : round) {
+                lastTs = Math.max(lastTs, e[1]);
+            }
+            for (Object[] r : extra) {
+                long[] e = (long[]) r[0];
+                if (e[0] == SLICE_LATE) {
+                    // Cut at the stop: its goroutine may have stamped an event after the stop's
+                    // clock read, having read `on` before it went off.
+                    e[2] = Math.max(e[2], lastTs);
+                }
+                round.add(e);
+                roundRefs.add(r[1]);
             }
             Integer[] order = new Integer[round.size()];
             for (int i = 0; i < order.length; i++) {
@@ -889,6 +972,7 @@ public final class ExecTrace {
             }
             WaitReason r = WaitReason.values()[(int) ((c >>> 8) & 0xFF)];
             String how = r != WaitReason.ZERO ? r.text()
+                    : status == STILL_RUNNING ? "running"
                     : status == G._Gdead ? "exit"
                     : status == G._Grunnable ? "runnable"
                     : "java park";

@@ -63,15 +63,29 @@ final class M extends Thread {
     boolean inScheduler = true;
 
     private volatile boolean wakeup;
-    /** Why the G mounted on this M parked (WaitReason ordinal; ExecTrace.parking), for its slice's end. */
-    byte traceParkReason;
+    /**
+     * Why the G mounted on this M parked (WaitReason ordinal; ExecTrace.parking), or
+     * ExecTrace.YIELDED / EXITED, for its slice's end. Volatile for ExecTrace.stop's reads;
+     * written only while tracing.
+     */
+    volatile byte traceParkReason;
     /**
      * When the G mounted on this M stopped running, 0 while it runs: its slice's end. Taken where
      * the G announces its park (ExecTrace.parking) or its own afterYield readies it
      * (ExecTrace.unblock), before another M can run it; the M returns from cont.run() later.
      * The M and the G mounted on it.
      */
-    long traceEndNanos;
+    volatile long traceEndNanos;
+    /**
+     * The slice this M runs under a trace (ExecTrace.SLICE_NONE, SLICE_OPEN, SLICE_WRITING):
+     * OPEN from sliceStart until the M takes it (CAS to WRITING) to put it in its ring, unless a
+     * Trace.stop took it first (CAS to NONE) and wrote it itself. The start, G and P below are
+     * written by this M before it sets OPEN.
+     */
+    volatile int traceSlice;
+    long traceSliceStart;
+    G traceSliceG;
+    P traceSliceP;
     /** This M's execution-trace ring (ExecTrace), written by the M and the G mounted on it. */
     ExecTrace.Buf tbuf;
     /** In notesleep (runtime2.go: m.blocked). Written by this M, read racily by schedtrace. */
@@ -124,7 +138,12 @@ final class M extends Thread {
         return (int) PARK_RETURNS.getAcquire(this);
     }
 
-    private static final java.lang.invoke.VarHandle CURG, NEXTP, PARK_RETURNS, WAKEUP;
+    /** ExecTrace's claim on this M's open slice: the M's (OPEN -> WRITING) or a stop's (OPEN -> NONE). */
+    boolean casTraceSlice(int expect, int update) {
+        return TRACE_SLICE.compareAndSet(this, expect, update);
+    }
+
+    private static final java.lang.invoke.VarHandle CURG, NEXTP, PARK_RETURNS, WAKEUP, TRACE_SLICE;
 
     static {
         try {
@@ -132,6 +151,7 @@ final class M extends Thread {
             NEXTP = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "nextp", P.class);
             WAKEUP = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "wakeup", boolean.class);
             CURG = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "curg", G.class);
+            TRACE_SLICE = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "traceSlice", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -368,7 +368,7 @@ final class Proc {
         mp.soCurg(gp);
         gp.soStatus(G._Grunning);
         mp.inScheduler = false;
-        long traceStart = ExecTrace.on ? ExecTrace.sliceStart(mp) : 0; // the one check when tracing is off
+        long traceStart = ExecTrace.on ? ExecTrace.sliceStart(mp, gp, pp) : 0; // the one check when tracing is off
         pp.soRunning(mp); // from here sysmon may retake pp; pairs with casRunning below and in Sysmon.retake
         long t0 = timeSwitch ? System.nanoTime() : 0;
         try {
