@@ -33,6 +33,21 @@ class HeapProfileTest extends DebugServerFixture {
         sink = b;
     }
 
+    /**
+     * A runtime image without jdk.jfr and java.management (jlink, --limit-modules java.base):
+     * runtime.MemProfileRate is still set and read (nothing is sampled), not a
+     * NoClassDefFoundError from Heap, which named javax.management.JMException in a catch.
+     */
+    @Test
+    void memProfileRateWithJavaBaseAlone() {
+        for (List<String> jvm : List.of(List.<String>of(), List.of("--limit-modules", "java.base"))) {
+            GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", jvm, List.of(), 60, "memProfileRate");
+            assertEquals(0, c.exitCode(), jvm + ": " + c.stdout() + c.stderr());
+            assertEquals("rates 524288 4096 0\n", c.stdout(), jvm + ": " + c.stderr());
+            assertEquals("", c.stderr(), jvm.toString());
+        }
+    }
+
     @Test
     void heapAndAllocsNameTheAllocatingMethod() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();

@@ -336,6 +336,11 @@ public final class TestProg {
             });
             case "cpuHog" -> cpuHog(); // seed Bug 1 (002_*): GOMAXPROCS=1, a call-free loop
             case "asyncPreempt" -> asyncPreempt();
+            case "memProfileRate" -> Go.run(() -> { // a jlinked image without jdk.jfr or java.management
+                int before = io.gmp4j.debug.Debug.setMemProfileRate(4096);
+                int set = io.gmp4j.debug.Debug.setMemProfileRate(0);
+                System.out.println("rates " + before + " " + set + " " + io.gmp4j.debug.Debug.setMemProfileRate(-1));
+            });
             case "memStats" -> Go.run(() -> { // a jlinked image without java.management: java.base's figures
                 byte[][] keep = new byte[64][];
                 for (int i = 0; i < keep.length; i++) {

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import jdk.jfr.consumer.RecordedEvent;
@@ -102,9 +101,15 @@ public final class Heap {
         return prev;
     }
 
+    /**
+     * Whether jdk.jfr is there: a jlinked image or {@code --limit-modules} may leave it out, and
+     * then nothing is sampled (the rate is still kept and returned).
+     */
+    private static final boolean JFR = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+
     /** Starts the allocation sampling once; later calls do nothing. Returns true when it started now. */
     static boolean start() {
-        if (stream != null) {
+        if (stream != null || !JFR) {
             return false;
         }
         synchronized (Heap.class) {
@@ -258,7 +263,7 @@ public final class Heap {
             MBeanServer s = ManagementFactory.getPlatformMBeanServer();
             out = (String) s.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        } catch (JMException | RuntimeException e) {
+        } catch (Exception e) { // JMException: not named, so that this class links without java.management
             return null;
         }
         List<Live> live = new ArrayList<>();
