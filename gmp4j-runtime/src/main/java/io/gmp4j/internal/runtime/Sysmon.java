@@ -89,9 +89,14 @@ final class Sysmon {
         if (thread != null) {
             return;
         }
-        thread = RuntimeApi.newHelperThread("gmp4j-sysmon", Sysmon::loop);
+        thread = RuntimeApi.newHelperThread("gmp4j-sysmon", Sysmon::loop); // before start: loop asks isSysmon
         io.gmp4j.internal.pprof.ThreadCreate.record(thread);
-        thread.start();
+        try {
+            thread.start();
+        } catch (Throwable e) { // no native thread (OutOfMemoryError): the next schedinit tries again
+            thread = null;
+            throw e;
+        }
     }
 
     private static void loop() {
