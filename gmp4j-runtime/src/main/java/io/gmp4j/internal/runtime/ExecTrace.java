@@ -644,6 +644,16 @@ public final class ExecTrace {
          * one that began later (another M's ring drained first) ended by then at the latest.
          */
         private final Map<Long, Long> lastStart = new HashMap<>();
+        /**
+         * The start of each goroutine's exit slice, for {@link #EXIT_ROUNDS} to twice as many
+         * rounds (two generations, rotated): a slice of it that reaches us later (its M held
+         * off by the OS between the goroutine's JDK park and its own return, or still open at
+         * the stop, while the goroutine ran on elsewhere and exited) ended by then. Not kept
+         * for the whole trace: a trace of millions of short goroutines would keep them all.
+         */
+        private Map<Long, Long> exits = new HashMap<>(), exitsBefore = new HashMap<>();
+        private int rounds;
+        private static final int EXIT_ROUNDS = 10;
 
         private static final class Held {
             long[] e;
@@ -820,6 +830,10 @@ public final class ExecTrace {
                 format(round.get(i), roundRefs.get(i));
             }
             write();
+            if (++rounds % EXIT_ROUNDS == 0) {
+                exitsBefore = exits;
+                exits = new HashMap<>();
+            }
         }
 
         private void ts(long nanos) {
@@ -866,6 +880,12 @@ public final class ExecTrace {
                 case SLICE, SLICE_LATE -> {
                     long goid = e[3];
                     Long later = lastStart.get(goid);
+                    if (later == null) {
+                        later = exits.get(goid);
+                    }
+                    if (later == null) {
+                        later = exitsBefore.get(goid);
+                    }
                     if (later != null && later > e[1]) {
                         e[2] = Math.min(e[2], later);
                     }
@@ -967,6 +987,7 @@ public final class ExecTrace {
             int status = (int) (c & 0xFF);
             if (status == G._Gdead) {
                 lastStart.remove(goid); // its last slice
+                exits.put(goid, start);
             } else {
                 lastStart.merge(goid, start, Math::max);
             }
