@@ -206,8 +206,8 @@ public final class ExecTrace {
         // The JDK's afterYield readying the G its M still returns from (a yield, or a park whose
         // unpark came first): from here another M may run it, so its slice on this M ends here.
         if (Thread.currentThread() instanceof M mp && mp.curg == gp && mp.traceEndNanos == 0) {
+            mp.traceParkReason = YIELDED; // first, as parking and exiting: a stop that reads the end reads this
             mp.traceEndNanos = now;
-            mp.traceParkReason = YIELDED;
         }
     }
 
