@@ -27,14 +27,15 @@ import java.util.zip.GZIPInputStream;
 /**
  * Observers run beside TortureProg's workers (-Dtorture.observe=true): traces started and
  * stopped into good, slow and failing streams from platform threads and goroutines (checked
- * against the trace-event format, TraceCheck), goroutine dumps, MemStats, runtime/metrics and
- * MXBean reads (cumulative figures never fall), forced GCs, the debug server's pages fetched by
- * several clients (some leaving mid-answer, some HEAD), the mutex, block and heap profiles
- * toggled, SetMaxThreads moved within safe bounds. -Dtorture.obs=N: N tracers of each kind and
- * 4N HTTP clients. -Dtorture.rogue=true adds a thread that stops whatever trace runs and one
- * that interrupts the tracers. Every call is bounded by a watchdog (60 s; a hang fails with
- * every goroutine's and platform thread's stack); at the end no observer may have left a trace
- * or a profiler held: a trace, a CPU profile and a served trace must each start.
+ * against the trace-event format and for what they mean, TraceCheck), goroutine dumps,
+ * MemStats, runtime/metrics and MXBean reads (cumulative figures never fall), forced GCs, the
+ * debug server's pages fetched by several clients (some leaving mid-answer, some HEAD), the
+ * mutex, block and heap profiles toggled, SetMaxThreads moved within safe bounds.
+ * -Dtorture.obs=N: N tracers of each kind and 4N HTTP clients. -Dtorture.rogue=true adds a
+ * thread that stops whatever trace runs and one that interrupts the tracers. Every call is
+ * bounded by a watchdog (60 s; a hang fails with every goroutine's and platform thread's
+ * stack); at the end no observer may have left a trace or a profiler held: a trace, a CPU
+ * profile and a served trace must each start.
  */
 final class Observers {
     private Observers() {}
@@ -314,6 +315,10 @@ final class Observers {
     static void checkTrace(byte[] json, String what) {
         try {
             TraceCheck.check(json);
+            TraceCheck.Semantics sem = TraceCheck.semantics(json, Double.NaN); // and what it means
+            if (!sem.violations.isEmpty()) {
+                throw new AssertionError("a trace breaks the tracer's promises: " + sem);
+            }
         } catch (AssertionError | RuntimeException e) {
             String s = new String(json, StandardCharsets.UTF_8);
             fail(what + ": bad trace: " + e + " (" + json.length + " bytes, tail: "
