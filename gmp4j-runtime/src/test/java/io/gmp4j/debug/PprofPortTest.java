@@ -636,6 +636,26 @@ class PprofPortTest extends DebugServerFixture {
 
     private static final long Cpu_PERIOD = 10_000_000L;
 
+    /**
+     * A CPU profile's duration is the time it sampled, as Go's (duration_nanos: from
+     * StartCPUProfile to StopCPUProfile): pprof's "Total samples = 1s (N%)" is a share of it.
+     * JFR's RecordingStream.stop waits up to a flush period (1 s) for its last events while no
+     * longer sampling; that wait was counted, so a 1-second profile said 1.9 s.
+     */
+    @Test
+    void cpuProfileDurationIsTheSampledTime() throws Exception {
+        int before = Go.numGoroutine();
+        for (int i = 0; i < 2; i++) {
+            byte[] p = cpuProfile(prof -> GoTesting.inGoroutine(() -> salt1 = cpuHogger(PprofPortTest::cpuHog1, salt1, prof)));
+            String top = GoToolPprof.run(goOrSkip(), tmp, "-top", p);
+            Matcher m = Pattern.compile("Duration: ([0-9.]+)(ms|s),").matcher(top);
+            assertTrue(m.find(), top);
+            double secs = Double.parseDouble(m.group(1)) / (m.group(2).equals("ms") ? 1000 : 1);
+            assertTrue(secs >= 0.9 && secs < 1.5, "profile " + i + " of seconds=1 says it lasted " + secs + " s:\n" + top);
+        }
+        GoTesting.assertNoLeak(before);
+    }
+
     // pprof_test.go: TestGoroutineSwitch: a CPU profile of goroutine switches (Gosched in a
     // loop). Go checks no sample's traceback went through gogo's switch; a JFR sample taken
     // mid-mount has the carrier's or the goroutine's Java frames: the check here is that the

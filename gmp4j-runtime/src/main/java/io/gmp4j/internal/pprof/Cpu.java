@@ -149,8 +149,12 @@ final class Cpu {
         Map<Key, long[]> counts = new LinkedHashMap<>();
         Map<Key, StackTraceElement[]> stacks = new LinkedHashMap<>();
         Goids goids = new Goids();
-        long start = System.currentTimeMillis() * 1_000_000L;
-        long t0 = System.nanoTime();
+        // The profile's time and duration are the sampling's (Go's: StartCPUProfile to
+        // StopCPUProfile): from the recording's start to the stop's call. Not JFR's start-up
+        // (the stream's set-up, a first recording's initialisation), and not the stop's wait:
+        // RecordingStream.stop waits up to a flush period (1 s) for its last events and samples
+        // nothing meanwhile, so a 1-second profile said it lasted up to 2.3 s.
+        long start, t0, t1;
         try (RecordingStream rs = new RecordingStream()) {
             String event = CPU_TIME_SAMPLER ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
             if (CPU_TIME_SAMPLER) {
@@ -175,9 +179,12 @@ final class Cpu {
                 }
             });
             rs.startAsync();
+            start = System.currentTimeMillis() * 1_000_000L;
+            t0 = System.nanoTime();
             try {
                 wait.await();
             } finally {
+                t1 = System.nanoTime();
                 rs.stop();
             }
         }
@@ -185,7 +192,7 @@ final class Cpu {
                 .sampleType("samples", "count")
                 .sampleType("cpu", "nanoseconds")
                 .period("cpu", "nanoseconds", PERIOD_NANOS)
-                .time(start, System.nanoTime() - t0);
+                .time(start, t1 - t0);
         synchronized (counts) {
             for (var e : counts.entrySet()) {
                 long n = e.getValue()[0];
