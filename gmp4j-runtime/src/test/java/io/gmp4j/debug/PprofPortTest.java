@@ -576,59 +576,64 @@ class PprofPortTest extends DebugServerFixture {
     }
 
     // pprof_test.go: TestCPUProfileMultithreadMagnitude: serial (1 worker) and parallel
-    // (GOMAXPROCS workers). Go requires the profile's total within 10% (40% in short mode) of the
-    // process's CPU time (getrusage) over the workload, which runs only while Go profiles. Here
-    // the profiler's start-up takes about a second of wall time before it samples (the server
-    // sends its 200 once it runs), so the process's CPU time is read from that 200 to the
-    // profile's end, after one profile has warmed JFR and the workload's compilation up. JFR's
-    // sampler sees Java frames only (GC, JIT and JFR's own native threads are invisible) and
-    // loses samples (docs/DIVERGENCES.md, "Profiling"), and the client reads the clock late on a
-    // loaded machine: the bounds are generous, the profile's total at least a quarter of the
-    // process's CPU time from the 200, and no more than the process used from before the
-    // request (a sample's slack per thread).
+    // (GOMAXPROCS workers). Go runs the workload while it profiles and requires the profile's
+    // total within 10% (40% in short mode) of the process's CPU time (getrusage) over the
+    // workload. Here the workload starts when the server's 200 says the profiler samples, runs
+    // 0.7 s of the profile's second (Go's cpuHogger: for dur), after one profile has warmed JFR
+    // and the workload's compilation up. JFR's sampler sees Java frames only (GC, JIT and JFR's
+    // own native threads are invisible) and loses samples (docs/DIVERGENCES.md, "Profiling"),
+    // and on a loaded machine the client sees the 200 late (the workload may then run past the
+    // sampling): the bounds are generous, at least half the process's CPU time over the
+    // workload, and no more than the process used from before the request to the profile's end
+    // (a sample's slack per thread).
     @Test
     void cpuProfileMultithreadMagnitude() throws Exception {
         int before = Go.numGoroutine();
         // JFR's start-up and the workload's compilation
         cpuProfile(prof -> GoTesting.inGoroutine(() -> salt1 = cpuHogger(PprofPortTest::cpuHog1, salt1, prof)));
         for (int workers : new int[] {1, Go.gomaxprocs(0)}) {
-            long[] cpu = new long[2];
+            long[] cpu = new long[3];
+            CompletableFuture<Void> sampling = new CompletableFuture<>();
             CompletableFuture<byte[]> prof = new CompletableFuture<>();
-            long[] outer = {processCpuNanos(), 0};
+            cpu[2] = processCpuNanos();
             Thread.ofPlatform().start(() -> {
                 try {
                     HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + addr.getPort() + "/debug/pprof/profile?seconds=1")
                             .toURL().openConnection();
-                    assertEquals(200, c.getResponseCode()); // the profiler runs
-                    cpu[0] = processCpuNanos();
+                    assertEquals(200, c.getResponseCode()); // the profiler samples
+                    sampling.complete(null);
                     try (var in = c.getInputStream()) {
-                        byte[] body = in.readAllBytes();
-                        cpu[1] = processCpuNanos();
-                        prof.complete(body);
+                        prof.complete(in.readAllBytes());
                     }
                 } catch (Throwable e) {
+                    sampling.completeExceptionally(e);
                     prof.completeExceptionally(e);
                 }
             });
+            sampling.get(60, TimeUnit.SECONDS);
             GoTesting.inGoroutine(() -> {
+                cpu[0] = processCpuNanos();
+                CompletableFuture<Void> dur = CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(700, TimeUnit.MILLISECONDS));
                 WaitGroup wg = new WaitGroup();
                 for (int i = 0; i < workers; i++) {
                     wg.add(1);
                     Go.go(() -> {
-                        salt1 = cpuHogger(PprofPortTest::cpuHog1, 0, prof);
+                        salt1 = cpuHogger(PprofPortTest::cpuHog1, 0, dur);
                         wg.done();
                     });
                 }
                 wg.await();
+                cpu[1] = processCpuNanos();
             });
             Raw r = raw(prof.get(60, TimeUnit.SECONDS));
+            long all = processCpuNanos() - cpu[2];
             assertEquals("samples/count cpu/nanoseconds", r.types());
             assertTrue(r.samplesIn(T + "cpuHog1") >= 1, "no samples in cpuHog1: " + r.stacks());
-            long value = r.total(1), total = cpu[1] - cpu[0], all = cpu[1] - outer[0];
-            String msg = workers + " workers: process CPU " + total / 1_000_000 + " ms (" + all / 1_000_000 + " ms with the profiler's start-up), profile "
-                    + value / 1_000_000 + " ms";
+            long value = r.total(1), total = cpu[1] - cpu[0];
+            String msg = workers + " workers: process CPU " + total / 1_000_000 + " ms over the workload (" + all / 1_000_000
+                    + " ms over the request), profile " + value / 1_000_000 + " ms";
             System.err.println("cpuProfileMultithreadMagnitude: " + msg);
-            assertTrue(value >= total / 4, "CPU usage reports are too different: " + msg);
+            assertTrue(value >= total / 2, "CPU usage reports are too different: " + msg);
             assertTrue(value <= all + 20 * Cpu_PERIOD, "the profile counts more than the process used: " + msg);
         }
         GoTesting.assertNoLeak(before);
