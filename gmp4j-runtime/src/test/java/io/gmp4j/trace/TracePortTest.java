@@ -87,6 +87,57 @@ class TracePortTest {
         parses(buf.toByteArray());
     }
 
+    /**
+     * TestTraceStartStop with goroutines running, blocking, waking, sleeping and starting
+     * goroutines across the stop (not in Go's test): still no write after it returns.
+     */
+    @Test
+    void noTraceWritesAfterStopWhileGoroutinesRun() throws Exception {
+        int before = Go.numGoroutine();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        WaitGroup wg = new WaitGroup();
+        for (int round = 0; round < 3; round++) {
+            stop.set(false);
+            Chan<Integer> a = Chan.make(0), b = Chan.make(0);
+            wg.add(3);
+            Go.go(() -> {
+                while (!stop.get()) {
+                    a.send(1);
+                    b.recv();
+                }
+                a.close();
+                wg.done();
+            });
+            Go.go(() -> {
+                for (Integer v : a) {
+                    b.send(v);
+                }
+                wg.done();
+            });
+            Go.go(() -> {
+                while (!stop.get()) {
+                    Time.sleep(Duration.ofMillis(1));
+                    Go.go(() -> {});
+                }
+                wg.done();
+            });
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            Trace.start(buf);
+            Thread.sleep(150);
+            Trace.stop();
+            int size = buf.size();
+            assertTrue(size != 0, "trace is empty");
+            Thread.sleep(100);
+            assertEquals(size, buf.size(), "trace writes after stop");
+            stop.set(true);
+            wg.await();
+            // The trace is whole (its JSON closed; a busy 150 ms is tens of MB, not parsed here).
+            assertTrue(buf.toString(StandardCharsets.UTF_8).strip().endsWith("}"), "trace not closed");
+        }
+        GoTesting.awaitNumGoroutine(before);
+        GoTesting.assertNoLeak(before);
+    }
+
     // trace_test.go: TestTraceDoubleStart
     @Test
     void traceDoubleStart() {
