@@ -275,7 +275,7 @@ public final class ExecTrace {
      */
     static void slice(M mp, int pid, G gp, long start) {
         if (!mp.casTraceSlice(SLICE_OPEN, SLICE_WRITING)) {
-            return; // Trace.stop took it and wrote it, cut at the trace's end (awaitOpenSlices)
+            return; // Trace.stop took it and writes it itself (takeOpenSlices)
         }
         long end = mp.traceEndNanos;
         int kind = SLICE;
