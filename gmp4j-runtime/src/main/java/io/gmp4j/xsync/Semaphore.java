@@ -90,10 +90,21 @@ public final class Semaphore {
             enqueue(w); // else: doomed; don't make other acquires queue behind it
         }
         mu.unlock();
-        Context.StopFunc stop = done == null || done == Context.background().done() ? null : Context.afterFunc(ctx, () -> {
-            w.canceled = true;
-            Park.ready(w.thread);
-        });
+        Context.StopFunc stop;
+        try {
+            stop = done == null || done == Context.background().done() ? null : Context.afterFunc(ctx, () -> {
+                w.canceled = true;
+                Park.ready(w.thread);
+            });
+        } catch (Throwable t) {
+            // afterFunc calls into a foreign ctx (err(), value()), which may throw; semaphore.go
+            // calls nothing there. Fail the call with nothing acquired: leave the queue as a
+            // cancellation does, or the next release hands the weight to a waiter nobody is.
+            mu.lock();
+            abandon(w);
+            mu.unlock();
+            throw t;
+        }
         // semaphore.go waits in a select on ctx.Done() and its ready channel; a doomed acquire
         // (n > size) waits on <-ctx.Done() alone, a nil channel for Background.
         WaitReason reason = as != null ? as : n <= size ? WaitReason.SELECT
@@ -109,18 +120,27 @@ public final class Semaphore {
             stop.stop();
         }
         if (w.ready) {
-            if (ctx.err() != null) {
+            // semaphore.go checks the done channel, not ctx.Err(): a Context whose err() throws
+            // must not fail the call while it holds the weight.
+            if (done != null && done.tryRecv() != null) {
                 release(n); // acquired, but ctx is done: give it back
                 return ctx.err();
             }
             return null;
         }
         mu.lock();
+        abandon(w);
+        mu.unlock();
+        return ctx.err();
+    }
+
+    /** The cancelled arm of semaphore.go's Acquire select, for w. mu held. */
+    private void abandon(Waiter w) {
         if (w.ready) {
             // Acquired the semaphore after we were canceled: pretend we didn't.
-            cur -= n;
+            cur -= w.n;
             notifyWaiters();
-        } else if (n <= size) {
+        } else if (w.n <= size) {
             boolean isFront = head == w;
             unlink(w);
             // If we were at the front and there is weight left, the next waiter may fit now.
@@ -128,8 +148,6 @@ public final class Semaphore {
                 notifyWaiters();
             }
         }
-        mu.unlock();
-        return ctx.err();
     }
 
     /** Acquire that cannot be cancelled ({@code acquire(Context.background(), n)}). */

@@ -132,6 +132,107 @@ class SemaphoreTest {
         });
     }
 
+    /**
+     * A queued acquire whose Context throws while the semaphore arranges to hear of its
+     * cancellation (Context.afterFunc reads the foreign Context's err() and value()): the call
+     * failed with the waiter still queued, and the next release handed the weight to that dead
+     * waiter, so the weight was lost and every later acquire of it waited for good. semaphore.go
+     * never calls into the Context there (it selects on ctx.Done()); here the call fails with
+     * nothing acquired and the semaphore usable, as for the Contexts above.
+     */
+    @Test
+    void faultyContextWhileQueuedLeavesSemaphoreUsable() {
+        runG(2, () -> {
+            Semaphore sem = new Semaphore(1);
+            sem.acquire(1);
+            var live = Context.withCancel(Context.background());
+            Context failing = new Context() {
+                @Override
+                public Chan<Void> done() {
+                    return live.ctx().done(); // never closed while the acquire waits
+                }
+
+                @Override
+                public Throwable err() {
+                    throw new IllegalStateException("err failed");
+                }
+
+                @Override
+                public Optional<Instant> deadline() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Object value(Object key) {
+                    throw new IllegalStateException("value failed");
+                }
+            };
+            Chan<Optional<Throwable>> result = Chan.make(1);
+            Go.go(() -> {
+                try {
+                    Throwable err = sem.acquire(failing, 1);
+                    if (err == null) {
+                        sem.release(1); // acquired: give it back
+                    }
+                    result.send(Optional.ofNullable(err));
+                } catch (IllegalStateException e) {
+                    result.send(Optional.of(e));
+                }
+            });
+            // Either the acquire failed already or it waits in its select.
+            GoTesting.awaitTrue("acquire failed or queued",
+                    () -> result.len() > 0 || Go.stack(true).contains(" [select]:\n"));
+            sem.release(1);
+            result.recv();
+            assertUsable(sem, "after a queued acquire whose Context threw");
+
+            // err() answers afterFunc, then throws: the woken acquire called it holding the weight.
+            java.util.concurrent.atomic.AtomicInteger errCalls = new java.util.concurrent.atomic.AtomicInteger();
+            Context failingLater = new Context() {
+                @Override
+                public Chan<Void> done() {
+                    return live.ctx().done();
+                }
+
+                @Override
+                public Throwable err() {
+                    if (errCalls.incrementAndGet() > 1) {
+                        throw new IllegalStateException("err failed");
+                    }
+                    return null;
+                }
+
+                @Override
+                public Optional<Instant> deadline() {
+                    return Optional.empty();
+                }
+
+                @Override
+                public Object value(Object key) {
+                    return live.ctx().value(key);
+                }
+            };
+            sem.acquire(1);
+            Chan<Optional<Throwable>> result2 = Chan.make(1);
+            Go.go(() -> {
+                try {
+                    Throwable err = sem.acquire(failingLater, 1);
+                    if (err == null) {
+                        sem.release(1);
+                    }
+                    result2.send(Optional.ofNullable(err));
+                } catch (IllegalStateException e) {
+                    result2.send(Optional.of(e));
+                }
+            });
+            GoTesting.awaitTrue("acquire queued", () -> Go.stack(true).contains(" [select]:\n"));
+            sem.release(1);
+            assertEquals(Optional.empty(), result2.recv(), "the acquire succeeds, as semaphore.go's");
+            assertUsable(sem, "after a woken acquire whose Context threw");
+            live.cancel().run();
+        });
+    }
+
     /** tryAcquire(1) and release(1) in another goroutine, which must finish within 5 s. */
     private static void assertUsable(Semaphore sem, String when) {
         Chan<Boolean> ok = Chan.make(1);
