@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       initialiser (pinned), and the sleeper; {@code sync} and {@code clinit}: one of them
  *       (spinners not counted).</li>
  * </ul>
- * Output: {@code agent=B cpu/wall=X progressed=N/M sleeps=K p99ms=Y handoffs=H sysmon=S} (S: sysmon's CPU time / wall).
+ * Output: {@code agent=B cpu/wall=X progressed=N/M sleeps=K p99ms=Y handoffs=H sysmon=S stuck=U}
+ * (S: sysmon's CPU time / wall; U: spinners handed off that have not reached a check since, at the end).
  */
 public final class PreemptProg {
     private PreemptProg() {}
@@ -183,6 +184,7 @@ public final class PreemptProg {
         long sys1 = sysmonCpu();
         long t1 = System.nanoTime();
         int late1 = nLate;
+        int stuck = Preempt.handedOffNow(); // handed off and still running without a P (no check reached since)
         int progressed = 0;
         for (int i = 0; i < spinners; i++) {
             if (progress.get(i) > before[i]) {
@@ -192,8 +194,8 @@ public final class PreemptProg {
         long[] l = Arrays.copyOfRange(lateness, late0, late1);
         Arrays.sort(l);
         double p99 = l.length == 0 ? -1 : l[Math.min(l.length - 1, (int) (l.length * 0.99))] / 1e6;
-        System.out.printf("agent=%b cpu/wall=%.2f progressed=%d/%d sleeps=%d p99ms=%.2f handoffs=%d sysmon=%.2f%n",
-                Preempt.isAgentInstalled(), (double) (cpu1 - cpu0) / (t1 - t0), progressed, spinners, l.length, p99, Preempt.handoffs(), (double) (sys1 - sys0) / (t1 - t0));
+        System.out.printf("agent=%b cpu/wall=%.2f progressed=%d/%d sleeps=%d p99ms=%.2f handoffs=%d sysmon=%.2f stuck=%d%n",
+                Preempt.isAgentInstalled(), (double) (cpu1 - cpu0) / (t1 - t0), progressed, spinners, l.length, p99, Preempt.handoffs(), (double) (sys1 - sys0) / (t1 - t0), stuck);
         if (System.getProperty("preemptprog.quantiles") != null && l.length > 0) {
             System.out.printf("p10=%.2f p50=%.2f p90=%.2f max=%.2f%n", l[l.length / 10] / 1e6, l[l.length / 2] / 1e6,
                     l[l.length * 9 / 10] / 1e6, l[l.length - 1] / 1e6);

@@ -87,6 +87,15 @@ public final class Preempt {
         return Sysmon.handoffs;
     }
 
+    /**
+     * How many Gs handed off (with the agent) still run without a P, not yet back at a
+     * back-edge check, as of sysmon's last look (tests, diagnostics). A G whose checks work
+     * leaves this count at its next check; one that never reaches a check stays in it.
+     */
+    public static int handedOffNow() {
+        return Sysmon.handedOffNow;
+    }
+
     /** GODEBUG=asyncpreemptoff=N, N != 0 (environment or property gmp4j.GODEBUG): no checks, no hand-off. */
     public static boolean asyncPreemptOff() {
         return Env.asyncPreemptOff(Env.parseGodebug(Env.get("GODEBUG")));

@@ -60,6 +60,8 @@ final class Sysmon {
     private static volatile Thread thread;
     /** Hand-offs of Ps from mounted Gs (case 2 and 3), for tests and diagnostics. Written by sysmon only. */
     static volatile long handoffs;
+    /** How many of those Gs run on without a P, not yet back at a check (handedOff's size; sysmon writes, on a change). */
+    static volatile int handedOffNow;
     /** With the agent: when retake has something to do next (a slice ends), or 0 (sysmon only). */
     private static long nextDeadline;
     /** Hogs handed off while the agent is installed, until they yield at a check (sysmon only). */
@@ -301,6 +303,9 @@ final class Sysmon {
             } else {
                 handedOff.remove(i); // yielded (execute cleared preempt), parked, ended or pinned
             }
+        }
+        if (handedOffNow != handedOff.size()) {
+            handedOffNow = handedOff.size();
         }
         nextDeadline = agentOn ? deadline : 0;
         int pending = asked ? 1 : 0;
