@@ -634,9 +634,11 @@ public final class ExecTrace {
         private final List<long[]> round = new ArrayList<>();
         private final List<Object> roundRefs = new ArrayList<>();
         /**
-         * The SLICE_LATE slice of each goroutine that stopped unseen (a JDK park), written when
-         * its next slice comes (or at stop) with its end clamped to that one's start: its M took
-         * the end on its way back from the G, which another M may have been running by then.
+         * The SLICE_LATE slice of each goroutine that stopped unseen (a JDK park), or that ended
+         * in a yield, written when its next slice comes (or at stop) with its end clamped to that
+         * one's start: its M took the end on its way back from the G (or, for a yield, in a JDK
+         * afterYield that may have run late, for the G's next park), when another M may have
+         * been running it.
          */
         private final Map<Long, Held> held = new HashMap<>();
         /**
@@ -906,7 +908,11 @@ public final class ExecTrace {
                         h.e[2] = Math.min(h.e[2], e[1]);
                         slice(h.e, h.ref, h.flow);
                     }
-                    if (kind == SLICE_LATE && (e[4] & 0xFFFF) != G._Gdead) { // an exit: no slice follows
+                    // Held till the G's next slice: one that stopped unseen, and a yield, whose end
+                    // unblock noted on an M whose curg it still was: that may be a stale carrier's
+                    // late afterYield (its permit check for the G's next JDK park, run elsewhere).
+                    if ((kind == SLICE_LATE && (e[4] & 0xFFFF) != G._Gdead) // an exit: no slice follows
+                            || (e[4] & 0xFFFF) == G._Grunnable) {
                         held.put(goid, new Held(e, ref, flow));
                     } else {
                         slice(e, ref, flow);

@@ -123,4 +123,37 @@ class ExecTraceTest {
         }
         assertMeaning(out.toByteArray());
     }
+
+    /**
+     * A goroutine parks in the JDK (unseen) on M1, and M1 is held off inside the JDK's
+     * afterYield, after it set the thread PARKED; an unpark from elsewhere readies it, M2 runs
+     * it until it parks again; then M1 goes on, finds a permit for that second park and readies
+     * the goroutine itself: ExecTrace.unblock on M1, whose curg is still that goroutine, notes
+     * a yield ending M1's slice now, after M2's slice began. Both slices reach the writer in
+     * one round: M1's, written first (the earlier start), was not cut at the goroutine's next
+     * start and overlapped M2's (TortureTest's observers found it on a loaded 2-core machine).
+     */
+    @Test
+    void aYieldNotedLateByAStaleCarrierStaysBeforeTheNextSlice() throws Exception {
+        Rounds out = new Rounds();
+        M m1 = fakeM(), m2 = fakeM();
+        G gp = fakeG();
+        P pp = new P(-1);
+        ExecTrace.start(out);
+        try {
+            long s1 = ExecTrace.sliceStart(m1, gp, pp); // runs on M1, then parks in the JDK (no mark)
+            after(s1);
+            long s2 = ExecTrace.sliceStart(m2, gp, pp); // unparked elsewhere, run on by M2
+            after(s2);
+            m1.traceParkReason = ExecTrace.YIELDED; // M1's late afterYield readies gp: unblock's note
+            m1.traceEndNanos = after(s2);
+            ExecTrace.slice(m1, -1, gp, s1);
+            after(m1.traceEndNanos);
+            ExecTrace.slice(m2, -1, gp, s2); // M2's: it parked in the JDK again
+            out.await(2);
+        } finally {
+            ExecTrace.stop();
+        }
+        assertMeaning(out.toByteArray());
+    }
 }
