@@ -289,17 +289,7 @@ class BackEdgeTransformerTest {
                             c.labelBinding(header).iload(0).ifle(exit).iinc(1, 3).iinc(0, -1).goto_(header); // while (n > 0) { s += 3; n--; }
                             c.labelBinding(exit).iload(1).ireturn();
                         }));
-        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
-        java.io.PrintStream err = System.err;
-        var captured = new java.io.ByteArrayOutputStream();
-        BackEdgeTransformer.warned.set(false);
-        System.setErr(new java.io.PrintStream(captured, true));
-        try {
-            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Old", null, null, old));
-        } finally {
-            System.setErr(err);
-        }
-        assertEquals("", captured.toString());
+        assertEquals("", transformLeavesUnchanged(old, "com/example/Old"));
         assertEquals(30, new OneClassLoader("Old", old).loadClass("Old").getMethod("f", int.class).invoke(null, 10));
     }
 
@@ -314,17 +304,8 @@ class BackEdgeTransformerTest {
             src.append("while (s > n) s >>= 1; s += ").append(k % 5).append(";\n");
         }
         byte[] original = Javac.compile(java.util.Map.of("Big", src.append("return s; } }\n").toString())).get("Big");
-        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
-        java.io.PrintStream err = System.err;
-        var captured = new java.io.ByteArrayOutputStream();
-        BackEdgeTransformer.warned.set(false);
-        System.setErr(new java.io.PrintStream(captured, true));
-        try {
-            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Big", null, null, original));
-        } finally {
-            System.setErr(err);
-        }
-        assertTrue(captured.toString().startsWith("gmp4j: preempt agent: cannot instrument com.example.Big: "), captured.toString());
+        String err = transformLeavesUnchanged(original, "com/example/Big");
+        assertTrue(err.startsWith("gmp4j: preempt agent: cannot instrument com.example.Big: "), err);
         Class<?> c = new OneClassLoader("Big", original).loadClass("Big");
         int want = 1 << 20;
         for (int k = 0; k < 3500; k++) {
@@ -437,20 +418,30 @@ class BackEdgeTransformerTest {
 
     @Test
     void brokenClassIsLoadedUnchangedWithOneLine() {
-        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
         byte[] broken = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0};
+        String err = transformLeavesUnchanged(broken, "com/example/Broken", "com/example/Broken2");
+        String[] lines = err.strip().split("\n");
+        assertEquals(1, lines.length, err);
+        assertTrue(lines[0].startsWith("gmp4j: preempt agent: cannot instrument com.example.Broken: "), lines[0]);
+    }
+
+    /**
+     * Transforms {@code classfile} under each of {@code names} (a fresh failure line allowed),
+     * asserts each is left unchanged, and returns what the transformer printed on stderr.
+     */
+    private String transformLeavesUnchanged(byte[] classfile, String... names) {
+        BackEdgeTransformer t = new BackEdgeTransformer(BackEdgeTransformer.Filter.fromProperties(), null);
         java.io.PrintStream err = System.err;
         var captured = new java.io.ByteArrayOutputStream();
         BackEdgeTransformer.warned.set(false);
         System.setErr(new java.io.PrintStream(captured, true));
         try {
-            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken", null, null, broken));
-            assertNull(t.transform(null, getClass().getClassLoader(), "com/example/Broken2", null, null, broken));
+            for (String name : names) {
+                assertNull(t.transform(null, getClass().getClassLoader(), name, null, null, classfile));
+            }
         } finally {
             System.setErr(err);
         }
-        String[] lines = captured.toString().strip().split("\n");
-        assertEquals(1, lines.length, captured.toString());
-        assertTrue(lines[0].startsWith("gmp4j: preempt agent: cannot instrument com.example.Broken: "), lines[0]);
+        return captured.toString();
     }
 }
