@@ -85,14 +85,19 @@ final class Observers {
         return b.toString();
     }
 
+    /** An observer's failure, with its stack. */
+    private static void threw(String name, Throwable e) {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(sw));
+        fail(name + " threw " + sw);
+    }
+
     static void platform(String name, Runnable r) {
         Thread t = new Thread(() -> {
             try {
                 r.run();
             } catch (Throwable e) {
-                java.io.StringWriter sw = new java.io.StringWriter();
-                e.printStackTrace(new java.io.PrintWriter(sw));
-                fail(name + " threw " + sw);
+                threw(name, e);
             }
         }, "obs-" + name);
         t.setDaemon(true);
@@ -106,9 +111,7 @@ final class Observers {
             try {
                 r.run();
             } catch (Throwable e) {
-                java.io.StringWriter sw = new java.io.StringWriter();
-                e.printStackTrace(new java.io.PrintWriter(sw));
-                fail(name + " threw " + sw);
+                threw(name, e);
             } finally {
                 gwg.done();
             }

@@ -75,10 +75,7 @@ class ExecTraceTest {
         try {
             long s1 = ExecTrace.sliceStart(m1, gp, pp); // runs on M1, then parks in the JDK (no mark)
             after(s1);
-            long s2 = ExecTrace.sliceStart(m2, gp, pp); // run on by M2 while M1 is held off
-            m2.traceParkReason = ExecTrace.EXITED; // goexit0's ExecTrace.exiting, on M2
-            m2.traceEndNanos = after(s2);
-            ExecTrace.slice(m2, -1, gp, s2);
+            runToExit(m2, gp, pp); // run on by M2 while M1 is held off
             out.await(2); // the exit is written
             after(m2.traceEndNanos);
             ExecTrace.slice(m1, -1, gp, s1); // M1 gets back at last
@@ -109,10 +106,7 @@ class ExecTraceTest {
             try {
                 long s1 = ExecTrace.sliceStart(m1, gp, pp);
                 after(s1);
-                long s2 = ExecTrace.sliceStart(m2, gp, pp);
-                m2.traceParkReason = ExecTrace.EXITED;
-                m2.traceEndNanos = after(s2);
-                ExecTrace.slice(m2, -1, gp, s2);
+                runToExit(m2, gp, pp);
                 out.await(2);
             } finally {
                 ExecTrace.stop(); // takes M1's slice
@@ -155,5 +149,13 @@ class ExecTraceTest {
             ExecTrace.stop();
         }
         assertMeaning(out.toByteArray());
+    }
+
+    /** gp's slice on mp, from now to its exit (goexit0's ExecTrace.exiting), put in mp's ring. */
+    private static void runToExit(M mp, G gp, P pp) {
+        long start = ExecTrace.sliceStart(mp, gp, pp);
+        mp.traceParkReason = ExecTrace.EXITED;
+        mp.traceEndNanos = after(start);
+        ExecTrace.slice(mp, -1, gp, start);
     }
 }
