@@ -257,6 +257,7 @@ public final class TestProg {
                 }
                 System.out.println("exit " + c.recv());
             });
+            case "tracebackAncestors" -> Go.run(TestProg::tracebackAncestors);
             case "noHelperGoroutines" -> Go.run(() -> { // testprog/crash.go: NoHelperGoroutines
                 Object i = new Object();
                 java.lang.ref.Cleaner.create().register(i, () -> { }); // Go's SetFinalizer
@@ -1278,6 +1279,48 @@ public final class TestProg {
             x++;
         }
         sink = x;
+    }
+
+    // testprog/traceback_ancestors.go: TracebackAncestors, numGoroutines 3, numFrames 2
+    private static final java.util.Set<String> IGNORE_GOROUTINES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void tracebackAncestors() {
+        io.gmp4j.chan.Chan<Boolean> w = io.gmp4j.chan.Chan.make(0);
+        recurseThenCallGo(w, 3, 2, true);
+        w.recv();
+        printStack();
+        w.close();
+    }
+
+    /** Every goroutine's stack but those of the goroutines that made the next one and may not have exited yet. */
+    private static void printStack() {
+        StringBuilder saved = new StringBuilder();
+        for (String g : Go.stack(true).split("\n\n")) {
+            if (g.startsWith("goroutine ") && IGNORE_GOROUTINES.contains(g.substring(10, g.indexOf(' ', 10)))) {
+                continue;
+            }
+            if (!saved.isEmpty()) {
+                saved.append("\n\n");
+            }
+            saved.append(g);
+        }
+        System.out.print(saved);
+    }
+
+    private static void recurseThenCallGo(io.gmp4j.chan.Chan<Boolean> w, int frames, int goroutines, boolean main) {
+        if (frames == 0) {
+            w.send(true); // done recursing and starting goroutines
+            w.recv();
+            return;
+        }
+        if (goroutines == 0) {
+            if (!main) {
+                IGNORE_GOROUTINES.add(String.valueOf(Go.goid()));
+            }
+            Go.go(() -> recurseThenCallGo(w, frames - 1, 2, false));
+            return;
+        }
+        recurseThenCallGo(w, frames, goroutines - 1, main);
     }
 
     private static void parkForever() {

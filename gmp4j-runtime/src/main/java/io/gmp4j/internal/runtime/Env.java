@@ -22,8 +22,12 @@ public final class Env {
         return v != null ? v : System.getenv(name);
     }
 
+    /** GODEBUG=tracebackancestors (runtime1.go): how many creators a goroutine's traceback shows; 0 off. */
+    static int tracebackAncestors;
+
     static void load() {
         godebug = parseGodebug(get("GODEBUG"));
+        tracebackAncestors = godebug(godebug, "tracebackancestors", 0);
     }
 
     /**

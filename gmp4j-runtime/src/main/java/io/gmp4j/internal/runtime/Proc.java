@@ -92,6 +92,9 @@ final class Proc {
         M mp = M.current();
         long goid = isMain && Sched.mainGoidTaken.compareAndSet(false, true) ? 1 : newGoid(mp);
         G newg = new G(goid, fn, isMain);
+        if (!isMain) {
+            CreatedBy.note(newg, fn);
+        }
         AllGs.add(mp, newg);
         if (ExecTrace.on) {
             ExecTrace.create(newg);
@@ -1200,6 +1203,7 @@ final class Proc {
             ExecTrace.exiting(); // its slice ends here, as an exit (the M reads it later)
         }
         AllGs.exited(gp); // waitReason is already 0: endWait cleared it
+        CreatedBy.forget(gp);
         M locked = gp.lockedm;
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).

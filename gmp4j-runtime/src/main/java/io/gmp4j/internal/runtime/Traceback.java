@@ -36,6 +36,7 @@ public final class Traceback {
         if (showSelf) {
             header(sb, self, "running", false);
             frames(sb, Thread.currentThread().getStackTrace(), true, system);
+            CreatedBy.print(sb, self, system);
         } else if (self == null && !all) {
             sb.append("goroutine 0 [running]:\n");
             frames(sb, Thread.currentThread().getStackTrace(), true, system);
@@ -71,6 +72,7 @@ public final class Traceback {
             header(sb, gp, state, gp.waitReason() != WaitReason.ZERO
                     || !state.equals("running") && !state.equals("runnable") && JdkInternals.carrierOf(gp.thread) == null);
             frames(sb, stackOf(gp, system), false, system);
+            CreatedBy.print(sb, gp, system);
         }
         return sb.toString();
     }
@@ -129,6 +131,7 @@ public final class Traceback {
         StringBuilder sb = new StringBuilder();
         header(sb, gp, "running", false);
         frames(sb, t.getStackTrace(), false, system);
+        CreatedBy.print(sb, gp, system);
         return sb.toString();
     }
 

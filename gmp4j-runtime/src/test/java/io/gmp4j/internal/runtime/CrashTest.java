@@ -836,6 +836,41 @@ class CrashTest {
         org.junit.jupiter.api.Assertions.fail("10 tries without the panic's report and status 2:\n" + tries);
     }
 
+    // stack_test.go: TestTracebackAncestors
+    /**
+     * GODEBUG=tracebackancestors=N: a goroutine's traceback ends with the stacks of up to N of
+     * its creators at their go statements, "[originating from goroutine N]:" each; the
+     * goroutine's own created-by line names its creator's goid. Go counts "recurseThenCallGo(0x"
+     * once for the live frame, whose arguments it prints; Java frames print none, so the live
+     * frame is one more "recurseThenCallGo(...)" here.
+     */
+    @Test
+    void tracebackAncestors() {
+        java.util.regex.Pattern goroutine = java.util.regex.Pattern.compile("goroutine [0-9]+ \\[");
+        for (int depth : new int[] {0, 1, 5, 50}) {
+            Child c = run("tracebackAncestors", List.of(), List.of("GODEBUG=tracebackancestors=" + depth));
+            String out = c.stdout();
+            assertEquals(0, c.exitCode(), out + c.stderr());
+            int ancestors = Math.min(3, depth);
+            assertEquals(2, goroutine.matcher(out).results().count(), "want 2 goroutines, got:\n" + out);
+            for (String fn : List.of("recurseThenCallGo", "printStack", "tracebackAncestors")) {
+                assertTrue(out.contains("\nio.gmp4j.testprog.TestProg." + fn + "(...)"), fn + " missing:\n" + out);
+            }
+            assertEquals(ancestors, count(out, "[originating from goroutine "), out);
+            assertEquals(ancestors * 3 + 1, count(out, "TestProg.recurseThenCallGo(...)"), out);
+            // The live goroutine's creator, by goid only where ancestors are kept (Go 1.21's form).
+            assertTrue(out.contains("\ncreated by io.gmp4j.testprog.TestProg.recurseThenCallGo" + (depth > 0 ? " in goroutine " : "\n")), out);
+        }
+    }
+
+    private static int count(String s, String sub) {
+        int n = 0;
+        for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + sub.length())) {
+            n++;
+        }
+        return n;
+    }
+
     // crash_test.go: TestNetpollDeadlock
     /** A refused dial in a class initialiser (Go: in init) is no deadlock: main runs on and exits 0. */
     @Test

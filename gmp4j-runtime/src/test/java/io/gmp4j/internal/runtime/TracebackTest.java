@@ -197,4 +197,62 @@ class TracebackTest {
         }
         return null;
     }
+
+    /**
+     * traceback.go: printcreatedby. Under its frames each goroutine names the function and the
+     * line of the go statement that made it, in a goroutine (a lambda) or on a platform thread
+     * (this test's method). The creator's goid, Go 1.21's "in goroutine N", comes only with
+     * GODEBUG=tracebackancestors (CrashTest).
+     */
+    @Test
+    void eachGoroutineNamesItsGoStatement() {
+        int before = Go.numGoroutine();
+        Chan<Integer> ch = Chan.make(0);
+        Chan<Integer> ready = Chan.make(2);
+        int[] lines = new int[2];
+        AtomicLong child = new AtomicLong(), grandchild = new AtomicLong();
+        lines[0] = line() + 1;
+        Go.go(() -> {
+            child.set(Go.goid());
+            lines[1] = line(); Go.go(() -> { grandchild.set(Go.goid()); ready.send(1); ch.recv(); });
+            ready.send(1);
+            ch.recv();
+        });
+        ready.recv();
+        ready.recv();
+        String dump = Go.stack(true);
+        ch.close();
+        String c = block(dump, child.get()), gc = block(dump, grandchild.get());
+        assertTrue(c.endsWith("\ncreated by " + TracebackTest.class.getName() + ".eachGoroutineNamesItsGoStatement\n\tTracebackTest.java:"
+                + lines[0] + "\n"), dump);
+        assertTrue(gc.matches("(?s).*\\ncreated by " + java.util.regex.Pattern.quote(TracebackTest.class.getName())
+                + "\\.lambda\\$eachGoroutineNamesItsGoStatement\\$\\d+\\n\\tTracebackTest\\.java:" + lines[1] + "\\n"), dump);
+        GoTesting.assertNoLeak(before);
+    }
+
+    /** The main goroutine (goid 1 in Go) has no created-by line; nor has a goroutine's own {@code Go.stack(false)} a wrong one. */
+    @Test
+    void theMainGoroutineNamesNoCreator() {
+        String[] out = new String[2];
+        Go.run(() -> {
+            out[0] = Go.stack(false);
+            Chan<String> c = Chan.make(1);
+            Go.go(() -> c.send(Go.stack(false)));
+            out[1] = c.recv();
+        });
+        assertTrue(!out[0].contains("created by"), out[0]);
+        assertTrue(out[1].contains("\ncreated by " + TracebackTest.class.getName() + ".lambda$theMainGoroutineNamesNoCreator$"), out[1]);
+    }
+
+    private static int line() {
+        return StackWalker.getInstance().walk(s -> s.skip(1).findFirst().orElseThrow().getLineNumber());
+    }
+
+    /** goroutine goid's block of a dump, through its last line and newline. */
+    private static String block(String dump, long goid) {
+        int from = dump.indexOf("goroutine " + goid + " [");
+        assertTrue(from >= 0, "goroutine " + goid + " missing:\n" + dump);
+        int to = dump.indexOf("\n\n", from);
+        return to < 0 ? dump.substring(from) : dump.substring(from, to + 1);
+    }
 }
