@@ -211,6 +211,8 @@ class ApiContractTest {
         method(Debug.class, true, "int", "setGCPercent", int.class);
         method(Debug.class, true, "long", "setMemoryLimit", long.class);
         method(Debug.class, true, "void", "freeOSMemory");
+        method(Debug.class, true, "void", "setTraceback", String.class);
+        method(Debug.class, true, "void", "printStack");
         method(Trace.class, true, "void", "start", OutputStream.class);
         method(Trace.class, true, "void", "stop");
         for (String name : new String[] {"io.gmp4j.xsync.Semaphore", "io.gmp4j.xsync.ErrGroup"}) {

@@ -77,6 +77,21 @@ public final class Debug {
         return io.gmp4j.Go.stack(false);
     }
 
+    /** runtime/debug.PrintStack: {@link #stack()} on standard error. */
+    public static void printStack() {
+        System.err.print(stack());
+        System.err.flush();
+    }
+
+    /**
+     * runtime/debug.SetTraceback: how much a crash (an unrecovered panic, a fatal error) prints,
+     * with GOTRACEBACK's values ("none", "single", "all", "system", "crash", or a number). As in
+     * Go, it can raise the level GOTRACEBACK set, never lower it.
+     */
+    public static void setTraceback(String level) {
+        io.gmp4j.internal.runtime.Env.setTraceback(level);
+    }
+
     /**
      * debug.SetGCPercent (GOGC): returns the previous value (100, or GOGC's). Applied to the
      * JVM's heap-free ratios where the collector honours them at run time (G1, Serial: when they

@@ -59,6 +59,32 @@ class DebugPortTest {
         GoTesting.assertNoLeak(before);
     }
 
+    /** runtime/debug.PrintStack: Stack's text on standard error. */
+    @Test
+    void printStack() {
+        int before = Go.numGoroutine();
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        String stack;
+        System.setErr(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            stack = GoTesting.inGoroutine(60, () -> {
+                Debug.printStack();
+                return Debug.stack();
+            });
+        } finally {
+            System.setErr(saved);
+        }
+        String printed = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        // Go's text has runtime/debug.Stack() then runtime/debug.PrintStack() on top, as here.
+        assertTrue(printed.matches("(?s)goroutine \\d+ \\[running\\]:\nio\\.gmp4j\\.debug\\.Debug\\.stack\\(\\.\\.\\.\\)\n\tDebug\\.java:\\d+\n"
+                + "io\\.gmp4j\\.debug\\.Debug\\.printStack\\(\\.\\.\\.\\)\n.*"), printed);
+        assertTrue(printed.contains("\nio.gmp4j.debug.DebugPortTest.lambda$printStack$"), printed);
+        // The same goroutine's Stack a line later: the same header and the same caller frames.
+        assertTrue(stack.startsWith(printed.substring(0, printed.indexOf('\n'))), stack + "\n--\n" + printed);
+        GoTesting.assertNoLeak(before);
+    }
+
     // runtime/stack_test.go: TestStackOutput and TestStackAllOutput (Go's test runs on a goroutine).
     @Test
     void stackOutput() {

@@ -81,6 +81,13 @@ public final class TestProg {
                 });
                 parkForever();
             });
+            case "panicAfterSetTraceback" -> Go.run(() -> { // runtime/debug.SetTraceback(args[1]), then as "panic"
+                Debug.setTraceback(args[1]);
+                Go.go(() -> {
+                    throw new GoPanic("boom");
+                });
+                parkForever();
+            });
             case "interruptedWhileDying" -> Go.run(() -> { // a second panicker, interrupted, waits parked
                 io.gmp4j.chan.Chan<Void> reporting = io.gmp4j.chan.Chan.make(0);
                 Go.go(() -> {

@@ -121,27 +121,52 @@ public final class Env {
      * GOTRACEBACK as Go 1.19 reads it: none, single (the default, also when unset or empty),
      * all, system, crash; a number n means level n with all (0, 1 and 2 are Go's historical
      * synonyms of none, all and system); anything else is level 0 with all, as Go's default
-     * case makes it (Go does not fall back to single for a typo, so neither do we).
+     * case makes it (Go does not fall back to single for a typo, so neither do we). A
+     * {@link #setTraceback} since then is added to it.
      */
     static Traceback gotraceback() {
-        String v = get("GOTRACEBACK");
-        if (v == null) {
-            v = "";
+        int t = tracebackCache;
+        if (t == UNSET) {
+            t = tracebackBits(get("GOTRACEBACK"));
         }
-        return switch (v) {
-            case "none" -> new Traceback(0, false, false);
-            case "single", "" -> new Traceback(1, false, false);
-            case "all" -> new Traceback(1, true, false);
-            case "system" -> new Traceback(2, true, false);
-            case "crash" -> new Traceback(2, true, true);
+        return new Traceback(t >>> TRACEBACK_SHIFT, (t & TRACEBACK_ALL) != 0, (t & TRACEBACK_CRASH) != 0);
+    }
+
+    /** runtime1.go: tracebackCrash, tracebackAll, tracebackShift. */
+    private static final int TRACEBACK_CRASH = 1, TRACEBACK_ALL = 2, TRACEBACK_SHIFT = 2, UNSET = -1;
+
+    /** runtime1.go: traceback_cache, once runtime/debug.SetTraceback has set it. */
+    private static volatile int tracebackCache = UNSET;
+
+    /** runtime1.go: setTraceback's switch: a level's bits. */
+    private static int tracebackBits(String level) {
+        return switch (level == null ? "" : level) {
+            case "none" -> 0;
+            case "single", "" -> 1 << TRACEBACK_SHIFT;
+            case "all" -> 1 << TRACEBACK_SHIFT | TRACEBACK_ALL;
+            case "system" -> 2 << TRACEBACK_SHIFT | TRACEBACK_ALL;
+            case "crash" -> 2 << TRACEBACK_SHIFT | TRACEBACK_ALL | TRACEBACK_CRASH;
             default -> {
-                // t = tracebackAll; if n, ok := atoi(level); ok && n == int(uint32(n)) { t |= uint32(n) << 2 }:
+                // t = tracebackAll; if n, ok := atoi(level); ok && n == int(uint32(n)) { t |= uint32(n) << tracebackShift }:
                 // the level is what survives the shift in 32 bits
-                long n = atoi64(v);
-                int level = n != BAD && n >= 0 && n <= 0xFFFF_FFFFL ? (int) (n & 0x3FFF_FFFFL) : 0;
-                yield new Traceback(level, true, false);
+                long n = atoi64(level);
+                yield TRACEBACK_ALL | (n != BAD && n >= 0 && n <= 0xFFFF_FFFFL ? (int) n << TRACEBACK_SHIFT : 0);
             }
         };
+    }
+
+    /**
+     * runtime/debug.SetTraceback: the level's bits or'ed with GOTRACEBACK's (runtime1.go:
+     * {@code t |= traceback_env}), so that a call can raise the environment's setting, never
+     * lower it; two levels combine bit by bit as Go's do ("single" with "system" is level 3).
+     */
+    public static void setTraceback(String level) {
+        tracebackCache = tracebackBits(level) | tracebackBits(get("GOTRACEBACK"));
+    }
+
+    /** Back to GOTRACEBACK alone (tests: a process sets its traceback once). */
+    static void resetTracebackForTest() {
+        tracebackCache = UNSET;
     }
 
     /** A positive int from knob {@code name}, or 0 when unset or invalid (Go's atoi32 + n > 0). */

@@ -836,6 +836,33 @@ class CrashTest {
         org.junit.jupiter.api.Assertions.fail("10 tries without the panic's report and status 2:\n" + tries);
     }
 
+    /**
+     * runtime/debug.SetTraceback raises what a crash prints, never below GOTRACEBACK (runtime1.go:
+     * {@code t |= traceback_env}): "all" adds the other goroutines, "none" under GOTRACEBACK=all
+     * keeps them, "single" under GOTRACEBACK=none prints the panicking goroutine, and "crash"
+     * shows the runtime's frames.
+     */
+    @Test
+    void setTracebackRaisesTheLevelNeverLowersIt() {
+        Child all = run("panicAfterSetTraceback", List.of(), List.of(), "all");
+        assertEquals(2, all.exitCode(), all.stderr());
+        assertTrue(all.stderr().startsWith("panic: boom\n\ngoroutine "), all.stderr());
+        assertTrue(all.stderr().contains("\n\ngoroutine 1 ["), all.stderr());
+
+        Child none = run("panicAfterSetTraceback", List.of(), List.of("GOTRACEBACK=all"), "none");
+        assertEquals(2, none.exitCode(), none.stderr());
+        assertTrue(none.stderr().contains("\n\ngoroutine 1 ["), none.stderr());
+
+        Child single = run("panicAfterSetTraceback", List.of(), List.of("GOTRACEBACK=none"), "single");
+        assertEquals(2, single.exitCode(), single.stderr());
+        assertTrue(single.stderr().startsWith("panic: boom\n\ngoroutine "), single.stderr());
+        assertFalse(single.stderr().contains("goroutine 1 ["), single.stderr());
+
+        Child crash = run("panicAfterSetTraceback", List.of(), List.of(), "crash");
+        assertEquals(2, crash.exitCode(), crash.stderr());
+        assertTrue(crash.stderr().contains("java.lang.VirtualThread.run(...)"), crash.stderr());
+    }
+
     // stack_test.go: TestTracebackAncestors
     /**
      * GODEBUG=tracebackancestors=N: a goroutine's traceback ends with the stacks of up to N of

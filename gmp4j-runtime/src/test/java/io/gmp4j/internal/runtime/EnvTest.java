@@ -25,6 +25,32 @@ class EnvTest {
         assertEquals(BAD, Env.atoi32("-2147483649"));
     }
 
+    /** runtime1.go: setTraceback or's the level's bits with GOTRACEBACK's, as Go's traceback_cache. */
+    @Test
+    void setTracebackOrsWithTheEnvironment() {
+        String key = "gmp4j.GOTRACEBACK";
+        String saved = System.getProperty(key);
+        try {
+            System.setProperty(key, "all");
+            Env.setTraceback("none");
+            assertEquals(new Env.Traceback(1, true, false), Env.gotraceback());
+            Env.setTraceback("crash");
+            assertEquals(new Env.Traceback(3, true, true), Env.gotraceback()); // 1<<2 | 2<<2
+            System.setProperty(key, "none");
+            Env.setTraceback("system");
+            assertEquals(new Env.Traceback(2, true, false), Env.gotraceback());
+            Env.setTraceback("5");
+            assertEquals(new Env.Traceback(5, true, false), Env.gotraceback());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(key);
+            } else {
+                System.setProperty(key, saved);
+            }
+            Env.resetTracebackForTest();
+        }
+    }
+
     @Test
     void gotracebackAsGo119ReadsIt() {
         String key = "gmp4j.GOTRACEBACK";
