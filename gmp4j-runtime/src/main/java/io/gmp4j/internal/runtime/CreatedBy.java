@@ -16,9 +16,10 @@ import java.util.WeakHashMap;
  *
  * <p>Go reads gopc off its own call for free. Java has no cheap caller frame (a stack walk costs
  * microseconds, several spawns' worth), so by default the site is found once per function class:
- * a lambda or method reference is a class of its own per go statement, and its first go walks
- * the stack and caches the frame on the class ({@link ClassValue}, which keeps no class alive).
- * A named Runnable class started at several go statements shows the first one seen. The creating
+ * a lambda or method reference written in the go statement is a class of its own, and its first
+ * go walks the stack and caches the frame on the class ({@link ClassValue}, which keeps no class
+ * alive). A Runnable class started at several go statements (a named class, a lambda kept in a
+ * variable) shows the first one seen. The creating
  * goroutine's id (Go 1.21's {@code in goroutine N}) would be a field more in every G (the mem
  * workload's bytes), so it is printed only under tracebackancestors, which, as in Go, pays per go
  * statement: a walk of the creator's stack, kept with the new G beside allgs until it exits.
