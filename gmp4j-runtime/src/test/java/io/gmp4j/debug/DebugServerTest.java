@@ -597,8 +597,7 @@ class DebugServerTest extends DebugServerFixture {
     // server refuses before any handler (docs/DIVERGENCES.md, "Profiling"): sent escaped. Go's
     // /debug/pprof/symbol is not implemented (404 Unknown profile, DIVERGENCES.md). As
     // DIVERGENCES.md lists: the trace is Chrome trace-event JSON, served as application/json in
-    // trace.json (Go: application/octet-stream, "trace"); and seconds=N serves the current
-    // profile under its own name, not a delta (Go: "block-delta", "goroutine-delta").
+    // trace.json (Go: application/octet-stream, "trace").
     @Test
     void handlers() throws Exception {
         List<HandlerCase> testCases = List.of(
@@ -609,8 +608,8 @@ class DebugServerTest extends DebugServerFixture {
                 new HandlerCase("/debug/pprof/profile?seconds=1", 200, "application/octet-stream", "attachment; filename=\"profile\"", null),
                 new HandlerCase("/debug/pprof/trace", 200, "application/json", "attachment; filename=\"trace.json\"", null),
                 new HandlerCase("/debug/pprof/mutex", 200, "application/octet-stream", "attachment; filename=\"mutex\"", null),
-                new HandlerCase("/debug/pprof/block?seconds=1", 200, "application/octet-stream", "attachment; filename=\"block\"", null),
-                new HandlerCase("/debug/pprof/goroutine?seconds=1", 200, "application/octet-stream", "attachment; filename=\"goroutine\"", null),
+                new HandlerCase("/debug/pprof/block?seconds=1", 200, "application/octet-stream", "attachment; filename=\"block-delta\"", null),
+                new HandlerCase("/debug/pprof/goroutine?seconds=1", 200, "application/octet-stream", "attachment; filename=\"goroutine-delta\"", null),
                 new HandlerCase("/debug/pprof/", 200, "text/html; charset=utf-8", null, "Types of profiles available:"));
         List<String> errors = new java.util.ArrayList<>();
         for (HandlerCase tc : testCases) {

@@ -442,21 +442,36 @@ public final class DebugServer {
     private static final java.util.Set<String> DELTA_PROFILES = java.util.Set.of("allocs", "block", "goroutine", "heap", "mutex", "threadcreate");
 
     /**
-     * net/http/pprof: serveDeltaProfile's checks, for a named profile asked with "seconds" (Go
-     * then serves a delta; gmp4j the current profile, DIVERGENCES.md): a positive integer, a
-     * profile that has deltas, no debug.
+     * net/http/pprof: serveDeltaProfile's checks, for a named profile asked with "seconds": a
+     * positive integer, a profile that has deltas, no debug (Go's WriteTimeout check has no
+     * counterpart: the JDK's server has no write timeout). Returns the seconds, 0 when not asked.
      */
-    static void deltaParams(Map<String, String> q, String name) {
+    static long deltaParams(Map<String, String> q, String name) {
         if (q.getOrDefault("seconds", "").isEmpty()) {
-            return;
+            return 0;
         }
-        secondsParam(q, 0);
+        long sec = secondsParam(q, 0);
         if (!DELTA_PROFILES.contains(name)) {
             throw new BadRequest(400, "\"seconds\" parameter is not supported for this profile type");
         }
         if (debugParam(q) != 0) {
             throw new BadRequest(400, "seconds and debug params are incompatible");
         }
+        return sec;
+    }
+
+    /**
+     * net/http/pprof's handler: {@code if sec := r.FormValue("seconds"); sec != ""} serves the
+     * delta of {@code profile} (Delta) and returns true; false when no seconds were asked.
+     */
+    static boolean servedDelta(HttpExchange ex, Map<String, String> q, String name, java.util.function.Supplier<byte[]> profile)
+            throws IOException {
+        long sec = deltaParams(q, name);
+        if (sec == 0) {
+            return false;
+        }
+        Delta.serve(ex, name, sec, profile);
+        return true;
     }
 
     /** How often a profile that waits (Cpu) writes, to find out whether its client is still there. */
@@ -541,7 +556,9 @@ public final class DebugServer {
     }
 
     private static void goroutine(HttpExchange ex, Map<String, String> q) throws IOException {
-        deltaParams(q, "goroutine"); // validated; a delta goroutine profile is not implemented (DIVERGENCES)
+        if (servedDelta(ex, q, "goroutine", () -> Goroutines.proto(Traceback.goroutineStacks()))) {
+            return;
+        }
         int debug = debugParam(q);
         if (debug >= 2) {
             send(ex, 200, "text/plain; charset=utf-8", Traceback.stack(true).getBytes(StandardCharsets.UTF_8));
@@ -554,11 +571,12 @@ public final class DebugServer {
 
     /**
      * net/http/pprof: the mutex and block profiles (runtime/pprof: writeMutex, writeBlock).
-     * {@code ?debug=1}: Go's legacy text; otherwise the gzipped profile.proto. A
-     * {@code seconds} delta profile is not implemented (the parameter is validated).
+     * {@code ?debug=1}: Go's legacy text; otherwise the gzipped profile.proto.
      */
     private static void contention(HttpExchange ex, Map<String, String> q, boolean mutex) throws IOException {
-        deltaParams(q, mutex ? "mutex" : "block");
+        if (servedDelta(ex, q, mutex ? "mutex" : "block", () -> Contention.proto(mutex))) {
+            return;
+        }
         int debug = debugParam(q);
         if (debug >= 1) {
             send(ex, 200, "text/plain; charset=utf-8", Contention.text(mutex).getBytes(StandardCharsets.UTF_8));
@@ -569,7 +587,9 @@ public final class DebugServer {
 
     /** net/http/pprof: the threadcreate profile (ThreadCreate): ?debug=1 text, else profile.proto. */
     private static void threadcreate(HttpExchange ex, Map<String, String> q) throws IOException {
-        deltaParams(q, "threadcreate");
+        if (servedDelta(ex, q, "threadcreate", ThreadCreate::proto)) {
+            return;
+        }
         int debug = debugParam(q);
         if (debug >= 1) {
             send(ex, 200, "text/plain; charset=utf-8", ThreadCreate.text().getBytes(StandardCharsets.UTF_8));

@@ -223,9 +223,18 @@ public final class Heap {
         return out;
     }
 
-    /** net/http/pprof's handler for heap and allocs: gc=1 runs a collection first, debug=1 the text. */
+    /**
+     * net/http/pprof's handler for heap and allocs: gc=1 runs a collection first, debug=1 the
+     * text; with seconds, the delta (Go's serveDeltaProfile reads no gc: no collection, no
+     * in-use values).
+     */
     static void serve(HttpExchange ex, Map<String, String> q, boolean allocs) throws IOException {
-        DebugServer.deltaParams(q, allocs ? "allocs" : "heap"); // validated; a delta profile is not implemented
+        if (DebugServer.servedDelta(ex, q, allocs ? "allocs" : "heap", () -> {
+            start();
+            return proto(allocs, null);
+        })) {
+            return;
+        }
         int debug = DebugServer.debugParam(q);
         String gc = q.getOrDefault("gc", "");
         List<Live> live = null;
