@@ -644,8 +644,9 @@ class PprofPortTest extends DebugServerFixture {
     /**
      * A CPU profile's duration is the time it sampled, as Go's (duration_nanos: from
      * StartCPUProfile to StopCPUProfile): pprof's "Total samples = 1s (N%)" is a share of it.
-     * JFR's RecordingStream.stop waits up to a flush period (1 s) for its last events while no
-     * longer sampling; that wait was counted, so a 1-second profile said 1.9 s.
+     * While the profile was a JFR RecordingStream, whose stop waits up to a flush period (1 s)
+     * for its last events while no longer sampling, that wait was counted: a 1-second profile
+     * said 1.9 s.
      */
     @Test
     void cpuProfileDurationIsTheSampledTime() throws Exception {

@@ -2,6 +2,8 @@ package io.gmp4j.internal.pprof;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingStream;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
- * /debug/pprof/profile?seconds=N: a CPU profile from JFR's in-process streaming, as Go's sample
+ * /debug/pprof/profile?seconds=N: a CPU profile from an in-process JFR recording, as Go's sample
  * types samples/count and cpu/nanoseconds. On Linux it is JFR's CPU-time sampler
  * ({@code jdk.CPUTimeSample}, JDK 25, experimental): one sample per 10 ms of CPU time a thread
  * uses, in Java, native or the kernel, like Go's per-thread profiling timers
@@ -24,6 +28,7 @@ import jdk.jfr.consumer.RecordingStream;
  * it is {@code jdk.ExecutionSample} every 10 ms of wall time, which samples threads running
  * Java code only. A sample taken on a goroutine carries the pprof label {@code goroutine} = its
  * goid (JFR reports the mounted virtual thread, whose id maps to the goid through allgs).
+ * The recording goes to a temporary file (owner-only), read once it stopped and then deleted.
  */
 final class Cpu {
     private Cpu() {}
@@ -49,9 +54,12 @@ final class Cpu {
                 a.start();
                 return;
             }
-            byte[] proto = profile(() -> {
+            byte[] proto = profile(tick -> {
                 a.start();
-                return DebugServer.sleep(Duration.ofSeconds(sec), a::heartbeat);
+                return DebugServer.sleep(Duration.ofSeconds(sec), () -> {
+                    tick.run();
+                    a.heartbeat();
+                });
             });
             a.finish(proto);
         } finally {
@@ -61,89 +69,110 @@ final class Cpu {
 
     /** What the profiler waits on while it records: false when its client went away. */
     interface Wait {
-        boolean await() throws IOException;
+        /** Waits; calls {@code tick} now and then (each heartbeat): the goid snapshots. */
+        boolean await(Runnable tick) throws IOException;
     }
 
     /** A CPU-profile bucket: a stack and the goroutine it ran on (0: not a goroutine, or not known). */
     private record Key(List<String> stack, long goid) {}
 
-    /** Records until {@code wait} returns (it is called once the recording runs); the profile.proto, not gzipped. */
+    /**
+     * Records until {@code wait} returns (it is called once the recording runs); the
+     * profile.proto, not gzipped.
+     *
+     * <p>A recording to a file, read once it stopped, not a RecordingStream: a stream's stop
+     * waits for its last events until JFR's next periodic flush (ChunkParser.awaitUpdatedHeader
+     * sleeps on Utils.waitFlush, up to 1 s, and JFR allows no flush interval under 1 s nor sets
+     * one through RecordingStream), so a 1-second profile took 2 s; stopping a recording and
+     * reading its file takes some 20 ms. The samples are read after the goroutines they name
+     * may have ended: the goids come from snapshots of allgs taken as the recording runs (Goids).
+     */
     static byte[] profile(Wait wait) throws IOException {
         Map<Key, long[]> counts = new LinkedHashMap<>();
         Map<Key, StackTraceElement[]> stacks = new LinkedHashMap<>();
         Goids goids = new Goids();
+        String event = CPU_TIME_SAMPLER ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
         // The profile's time and duration are the sampling's (Go's: StartCPUProfile to
-        // StopCPUProfile): from the recording's start to the stop's call. Not JFR's start-up
-        // (the stream's set-up, a first recording's initialisation), and not the stop's wait:
-        // RecordingStream.stop waits up to a flush period (1 s) for its last events and samples
-        // nothing meanwhile, so a 1-second profile said it lasted up to 2.3 s.
+        // StopCPUProfile): from the recording's start to the stop's call, not JFR's start-up.
         long start, t0, t1;
-        try (RecordingStream rs = new RecordingStream()) {
-            String event = CPU_TIME_SAMPLER ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
-            if (CPU_TIME_SAMPLER) {
-                rs.enable(event).with("throttle", PERIOD_NANOS / 1_000_000 + "ms").withStackTrace();
-            } else {
-                rs.enable(event).withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
-            }
-            rs.onEvent(event, ev -> {
-                RecordedStackTrace st = ev.getStackTrace();
-                if (st == null) {
-                    return;
+        Path file = Files.createTempFile("gmp4j-cpu-", ".jfr"); // owner-only (POSIX)
+        try {
+            try (Recording r = new Recording()) {
+                if (CPU_TIME_SAMPLER) {
+                    r.enable(event).with("throttle", PERIOD_NANOS / 1_000_000 + "ms").withStackTrace();
+                } else {
+                    r.enable(event).withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
                 }
-                List<StackTraceElement> fs = javaFrames(st);
-                // jdk.ExecutionSample names it sampledThread, jdk.CPUTimeSample eventThread.
-                RecordedThread t = CPU_TIME_SAMPLER ? ev.getThread() : ev.getThread("sampledThread");
-                // JDK 25 samples a mounted virtual thread as itself (its id, isVirtual), not its carrier.
-                long goid = t != null && t.isVirtual() ? goids.of(t.getJavaThreadId()) : 0;
-                Key key = new Key(key(fs), goid);
-                synchronized (counts) {
+                r.setToDisk(true);
+                r.setDestination(file);
+                r.start();
+                start = System.currentTimeMillis() * 1_000_000L;
+                t0 = System.nanoTime();
+                goids.snapshot();
+                try {
+                    wait.await(goids::snapshot);
+                } finally {
+                    t1 = System.nanoTime();
+                    goids.snapshot();
+                    r.stop(); // writes the file
+                }
+            }
+            try (RecordingFile rf = new RecordingFile(file)) {
+                while (rf.hasMoreEvents()) {
+                    RecordedEvent ev = rf.readEvent();
+                    RecordedStackTrace st = ev.getStackTrace();
+                    if (st == null || !ev.getEventType().getName().equals(event)) {
+                        continue;
+                    }
+                    List<StackTraceElement> fs = javaFrames(st);
+                    // jdk.ExecutionSample names it sampledThread, jdk.CPUTimeSample eventThread.
+                    RecordedThread t = CPU_TIME_SAMPLER ? ev.getThread() : ev.getThread("sampledThread");
+                    // JDK 25 samples a mounted virtual thread as itself (its id, isVirtual), not its carrier.
+                    long goid = t != null && t.isVirtual() ? goids.of(t.getJavaThreadId()) : 0;
+                    Key key = new Key(key(fs), goid);
                     counts.computeIfAbsent(key, k -> new long[1])[0]++;
                     stacks.putIfAbsent(key, fs.toArray(new StackTraceElement[0]));
                 }
-            });
-            rs.startAsync();
-            start = System.currentTimeMillis() * 1_000_000L;
-            t0 = System.nanoTime();
-            try {
-                wait.await();
-            } finally {
-                t1 = System.nanoTime();
-                rs.stop();
             }
+        } finally {
+            Files.deleteIfExists(file);
         }
         ProfileBuilder p = new ProfileBuilder()
                 .sampleType("samples", "count")
                 .sampleType("cpu", "nanoseconds")
                 .period("cpu", "nanoseconds", PERIOD_NANOS)
                 .time(start, t1 - t0);
-        synchronized (counts) {
-            for (var e : counts.entrySet()) {
-                long n = e.getValue()[0];
-                long goid = e.getKey().goid();
-                Map<String, String> labels = goid != 0 ? Map.of("goroutine", Long.toString(goid)) : Map.of();
-                p.sample(stacks.get(e.getKey()), labels, n, n * PERIOD_NANOS);
-            }
+        for (var e : counts.entrySet()) {
+            long n = e.getValue()[0];
+            long goid = e.getKey().goid();
+            Map<String, String> labels = goid != 0 ? Map.of("goroutine", Long.toString(goid)) : Map.of();
+            p.sample(stacks.get(e.getKey()), labels, n, n * PERIOD_NANOS);
         }
         return p.encode();
     }
 
     /**
-     * Virtual-thread id to goid, from snapshots of allgs (Procs.goidsByThreadId) taken on a
-     * miss, at most every {@link #REFRESH_NANOS}: a goroutine that started and ended between two
-     * snapshots, or a virtual thread that is not a goroutine, gets no label. JFR's thread only.
+     * Virtual-thread id to goid: the union of snapshots of allgs (Procs.goidsByThreadId) taken
+     * at the recording's start, at each heartbeat (every 200 ms) and at its end. A goroutine
+     * that started and ended between two snapshots, or a virtual thread that is not a
+     * goroutine, gets no label. A thread id is never reused, so the union holds no stale pair;
+     * it grows with the goroutines seen, up to {@link #MAX} pairs (then a snapshot adds no more).
      */
     private static final class Goids {
-        static final long REFRESH_NANOS = 20_000_000L;
-        private Map<Long, Long> byTid = Map.of();
-        private long refreshed = System.nanoTime() - REFRESH_NANOS;
+        static final int MAX = 1 << 20;
+        private final Map<Long, Long> byTid = new java.util.HashMap<>();
+
+        void snapshot() {
+            for (var e : io.gmp4j.internal.runtime.Procs.goidsByThreadId().entrySet()) {
+                if (byTid.size() >= MAX) {
+                    return;
+                }
+                byTid.putIfAbsent(e.getKey(), e.getValue());
+            }
+        }
 
         long of(long tid) {
             Long g = byTid.get(tid);
-            if (g == null && System.nanoTime() - refreshed >= REFRESH_NANOS) {
-                byTid = io.gmp4j.internal.runtime.Procs.goidsByThreadId();
-                refreshed = System.nanoTime();
-                g = byTid.get(tid);
-            }
             return g != null ? g : 0;
         }
     }
