@@ -51,7 +51,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *       {@code IgnoreTopFunction}; Go's tracebacks hide the runtime's frames, so a goroutine
  *       parked in {@code c.recv()} has recv's caller on top);</li>
  *   <li>{@code @GoLeakCheck.Ignore(anyFunction = "com.example.Poller.loop")}: a goroutine with
- *       that function anywhere in its stack (goleak's {@code IgnoreAnyFunction}).</li>
+ *       that function anywhere in its stack (goleak's {@code IgnoreAnyFunction});</li>
+ *   <li>{@code @GoLeakCheck.Ignore(createdBy = "com.example.Pool.start")}: a goroutine whose go
+ *       statement is in that function, the dump's {@code created by} line (goleak's
+ *       {@code IgnoreCreatedBy}).</li>
  * </ul>
  * A function is written as the dump shows it, {@code fully.qualified.Class.method} (nested classes
  * and lambdas with their {@code $}), without the {@code (...)}: copy it from a failure message.
@@ -71,7 +74,7 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
 
     /**
      * Goroutines that {@link GoLeakCheck} does not count as leaks, on a test method, its class or
-     * an enclosing class. Set one of the two attributes; see the class comment.
+     * an enclosing class. Set one of the attributes; see the class comment.
      */
     @Documented
     @Inherited
@@ -84,6 +87,9 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
 
         /** Ignore goroutines with this function ({@code pkg.Class.method}) anywhere in their stack. */
         String anyFunction() default "";
+
+        /** Ignore goroutines created by a go statement in this function ({@code pkg.Class.method}). */
+        String createdBy() default "";
     }
 
     /** The container of repeated {@link Ignore}s. */
@@ -111,6 +117,22 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
                 }
             }
             return "";
+        }
+
+        /**
+         * The function of the go statement that created the goroutine, from the dump's
+         * {@code created by F} line (without its {@code in goroutine N}), or "" when it has none.
+         */
+        public String createdBy() {
+            int at = text.indexOf("\ncreated by ");
+            if (at < 0) {
+                return "";
+            }
+            int from = at + "\ncreated by ".length();
+            int end = text.indexOf('\n', from);
+            String f = end < 0 ? text.substring(from) : text.substring(from, end);
+            int in = f.indexOf(" in goroutine ");
+            return in < 0 ? f : f.substring(0, in);
         }
     }
 
@@ -255,6 +277,9 @@ public final class GoLeakCheck implements BeforeEachCallback, AfterEachCallback 
                 return true;
             }
             if (!ig.anyFunction().isEmpty() && g.functions().contains(ig.anyFunction())) {
+                return true;
+            }
+            if (!ig.createdBy().isEmpty() && ig.createdBy().equals(g.createdBy())) {
                 return true;
             }
         }

@@ -79,6 +79,24 @@ class GoLeakCheckTest {
         }
     }
 
+    @ExtendWith(GoLeakCheck.class)
+    static class IgnoredByCreator {
+        @Test
+        @GoLeakCheck.Ignore(createdBy = "io.gmp4j.testing.GoLeakCheckTest.plant")
+        void leaks() {
+            plant();
+        }
+    }
+
+    @ExtendWith(GoLeakCheck.class)
+    static class IgnoredByAnotherCreator {
+        @Test
+        @GoLeakCheck.Ignore(createdBy = "io.gmp4j.testing.GoLeakCheckTest$LeakyCases.clean")
+        void leaks() {
+            plant();
+        }
+    }
+
     /** Set once InterruptedCases ran: its goroutine ends then at the latest. */
     static volatile boolean interruptedCasesRan;
 
@@ -154,6 +172,15 @@ class GoLeakCheckTest {
         assertEquals(1, byAny.succeeded().count(), () -> byAny.failed().list().toString());
         Events byTop = run(IgnoredOnMethod.class);
         assertEquals(1, byTop.succeeded().count(), () -> byTop.failed().list().toString());
+    }
+
+    /** goleak's IgnoreCreatedBy: the go statement's function, as the dump's created-by line names it. */
+    @Test
+    void anIgnoredCreatorPassesAndAnotherDoesNot() {
+        Events byCreator = run(IgnoredByCreator.class);
+        assertEquals(1, byCreator.succeeded().count(), () -> byCreator.failed().list().toString());
+        Events other = run(IgnoredByAnotherCreator.class);
+        assertEquals(1, other.failed().count(), "a goroutine made elsewhere is still a leak");
     }
 
     /**
