@@ -2,6 +2,7 @@ package io.gmp4j.chan.lincheck;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 
@@ -54,7 +55,10 @@ record ChanScenario(long seed, int[] caps, List<List<ChanOp>> goroutines) {
         List<List<ChanOp>> gs = new ArrayList<>();
         int at = 0;
         for (int g = 0; g < ng; g++) {
-            gs.add(List.copyOf(pool.subList(at, at + lengths[g])));
+            // A close goes last in its goroutine: the operations before it then still meet.
+            List<ChanOp> ops = new ArrayList<>(pool.subList(at, at + lengths[g]));
+            ops.sort(Comparator.comparing(op -> op.kind() == ChanOp.Kind.CLOSE));
+            gs.add(List.copyOf(ops));
             at += lengths[g];
         }
         return new ChanScenario(seed, caps, List.copyOf(gs));

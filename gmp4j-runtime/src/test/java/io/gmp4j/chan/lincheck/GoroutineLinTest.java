@@ -10,6 +10,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +47,6 @@ class GoroutineLinTest {
     private static final long SEED = Long.getLong("gmp4j.lin.seed", 20261210L);
     /** Rounds the closer must see every live worker parked in an operation, with the clock unchanged. */
     private static final int CALM_ROUNDS = 3;
-
     @ParameterizedTest(name = "GOMAXPROCS={0}")
     @ValueSource(ints = {1, 2, 8})
     void channelHistoriesAreLinearizable(int procs) throws InterruptedException {
@@ -92,16 +94,16 @@ class GoroutineLinTest {
 
     /** Counts for the report: how much of the blocking machinery the histories went through. */
     private static final class Stats {
-        int histories, ops, spanning, rendezvous, closedEarly;
+        int histories, multiM, ops, spanning, rendezvous, closedEarly;
 
         @Override
         public String toString() {
-            return histories + " histories checked, " + ops + " operations (" + spanning
-                    + " spanning another goroutine's whole operation: blocked or slow), " + rendezvous
+            return histories + " histories checked (" + multiM + " with workers on more than one M), " + ops
+                    + " operations (" + spanning + " spanning another goroutine's whole operation: blocked or slow), " + rendezvous
                     + " unbuffered rendezvous, " + closedEarly + " closed while a worker was blocked";
         }
 
-        void add(List<History.Entry<ChanOp, ChanOp.Result>> entries, ChanModel m, boolean closedEarly) {
+        void add(List<History.Entry<ChanOp, ChanOp.Result>> entries, ChanModel m, boolean closedEarly, int carriers) {
             histories++;
             ops += entries.size();
             for (History.Entry<ChanOp, ChanOp.Result> e : entries) {
@@ -109,6 +111,7 @@ class GoroutineLinTest {
                     spanning++;
                 }
             }
+            multiM += carriers > 1 ? 1 : 0;
             rendezvous += m.rendezvousCount();
             this.closedEarly += closedEarly ? 1 : 0;
         }
@@ -125,6 +128,8 @@ class GoroutineLinTest {
         AtomicReferenceArray<Thread> threads = new AtomicReferenceArray<>(workers);
         AtomicIntegerArray inOp = new AtomicIntegerArray(workers);
         AtomicInteger done = new AtomicInteger();
+        StartGate gate = new StartGate(workers, procs);
+        Set<String> carriers = ConcurrentHashMap.newKeySet();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         WaitGroup wg = new WaitGroup();
         wg.add(workers + 1);
@@ -134,7 +139,14 @@ class GoroutineLinTest {
             Go.go(() -> {
                 try {
                     threads.set(id, Thread.currentThread());
+                    gate.arriveAndAwait();
+                    carriers.add(carrierName(Thread.currentThread()));
+                    Random pause = new Random(s.seed() * 31 + id);
                     for (ChanOp op : ops) {
+                        // A few hundred nanoseconds at most: varies the interleaving, synchronises nothing.
+                        for (int k = pause.nextInt(64); k > 0; k--) {
+                            Thread.onSpinWait();
+                        }
                         inOp.set(id, 1);
                         h.record(id, op, () -> op.perform(chans), ChanOp.Result::panicked);
                         inOp.set(id, 0);
@@ -172,7 +184,7 @@ class GoroutineLinTest {
         if (!r.linearizable()) {
             fail("not linearizable at GOMAXPROCS=" + procs + ": scenario " + s + "\nhistory:\n" + m.explain(r));
         }
-        stats.add(entries, m, early[0]);
+        stats.add(entries, m, early[0], carriers.size());
     }
 
     /**
@@ -200,6 +212,12 @@ class GoroutineLinTest {
             Go.gosched();
         }
         return false;
+    }
+
+    /** The M a virtual thread runs on, from its toString ("VirtualThread[#42]/runnable@gmp4j-M3"). */
+    private static String carrierName(Thread t) {
+        String s = t.toString();
+        return s.substring(s.lastIndexOf('@') + 1);
     }
 
     private static boolean allParked(int workers, AtomicReferenceArray<Thread> threads, AtomicIntegerArray inOp, AtomicInteger done) {
