@@ -91,7 +91,7 @@ final class HistoryChecker {
             this.resp = resp;
             this.model = model;
             this.n = inv.length;
-            this.all = n == 64 ? -1L : (1L << n) - 1;
+            this.all = (1L << n) - 1; // n <= 63
             this.path = new int[n];
             this.longest = new int[n];
         }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class StartGate {
     /**
      * How long a worker spins between yields at GOMAXPROCS > 1, so that an idle P's M has time
-     * to wake and steal (measured 2026-12-10, shared 2-core machine at load 4: spinning a few
+     * to wake and steal (measured 2026-12-06, shared 2-core machine at load 4: spinning a few
      * microseconds, 3% of channel histories ran workers on more than one M; 50 us, 6-10%).
      */
     private static final long SPIN_NANOS = 50_000;
