@@ -66,9 +66,12 @@ class SeedBugsTest {
         int before = Go.numGoroutine();
         List<io.gmp4j.chan.Chan<String>> abandoned = new ArrayList<>();
         Leak.Round leaky = inGoroutine(60, () -> Leak.round(20, 0, abandoned));
-        assertEquals(20, leaky.timedOut());
-        assertEquals(20, leaky.leaked());
-        assertEquals(20, leaky.parkedInChanSend());
+        // 5 ms deadlines against 20 ms backends: on a loaded machine a backend can still answer
+        // first (its call then leaks nothing), so the leak is checked per timed-out call.
+        assertTrue(leaky.timedOut() > 0, leaky.toString());
+        assertEquals(leaky.timedOut(), abandoned.size(), leaky.toString());
+        assertEquals(leaky.timedOut(), leaky.leaked(), leaky.toString());
+        assertEquals(leaky.timedOut(), leaky.parkedInChanSend(), leaky.toString());
         inGoroutine(30, () -> {
             abandoned.forEach(io.gmp4j.chan.Chan::recv);
             return null;
@@ -85,7 +88,8 @@ class SeedBugsTest {
         int before = Go.numGoroutine();
         TestSupport.Run r = TestSupport.runExample("leak", 60, "10");
         assertEquals(0, r.status());
-        assertTrue(r.out().contains("(+10): 10 goroutines [chan send]"), r.out());
+        // One goroutine left in [chan send] per timed-out call (all ten, unless load let a backend answer first).
+        assertTrue(r.out().matches("(?s).*10 calls, ([1-9]\\d*) timed out, NumGoroutine now \\d+ \\(\\+\\1\\): \\1 goroutines \\[chan send\\].*"), r.out());
         assertTrue(r.out().contains("(+0)"), r.out());
         assertNoLeak(before);
     }
