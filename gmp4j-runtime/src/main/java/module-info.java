@@ -27,6 +27,7 @@ module io.gmp4j {
     exports io.gmp4j.debug;
     exports io.gmp4j.metrics;
     exports io.gmp4j.trace;
+    exports io.gmp4j.pprof;
     // The agent's Premain-Class, reached by the JDK's instrumentation (not API).
     exports io.gmp4j.internal.agent to java.instrument;
 }

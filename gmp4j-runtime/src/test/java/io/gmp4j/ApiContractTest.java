@@ -59,7 +59,7 @@ class ApiContractTest {
 
     private static String typeName(Type t) {
         return t.getTypeName().replace("java.lang.", "").replace("java.time.", "").replace("java.util.function.", "").replace("java.util.", "")
-                .replace("io.gmp4j.chan.", "").replace("io.gmp4j.time.", "").replace("io.gmp4j.context.", "")
+                .replace("io.gmp4j.chan.", "").replace("io.gmp4j.time.", "").replace("io.gmp4j.context.", "").replace("io.gmp4j.pprof.", "")
                 .replace("io.gmp4j.", "").replace("java.net.", "");
     }
 
@@ -221,6 +221,30 @@ class ApiContractTest {
         for (String moved : new String[] {"io.gmp4j.sync.Semaphore", "io.gmp4j.sync.ErrGroup"}) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName(moved), moved + " moved to io.gmp4j.xsync");
         }
+    }
+
+    /** io.gmp4j.pprof: Go's runtime/pprof (pprof.Do is run: do is a keyword). */
+    @Test
+    void packagePprof() {
+        Class<?> P = io.gmp4j.pprof.Pprof.class, Prof = io.gmp4j.pprof.Profile.class, L = io.gmp4j.pprof.LabelSet.class;
+        assertTrue(Modifier.isFinal(P.getModifiers()) && Modifier.isFinal(Prof.getModifiers()) && Modifier.isFinal(L.getModifiers()));
+        method(P, true, "void", "startCPUProfile", java.io.OutputStream.class);
+        method(P, true, "void", "stopCPUProfile");
+        method(P, true, "void", "writeHeapProfile", java.io.OutputStream.class);
+        method(P, true, "Profile", "lookup", String.class);
+        method(P, true, "List<Profile>", "profiles");
+        method(P, true, "Profile", "newProfile", String.class);
+        method(P, true, "LabelSet", "labels", String[].class);
+        method(P, true, "Context", "withLabels", Context.class, L);
+        method(P, true, "Optional<String>", "label", Context.class, String.class);
+        method(P, true, "void", "forLabels", Context.class, java.util.function.BiPredicate.class);
+        method(P, true, "void", "setGoroutineLabels", Context.class);
+        method(P, true, "void", "run", Context.class, L, Consumer.class);
+        method(Prof, false, "String", "name");
+        method(Prof, false, "int", "count");
+        method(Prof, false, "void", "add", Object.class, int.class);
+        method(Prof, false, "void", "remove", Object.class);
+        method(Prof, false, "void", "writeTo", java.io.OutputStream.class, int.class);
     }
 
     /** The API as its users write it: compiles only while the generic shapes of API.md hold. */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundaryTest {
     static final Set<String> API = Set.of(
             "io.gmp4j", "io.gmp4j.chan", "io.gmp4j.sync", "io.gmp4j.xsync", "io.gmp4j.time",
-            "io.gmp4j.context", "io.gmp4j.debug", "io.gmp4j.metrics", "io.gmp4j.trace");
+            "io.gmp4j.context", "io.gmp4j.debug", "io.gmp4j.metrics", "io.gmp4j.trace", "io.gmp4j.pprof");
 
     private static ModuleDescriptor descriptor() throws Exception {
         Path classes = Path.of(Go.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -280,6 +280,11 @@ public final class Contention {
         return b.toString();
     }
 
+    /** pprof.go: writeMutex, writeBlock: debug 1 the text, else the gzipped profile.proto. */
+    static byte[] write(boolean mutex, int debug) {
+        return debug >= 1 ? text(mutex).getBytes(java.nio.charset.StandardCharsets.UTF_8) : proto(mutex);
+    }
+
     /**
      * The gzipped profile.proto (pprof.go: printCountCycleProfile): sample types
      * contentions/count and delay/nanoseconds, period type contentions/count, period 1 as Go's

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.gmp4j.internal.runtime.ProfLabelEvent;
+import io.gmp4j.internal.runtime.ProfLabels;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -28,9 +30,11 @@ import jdk.jfr.consumer.RecordingFile;
  * it is {@code jdk.ExecutionSample} every 10 ms of wall time, which samples threads running
  * Java code only. A sample taken on a goroutine carries the pprof label {@code goroutine} = its
  * goid (JFR reports the mounted virtual thread, whose id maps to the goid through allgs).
+ * Its pprof labels (io.gmp4j.pprof: Do, SetGoroutineLabels) are the sample's labels too.
  * The recording goes to a temporary file (owner-only), read once it stopped and then deleted.
+ * The program's own profile (pprof.StartCPUProfile) records the same way: {@link #startApi}.
  */
-final class Cpu {
+public final class Cpu {
     private Cpu() {}
 
     static final long PERIOD_NANOS = 10_000_000L;
@@ -73,8 +77,11 @@ final class Cpu {
         boolean await(Runnable tick) throws IOException;
     }
 
-    /** A CPU-profile bucket: a stack and the goroutine it ran on (0: not a goroutine, or not known). */
-    private record Key(List<String> stack, long goid) {}
+    /** A CPU-profile bucket: a stack, the goroutine it ran on (0: not a goroutine, or not known) and its labels. */
+    private record Key(List<String> stack, long goid, Map<String, String> labels) {}
+
+    /** A sample as read: its stack, its thread (-1: none), its goid, when it was taken. */
+    private record Sample(List<StackTraceElement> frames, long tid, long goid, java.time.Instant at) {}
 
     /**
      * Records until {@code wait} returns (it is called once the recording runs); the
@@ -86,15 +93,20 @@ final class Cpu {
      * one through RecordingStream), so a 1-second profile took 2 s; stopping a recording and
      * reading its file takes some 20 ms. The samples are read after the goroutines they name
      * may have ended: the goids come from snapshots of allgs taken as the recording runs (Goids).
+     * Each sample's pprof labels are its goroutine's at the sample's time: those at the start
+     * (ProfLabels' snapshot), then the latest ProfLabelEvent of its thread before the sample,
+     * both events and samples on JFR's clock.
      */
     static byte[] profile(Wait wait) throws IOException {
-        Map<Key, long[]> counts = new LinkedHashMap<>();
-        Map<Key, StackTraceElement[]> stacks = new LinkedHashMap<>();
         Goids goids = new Goids();
         String event = CPU_TIME_SAMPLER ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
         // The profile's time and duration are the sampling's (Go's: StartCPUProfile to
         // StopCPUProfile): from the recording's start to the stop's call, not JFR's start-up.
         long start, t0, t1;
+        List<Sample> samples = new ArrayList<>();
+        Map<Long, java.util.TreeMap<java.time.Instant, Long>> labelChanges = new java.util.HashMap<>();
+        ProfLabels.Session labels = null;
+        Map<Long, Map<String, String>> labelsAtStart;
         Path file = Files.createTempFile("gmp4j-cpu-", ".jfr"); // owner-only (POSIX)
         try {
             try (Recording r = new Recording()) {
@@ -103,9 +115,12 @@ final class Cpu {
                 } else {
                     r.enable(event).withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
                 }
+                r.enable(ProfLabelEvent.NAME).withoutStackTrace();
                 r.setToDisk(true);
                 r.setDestination(file);
                 r.start();
+                labels = ProfLabels.startSession();
+                labelsAtStart = labels.snapshot();
                 start = System.currentTimeMillis() * 1_000_000L;
                 t0 = System.nanoTime();
                 goids.snapshot();
@@ -115,27 +130,49 @@ final class Cpu {
                     t1 = System.nanoTime();
                     goids.snapshot();
                     r.stop(); // writes the file
+                    labels.close();
                 }
             }
             try (RecordingFile rf = new RecordingFile(file)) {
                 while (rf.hasMoreEvents()) {
                     RecordedEvent ev = rf.readEvent();
-                    RecordedStackTrace st = ev.getStackTrace();
-                    if (st == null || !ev.getEventType().getName().equals(event)) {
+                    String type = ev.getEventType().getName();
+                    if (type.equals(ProfLabelEvent.NAME)) {
+                        // Two changes at one instant keep the later one read (a thread's events are in order).
+                        labelChanges.computeIfAbsent(ev.getLong("tid"), k -> new java.util.TreeMap<>()).put(ev.getStartTime(), ev.getLong("labels"));
                         continue;
                     }
-                    List<StackTraceElement> fs = javaFrames(st);
+                    RecordedStackTrace st = ev.getStackTrace();
+                    if (st == null || !type.equals(event)) {
+                        continue;
+                    }
                     // jdk.ExecutionSample names it sampledThread, jdk.CPUTimeSample eventThread.
                     RecordedThread t = CPU_TIME_SAMPLER ? ev.getThread() : ev.getThread("sampledThread");
                     // JDK 25 samples a mounted virtual thread as itself (its id, isVirtual), not its carrier.
-                    long goid = t != null && t.isVirtual() ? goids.of(t.getJavaThreadId()) : 0;
-                    Key key = new Key(key(fs), goid);
-                    counts.computeIfAbsent(key, k -> new long[1])[0]++;
-                    stacks.putIfAbsent(key, fs.toArray(new StackTraceElement[0]));
+                    boolean onG = t != null && t.isVirtual();
+                    long goid = onG ? goids.of(t.getJavaThreadId()) : 0;
+                    // The labels by thread id, the goid or not: a goroutine shorter than the goid snapshots' 200 ms has labels too.
+                    samples.add(new Sample(javaFrames(st), onG ? t.getJavaThreadId() : -1, goid, ev.getStartTime()));
                 }
             }
         } finally {
+            if (labels != null) {
+                labels.close();
+            }
             Files.deleteIfExists(file);
+        }
+        Map<Key, long[]> counts = new LinkedHashMap<>();
+        Map<Key, StackTraceElement[]> stacks = new LinkedHashMap<>();
+        for (Sample sm : samples) {
+            Map<String, String> l = null;
+            if (sm.tid() >= 0) {
+                var changes = labelChanges.get(sm.tid());
+                var change = changes != null ? changes.floorEntry(sm.at()) : null;
+                l = change != null ? labels.labels(change.getValue()) : labelsAtStart.get(sm.tid());
+            }
+            Key key = new Key(key(sm.frames()), sm.goid(), l != null ? l : Map.of());
+            counts.computeIfAbsent(key, k -> new long[1])[0]++;
+            stacks.putIfAbsent(key, sm.frames().toArray(new StackTraceElement[0]));
         }
         ProfileBuilder p = new ProfileBuilder()
                 .sampleType("samples", "count")
@@ -145,10 +182,130 @@ final class Cpu {
         for (var e : counts.entrySet()) {
             long n = e.getValue()[0];
             long goid = e.getKey().goid();
-            Map<String, String> labels = goid != 0 ? Map.of("goroutine", Long.toString(goid)) : Map.of();
-            p.sample(stacks.get(e.getKey()), labels, n, n * PERIOD_NANOS);
+            // The goroutine's own labels, and gmp4j's goroutine label unless it set one of that key.
+            Map<String, String> sampleLabels = new java.util.TreeMap<>(e.getKey().labels());
+            if (goid != 0) {
+                sampleLabels.putIfAbsent("goroutine", Long.toString(goid));
+            }
+            p.sample(stacks.get(e.getKey()), sampleLabels, n, n * PERIOD_NANOS);
         }
         return p.encode();
+    }
+
+    // ---- runtime/pprof: StartCPUProfile, StopCPUProfile ------------------------------------
+
+    /** Go's error text when a CPU profile runs already (the debug server's or the program's). */
+    public static final String ALREADY_IN_USE = "cpu profiling already in use";
+
+    /** The program's profile (pprof.go: cpu): guarded by API_LOCK, as Go's cpu mutex. */
+    private static final Object API_LOCK = new Object();
+    private static ApiProfile api;
+
+    private record ApiProfile(java.util.concurrent.CountDownLatch stop, java.util.concurrent.CompletableFuture<byte[]> proto,
+            java.io.OutputStream out) {}
+
+    /**
+     * pprof.StartCPUProfile: records on a daemon platform thread of its own (Go's profileWriter
+     * goroutine; never a goroutine, as the debug server's threads) until {@link #stopApi};
+     * returns once the recording runs.
+     *
+     * @throws IllegalStateException {@link #ALREADY_IN_USE}, or why the recording did not start
+     */
+    public static void startApi(java.io.OutputStream out) {
+        java.util.Objects.requireNonNull(out, "out");
+        synchronized (API_LOCK) {
+            if (!busy.compareAndSet(false, true)) {
+                throw new IllegalStateException(ALREADY_IN_USE);
+            }
+            var started = new java.util.concurrent.CountDownLatch(1);
+            var stop = new java.util.concurrent.CountDownLatch(1);
+            var proto = new java.util.concurrent.CompletableFuture<byte[]>();
+            Thread.ofPlatform().daemon().name("gmp4j-cpu-profile").start(() -> {
+                try {
+                    proto.complete(profile(tick -> {
+                        started.countDown();
+                        while (!awaitUninterruptibly(stop, DebugServer.HEARTBEAT_NANOS)) {
+                            tick.run();
+                        }
+                        return true;
+                    }));
+                } catch (Throwable e) {
+                    proto.completeExceptionally(e);
+                } finally {
+                    started.countDown();
+                }
+            });
+            while (!awaitUninterruptibly(started, Long.MAX_VALUE)) {
+                // until the recording runs or failed
+            }
+            if (proto.isCompletedExceptionally()) {
+                busy.set(false);
+                throw new IllegalStateException("could not start the CPU profile: " + proto.exceptionNow(), proto.exceptionNow());
+            }
+            api = new ApiProfile(stop, proto, out);
+        }
+    }
+
+    /**
+     * pprof.StopCPUProfile: stops the program's profile, if one runs, and returns once its
+     * gzipped profile.proto is written to its stream (flushed, not closed).
+     *
+     * @throws java.io.UncheckedIOException when writing to the stream failed
+     */
+    public static void stopApi() {
+        synchronized (API_LOCK) {
+            ApiProfile a = api;
+            if (a == null) {
+                return;
+            }
+            api = null;
+            try {
+                a.stop().countDown();
+                byte[] proto;
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        proto = a.proto().get();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new IllegalStateException("CPU profile: " + e.getCause(), e.getCause());
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                try {
+                    var gz = new java.util.zip.GZIPOutputStream(a.out());
+                    gz.write(proto);
+                    gz.finish(); // not close: the stream is the caller's
+                    a.out().flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            } finally {
+                busy.set(false);
+            }
+        }
+    }
+
+    /** Awaits {@code latch} up to {@code nanos}, an interrupt ignored (kept); true once it is open. */
+    private static boolean awaitUninterruptibly(java.util.concurrent.CountDownLatch latch, long nanos) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return latch.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -196,16 +197,19 @@ public final class DebugServer {
                 Map<String, String> q = query(ex);
                 switch (name) {
                     case "" -> index(ex);
-                    case "goroutine" -> goroutine(ex, q);
-                    case "mutex" -> contention(ex, q, true);
-                    case "block" -> contention(ex, q, false);
-                    case "threadcreate" -> threadcreate(ex, q);
                     case "profile" -> Cpu.serve(ex, q);
                     case "heap" -> Heap.serve(ex, q, false);
                     case "allocs" -> Heap.serve(ex, q, true);
                     case "trace" -> trace(ex, q);
                     case "cmdline" -> send(ex, 200, "text/plain; charset=utf-8", String.join("\u0000", cmdline()).getBytes(StandardCharsets.UTF_8));
-                    default -> throw new BadRequest(404, "Unknown profile");
+                    default -> {
+                        // goroutine, mutex, block, threadcreate, and the program's own (pprof.Lookup)
+                        Profiles.Entry p = Profiles.lookup(name);
+                        if (p == null) {
+                            throw new BadRequest(404, "Unknown profile");
+                        }
+                        named(ex, q, p);
+                    }
                 }
             } catch (BadRequest e) {
                 ex.getResponseHeaders().set("X-Go-Pprof", "1");
@@ -555,47 +559,17 @@ public final class DebugServer {
         send(ex, 200, "application/octet-stream", gz);
     }
 
-    private static void goroutine(HttpExchange ex, Map<String, String> q) throws IOException {
-        if (servedDelta(ex, q, "goroutine", () -> Goroutines.proto(Traceback.goroutineStacks()))) {
-            return;
-        }
-        int debug = debugParam(q);
-        if (debug >= 2) {
-            send(ex, 200, "text/plain; charset=utf-8", Traceback.stack(true).getBytes(StandardCharsets.UTF_8));
-        } else if (debug == 1) {
-            send(ex, 200, "text/plain; charset=utf-8", Goroutines.text(Traceback.goroutineStacks()).getBytes(StandardCharsets.UTF_8));
-        } else {
-            sendProfile(ex, "goroutine", Goroutines.proto(Traceback.goroutineStacks()), debug);
-        }
-    }
-
     /**
-     * net/http/pprof: the mutex and block profiles (runtime/pprof: writeMutex, writeBlock).
-     * {@code ?debug=1}: Go's legacy text; otherwise the gzipped profile.proto.
+     * net/http/pprof: handler.ServeHTTP for a named profile (goroutine, mutex, block,
+     * threadcreate, and those the program made with pprof.NewProfile): with seconds, the delta;
+     * else the profile's WriteTo bytes (Profiles.Entry.write), text for debug != 0.
      */
-    private static void contention(HttpExchange ex, Map<String, String> q, boolean mutex) throws IOException {
-        if (servedDelta(ex, q, mutex ? "mutex" : "block", () -> Contention.proto(mutex))) {
+    private static void named(HttpExchange ex, Map<String, String> q, Profiles.Entry p) throws IOException {
+        if (servedDelta(ex, q, p.name(), () -> p.write(0))) {
             return;
         }
         int debug = debugParam(q);
-        if (debug >= 1) {
-            send(ex, 200, "text/plain; charset=utf-8", Contention.text(mutex).getBytes(StandardCharsets.UTF_8));
-        } else {
-            sendProfile(ex, mutex ? "mutex" : "block", Contention.proto(mutex), debug);
-        }
-    }
-
-    /** net/http/pprof: the threadcreate profile (ThreadCreate): ?debug=1 text, else profile.proto. */
-    private static void threadcreate(HttpExchange ex, Map<String, String> q) throws IOException {
-        if (servedDelta(ex, q, "threadcreate", ThreadCreate::proto)) {
-            return;
-        }
-        int debug = debugParam(q);
-        if (debug >= 1) {
-            send(ex, 200, "text/plain; charset=utf-8", ThreadCreate.text().getBytes(StandardCharsets.UTF_8));
-        } else {
-            sendProfile(ex, "threadcreate", ThreadCreate.proto(), debug);
-        }
+        sendProfile(ex, p.name(), p.write(debug), debug);
     }
 
     private static final String[][] PROFILES = {
@@ -615,26 +589,43 @@ public final class DebugServer {
         b.append("<html>\n<head>\n<title>/debug/pprof/</title>\n<style>\n.profile-name{\n\tdisplay:inline-block;\n\twidth:6rem;\n}\n</style>\n</head>\n<body>\n");
         b.append("/debug/pprof/\n<br>\n<p>Set debug=1 as a query parameter to export in legacy text format</p>\n<br>\n");
         b.append("Types of profiles available:\n<table>\n<thead><td>Count</td><td>Profile</td></thead>\n");
-        // pprof.go: Index: the profiles by name, then cmdline, profile and trace (count 0), sorted.
-        indexRow(b, Heap.records().size(), "allocs?debug=1", "allocs");
-        indexRow(b, Contention.records(false).size(), "block?debug=1", "block");
-        indexRow(b, 0, "cmdline", "cmdline");
-        indexRow(b, Traceback.goroutineStacks().size(), "goroutine?debug=1", "goroutine");
-        indexRow(b, Heap.records().size(), "heap?debug=1", "heap");
-        indexRow(b, Contention.records(true).size(), "mutex?debug=1", "mutex");
-        indexRow(b, 0, "profile", "profile");
-        indexRow(b, ThreadCreate.stacks().size(), "threadcreate?debug=1", "threadcreate");
-        indexRow(b, 0, "trace", "trace");
+        // pprof.go: Index: the profiles by name (the built-in ones and the program's, pprof.Profiles),
+        // then cmdline, profile and trace (count 0), sorted.
+        Map<String, String[]> rows = new java.util.TreeMap<>();
+        for (Profiles.Entry p : Profiles.all()) {
+            rows.put(p.name(), new String[] {Integer.toString(p.count()), p.name() + "?debug=1"});
+        }
+        for (String n : new String[] {"cmdline", "profile", "trace"}) {
+            rows.put(n, new String[] {"0", n});
+        }
+        for (var r : rows.entrySet()) {
+            b.append("<tr><td>").append(r.getValue()[0]).append("</td><td><a href='").append(html(urlPath(r.getValue()[1]))).append("'>")
+                    .append(html(r.getKey())).append("</a></td></tr>\n");
+        }
         b.append("</table>\n<a href=\"goroutine?debug=2\">full goroutine stack dump</a>\n<br>\n<a href=\"/debug/sched\">live scheduler page</a> (Ps, Ms and Gs now; schedtrace's figures over the last minutes)\n<br>\n<p>\nProfile Descriptions:\n<ul>\n");
         for (String[] p : PROFILES) {
             b.append("<li><div class=profile-name>").append(p[0]).append(": </div> ").append(p[1]).append("</li>\n");
+        }
+        for (Profiles.Entry p : Profiles.all()) { // the program's profiles: no description (Go's "")
+            if (!p.builtIn()) {
+                b.append("<li><div class=profile-name>").append(html(p.name())).append(": </div> </li>\n");
+            }
         }
         b.append("</ul>\n</p>\n</body>\n</html>\n");
         send(ex, 200, "text/html; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void indexRow(StringBuilder b, int count, String href, String name) {
-        b.append("<tr><td>").append(count).append("</td><td><a href='").append(href).append("'>").append(name).append("</a></td></tr>\n");
+    /** html/template's escaping of text and attribute values. */
+    static String html(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;").replace("'", "&#39;");
+    }
+
+    /** A profile's name as a relative URL path (a program's may hold any character): escaped as url.PathEscape, "?debug=1" kept. */
+    private static String urlPath(String href) {
+        int q = href.indexOf('?');
+        String path = q < 0 ? href : href.substring(0, q);
+        String esc = URLEncoder.encode(path, StandardCharsets.UTF_8).replace("+", "%20");
+        return esc + (q < 0 ? "" : href.substring(q));
     }
 
     static List<String> cmdline() {

@@ -1,23 +1,31 @@
 package io.gmp4j.internal.pprof;
 
+import io.gmp4j.internal.runtime.Traceback.GoroutineRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The goroutine profile: one sample per distinct stack, with its count (runtime/pprof). */
+/**
+ * The goroutine profile and the other count profiles (threadcreate, custom profiles): one
+ * sample per distinct stack and labels, with its count (runtime/pprof: printCountProfile).
+ */
 final class Goroutines {
     private Goroutines() {}
 
-    record Group(StackTraceElement[] stack, int count) {}
+    /** A group: its stack, its labels (null: none) and how many records have both. */
+    record Group(StackTraceElement[] stack, Map<String, String> labels, int count) {}
 
-    /** Groups identical stacks; the largest count first, then by the stack's text (pprof.go: printCountProfile). */
-    static List<Group> group(List<StackTraceElement[]> stacks) {
-        Map<String, StackTraceElement[]> byKey = new LinkedHashMap<>();
+    /**
+     * Groups records with the same stack and labels; the largest count first, then by the key's
+     * text (pprof.go: printCountProfile's key, "@ PCs" and the labels, and keysByCount).
+     */
+    static List<Group> group(List<GoroutineRecord> records) {
+        Map<String, GoroutineRecord> byKey = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (StackTraceElement[] st : stacks) {
-            String k = frames(st);
-            byKey.putIfAbsent(k, st);
+        for (GoroutineRecord r : records) {
+            String k = frames(r.stack()) + (r.labels() != null ? "# labels: " + labelString(r.labels()) : "");
+            byKey.putIfAbsent(k, r);
             counts.merge(k, 1, Integer::sum);
         }
         List<String> keys = new ArrayList<>(byKey.keySet());
@@ -27,7 +35,17 @@ final class Goroutines {
         });
         List<Group> out = new ArrayList<>();
         for (String k : keys) {
-            out.add(new Group(byKey.get(k), counts.get(k)));
+            GoroutineRecord r = byKey.get(k);
+            out.add(new Group(r.stack(), r.labels(), counts.get(k)));
+        }
+        return out;
+    }
+
+    /** Records without labels (threadcreate, custom profiles: Go's stackProfile.Label is nil). */
+    static List<GoroutineRecord> unlabelled(List<StackTraceElement[]> stacks) {
+        List<GoroutineRecord> out = new ArrayList<>(stacks.size());
+        for (StackTraceElement[] st : stacks) {
+            out.add(new GoroutineRecord(st, null));
         }
         return out;
     }
@@ -43,41 +61,92 @@ final class Goroutines {
     }
 
     /**
+     * label.go: labelMap.String: {@code {"k1":"v1", "k2":"v2"}}, each pair as {@code %q:%q},
+     * the pairs sorted as strings.
+     */
+    static String labelString(Map<String, String> labels) {
+        List<String> kvs = new ArrayList<>(labels.size());
+        for (var e : labels.entrySet()) {
+            kvs.add(quote(e.getKey()) + ":" + quote(e.getValue()));
+        }
+        java.util.Collections.sort(kvs); // UTF-16 order; Go sorts bytes (the same below U+D800)
+        return "{" + String.join(", ", kvs) + "}";
+    }
+
+    /** strconv.Quote: Go's escapes, \\xNN for other control bytes, printable code points as they are. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            switch (cp) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case 7 -> b.append("\\a");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case 11 -> b.append("\\v");
+                default -> {
+                    if (cp < 0x20 || cp == 0x7f) {
+                        b.append(String.format("\\x%02x", cp));
+                    } else if (Character.isSurrogate((char) cp) && cp < 0x10000) {
+                        b.append("\\ufffd"); // a lone surrogate: Go's invalid UTF-8 is U+FFFD here
+                    } else if (cp >= 0x80 && (Character.isISOControl(cp) || !Character.isDefined(cp)
+                            || Character.getType(cp) == Character.FORMAT || Character.isSpaceChar(cp) && cp != ' ')) {
+                        b.append(cp < 0x10000 ? String.format("\\u%04x", cp) : String.format("\\U%08x", cp));
+                    } else {
+                        b.appendCodePoint(cp);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /**
      * ?debug=1, as Go's printCountProfile writes it:
      * <pre>
      * goroutine profile: total 51
      * 50 @
+     * # labels: {"k":"v"}
      * #	com.example.Worker.park	Worker.java:12
      * </pre>
      * Go writes each stack's PCs after the "@" and each frame as "#\t0xPC\tfunc+0xOFF\tfile:line";
-     * Java frames have no PCs, so both are left out.
+     * Java frames have no PCs, so both are left out. The labels line only for labelled goroutines.
      */
-    static String text(List<StackTraceElement[]> stacks) {
-        return text("goroutine", stacks);
+    static String text(List<GoroutineRecord> records) {
+        return text("goroutine", records);
     }
 
-    /** printCountProfile for the profile {@code name} (goroutine, threadcreate). */
-    static String text(String name, List<StackTraceElement[]> stacks) {
-        StringBuilder b = new StringBuilder(name).append(" profile: total ").append(stacks.size()).append('\n');
-        for (Group g : group(stacks)) {
-            b.append(g.count()).append(" @\n").append(frames(g.stack())).append('\n');
+    /** printCountProfile for the profile {@code name} (goroutine, threadcreate, a custom one). */
+    static String text(String name, List<GoroutineRecord> records) {
+        StringBuilder b = new StringBuilder(name).append(" profile: total ").append(records.size()).append('\n');
+        for (Group g : group(records)) {
+            b.append(g.count()).append(" @\n");
+            if (g.labels() != null) {
+                b.append("# labels: ").append(labelString(g.labels())).append('\n');
+            }
+            b.append(frames(g.stack())).append('\n');
         }
         return b.toString();
     }
 
     /** The gzipped profile.proto: sample type goroutine/count, period type goroutine/count, period 1. */
-    static byte[] proto(List<StackTraceElement[]> stacks) {
-        return proto("goroutine", stacks);
+    static byte[] proto(List<GoroutineRecord> records) {
+        return proto("goroutine", records);
     }
 
-    /** printCountProfile's proto for the profile {@code name}: sample and period type name/count. */
-    static byte[] proto(String name, List<StackTraceElement[]> stacks) {
+    /** printCountProfile's proto for the profile {@code name}: sample and period type name/count, labels per sample. */
+    static byte[] proto(String name, List<GoroutineRecord> records) {
         ProfileBuilder p = new ProfileBuilder()
                 .sampleType(name, "count")
                 .period(name, "count", 1)
                 .time(System.currentTimeMillis() * 1_000_000L, 0);
-        for (Group g : group(stacks)) {
-            p.sample(g.stack(), g.count());
+        for (Group g : group(records)) {
+            p.sample(g.stack(), g.labels() != null ? g.labels() : Map.of(), g.count());
         }
         return p.gzipped();
     }

@@ -247,12 +247,22 @@ public final class Heap {
                 System.gc();
             }
         }
-        start();
+        byte[] b = write(allocs, debug, live);
         if (debug >= 1) {
-            DebugServer.send(ex, 200, "text/plain; charset=utf-8", text(live).getBytes(StandardCharsets.UTF_8));
+            DebugServer.send(ex, 200, "text/plain; charset=utf-8", b);
         } else {
-            DebugServer.sendProfile(ex, allocs ? "allocs" : "heap", proto(allocs, live), debug);
+            DebugServer.sendProfile(ex, allocs ? "allocs" : "heap", b, debug);
         }
+    }
+
+    /**
+     * pprof.go: writeHeap and writeAlloc (the sampling starts now if it has not): debug 1 the
+     * text, else the gzipped profile.proto; {@code live} the in-use values (null: none, as
+     * without gc=1).
+     */
+    static byte[] write(boolean allocs, int debug, List<Live> live) {
+        start();
+        return debug >= 1 ? text(live).getBytes(StandardCharsets.UTF_8) : proto(allocs, live);
     }
 
     /** One class's live objects after a full collection: a line of GC.class_histogram. */

@@ -46,11 +46,11 @@ public final class ThreadCreate {
 
     /** ?debug=1: Go's printCountProfile, "threadcreate profile: total N" then "N @" groups. */
     static String text() {
-        return Goroutines.text("threadcreate", stacks());
+        return Goroutines.text("threadcreate", Goroutines.unlabelled(stacks()));
     }
 
     /** The gzipped profile.proto: sample type threadcreate/count, period type threadcreate/count, period 1. */
     static byte[] proto() {
-        return Goroutines.proto("threadcreate", stacks());
+        return Goroutines.proto("threadcreate", Goroutines.unlabelled(stacks()));
     }
 }

@@ -95,6 +95,9 @@ final class Proc {
         if (!isMain) {
             CreatedBy.note(newg, fn);
         }
+        if (ProfLabels.any) { // the one read per go for a program without labels
+            ProfLabels.inherit(newg);
+        }
         AllGs.add(mp, newg);
         if (ExecTrace.on) {
             ExecTrace.create(newg);
@@ -104,6 +107,9 @@ final class Proc {
         } catch (Throwable e) {
             // Out of memory in the JDK's start: no G that never runs stays in allgs (checkdead).
             AllGs.abandoned(newg);
+            if (ProfLabels.any) {
+                ProfLabels.forget(newg);
+            }
             throw e;
         }
         return newg;
@@ -1204,6 +1210,9 @@ final class Proc {
         }
         AllGs.exited(gp); // waitReason is already 0: endWait cleared it
         CreatedBy.forget(gp);
+        if (ProfLabels.any) {
+            ProfLabels.forget(gp); // proc.go: goexit0 clears gp.labels
+        }
         M locked = gp.lockedm;
         if (locked != null) {
             // A G that ends while locked takes its M down with it (proc.go: goexit0).

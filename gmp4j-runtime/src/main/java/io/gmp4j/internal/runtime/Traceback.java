@@ -111,17 +111,35 @@ public final class Traceback {
      * these are dropped, as in the dumps), and without the ellipsis of long stacks. For /debug/pprof/goroutine; callable from any thread that is not an M.
      */
     public static List<StackTraceElement[]> goroutineStacks() {
+        List<StackTraceElement[]> out = new ArrayList<>();
+        for (GoroutineRecord r : goroutineProfile()) {
+            out.add(r.stack());
+        }
+        return out;
+    }
+
+    /** A goroutine in the goroutine profile: its stack (as goroutineStacks) and its pprof labels, or null. */
+    public record GoroutineRecord(StackTraceElement[] stack, java.util.Map<String, String> labels) {}
+
+    /**
+     * mprof.go: goroutineProfileWithLabels: each live goroutine's stack, as
+     * {@link #goroutineStacks}, with its labels (ProfLabels) read just after its stack.
+     */
+    public static List<GoroutineRecord> goroutineProfile() {
         List<G> gs = AllGs.snapshot();
         gs.sort(Comparator.comparingLong(g -> g.goid));
-        List<StackTraceElement[]> out = new ArrayList<>(gs.size());
+        List<GoroutineRecord> out = new ArrayList<>(gs.size());
+        G self = G.current();
         for (G gp : gs) {
             List<StackTraceElement> fs = new ArrayList<>();
+            boolean top = gp == self; // the caller's own stack starts at its profile call (Go's: runtime/pprof's frames)
             for (StackTraceElement e : stackOf(gp, false)) {
-                if (!hidden(e.getClassName())) {
+                top &= e.getClassName().equals("java.lang.Thread") || e.getClassName().startsWith("io.gmp4j.internal.");
+                if (!top && !hidden(e.getClassName())) {
                     fs.add(e);
                 }
             }
-            out.add(fromApiCall(fs).toArray(new StackTraceElement[0]));
+            out.add(new GoroutineRecord(fromApiCall(fs).toArray(new StackTraceElement[0]), ProfLabels.of(gp)));
         }
         return out;
     }
