@@ -281,8 +281,8 @@ class PprofPortTest extends DebugServerFixture {
         c.recv();
     }
 
-    // pprof_test.go: TestGoroutineCounts. gmp4j has no pprof.Do / labels API (docs/DIVERGENCES.md:
-    // "No `# labels:` lines"), so the second, labelled round of 89 goroutines is left out.
+    // pprof_test.go: TestGoroutineCounts, over the debug server; the labelled round of 89
+    // goroutines is in io.gmp4j.pprof.PprofTest.goroutineCounts (Pprof.run is pprof.Do).
     @Test
     void goroutineCounts() throws Exception {
         int before = Go.numGoroutine();
