@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -513,18 +512,43 @@ class PprofTest {
         assertTrue(again.size() > 0);
     }
 
-    /** A goroutine's labels live beside its G until it exits: no entry stays for an exited one. */
+    /** Labels set on a thread that is not a goroutine (here JUnit's) are inherited by the goroutines it starts. */
     @Test
     void labelsSetOutsideAGoroutineAreInherited() {
         int before = Go.numGoroutine();
-        AtomicInteger seen = new AtomicInteger();
         Chan<String> got = Chan.make(1);
         Pprof.run(Context.background(), Pprof.labels("thread", "main"), ctx -> Go.go(() -> {
             got.send(text(Pprof.lookup("goroutine"), 1));
         }));
         String prof = got.recv();
         assertTrue(prof.contains("# labels: {\"thread\":\"main\"}"), prof);
-        seen.incrementAndGet();
         GoTesting.assertNoLeak(before);
+    }
+
+    /** net/http/pprof serves a custom profile by name, and refuses a CPU profile while the program's runs. */
+    @Test
+    void debugServerSharesTheProfiles() throws Exception {
+        var addr = io.gmp4j.debug.Debug.serve(":0");
+        Profile p = Pprof.newProfile("io.gmp4j.pprof.PprofTest.served");
+        addHere(p, "v");
+        try {
+            var c = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + addr.getPort()
+                    + "/debug/pprof/io.gmp4j.pprof.PprofTest.served?debug=1").toURL().openConnection();
+            assertEquals(200, c.getResponseCode());
+            String body = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(text(p, 1), body);
+            Pprof.startCPUProfile(new ByteArrayOutputStream());
+            try {
+                var cpu = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + addr.getPort()
+                        + "/debug/pprof/profile?seconds=1").toURL().openConnection();
+                assertEquals(500, cpu.getResponseCode());
+                assertEquals("Could not enable CPU profiling: cpu profiling already in use\n",
+                        new String(cpu.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            } finally {
+                Pprof.stopCPUProfile();
+            }
+        } finally {
+            p.remove("v");
+        }
     }
 }
