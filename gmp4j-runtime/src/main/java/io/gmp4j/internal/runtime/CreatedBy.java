@@ -73,9 +73,12 @@ final class CreatedBy {
      * saveAncestors(callergp)}. On the go statement's own thread, before newg runs.
      */
     static void note(G newg, Runnable fn) {
+        // Always here, on the go statement's stack: a dump may fall back on the class's site
+        // (the G's Origin forgotten as it exits), and computed there it would be the dumping
+        // thread's, no go statement at all, kept for the class for good.
+        SITES.get(fn.getClass());
         G parent = Env.tracebackAncestors > 0 ? G.current() : null;
         if (parent == null) {
-            SITES.get(fn.getClass());
             return;
         }
         StackTraceElement[] st = fromGoStatement(Thread.currentThread().getStackTrace());

@@ -244,6 +244,67 @@ class TracebackTest {
         assertTrue(out[1].contains("\ncreated by " + TracebackTest.class.getName() + ".lambda$theMainGoroutineNamesNoCreator$"), out[1]);
     }
 
+    /**
+     * Under GODEBUG=tracebackancestors a dump can meet a goroutine whose ancestors goexit0 has
+     * just dropped (CreatedBy.forget): its created-by line then comes from the per-class site,
+     * which must have been found at the go statement, not on the dumping thread. It was
+     * computed there, where no go statement is on the stack: the class's site became "none" for
+     * good, and a later goroutine of that class (here from a platform thread) lost its line. A
+     * class started at two go statements shows the first (CreatedBy, DIVERGENCES).
+     */
+    @Test
+    void aDumpRacingAnExitUnderAncestorsKeepsTheClassSite() {
+        int before = Go.numGoroutine();
+        int saved = Env.tracebackAncestors;
+        Env.tracebackAncestors = 2;
+        SynchronousQueue<G> exited = new SynchronousQueue<>();
+        Chan<Integer> done = Chan.make(0), ch = Chan.make(0);
+        try {
+            int[] first = new int[1];
+            Go.go(() -> {
+                first[0] = line() + 1;
+                Go.go(new ExitsOrWaits(null, exited)); // from a goroutine: ancestors recorded
+                done.recv();
+            });
+            G gp = exited.take();
+            GoTesting.awaitTrue("the goroutine exits", () -> gp.status == G._Gdead);
+            CreatedBy.print(new StringBuilder(), gp, false); // as a dump that listed it before it exited
+            ExitsOrWaits waits = new ExitsOrWaits(ch, null);
+            Go.go(waits); // from this platform thread: the class's site, the first go statement's
+            java.util.regex.Pattern waiting = java.util.regex.Pattern.compile("\\[chan receive]:\\n(?:.+\\n)*?"
+                    + java.util.regex.Pattern.quote(ExitsOrWaits.class.getName() + ".run"));
+            GoTesting.awaitTrue("the goroutine waits", () -> waiting.matcher(Go.stack(true)).find());
+            String dump = Go.stack(true);
+            int at = dump.indexOf(ExitsOrWaits.class.getName() + ".run");
+            String b = dump.substring(at, dump.indexOf("\n\n", at) < 0 ? dump.length() : dump.indexOf("\n\n", at) + 1);
+            assertTrue(b.matches("(?s).*\\ncreated by " + java.util.regex.Pattern.quote(TracebackTest.class.getName())
+                    + "\\.lambda\\$aDumpRacingAnExitUnderAncestorsKeepsTheClassSite\\$\\d+\\n\\tTracebackTest\\.java:" + first[0] + "\\n"), dump);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            Env.tracebackAncestors = saved;
+            ch.close();
+            done.close();
+        }
+        GoTesting.assertNoLeak(before);
+    }
+
+    /** Hands its G over and exits, or waits on its channel: one class started at two go statements. */
+    private record ExitsOrWaits(Chan<Integer> until, SynchronousQueue<G> exited) implements Runnable {
+        @Override
+        public void run() {
+            if (until != null) {
+                until.recv();
+                return;
+            }
+            try {
+                exited.put(G.current());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private static int line() {
         return StackWalker.getInstance().walk(s -> s.skip(1).findFirst().orElseThrow().getLineNumber());
     }
