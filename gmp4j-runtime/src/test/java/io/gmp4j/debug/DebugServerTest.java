@@ -178,6 +178,34 @@ class DebugServerTest extends DebugServerFixture {
     }
 
     /**
+     * Where no recording can be made (java.io.tmpdir is a file: JFR cannot make its repository
+     * there, nor Cpu its temporary file), a CPU profile is a one-line 500 as Go's "Could not
+     * enable CPU profiling: ...", with no stack trace on the program's stderr, and the profiler
+     * is free for the next request, which gets the same answer, not "already in use". It was
+     * Cpu's class initializer failing (FlightRecorder.getFlightRecorder): an
+     * ExceptionInInitializerError's trace on stderr and no answer at all, then
+     * NoClassDefFoundError for every later request; with JFR's repository elsewhere, a
+     * "Could not serve profile: java.nio.file..." 500.
+     */
+    @Test
+    void cpuProfileWithoutATemporaryDirectoryIsA500(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createFile(dir.resolve("not-a-directory"));
+        java.nio.file.Path repo = java.nio.file.Files.createDirectory(dir.resolve("jfr"));
+        for (List<String> jvm : List.of(List.of("-Djava.io.tmpdir=" + file),
+                List.of("-Djava.io.tmpdir=" + file, "-XX:FlightRecorderOptions:repository=" + repo))) {
+            GoTesting.Child c = GoTesting.runChild("io.gmp4j.testprog.TestProg", jvm, List.of(), 60, "cpuProfileTwice");
+            assertEquals(0, c.exitCode(), c.stderr());
+            String[] answers = c.stdout().split("\n");
+            assertEquals(2, answers.length, jvm + ": " + c.stdout());
+            for (String a : answers) {
+                assertTrue(a.startsWith("500 Could not enable CPU profiling: "), jvm + ": " + c.stdout() + c.stderr());
+                assertFalse(a.contains("already in use"), jvm + ": " + c.stdout());
+            }
+            assertFalse(c.stderr().contains("\tat "), jvm + ": " + c.stderr());
+        }
+    }
+
+    /**
      * A client that leaves mid-profile stops it (Go's sleep watches r.Context().Done()): the next
      * CPU profile starts at once, not when the first one's 600 seconds are over.
      */

@@ -428,6 +428,7 @@ public final class TestProg {
                         + " markpauses=" + marks + " live=" + live.length);
             });
             case "allocsAfterStart" -> allocsAfterStart(); // then the JVM exits: sampling keeps no thread up
+            case "cpuProfileTwice" -> cpuProfileTwice();
             case "memknobs" -> Go.run(() -> {
                 // The knobs as the environment left them, then Go's set-and-restore round trip.
                 int gogc = Debug.setGCPercent(50);
@@ -1343,6 +1344,28 @@ public final class TestProg {
             Go.go(wg::done);
         }
         wg.await();
+    }
+
+    /**
+     * Two CPU profiles of one second from the debug server, one after the other: each answer's
+     * status and body on stdout (DebugServerTest runs it where no recording file can be made).
+     */
+    static void cpuProfileTwice() {
+        var addr = Debug.serve("127.0.0.1:0");
+        for (int i = 0; i < 2; i++) {
+            try {
+                var c = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:" + addr.getPort()
+                        + "/debug/pprof/profile?seconds=1").toURL().openConnection();
+                int status = c.getResponseCode();
+                try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                    byte[] b = in.readAllBytes();
+                    System.out.print(status + " " + (status < 400 ? b.length + " bytes\n"
+                            : new String(b, java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            } catch (java.io.IOException e) {
+                System.out.println("no answer: " + e);
+            }
+        }
     }
 
     static void allocsAfterStart() {

@@ -40,9 +40,24 @@ public final class Cpu {
     static final long PERIOD_NANOS = 10_000_000L;
     private static final AtomicBoolean busy = new AtomicBoolean();
 
-    /** JFR's CPU-time sampler is there (JDK 25+, Linux only). */
-    static final boolean CPU_TIME_SAMPLER = System.getProperty("os.name", "").startsWith("Linux")
-            && FlightRecorder.getFlightRecorder().getEventTypes().stream().anyMatch(t -> t.getName().equals("jdk.CPUTimeSample"));
+    /** JFR's CPU-time sampler is there (JDK 25+, Linux only); null until JFR has started. */
+    private static volatile Boolean cpuTimeSampler;
+
+    /**
+     * Whether JFR has its CPU-time sampler. Asked once a profile is, not in the class's
+     * initializer: where JFR cannot start (its repository, under java.io.tmpdir, cannot be
+     * made) getFlightRecorder throws, and that must be the profile's 500, not a class that
+     * fails to load for good.
+     */
+    private static boolean cpuTimeSampler() {
+        Boolean b = cpuTimeSampler;
+        if (b == null) {
+            b = System.getProperty("os.name", "").startsWith("Linux")
+                    && FlightRecorder.getFlightRecorder().getEventTypes().stream().anyMatch(t -> t.getName().equals("jdk.CPUTimeSample"));
+            cpuTimeSampler = b;
+        }
+        return b;
+    }
 
     static void serve(HttpExchange ex, Map<String, String> q) throws IOException {
         long sec = DebugServer.secondsParam(q, 30);
@@ -99,7 +114,17 @@ public final class Cpu {
      */
     static byte[] profile(Wait wait) throws IOException {
         Goids goids = new Goids();
-        String event = CPU_TIME_SAMPLER ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
+        boolean cpuTime;
+        Path file;
+        try {
+            cpuTime = cpuTimeSampler();
+            file = Files.createTempFile("gmp4j-cpu-", ".jfr"); // owner-only (POSIX)
+        } catch (IllegalStateException e) {
+            throw new DebugServer.BadRequest(500, "Could not enable CPU profiling: " + e.getMessage());
+        } catch (IOException e) {
+            throw new DebugServer.BadRequest(500, "Could not enable CPU profiling: no temporary file for the recording in java.io.tmpdir (" + e + ")");
+        }
+        String event = cpuTime ? "jdk.CPUTimeSample" : "jdk.ExecutionSample";
         // The profile's time and duration are the sampling's (Go's: StartCPUProfile to
         // StopCPUProfile): from the recording's start to the stop's call, not JFR's start-up.
         long start, t0, t1;
@@ -107,10 +132,9 @@ public final class Cpu {
         Map<Long, java.util.TreeMap<java.time.Instant, Long>> labelChanges = new java.util.HashMap<>();
         ProfLabels.Session labels = null;
         Map<Long, Map<String, String>> labelsAtStart;
-        Path file = Files.createTempFile("gmp4j-cpu-", ".jfr"); // owner-only (POSIX)
         try {
             try (Recording r = new Recording()) {
-                if (CPU_TIME_SAMPLER) {
+                if (cpuTime) {
                     r.enable(event).with("throttle", PERIOD_NANOS / 1_000_000 + "ms").withStackTrace();
                 } else {
                     r.enable(event).withPeriod(Duration.ofNanos(PERIOD_NANOS)).withStackTrace();
@@ -118,7 +142,11 @@ public final class Cpu {
                 r.enable(ProfLabelEvent.NAME).withoutStackTrace();
                 r.setToDisk(true);
                 r.setDestination(file);
-                r.start();
+                try {
+                    r.start();
+                } catch (IllegalStateException e) {
+                    throw new DebugServer.BadRequest(500, "Could not enable CPU profiling: " + e.getMessage());
+                }
                 labels = ProfLabels.startSession();
                 labelsAtStart = labels.snapshot();
                 start = System.currentTimeMillis() * 1_000_000L;
@@ -147,7 +175,7 @@ public final class Cpu {
                         continue;
                     }
                     // jdk.ExecutionSample names it sampledThread, jdk.CPUTimeSample eventThread.
-                    RecordedThread t = CPU_TIME_SAMPLER ? ev.getThread() : ev.getThread("sampledThread");
+                    RecordedThread t = cpuTime ? ev.getThread() : ev.getThread("sampledThread");
                     // JDK 25 samples a mounted virtual thread as itself (its id, isVirtual), not its carrier.
                     boolean onG = t != null && t.isVirtual();
                     long goid = onG ? goids.of(t.getJavaThreadId()) : 0;
