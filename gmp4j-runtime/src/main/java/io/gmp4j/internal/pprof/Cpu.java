@@ -153,7 +153,7 @@ public final class Cpu {
                 t0 = System.nanoTime();
                 goids.snapshot();
                 try {
-                    wait.await(goids::snapshot);
+                    wait.await(goids::tick);
                 } finally {
                     t1 = System.nanoTime();
                     goids.snapshot();
@@ -345,14 +345,33 @@ public final class Cpu {
      */
     private static final class Goids {
         static final int MAX = 1 << 20;
+        /** A heartbeat's snapshot waits this many times the last one's duration: at most ~5 % of a CPU. */
+        static final int SPACING = 20;
         private final Map<Long, Long> byTid = new java.util.HashMap<>();
+        private long nextTick;
 
+        /** At the start and the end of the recording: always. */
         void snapshot() {
+            long t0 = System.nanoTime();
             for (var e : io.gmp4j.internal.runtime.Procs.goidsByThreadId().entrySet()) {
                 if (byTid.size() >= MAX) {
-                    return;
+                    break;
                 }
                 byTid.putIfAbsent(e.getKey(), e.getValue());
+            }
+            long t1 = System.nanoTime();
+            nextTick = t1 + SPACING * (t1 - t0);
+        }
+
+        /**
+         * At a heartbeat (every 200 ms), unless the last snapshot was too long ago for its cost: a
+         * walk of a million goroutines takes ~0.5 s, and snapshots back to back would hold a CPU
+         * (and show in the profile). A goroutine that starts and ends between two snapshots has
+         * no goroutine label.
+         */
+        void tick() {
+            if (System.nanoTime() - nextTick >= 0) {
+                snapshot();
             }
         }
 
