@@ -118,6 +118,41 @@ public final class TestProg {
                 wg.await();
                 System.out.println("await returned");
             });
+            case "singleflightPanicDoChan" -> Go.run(() -> { // singleflight_test.go: TestPanicDoChan's child
+                try {
+                    io.gmp4j.xsync.SingleFlight<String, Object> g = new io.gmp4j.xsync.SingleFlight<>();
+                    io.gmp4j.chan.Chan<?> ch = g.doChan("", () -> {
+                        throw new GoPanic("Panicking in DoChan");
+                    });
+                    ch.recv();
+                    System.out.println("DoChan unexpectedly returned");
+                } catch (GoPanic recovered) {
+                    // Go's defer recover(): the panic is not this goroutine's to recover
+                }
+            });
+            case "singleflightPanicDoSharedByDoChan" -> Go.run(() -> { // TestPanicDoSharedByDoChan's child
+                io.gmp4j.chan.Chan<Void> blocked = io.gmp4j.chan.Chan.make(0);
+                io.gmp4j.chan.Chan<Void> unblock = io.gmp4j.chan.Chan.make(0);
+                io.gmp4j.xsync.SingleFlight<String, Object> g = new io.gmp4j.xsync.SingleFlight<>();
+                Go.go(() -> {
+                    try {
+                        g.run("", () -> {
+                            blocked.close();
+                            unblock.recv();
+                            throw new GoPanic("Panicking in Do");
+                        });
+                    } catch (GoPanic recovered) {
+                        // Go's defer recover() around Do
+                    }
+                });
+                blocked.recv();
+                io.gmp4j.chan.Chan<?> ch = g.doChan("", () -> {
+                    throw new GoPanic("DoChan unexpectedly executed callback");
+                });
+                unblock.close();
+                ch.recv();
+                System.out.println("DoChan unexpectedly returned");
+            });
             case "mainGoexit" -> Go.run(() -> {
                 Go.go(() -> {
                     LockSupport.parkNanos(200_000_000);
