@@ -16,6 +16,7 @@ import io.gmp4j.time.Ticker;
 import io.gmp4j.time.Time;
 import io.gmp4j.time.Timer;
 import io.gmp4j.trace.Trace;
+import io.gmp4j.xsync.SingleFlight;
 import java.io.OutputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
@@ -28,7 +29,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -158,6 +161,37 @@ class ApiContractTest {
         constructor(Pool.class, Supplier.class);
         method(Pool.class, false, "T", "get");
         method(Pool.class, false, "void", "put", Object.class);
+
+        // sync.Map (Go 1.23's methods); Go's (value, ok) and (actual, loaded) as Map.Loaded.
+        Class<?> map = io.gmp4j.sync.Map.class;
+        constructor(map);
+        method(map, false, "sync.Map$Loaded<V>", "load", Object.class);
+        method(map, false, "void", "store", Object.class, Object.class);
+        method(map, false, "sync.Map$Loaded<V>", "loadOrStore", Object.class, Object.class);
+        method(map, false, "sync.Map$Loaded<V>", "loadAndDelete", Object.class);
+        method(map, false, "void", "delete", Object.class);
+        method(map, false, "sync.Map$Loaded<V>", "swap", Object.class, Object.class);
+        method(map, false, "boolean", "compareAndSwap", Object.class, Object.class, Object.class);
+        method(map, false, "boolean", "compareAndDelete", Object.class, Object.class);
+        method(map, false, "void", "range", BiPredicate.class);
+        genericParams(map, "range", "BiPredicate<? super K, ? super V>");
+        method(map, false, "void", "clear");
+        assertTrue(io.gmp4j.sync.Map.Loaded.class.isRecord(), "Map.Loaded is a record");
+        assertEquals(List.of("value", "loaded"), Arrays.stream(io.gmp4j.sync.Map.Loaded.class.getRecordComponents())
+                .map(c -> c.getName()).toList());
+    }
+
+    @Test
+    void packageXsync() {
+        // x/sync/singleflight.Group: Do is run (do is a keyword), as Once.run.
+        constructor(SingleFlight.class);
+        method(SingleFlight.class, false, "xsync.SingleFlight$Result<V>", "run", Object.class, Callable.class);
+        genericParams(SingleFlight.class, "run", "K", "concurrent.Callable<? extends V>");
+        method(SingleFlight.class, false, "Chan<xsync.SingleFlight$Result<V>>", "doChan", Object.class, Callable.class);
+        method(SingleFlight.class, false, "void", "forget", Object.class);
+        assertTrue(SingleFlight.Result.class.isRecord(), "SingleFlight.Result is a record");
+        assertEquals(List.of("val", "err", "shared"), Arrays.stream(SingleFlight.Result.class.getRecordComponents())
+                .map(c -> c.getName()).toList());
     }
 
     @Test
@@ -272,5 +306,13 @@ class ApiContractTest {
         Throwable err = Context.CANCELED;
         err = Context.DEADLINE_EXCEEDED;
         InetSocketAddress at = Debug.serve("127.0.0.1:0");
+        io.gmp4j.sync.Map<String, Integer> m = new io.gmp4j.sync.Map<>();
+        io.gmp4j.sync.Map.Loaded<Integer> l = m.loadOrStore("k", 1);
+        Integer value = l.value();
+        boolean loaded = l.loaded();
+        m.range((String k, Integer x) -> true);
+        SingleFlight<String, Integer> g = new SingleFlight<>();
+        SingleFlight.Result<Integer> res = g.run("k", () -> 1);
+        Chan<SingleFlight.Result<Integer>> resCh = g.doChan("k", () -> 1);
     }
 }

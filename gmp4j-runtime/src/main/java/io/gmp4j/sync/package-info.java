@@ -1,8 +1,9 @@
 /**
  * Go's package {@code sync} for goroutines: {@link io.gmp4j.sync.WaitGroup},
  * {@link io.gmp4j.sync.Mutex}, {@link io.gmp4j.sync.RWMutex}, {@link io.gmp4j.sync.Once},
- * {@link io.gmp4j.sync.Cond}, {@link io.gmp4j.sync.Pool}. The semaphore and the error group of
- * {@code golang.org/x/sync} are in {@link io.gmp4j.xsync}.
+ * {@link io.gmp4j.sync.Cond}, {@link io.gmp4j.sync.Pool}, {@link io.gmp4j.sync.Map}. The
+ * semaphore, the error group and singleflight of {@code golang.org/x/sync} are in
+ * {@link io.gmp4j.xsync}.
  *
  * <p>Every type also works from plain platform threads: they park as threads.
  *
