@@ -80,15 +80,20 @@ class SleepPortTest {
 
     /**
      * The collecting goroutine of TestAfterStress and TestTickerConcurrentStress: a GC, then a
-     * 1 ns sleep (so that the timers can send to the receivers), until stop; then true on the
-     * returned channel.
+     * sleep (so that the timers can send to the receivers), until stop; then true on the
+     * returned channel. Go sleeps 1 ns after a runtime.GC of its tiny test heap (microseconds);
+     * here a GC is a full collection of the suite's heap, tens of milliseconds of stopped world,
+     * and on a loaded CI machine back-to-back ones left the tickers so little time that 1,000
+     * ticks outlasted the 10 s watchdog: the sleep is as long as the GC was, so collections
+     * still run through the whole test, at most half of its time.
      */
     private static Chan<Boolean> collectUntil(AtomicBoolean stop) {
         Chan<Boolean> done = Chan.make(1);
         Go.go(() -> {
             while (!stop.get()) {
+                long t0 = System.nanoTime();
                 Go.gc();
-                Time.sleep(Duration.ofNanos(1));
+                Time.sleep(Duration.ofNanos(Math.max(1, System.nanoTime() - t0)));
             }
             done.send(true);
         });
