@@ -7,7 +7,6 @@ import io.gmp4j.internal.pprof.Profiles;
 import io.gmp4j.internal.runtime.ProfLabels;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +36,11 @@ import java.util.function.Consumer;
 public final class Pprof {
     private Pprof() {}
 
-    /** label.go: labelContextKey{}. */
+    /** label.go: labelContextKey{}; a context's String names it by its type, as Go's stringify. */
     private static final Object LABEL_KEY = new Object() {
         @Override
         public String toString() {
-            return "pprof.labelContextKey{}";
+            return "pprof.labelContextKey";
         }
     };
 
@@ -141,7 +140,7 @@ public final class Pprof {
         for (LabelSet.Label l : labels.list) {
             child.put(l.key(), l.value());
         }
-        return Context.withValue(ctx, LABEL_KEY, Collections.unmodifiableMap(child));
+        return Context.withValue(ctx, LABEL_KEY, new LabelMap(child));
     }
 
     /** pprof.Label: the value of label {@code key} in {@code ctx}, if there is one. */

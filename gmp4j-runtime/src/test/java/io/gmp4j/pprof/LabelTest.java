@@ -80,6 +80,29 @@ class LabelTest {
         assertEquals(Optional.of("child"), Pprof.label(child, "k"));
     }
 
+    /**
+     * A labelled context's String, as Go's (context.go: stringify; Go 1.21+): the key by its type
+     * (labelContextKey has no String method), the labels by labelMap.String. Was
+     * {@code WithValue(pprof.labelContextKey{}, {a=1, b=x<TAB>y})}: a made-up key text and Java's map text.
+     */
+    @Test
+    void contextString() {
+        Context ctx = Pprof.withLabels(Context.background(), Pprof.labels("a", "1", "b", "x\ty"));
+        assertEquals("context.Background.WithValue(pprof.labelContextKey, {\"a\":\"1\", \"b\":\"x\\ty\"})", ctx.toString());
+        Context empty = Pprof.withLabels(Context.background(), Pprof.labels());
+        assertEquals("context.Background.WithValue(pprof.labelContextKey, {})", empty.toString());
+        assertEquals(Map.of("a", "1", "b", "x\ty"), labelsOf(ctx), "the labels still read as a map");
+    }
+
+    private static Map<String, String> labelsOf(Context ctx) {
+        Map<String, String> m = new java.util.TreeMap<>();
+        Pprof.forLabels(ctx, (k, v) -> {
+            m.put(k, v);
+            return true;
+        });
+        return m;
+    }
+
     // label_test.go: TestLabelMapStringer
     @Test
     void labelMapStringer() {

@@ -152,6 +152,11 @@ public final class Profiles {
         }
     }
 
+    /** label.go: labelMap.String: {@code {"k1":"v1", "k2":"v2"}} (io.gmp4j.pprof's LabelMap). */
+    public static String labelString(Map<String, String> labels) {
+        return Goroutines.labelString(labels);
+    }
+
     /** pprof.Lookup: the profile, or null. */
     public static Entry lookup(String name) {
         synchronized (BY_NAME) {
