@@ -116,6 +116,33 @@ class PprofTest {
         p.add(v, 1);
     }
 
+    /**
+     * An Add's stack ends where the goroutine profile's stacks end: at the goroutine's function,
+     * without the runtime's frames under it (G.run, VirtualThread.run: Go's runtime.goexit,
+     * which Go's stacks print neither). Before, a custom profile showed them (and the main
+     * goroutine's RuntimeApi frames), which no other profile does.
+     */
+    @Test
+    void addStackEndsAtTheGoroutinesFunction() {
+        Profile p = Pprof.newProfile("io.gmp4j.pprof.PprofTest.bottom");
+        Chan<Void> done = Chan.make(0);
+        Go.go(() -> {
+            addFromGoroutine(p, "g");
+            done.close();
+        });
+        done.recv();
+        List<String> fs = PprofExport.parse(proto(p)).samples().get(0).functions();
+        assertEquals(T + "addFromGoroutine", fs.get(0), fs.toString());
+        assertTrue(fs.get(fs.size() - 1).startsWith(T + "lambda$addStackEndsAtTheGoroutinesFunction"), fs.toString());
+        String t = text(p, 1);
+        assertFalse(t.contains("io.gmp4j.internal.") || t.contains("java.lang.VirtualThread"), t);
+        p.remove("g");
+    }
+
+    private static void addFromGoroutine(Profile p, Object v) {
+        p.add(v, 0);
+    }
+
     // pprof_test.go: TestEmptyCallStack
     @Test
     void emptyCallStack() {

@@ -60,7 +60,8 @@ public final class Profiles {
 
         /**
          * Profile.Add: the caller's stack, {@code skip} more frames dropped (skip 0: from the frame
-         * that called the public add, whose class is {@code apiClass}).
+         * that called the public add, whose class is {@code apiClass}), without the runtime's
+         * frames under every goroutine, which the goroutine profile leaves out too.
          */
         public void add(Object value, int skip, Class<?> apiClass) {
             if (write != null) {
@@ -70,6 +71,7 @@ public final class Profiles {
                     .dropWhile(f -> f.getDeclaringClass() != apiClass)
                     .dropWhile(f -> f.getDeclaringClass() == apiClass)
                     .skip(Math.max(0, skip))
+                    .filter(f -> !Traceback.isHiddenFrame(f.getClassName())) // G.run, VirtualThread.run: Go's goexit, as the goroutine profile
                     .limit(MAX_DEPTH)
                     .map(StackWalker.StackFrame::toStackTraceElement)
                     .toArray(StackTraceElement[]::new));
