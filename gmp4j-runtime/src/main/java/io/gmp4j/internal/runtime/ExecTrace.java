@@ -58,6 +58,8 @@ public final class ExecTrace {
 
     /** SLICE_LATE: a slice whose end the M took on its way back from the G (the writer clamps it). */
     static final int SLICE = 1, CREATE = 2, UNBLOCK = 3, PREEMPT = 4, HANDOFF = 5, TIMER = 6, GC = 7, SLICE_LATE = 8;
+    /** The user annotations' records (UserAnnotations: each kind's fields there). */
+    static final int TASK_BEGIN = 9, TASK_END = 10, REGION_BEGIN = 11, REGION_END = 12, USER_LOG = 13, REGION_MISUSE = 14;
     /** Events per ring (a power of two); 5 longs and a reference each. */
     static final int CAP = 1 << 15;
     private static final int W = 5;
@@ -77,11 +79,12 @@ public final class ExecTrace {
             this.gen = gen;
         }
 
-        void put(int kind, long ts, long a, long b, long c, Object ref) {
+        /** Whether the record went in (false: the ring was full, the record dropped and counted). */
+        boolean put(int kind, long ts, long a, long b, long c, Object ref) {
             long t = tail;
             if (t - (long) HEAD.getAcquire(this) >= CAP) { // pairs with the reader's setRelease
                 dropped++;
-                return;
+                return false;
             }
             int i = (int) (t & (CAP - 1));
             int o = i * W;
@@ -92,6 +95,7 @@ public final class ExecTrace {
             data[o + 4] = c;
             refs[i] = ref;
             TAIL.setRelease(this, t + 1); // publishes the record; pairs with drain's getAcquire
+            return true;
         }
 
         private static final VarHandle HEAD, TAIL;
@@ -178,6 +182,26 @@ public final class ExecTrace {
             bufsLock.unlock();
         }
         return null;
+    }
+
+    /**
+     * Records a user annotation (UserAnnotations) from any thread: returns the generation of the
+     * trace whose ring took it, 0 when none did (a full ring, or the shared ring of a finished
+     * trace). A region's or task's end carries its begin's generation, so that the writer tells a
+     * begin it has not drained yet from one of an earlier trace.
+     */
+    static int emitUser(int kind, long ts, long a, long b, long c, Object ref) {
+        Buf buf = ownBuf(Thread.currentThread());
+        if (buf != null) {
+            return buf.put(kind, ts, a, b, c, ref) ? buf.gen : 0;
+        }
+        bufsLock.lock();
+        try {
+            Buf s = sharedBuf;
+            return s != null && s.gen == gen && s.put(kind, ts, a, b, c, ref) ? s.gen : 0;
+        } finally {
+            bufsLock.unlock();
+        }
     }
 
     private static long curPid() {
@@ -452,6 +476,7 @@ public final class ExecTrace {
             }
             gen = g;
             writer = w;
+            w.gen = g;
             try {
                 GcEvents.start();
                 w.start();
@@ -501,7 +526,8 @@ public final class ExecTrace {
             stopping = true;
         }
         try {
-            w.finish(takeOpenSlices(System.nanoTime(), STOP_SLICE_WAIT_NANOS));
+            long stopNanos = System.nanoTime();
+            w.finish(takeOpenSlices(stopNanos, STOP_SLICE_WAIT_NANOS), stopNanos);
         } finally {
             synchronized (LOCK) {
                 stopping = false;
@@ -631,6 +657,19 @@ public final class ExecTrace {
         private final Map<Class<?>, String> names = new HashMap<>();
         private final TreeSet<Long> ps = new TreeSet<>(), ms = new TreeSet<>();
         private boolean gcPauses, gcCycles;
+        /** This trace's generation (ExecTrace.gen): an end that names it has its begin in this trace. */
+        int gen;
+        /** Tasks whose "b" is written and "e" not yet: id -> taskType. */
+        private final Map<Long, String> openTasks = new HashMap<>();
+        /** Task ends whose begin (of this trace) is not drained yet: id -> {record, taskType}. */
+        private final Map<Long, Object[]> taskEndsEarly = new HashMap<>();
+        /** Regions begun and not yet ended: id -> {begin record, regionType}. */
+        private final Map<Long, Object[]> openRegions = new HashMap<>();
+        /** Region ends whose begin (of this trace) is not drained yet: id -> {record, {regionType, task}}. */
+        private final Map<Long, Object[]> regionEndsEarly = new HashMap<>();
+        /** The goroutines (pid 6) and other threads (pid 7) with regions or logs; whether any task. */
+        private final TreeSet<Long> gTracks = new TreeSet<>(), tTracks = new TreeSet<>();
+        private boolean tasks;
         private final List<long[]> round = new ArrayList<>();
         private final List<Object> roundRefs = new ArrayList<>();
         /**
@@ -692,7 +731,7 @@ public final class ExecTrace {
         }
 
         /** After the last round: the rings' last events and {@code open}, the slices stop took (takeOpenSlices). */
-        void finish(List<Object[]> open) {
+        void finish(List<Object[]> open, long stopNanos) {
             done = true;
             java.util.concurrent.locks.LockSupport.unpark(this);
             boolean interrupted = false;
@@ -710,6 +749,7 @@ public final class ExecTrace {
                 slice(h.e, h.ref, h.flow);
             }
             held.clear();
+            unendedAnnotations(Math.max(stopNanos, lastTs));
             write();
             long dropped = 0;
             for (Buf b : bufs) {
@@ -728,6 +768,7 @@ public final class ExecTrace {
             }
             sep();
             sb.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":3,\"tid\":0,\"args\":{\"name\":\"threads without a P\"}}");
+            annotationTrackNames();
             if (gcPauses || gcCycles) {
                 for (int tid = 0; tid < 2; tid++) {
                     if (tid == 0 ? gcPauses : gcCycles) {
@@ -981,7 +1022,199 @@ public final class ExecTrace {
                     sb.append(",\"args\":{\"collector\":\"").append(esc(what[0])).append("\",\"action\":\"").append(esc(what[1]))
                             .append("\",\"cause\":\"").append(esc(what[2])).append("\"}}");
                 }
+                case TASK_BEGIN -> {
+                    String type = (String) ref;
+                    taskB(e[2], type, e[1], e[3], e[4], false);
+                    Object[] early = taskEndsEarly.remove(e[2]);
+                    if (early != null) {
+                        taskE(e[2], type, ((long[]) early[0])[1], ((long[]) early[0])[4]);
+                    } else {
+                        openTasks.put(e[2], type);
+                    }
+                }
+                case TASK_END -> {
+                    String type = (String) ref;
+                    if (openTasks.remove(e[2]) != null) {
+                        taskE(e[2], type, e[1], e[4]);
+                    } else if (e[3] == gen) { // its begin is in a ring drained after this one
+                        taskEndsEarly.put(e[2], new Object[] {e, type});
+                    } else { // begun before the trace (or under no trace): shown from its start
+                        taskB(e[2], type, t0, 0, 0, true);
+                        taskE(e[2], type, e[1], e[4]);
+                    }
+                }
+                case REGION_BEGIN -> {
+                    Object[] early = regionEndsEarly.remove(e[2]);
+                    if (early != null) {
+                        region(e[4], (String) ref, e[3], e[1], ((long[]) early[0])[1], null);
+                    } else {
+                        openRegions.put(e[2], new Object[] {e, ref});
+                    }
+                }
+                case REGION_END -> {
+                    Object[] what = (Object[]) ref;
+                    Object[] begin = openRegions.remove(e[2]);
+                    if (begin != null) {
+                        long[] b = (long[]) begin[0];
+                        region(b[4], (String) begin[1], b[3], b[1], e[1], null);
+                    } else if (e[3] == gen) {
+                        regionEndsEarly.put(e[2], new Object[] {e, what});
+                    } else {
+                        region(e[4], (String) what[0], (Long) what[1], t0, e[1], "\"begin\":\"before the trace\"");
+                    }
+                }
+                case USER_LOG -> {
+                    String[] kv = (String[]) ref;
+                    // cmd/trace: formatUserLog
+                    String name = kv[0].isEmpty() ? kv[1] : kv[1].isEmpty() ? kv[0] : kv[0] + "=" + kv[1];
+                    annotationInstant(name.isEmpty() ? "log" : name, "log", e[4], e[1]);
+                    sb.append(",\"task\":").append(e[2]).append(",\"category\":\"").append(esc(kv[0]))
+                            .append("\",\"message\":\"").append(esc(kv[1])).append("\"}}");
+                }
+                case REGION_MISUSE -> {
+                    annotationInstant("region misuse", "region", e[4], e[1]);
+                    sb.append(",\"message\":\"").append(esc((String) ref)).append("\"}}");
+                }
                 default -> {}
+            }
+        }
+
+        /** A task's "b" on the tasks process (pid 5): an async slice keyed by its id, named by its type. */
+        private void taskB(long id, String type, long ts, long parent, long key, boolean before) {
+            tasks = true;
+            sep();
+            sb.append("{\"name\":\"").append(esc(type)).append("\",\"cat\":\"task\",\"ph\":\"b\",\"id\":").append(id)
+                    .append(",\"pid\":5,\"tid\":0,\"ts\":");
+            ts(ts);
+            sb.append(",\"args\":{\"task\":").append(id);
+            if (before) {
+                sb.append(",\"begin\":\"before the trace\"");
+            } else {
+                sb.append(",\"parent\":").append(parent).append(',');
+                who(key);
+            }
+            sb.append("}}");
+        }
+
+        /** A task's "e", by goroutine {@code key} (0: none, the task was still open at the stop). */
+        private void taskE(long id, String type, long ts, long key) {
+            sep();
+            sb.append("{\"name\":\"").append(esc(type)).append("\",\"cat\":\"task\",\"ph\":\"e\",\"id\":").append(id)
+                    .append(",\"pid\":5,\"tid\":0,\"ts\":");
+            ts(ts);
+            sb.append(",\"args\":{");
+            if (key == 0) {
+                sb.append("\"end\":\"unended\"");
+            } else {
+                who(key);
+            }
+            sb.append("}}");
+        }
+
+        /** args' {@code "goid":N}, or {@code "goid":0,"thread":T} for a thread that is not a goroutine. */
+        private void who(long key) {
+            sb.append("\"goid\":").append(Math.max(key, 0));
+            if (key < 0) {
+                sb.append(",\"thread\":").append(-key);
+            }
+        }
+
+        /** The annotation track of {@code key}: pid 6 (goroutines) tid goid, or pid 7 (threads) tid thread id. */
+        private void annotationTrack(long key) {
+            if (key > 0) {
+                gTracks.add(key);
+                sb.append(",\"pid\":6,\"tid\":").append(key);
+            } else {
+                tTracks.add(-key);
+                sb.append(",\"pid\":7,\"tid\":").append(-key);
+            }
+        }
+
+        /** A region: a complete slice on its goroutine's annotation track; {@code note} an extra arg or null. */
+        private void region(long key, String type, long task, long start, long end, String note) {
+            sep();
+            sb.append("{\"name\":\"").append(esc(type)).append("\",\"cat\":\"region\",\"ph\":\"X\"");
+            annotationTrack(key);
+            sb.append(",\"ts\":");
+            ts(start);
+            sb.append(",\"dur\":");
+            ts(t0 + Math.max(0, end - start));
+            sb.append(",\"args\":{");
+            who(key);
+            sb.append(",\"task\":").append(task);
+            if (note != null) {
+                sb.append(',').append(note);
+            }
+            sb.append("}}");
+        }
+
+        /** An instant on {@code key}'s annotation track, its args object left open after "goid". */
+        private void annotationInstant(String name, String cat, long key, long ts) {
+            sep();
+            sb.append("{\"name\":\"").append(esc(name)).append("\",\"cat\":\"").append(cat).append("\",\"ph\":\"i\",\"s\":\"t\"");
+            annotationTrack(key);
+            sb.append(",\"ts\":");
+            ts(ts);
+            sb.append(",\"args\":{");
+            who(key);
+        }
+
+        /**
+         * At the stop: regions and tasks still open end at the trace's end ({@code end}), marked
+         * "unended"; ends whose begin never came (it was dropped) begin at the trace's start.
+         */
+        private void unendedAnnotations(long end) {
+            for (Object[] r : openRegions.values()) {
+                long[] b = (long[]) r[0];
+                region(b[4], (String) r[1], b[3], b[1], end, "\"end\":\"unended\"");
+            }
+            openRegions.clear();
+            for (Object[] r : regionEndsEarly.values()) {
+                long[] e = (long[]) r[0];
+                Object[] what = (Object[]) r[1];
+                region(e[4], (String) what[0], (Long) what[1], t0, e[1], "\"begin\":\"before the trace\"");
+            }
+            regionEndsEarly.clear();
+            for (var t : openTasks.entrySet()) {
+                taskE(t.getKey(), t.getValue(), end, 0);
+            }
+            openTasks.clear();
+            for (var t : taskEndsEarly.entrySet()) {
+                long[] e = (long[]) t.getValue()[0];
+                taskB(t.getKey(), (String) t.getValue()[1], t0, 0, 0, true);
+                taskE(t.getKey(), (String) t.getValue()[1], e[1], e[4]);
+            }
+            taskEndsEarly.clear();
+        }
+
+        /** Metadata for the annotations' processes and tracks, where the trace has any. */
+        private void annotationTrackNames() {
+            String[][] procs = {{"5", "tasks"}, {"6", "goroutines"}, {"7", "threads"}};
+            boolean[] used = {tasks, !gTracks.isEmpty(), !tTracks.isEmpty()};
+            for (int i = 0; i < 3; i++) {
+                if (!used[i]) {
+                    continue;
+                }
+                sep();
+                sb.append("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":").append(procs[i][0])
+                        .append(",\"args\":{\"name\":\"").append(procs[i][1]).append("\"}}");
+                sep();
+                sb.append("{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":").append(procs[i][0])
+                        .append(",\"args\":{\"sort_index\":").append(procs[i][0]).append("}}");
+            }
+            if (tasks) {
+                sep();
+                sb.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":5,\"tid\":0,\"args\":{\"name\":\"tasks\"}}");
+            }
+            for (long g : gTracks) {
+                sep();
+                sb.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":6,\"tid\":").append(g)
+                        .append(",\"args\":{\"name\":\"G").append(g).append("\"}}");
+            }
+            for (long t : tTracks) {
+                sep();
+                sb.append("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":7,\"tid\":").append(t)
+                        .append(",\"args\":{\"name\":\"thread ").append(t).append("\"}}");
             }
         }
 
