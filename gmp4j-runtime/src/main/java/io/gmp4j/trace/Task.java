@@ -37,11 +37,6 @@ public final class Task {
         }
     }
 
-    /** The task's id, as the trace's events name it (args.task). */
-    public long id() {
-        return id;
-    }
-
     @Override
     public String toString() {
         return "Task[" + id + " " + type + "]";

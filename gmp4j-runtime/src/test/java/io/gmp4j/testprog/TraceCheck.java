@@ -43,17 +43,20 @@ public final class TraceCheck {
      * importers rely on): every event has a name, a known phase, an integer pid and, except
      * process metadata, an integer tid; every timed event a ts >= 0; X a dur >= 0; B/E balanced
      * per track and ordered; i a scope; flows an id and a category, each s id once, each f after
-     * its s; M events one of the metadata names with a string or integer arg; and metadata names
+     * its s; b/e (async) an id and a category, each b once per pid/cat/id, each e after its b;
+     * M events one of the metadata names with a string or integer arg; and metadata names
      * every process and every thread that an event uses.
      */
     @SuppressWarnings("unchecked")
     public static void schema(List<Map<String, Object>> evs) {
-        Set<String> phases = Set.of("X", "B", "E", "i", "I", "s", "t", "f", "M", "C");
+        Set<String> phases = Set.of("X", "B", "E", "i", "I", "s", "t", "f", "M", "C", "b", "e");
         Set<Double> namedPids = new HashSet<>();
         Set<List<Double>> namedTids = new HashSet<>(), usedTids = new HashSet<>();
         Map<List<Double>, List<Map<String, Object>>> open = new HashMap<>();
         Map<Double, Double> flowStart = new HashMap<>();
         Set<Double> flowEnded = new HashSet<>();
+        Map<List<Object>, Double> asyncOpen = new HashMap<>();
+        Set<List<Object>> asyncDone = new HashSet<>();
         List<Map<String, Object>> sorted = new ArrayList<>(evs);
         sorted.sort((x, y) -> Double.compare(x.get("ts") instanceof Double a ? a : -1, y.get("ts") instanceof Double b ? b : -1));
         for (Map<String, Object> e : sorted) {
@@ -94,6 +97,18 @@ public final class TraceCheck {
                     Map<String, Object> b = st.remove(st.size() - 1);
                     assertTrue((Double) b.get("ts") <= ts, () -> "E before its B: " + e);
                 }
+                case "b", "e" -> {
+                    assertTrue(isInt(e.get("id")) && e.get("cat") instanceof String, () -> "async event without id/cat: " + e);
+                    List<Object> key = List.of(pid, e.get("cat"), e.get("id"));
+                    if (ph.equals("b")) {
+                        assertTrue(!asyncOpen.containsKey(key) && !asyncDone.contains(key), () -> "async id begun twice: " + e);
+                        asyncOpen.put(key, ts);
+                    } else {
+                        Double b = asyncOpen.remove(key);
+                        assertTrue(b != null && b <= ts, () -> "e without an earlier b: " + e);
+                        asyncDone.add(key);
+                    }
+                }
                 case "i", "I" -> assertTrue(e.get("s") == null || List.of("g", "p", "t").contains(e.get("s")), e::toString);
                 case "s", "t", "f" -> {
                     assertTrue(isInt(e.get("id")) && e.get("cat") instanceof String, () -> "flow without id/cat: " + e);
@@ -111,6 +126,7 @@ public final class TraceCheck {
                 default -> {}
             }
         }
+        assertTrue(asyncOpen.isEmpty(), () -> "b without e: " + asyncOpen.keySet());
         for (var o : open.entrySet()) {
             assertTrue(o.getValue().isEmpty(), () -> "B without E on " + o.getKey() + ": " + o.getValue());
         }
@@ -135,7 +151,7 @@ public final class TraceCheck {
 
     /** What {@link #semantics} found: the events it checked and each broken promise. */
     public static final class Semantics {
-        public int events, slices, flows, creates, blocks;
+        public int events, slices, flows, creates, blocks, tasks, regions, logs;
         /** otherData.droppedEvents: events a full ring lost (then a slice may be missing). */
         public long dropped;
         public final List<String> violations = new ArrayList<>();
@@ -154,7 +170,7 @@ public final class TraceCheck {
 
         @Override
         public String toString() {
-            return events + " events (" + dropped + " dropped, " + slices + " slices, " + flows + " flows, " + creates + " creates, " + blocks + " blocks), "
+            return events + " events (" + dropped + " dropped, " + slices + " slices, " + flows + " flows, " + creates + " creates, " + blocks + " blocks, " + tasks + " tasks, " + regions + " regions, " + logs + " logs), "
                     + violations.size() + " violations" + (violations.isEmpty() ? "" : ": " + violations.subList(0, Math.min(8, violations.size())));
         }
     }
@@ -189,7 +205,12 @@ public final class TraceCheck {
      * that slice's end reason;
      * <li>a GoCreate or GoUnblock by a goroutine lies within a slice of it on that P (where no
      * event was dropped, and after its first slice in the trace; also listed in
-     * {@link Semantics#outside}).
+     * {@link Semantics#outside});
+     * <li>user annotations: a task (pid 5) begins once and ends once, after it began, named by
+     * its type, args.task its id, a parent (args.parent, not 0) begun before it where the trace
+     * has it; a region (cat region, X) and a log or region misuse (instants) are on the track of
+     * their goroutine (pid 6: tid is args.goid) or thread (pid 7: tid is args.thread, goid 0),
+     * with args.task; one goroutine's regions nest (none ends inside another it began after).
      * </ul>
      */
     @SuppressWarnings("unchecked")
@@ -209,6 +230,8 @@ public final class TraceCheck {
         Map<String, Map<String, Object>> sliceAt = new HashMap<>(); // pid/tid/ts -> slice starting there
         List<Map<String, Object>> flowEnds = new ArrayList<>(), goBlocks = new ArrayList<>(), byGoroutine = new ArrayList<>();
         Map<String, Object> lastUnblock = null;
+        Map<Double, Map<String, Object>> taskBegins = new HashMap<>();
+        Map<List<Double>, List<Map<String, Object>>> regions = new HashMap<>();
         for (Map<String, Object> e : evs) {
             String ph = (String) e.get("ph");
             if (ph.equals("M")) {
@@ -274,8 +297,56 @@ public final class TraceCheck {
                 }
             } else if (ph.equals("f")) {
                 flowEnds.add(e);
+            } else if (ph.equals("b") || ph.equals("e")) {
+                if (pid != 5 || !"task".equals(e.get("cat"))) {
+                    r.fail("async event not a task on pid 5: " + e);
+                }
+                if (ph.equals("b")) {
+                    r.tasks++;
+                    if (num(a, "task") != num(e, "id")) {
+                        r.fail("task's args.task is not its id: " + e);
+                    }
+                    taskBegins.put(num(e, "id"), e);
+                }
+            } else if ("region".equals(e.get("cat")) || "log".equals(e.get("cat"))) {
+                if (ph.equals("X")) {
+                    r.regions++;
+                    regions.computeIfAbsent(List.of(pid, tid), k -> new ArrayList<>()).add(e);
+                } else if (ph.equals("i")) {
+                    r.logs += "log".equals(e.get("cat")) ? 1 : 0;
+                } else {
+                    r.fail("annotation neither a region slice nor an instant: " + e);
+                }
+                if (!(pid == 6 && tid == num(a, "goid") || pid == 7 && tid == num(a, "thread") && num(a, "goid") == 0)) {
+                    r.fail("annotation args disagree with its track: " + e);
+                }
+                if (!isInt(a.get("task")) && !"region misuse".equals(name)) {
+                    r.fail("annotation without args.task: " + e);
+                }
             }
             lastUnblock = null;
+        }
+        // Tasks: a parent in the trace began before its subtask.
+        for (Map<String, Object> b : taskBegins.values()) {
+            Map<String, Object> parent = taskBegins.get(num(args(b), "parent"));
+            if (parent != null && num(parent, "ts") > num(b, "ts") + EPS) {
+                r.fail("subtask begun before its parent " + parent + ": " + b);
+            }
+        }
+        // Regions: nested per goroutine (sorted by start, longest first at a tie).
+        for (var t : regions.entrySet()) {
+            List<Map<String, Object>> rs = t.getValue();
+            rs.sort((x, y) -> num(x, "ts") != num(y, "ts") ? Double.compare(num(x, "ts"), num(y, "ts")) : Double.compare(num(y, "dur"), num(x, "dur")));
+            List<Map<String, Object>> stack = new ArrayList<>();
+            for (Map<String, Object> e : rs) {
+                while (!stack.isEmpty() && num(stack.getLast(), "ts") + num(stack.getLast(), "dur") <= num(e, "ts") + EPS) {
+                    stack.removeLast();
+                }
+                if (!stack.isEmpty() && num(e, "ts") + num(e, "dur") > num(stack.getLast(), "ts") + num(stack.getLast(), "dur") + EPS) {
+                    r.fail("regions not nested on " + t.getKey() + ": " + stack.getLast() + " and " + e);
+                }
+                stack.add(e);
+            }
         }
         // Twins: every slice on a P's track is also on its M's; a slice without a P only there.
         for (List<Map<String, Object>> gs : perG.values()) {
