@@ -249,6 +249,27 @@ class ApiContractTest {
         method(Debug.class, true, "void", "printStack");
         method(Trace.class, true, "void", "start", OutputStream.class);
         method(Trace.class, true, "void", "stop");
+        method(Trace.class, true, "boolean", "isEnabled");
+    }
+
+    /** io.gmp4j.trace's user annotations (annotation.go): NewTask's record, Task, Region (AutoCloseable), logs. */
+    @Test
+    void traceAnnotations() {
+        Class<?> T = io.gmp4j.trace.Task.class, R = io.gmp4j.trace.Region.class;
+        assertTrue(Modifier.isFinal(T.getModifiers()) && Modifier.isFinal(R.getModifiers()));
+        assertTrue(AutoCloseable.class.isAssignableFrom(R), "Region is AutoCloseable");
+        method(Trace.class, true, "trace.Trace$NewTask", "newTask", Context.class, String.class);
+        assertEquals(List.of("ctx", "task"), Arrays.stream(Trace.NewTask.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).toList());
+        assertEquals(Context.class, Trace.NewTask.class.getRecordComponents()[0].getType());
+        assertEquals(T, Trace.NewTask.class.getRecordComponents()[1].getType());
+        method(T, false, "void", "end");
+        method(Trace.class, true, "trace.Region", "startRegion", Context.class, String.class);
+        method(R, false, "void", "end");
+        method(R, false, "void", "close");
+        method(Trace.class, true, "void", "withRegion", Context.class, String.class, Runnable.class);
+        method(Trace.class, true, "void", "log", Context.class, String.class, String.class);
+        method(Trace.class, true, "void", "logf", Context.class, String.class, String.class, Object[].class);
         for (String name : new String[] {"io.gmp4j.xsync.Semaphore", "io.gmp4j.xsync.ErrGroup"}) {
             assertDoesNotThrow(() -> Class.forName(name), name);
         }
@@ -314,5 +335,13 @@ class ApiContractTest {
         SingleFlight<String, Integer> g = new SingleFlight<>();
         SingleFlight.Result<Integer> res = g.run("k", () -> 1);
         Chan<SingleFlight.Result<Integer>> resCh = g.doChan("k", () -> 1);
+        Trace.NewTask nt = Trace.newTask(parent, "task");
+        Context taskCtx = nt.ctx();
+        try (io.gmp4j.trace.Region region = Trace.startRegion(taskCtx, "region")) {
+            Trace.withRegion(taskCtx, "inner", () -> {});
+            Trace.log(taskCtx, "category", "message");
+            Trace.logf(taskCtx, "category", "%d %s", 1, "x");
+        }
+        nt.task().end();
     }
 }

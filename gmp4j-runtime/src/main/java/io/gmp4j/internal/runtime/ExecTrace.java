@@ -48,7 +48,13 @@ import java.util.TreeSet;
  * "threads without a P") that ran it, naming the goroutine its callback readied or started. The
  * JVM's collections, from its GC notifications, are complete events on a "GC" process (pid 4):
  * pauses on one track, concurrent cycles on another, to the JVM's millisecond (placed at or
- * after the true time, by the notification's delay at most).
+ * after the true time, by the notification's delay at most). User annotations
+ * ({@link UserAnnotations}): a task is an async slice ("b"/"e", cat task) on a "tasks" process
+ * (pid 5), a region a complete slice on its goroutine's track of a "goroutines" process (pid 6,
+ * tid goid; pid 7 "threads" for a thread that is not a goroutine), a log or region misuse an
+ * instant there. The writer pairs each end with its begin by id, whichever ring it drains first;
+ * an end whose begin's trace generation is not this trace's began before it (shown from the
+ * trace's start), and what is still open at the stop ends there, "unended".
  */
 public final class ExecTrace {
     private ExecTrace() {}
