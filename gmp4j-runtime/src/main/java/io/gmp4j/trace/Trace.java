@@ -149,9 +149,9 @@ public final class Trace {
 
     /**
      * trace.Logf: {@link #log} with the message {@code fmt.Sprintf(format, args...)} by Go's fmt
-     * rules ({@code %v}, {@code %d}, {@code %s}, {@code %q}, ..., Go's {@code %!d(string=x)} for a
-     * mismatch; the Java types as Go's: Integer is int32, a List or array a slice; see
-     * docs/DIVERGENCES.md). Formats only while tracing is on.
+     * rules (every verb, flag, {@code *} and {@code [n]}; Go's {@code %!d(string=x)} for a
+     * mismatch; the Java types as Go's: Integer is int32, a List or array a slice, a Throwable an
+     * error; see docs/DIVERGENCES.md). Formats only while tracing is on.
      */
     public static void logf(Context ctx, String category, String format, Object... args) {
         Objects.requireNonNull(category, "category");

@@ -2,6 +2,9 @@ package io.gmp4j.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -72,5 +75,61 @@ class GoFmtTest {
         go("100%", "100%%");
         go("%!(NOVERB)", "%");
         go("%!z(int32=3)", "%z", 3);
+    }
+
+    /** Forms GoFmt lacked before it became a port of print.go (each was wrong or unsupported). */
+    @Test
+    void starWidthsAndArgumentIndexes() {
+        go("   42|7   |3.14", "%*d|%-*d|%.*f", 5, 42, -4, 7, 2, 3.14159);
+        go("2 1 2", "%[2]d %[1]d %d", 1, 2);
+        go("%!d(BADINDEX) %!d(BADINDEX) %!d(BADINDEX)", "%[3]d %[0]d %[x]d", 1);
+        go("%!(BADWIDTH)1 %!(BADPREC)2", "%*d %.*d", "w", 1, 1.5, 2);
+        go("1 2", "%[1]d %d", 1, 2, 3); // reordered: no EXTRA
+        go("%!.(int32=1)", "%.", 1); // a '.' last is the verb
+        go("%!!(int32=1)%|%!d(MISSING)", "%!%-5%|%9999999d", 1);
+    }
+
+    @Test
+    void floatsAsStrconv() {
+        go("0x1p+00 -0X1.8P-01 4503599627370496p-51 0x1.922p+01", "%x %X %b %#.3x", 1.0, -0.75, 2.0, 3.14159);
+        go("5e-324 1e-45 1e+23", "%v %v %v", Double.MIN_VALUE, Float.MIN_VALUE, 1e23); // the JDK's toString: 4.9E-324
+        go(" -1.50|-01.50|+1.2e+04|1.00000|2| 2", "%6.2f|%06.2f|%+.1e|%#g|%#.3v|% .0f", -1.5, -1.5, 12345.678, 1.0, 2.0, 2.5);
+    }
+
+    @Test
+    void goSyntaxAndQuoting() {
+        Map<Object, Object> m = new LinkedHashMap<>();
+        m.put("b", 2);
+        m.put("a", 1);
+        go("[]int32{1, 2} map[interface {}]interface {}{\"a\":1, \"b\":2} \"q\" []interface {}{interface {}(nil), 1}", "%#v %#v %#v %#v",
+                new int[] {1, 2}, m, "q", Arrays.asList(null, 1));
+        go("[]byte{0x1, 0xff} []string{}", "%#v %#v", new byte[] {1, (byte) 255}, new String[0]);
+        go("\"\\u00e9\\n\" \"back`tick\" `raw é` U+1F600 '😀' U+FFFFFFFFFFFFFFFF", "%+q %#q %#q %#U %U", "é\n", "back`tick", "raw é", 0x1F600, -1);
+        go("000000ab|\"ab\"    |\"h\"|68 69|0X68 0X69", "%08s|%-8q|%.1q|% x|%# X", "ab", "ab", "héllo", "hi", "hi".getBytes());
+        go("�|�|'�'|'\\''", "%c|%c|%q|%q", 0xd800, -1, 0x110000, (int) '\'');
+        Map<Object, Object> keys = new LinkedHashMap<>();
+        keys.put("é", 1);
+        keys.put("z", 2);
+        keys.put("😀", 3);
+        keys.put("\uffff", 4);
+        go("map[z:2 é:1 \uffff:4 😀:3] [%!d(bool=true)]", "%v %d", keys, List.of(true)); // UTF-8 order, not UTF-16's
+    }
+
+    @Test
+    void integerPaddingAndPrefixes() {
+        go("0x000000ff|     007|7       |+0000007|-0000007", "%#08x|%08.3d|%-08d|%+08d|% 08x", 255, 7, 7, 7, -7);
+        go("0o10 010 0b101 6869", "%O %#o %#b %x", 8, 8, 5, "hi");
+        go(" true|false|-0003", "%5t|%-5t|%05v", true, false, -3);
+    }
+
+    @Test
+    void errorsBigIntsAndNil() {
+        Exception boom = new Exception("boom");
+        go("%!w(int32=1) %!w(*errors.errorString=&{e})", "%w %w", 1, new Exception("e"));
+        go("&{%!d(string=boom)}|&errors.errorString{s:\"boom\"}|boom|*errors.errorString", "%d|%#v|%+v|%T", boom, boom, boom, boom);
+        go("-255 ff 7 -0000042 3 %!c(big.Int=65)", "%+d %x %#v %08d %s %c", BigInteger.valueOf(-255), BigInteger.valueOf(255),
+                BigInteger.valueOf(7), BigInteger.valueOf(-42), BigInteger.valueOf(3), BigInteger.valueOf(65));
+        go("<nil>", "%v", (Object[]) null); // Java's sprintf("%v", null): Go's Sprintf("%v", nil)
+        go("1 2%!(EXTRA string=x)", "%d %d", 1, 2, "x");
     }
 }
