@@ -116,6 +116,7 @@ public final class Trace {
      * them few.
      */
     public static Region startRegion(Context ctx, String regionType) {
+        Objects.requireNonNull(ctx, "ctx"); // off too, as documented (DIVERGENCES: Nulls)
         Objects.requireNonNull(regionType, "regionType");
         if (!UserAnnotations.on()) {
             return Region.NOOP;
@@ -140,6 +141,7 @@ public final class Trace {
      * {@code category=message} (Go's trace tool's name; just one of them where the other is empty).
      */
     public static void log(Context ctx, String category, String message) {
+        Objects.requireNonNull(ctx, "ctx"); // off too, as documented (DIVERGENCES: Nulls)
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(message, "message");
         if (UserAnnotations.on()) {
@@ -154,6 +156,7 @@ public final class Trace {
      * error; see docs/DIVERGENCES.md). Formats only while tracing is on.
      */
     public static void logf(Context ctx, String category, String format, Object... args) {
+        Objects.requireNonNull(ctx, "ctx"); // off too, as documented (DIVERGENCES: Nulls)
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(format, "format");
         if (UserAnnotations.on()) {

@@ -9,6 +9,7 @@ import static io.gmp4j.trace.AnnotationPortTest.one;
 import static io.gmp4j.trace.AnnotationPortTest.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gmp4j.Go;
@@ -16,12 +17,16 @@ import io.gmp4j.chan.Chan;
 import io.gmp4j.context.Context;
 import io.gmp4j.testing.GoLeakCheck;
 import io.gmp4j.testing.GoTesting;
+import io.gmp4j.testprog.TraceCheck;
 import io.gmp4j.time.Time;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -289,5 +294,154 @@ class AnnotationTest {
         one(evs, "i", "log", "bad=%!d(string=str) %!s(MISSING)");
         one(evs, "i", "log", "only message");
         GoTesting.assertNoLeak(before);
+    }
+
+    /** One round of an annotator: a task with nested regions, logs, and misuses now and then. */
+    private static void annotate(SplittableRandom rnd, Context parent, String huge) {
+        var nt = Trace.newTask(rnd.nextBoolean() ? parent : Context.background(), "stress");
+        Context ctx = nt.ctx();
+        Region[] rs = new Region[rnd.nextInt(1, 4)];
+        for (int k = 0; k < rs.length; k++) {
+            rs[k] = Trace.startRegion(ctx, "r" + k);
+        }
+        switch (rnd.nextInt(8)) {
+            case 0 -> Trace.log(ctx, "big", rnd.nextInt(8) == 0 ? huge : "b");
+            case 1 -> Trace.logf(ctx, "", "%d %v %q %[1]x", rs.length, List.of(1, 2), "s\n");
+            case 2 -> rs[0].end(); // not the innermost: a misuse; it ends in its turn below
+            case 3 -> Trace.log(Context.background(), "", ""); // no task, no category, no message
+            default -> Trace.log(ctx, "k", "v");
+        }
+        for (int k = rs.length - 1; k >= 0; k--) {
+            rs[k].end();
+        }
+        if (rnd.nextInt(4) == 0) {
+            rs[0].end(); // a second end
+        }
+        if (rnd.nextInt(10) != 0) { // some tasks never end
+            nt.task().end();
+        }
+        if (rnd.nextInt(10) == 0) {
+            nt.task().end();
+        }
+    }
+
+    /**
+     * Annotations from goroutines, a platform thread and a JDK virtual thread (neither a
+     * goroutine) while traces start and stop under them: tasks begun in one trace and ended in
+     * the next or never, regions cut by a stop, misuses, a region ended on another goroutine,
+     * 64 KiB messages. Every trace passes TraceCheck (format and semantics).
+     */
+    @Test
+    void annotationsWhileTracesStartAndStop() throws Exception {
+        int before = Go.numGoroutine();
+        String huge = "m".repeat(1 << 16);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong rounds = new AtomicLong();
+        Context shared = Trace.newTask(Context.background(), "shared").ctx();
+        Runnable thread = () -> {
+            SplittableRandom rnd = new SplittableRandom(Thread.currentThread().threadId());
+            while (!stop.get()) {
+                annotate(rnd, shared, huge);
+                rounds.incrementAndGet();
+                try {
+                    Thread.sleep(1); // a pace, so that TraceCheck's checks stay short
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        };
+        Thread platform = Thread.ofPlatform().start(thread), virtual = Thread.ofVirtual().start(thread);
+        int traces = 0, tasks = 0, regions = 0, logs = 0;
+        try {
+            int[] counts = GoTesting.inGoroutine(60, () -> {
+                Chan<Void> done = Chan.make(0);
+                int workers = 3;
+                for (int w = 0; w < workers; w++) {
+                    int seed = w;
+                    Go.go(() -> {
+                        SplittableRandom rnd = new SplittableRandom(seed);
+                        while (!stop.get()) {
+                            annotate(rnd, shared, huge);
+                            if (rnd.nextInt(20) == 0) { // a region ended on another goroutine first
+                                Region r = Trace.startRegion(shared, "handed");
+                                Chan<Void> ended = Chan.make(0);
+                                Go.go(() -> {
+                                    r.end();
+                                    ended.close();
+                                });
+                                ended.recv();
+                                r.end();
+                            }
+                            rounds.incrementAndGet();
+                            Time.sleep(Duration.ofMillis(1)); // a pace
+                        }
+                        done.send(null);
+                    });
+                }
+                int[] c = new int[4];
+                SplittableRandom rnd = new SplittableRandom(99);
+                for (; c[0] < 12 || c[1] == 0 || c[2] == 0 || c[3] == 0; c[0]++) {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    Trace.start(out);
+                    try {
+                        Time.sleep(Duration.ofMillis(rnd.nextInt(1, 40)));
+                    } finally {
+                        Trace.stop();
+                    }
+                    byte[] json = out.toByteArray();
+                    TraceCheck.check(json);
+                    TraceCheck.Semantics sem = TraceCheck.semantics(json, Double.NaN);
+                    assertTrue(sem.violations.isEmpty(), "trace " + c[0] + ": " + sem);
+                    c[1] += sem.tasks;
+                    c[2] += sem.regions;
+                    c[3] += sem.logs;
+                    assertTrue(c[0] < 200, "no annotations in 200 traces: " + sem);
+                }
+                stop.set(true);
+                for (int w = 0; w < workers; w++) {
+                    done.recv();
+                }
+                return c;
+            });
+            traces = counts[0];
+            tasks = counts[1];
+            regions = counts[2];
+            logs = counts[3];
+        } finally {
+            stop.set(true);
+            platform.join();
+            virtual.join();
+        }
+        assertTrue(rounds.get() > 0 && tasks > 0 && regions > 0 && logs > 0,
+                traces + " traces: " + tasks + " tasks, " + regions + " regions, " + logs + " logs of " + rounds + " rounds");
+        GoTesting.assertNoLeak(before);
+    }
+
+    /** Nulls throw NullPointerException whether tracing is on or not (docs/DIVERGENCES.md), the context too. */
+    @Test
+    void nullsThrowOnAndOff() {
+        Context bg = Context.background();
+        List<Runnable> calls = List.of(
+                () -> Trace.newTask(null, "t"), () -> Trace.newTask(bg, null),
+                () -> Trace.startRegion(null, "r"), () -> Trace.startRegion(bg, null),
+                () -> Trace.withRegion(null, "r", () -> {}), () -> Trace.withRegion(bg, "r", null),
+                () -> Trace.log(null, "c", "m"), () -> Trace.log(bg, null, "m"), () -> Trace.log(bg, "c", null),
+                () -> Trace.logf(null, "c", "%d", 1), () -> Trace.logf(bg, null, "%d", 1), () -> Trace.logf(bg, "c", null, 1));
+        for (boolean on : new boolean[] {false, true}) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            if (on) {
+                Trace.start(buf);
+            }
+            try {
+                for (int k = 0; k < calls.size(); k++) {
+                    int call = k;
+                    assertThrows(NullPointerException.class, calls.get(k)::run, () -> "call " + call + (on ? " on" : " off"));
+                }
+            } finally {
+                if (on) {
+                    Trace.stop();
+                }
+            }
+        }
     }
 }
