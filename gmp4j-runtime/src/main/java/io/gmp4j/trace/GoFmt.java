@@ -371,15 +371,40 @@ final class GoFmt {
         if (sharpV || !(verb == 'v' || verb == 's' || verb == 'x' || verb == 'X' || verb == 'q')) {
             return false;
         }
-        if (arg instanceof Throwable t) {
-            fmtString(errorText(t), verb);
-            return true;
-        }
-        if (isStringer(arg)) {
-            fmtString(arg.toString(), verb);
+        if (arg instanceof Throwable || isStringer(arg)) {
+            Object a = arg;
+            String text;
+            try {
+                text = a instanceof Throwable t ? errorText(t) : a.toString();
+            } catch (RuntimeException e) {
+                catchPanic(e, verb, a instanceof Throwable ? "Error" : "String");
+                return true;
+            }
+            fmtString(text, verb);
             return true;
         }
         return false;
+    }
+
+    /** print.go: catchPanic: a toString or getMessage that threw prints as Go's panicking String or Error method. */
+    private void catchPanic(RuntimeException e, int verb, String method) {
+        boolean[] flags = {widPresent, precPresent, minus, plus, sharp, space, zero, plusV, sharpV};
+        int w = wid, p = prec;
+        clearFlags();
+        buf.append("%!").appendCodePoint(verb).append("(PANIC=").append(method).append(" method: ");
+        printArg(e, 'v');
+        buf.append(')');
+        widPresent = flags[0];
+        precPresent = flags[1];
+        minus = flags[2];
+        plus = flags[3];
+        sharp = flags[4];
+        space = flags[5];
+        zero = flags[6];
+        plusV = flags[7];
+        sharpV = flags[8];
+        wid = w;
+        prec = p;
     }
 
     private static String errorText(Throwable t) {
@@ -454,7 +479,14 @@ final class GoFmt {
             default -> {
                 List<Object> elems = elements(v);
                 if (elems == null) { // a Stringer printed with a verb strings do not take
-                    fmtString(v.toString(), verb);
+                    String text;
+                    try {
+                        text = v.toString();
+                    } catch (RuntimeException e) {
+                        catchPanic(e, verb, "String");
+                        return;
+                    }
+                    fmtString(text, verb);
                     return;
                 }
                 if (v instanceof byte[] bs && (verb == 's' || verb == 'q' || verb == 'x' || verb == 'X')) {

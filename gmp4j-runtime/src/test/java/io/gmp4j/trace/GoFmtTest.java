@@ -132,4 +132,17 @@ class GoFmtTest {
         go("<nil>", "%v", (Object[]) null); // Java's sprintf("%v", null): Go's Sprintf("%v", nil)
         go("1 2%!(EXTRA string=x)", "%d %d", 1, 2, "x");
     }
+
+    /** A toString that throws is Go's String method that panics (print.go: catchPanic), not an exception out of logf. */
+    @Test
+    void throwingToStringIsAPanickingStringMethod() {
+        Object bad = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        };
+        // go1.19: type bad struct{}; func (bad) String() string { panic(errors.New("no text")) }; Sprintf("%5v|%s|%d", bad{}, bad{}, 1)
+        go("%!v(PANIC=String method: no text)|%!s(PANIC=String method: no text)|1", "%5v|%s|%d", bad, bad, 1);
+    }
 }
