@@ -1,6 +1,7 @@
 package io.gmp4j.trace;
 
 import io.gmp4j.context.Context;
+import io.gmp4j.internal.fmt.GoFmt;
 import io.gmp4j.internal.runtime.ExecTrace;
 import io.gmp4j.internal.runtime.UserAnnotations;
 import java.io.OutputStream;

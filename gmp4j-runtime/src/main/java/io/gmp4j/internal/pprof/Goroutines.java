@@ -1,5 +1,6 @@
 package io.gmp4j.internal.pprof;
 
+import io.gmp4j.internal.fmt.GoFmt;
 import io.gmp4j.internal.runtime.Traceback.GoroutineRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,43 +68,10 @@ final class Goroutines {
     static String labelString(Map<String, String> labels) {
         List<String> kvs = new ArrayList<>(labels.size());
         for (var e : labels.entrySet()) {
-            kvs.add(quote(e.getKey()) + ":" + quote(e.getValue()));
+            kvs.add(GoFmt.quote(e.getKey()) + ":" + GoFmt.quote(e.getValue()));
         }
         java.util.Collections.sort(kvs); // UTF-16 order; Go sorts bytes (the same below U+D800)
         return "{" + String.join(", ", kvs) + "}";
-    }
-
-    /** strconv.Quote: Go's escapes, \\xNN for other control bytes, printable code points as they are. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            i += Character.charCount(cp);
-            switch (cp) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case 7 -> b.append("\\a");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case 11 -> b.append("\\v");
-                default -> {
-                    if (cp < 0x20 || cp == 0x7f) {
-                        b.append(String.format("\\x%02x", cp));
-                    } else if (Character.isSurrogate((char) cp) && cp < 0x10000) {
-                        b.append("\\ufffd"); // a lone surrogate: Go's invalid UTF-8 is U+FFFD here
-                    } else if (cp >= 0x80 && (Character.isISOControl(cp) || !Character.isDefined(cp)
-                            || Character.getType(cp) == Character.FORMAT || Character.isSpaceChar(cp) && cp != ' ')) {
-                        b.append(cp < 0x10000 ? String.format("\\u%04x", cp) : String.format("\\U%08x", cp));
-                    } else {
-                        b.appendCodePoint(cp);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.gmp4j.trace;
+package io.gmp4j.internal.fmt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.gmp4j.trace;
+package io.gmp4j.internal.fmt;
 
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * fmt.Sprintf for {@link Trace#logf}, a port of go1.19's fmt (print.go: doPrintf, printArg,
+ * Go's fmt.Sprintf (for {@code io.gmp4j.trace.Trace.logf}) and strconv.Quote (for the profiles'
+ * labels), a port of go1.19's fmt (print.go: doPrintf, printArg,
  * printValue, handleMethods; format.go) and of the strconv it uses (ftoa.go, quote.go): every
  * verb ({@code v d s q x X o O b c U t e E f F g G T p %}), the flags {@code + - # 0} and space,
  * widths and precisions, {@code *} and {@code [n]} argument indexes, and Go's error forms
@@ -26,7 +27,7 @@ import java.util.Map;
  * a Throwable an error (errors.New of its message), a BigInteger a *big.Int. Any other object is
  * a fmt.Stringer of its toString() whose %T is its class's simple name (docs/DIVERGENCES.md).
  */
-final class GoFmt {
+public final class GoFmt {
     // print.go's constant strings
     private static final String NIL_ANGLE = "<nil>", NIL_PAREN = "(nil)", BAD_INDEX = "(BADINDEX)", MISSING = "(MISSING)";
 
@@ -44,7 +45,7 @@ final class GoFmt {
     private GoFmt() {}
 
     /** fmt.Sprintf. A null {@code args} is one nil argument (Java's {@code sprintf(f, null)}). */
-    static String sprintf(String format, Object... args) {
+    public static String sprintf(String format, Object... args) {
         GoFmt p = new GoFmt();
         p.doPrintf(format, args == null ? new Object[] {null} : args);
         return p.buf.toString();
@@ -1280,7 +1281,7 @@ final class GoFmt {
     }
 
     /** strconv.Quote. */
-    static String quote(String s) {
+    public static String quote(String s) {
         return quote(s, false);
     }
 
