@@ -15,13 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Go's {@code go tool pprof} on a profile the debug server served (.ci/run installs
- * golang-go), and fetches what the server serves.
+ * golang-go), and fetches what the server serves. Public for the other packages' profile and
+ * Go-oracle tests (findGo, containsInOrder).
  */
-final class GoToolPprof {
+public final class GoToolPprof {
     private GoToolPprof() {}
 
     /** The {@code go} binary on PATH, or null. */
-    static String findGo() {
+    public static String findGo() {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
@@ -33,6 +34,18 @@ final class GoToolPprof {
             }
         }
         return null;
+    }
+
+    /** pprof_test.go: containsInOrder. */
+    public static boolean containsInOrder(String s, String... all) {
+        for (String t : all) {
+            int i = s.indexOf(t);
+            if (i < 0) {
+                return false;
+            }
+            s = s.substring(i + t.length());
+        }
+        return true;
     }
 
     /** {@code go tool pprof FLAG} on {@code profile}, with its HOME and GOCACHE under {@code tmp}; asserts exit 0. */

@@ -310,7 +310,7 @@ class PprofPortTest extends DebugServerFixture {
             Go.go(() -> one.recv());
             String prof = "";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!containsInOrder(prof, "\n50 @\n", "\n40 @\n", "\n10 @\n", "\n1 @\n")) {
+            while (!GoToolPprof.containsInOrder(prof, "\n50 @\n", "\n40 @\n", "\n10 @\n", "\n1 @\n")) {
                 if (System.nanoTime() > deadline) {
                     fail("expected sorted goroutine counts:\n" + prof);
                 }
@@ -361,18 +361,6 @@ class PprofPortTest extends DebugServerFixture {
             }
         }
         return out;
-    }
-
-    /** pprof_test.go: containsInOrder. */
-    static boolean containsInOrder(String s, String... all) {
-        for (String t : all) {
-            int i = s.indexOf(t);
-            if (i < 0) {
-                return false;
-            }
-            s = s.substring(i + t.length());
-        }
-        return true;
     }
 
     // pprof_test.go: TestTracebackAll: runtime.Stack(all) over and over while the CPU profiler

@@ -12,6 +12,7 @@ import io.gmp4j.Go;
 import io.gmp4j.GoPanic;
 import io.gmp4j.chan.Chan;
 import io.gmp4j.context.Context;
+import io.gmp4j.debug.GoToolPprof;
 import io.gmp4j.internal.pprof.PprofExport;
 import io.gmp4j.sync.WaitGroup;
 import io.gmp4j.testing.GoLeakCheck;
@@ -205,18 +206,6 @@ class PprofTest {
         }
     }
 
-    /** pprof_test.go: containsInOrder. */
-    private static boolean containsInOrder(String s, String... all) {
-        for (String t : all) {
-            int i = s.indexOf(t);
-            if (i < 0) {
-                return false;
-            }
-            s = s.substring(i + t.length());
-        }
-        return true;
-    }
-
     // pprof_test.go: TestGoroutineCounts
     @Test
     void goroutineCounts() {
@@ -238,11 +227,11 @@ class PprofTest {
                     "\n10 @\n", "\n9 @" + labelStr, "\n1 @\n"};
                 String prof = text(goroutineProf, 1);
                 long deadline = System.nanoTime() + 20_000_000_000L;
-                while (!containsInOrder(prof, want) && System.nanoTime() < deadline) {
+                while (!GoToolPprof.containsInOrder(prof, want) && System.nanoTime() < deadline) {
                     Go.gosched();
                     prof = text(goroutineProf, 1);
                 }
-                assertTrue(containsInOrder(prof, want), "expected sorted goroutine counts with Labels:\n" + prof);
+                assertTrue(GoToolPprof.containsInOrder(prof, want), "expected sorted goroutine counts with Labels:\n" + prof);
                 // Each labelled group lists its function under the labels line.
                 int at = prof.indexOf("\n44 @" + labelStr);
                 assertTrue(prof.substring(at, prof.indexOf("\n\n", at)).contains("#\t" + T + "func3\t"), prof);

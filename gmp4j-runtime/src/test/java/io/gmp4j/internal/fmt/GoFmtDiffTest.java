@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import io.gmp4j.debug.GoToolPprof;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ class GoFmtDiffTest {
 
     @Test
     void randomFormatsPrintAsGoSprintf(@TempDir Path tmp) throws Exception {
-        String go = findGo();
+        String go = GoToolPprof.findGo();
         assumeTrue(go != null, "go not on PATH");
         int n = Integer.getInteger("gofmt.cases", 600);
         long seed = Long.getLong("gofmt.seed", 19);
@@ -106,20 +106,6 @@ class GoFmtDiffTest {
         pb.environment().put("HOME", tmp.toString());
         pb.environment().put("GOCACHE", tmp.resolve("gocache").toString());
         pb.environment().put("GO111MODULE", "off");
-    }
-
-    static String findGo() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            File f = new File(dir, "go");
-            if (f.canExecute()) {
-                return f.getPath();
-            }
-        }
-        return null;
     }
 
     /** The random cases. */
