@@ -27,7 +27,7 @@ public final class Map<K, V> {
      * Go file and functions: sync/map.go (Go 1.23: Load, Store, LoadOrStore, LoadAndDelete,
      * Delete, Swap, CompareAndSwap, CompareAndDelete, Range, Clear). Go 1.23's read/dirty
      * maps (and Go 1.24's HashTrieMap) exist because Go's builtin map is not concurrent; a
-     * ConcurrentHashMap is, so it holds the entries: m maps each key (NIL for null) to a Cell.
+     * ConcurrentHashMap is, so it holds the entries: entries maps each key (NIL for null) to a Cell.
      *
      * Cell: an immutable (birth, value) pair, value NIL for null. Every change of a key's value
      * installs a new Cell through one atomic CHM operation (compute, replace, remove), so each
@@ -72,7 +72,14 @@ public final class Map<K, V> {
         }
     }
 
-    private final ConcurrentHashMap<Object, Cell> m = new ConcurrentHashMap<>();
+    /**
+     * The entries. Clear installs a new map (one volatile write) rather than emptying this one
+     * bin by bin, which another call could watch half done: a loadOrStore that found a key clear
+     * had not reached yet after a load that found another key already gone (MapLincheckTest,
+     * once in a clean-clone CI run). Each method reads the field once and works on that map, so
+     * a call that began before the swap takes effect before the clear.
+     */
+    private volatile ConcurrentHashMap<Object, Cell> entries = new ConcurrentHashMap<>();
     private volatile long born;
 
     /** An empty map (Go's zero value). */
@@ -80,6 +87,7 @@ public final class Map<K, V> {
 
     /** map.go: Load. The key's value, and whether it was present ({@code ok}). */
     public Loaded<V> load(K key) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         return loaded(m.get(mask(key)));
     }
 
@@ -93,6 +101,7 @@ public final class Map<K, V> {
      * {@code value} and returns it ({@code loaded} false).
      */
     public Loaded<V> loadOrStore(K key, V value) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         Object k = mask(key);
         Cell c = m.get(k);
         if (c != null) {
@@ -106,11 +115,13 @@ public final class Map<K, V> {
 
     /** map.go: LoadAndDelete. Deletes the key; returns its previous value, and whether it was present. */
     public Loaded<V> loadAndDelete(K key) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         return loaded(m.remove(mask(key)));
     }
 
     /** map.go: Delete. */
     public void delete(K key) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         m.remove(mask(key));
     }
 
@@ -125,6 +136,7 @@ public final class Map<K, V> {
      * matches, not even a null {@code oldValue}.
      */
     public boolean compareAndSwap(K key, V oldValue, V newValue) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         Object k = mask(key);
         Object v = mask(newValue);
         for (;;) {
@@ -144,6 +156,7 @@ public final class Map<K, V> {
      * ({@link Objects#equals}) to {@code oldValue}; returns whether it did.
      */
     public boolean compareAndDelete(K key, V oldValue) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         Object k = mask(key);
         for (;;) {
             Cell c = m.get(k);
@@ -161,6 +174,7 @@ public final class Map<K, V> {
      * class comment for what a concurrent change shows.
      */
     public void range(BiPredicate<? super K, ? super V> f) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         long before = (long) BORN.getVolatile(this); // after every birth it returns: see the class comment
         for (java.util.Map.Entry<Object, Cell> e : m.entrySet()) {
             Cell c = e.getValue();
@@ -175,11 +189,12 @@ public final class Map<K, V> {
 
     /** map.go: Clear (Go 1.23). Deletes every entry. */
     public void clear() {
-        m.clear();
+        entries = new ConcurrentHashMap<>();
     }
 
     /** Sets k's value to v; returns the Cell it replaced (null if k was absent). */
     private Cell put(Object k, Object v) {
+        ConcurrentHashMap<Object, Cell> m = entries;
         Cell[] replaced = {null};
         m.compute(k, (key, old) -> {
             replaced[0] = old;
